@@ -1,0 +1,44 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Sequential.Losses;
+
+/// <summary>
+/// Base class of losses (Keras's <c>keras.losses.Loss</c>): maps a batch of targets and predictions
+/// to one scalar, the mean over the batch ("sum_over_batch_size" reduction).
+/// </summary>
+public abstract class Loss
+{
+    /// <summary>Creates a loss.</summary>
+    /// <param name="name">The Keras name, e.g. <c>sparse_categorical_crossentropy</c>.</param>
+    protected Loss(string name) => Name = name;
+
+    /// <summary>The Keras name of the loss.</summary>
+    public string Name { get; }
+
+    /// <summary>Whether predictions are logits rather than probabilities (cross-entropies only).</summary>
+    public virtual bool FromLogits => false;
+
+    /// <summary>Computes the mean loss of a batch.</summary>
+    /// <param name="yTrue">Targets, as given to <c>Fit</c>.</param>
+    /// <param name="yPred">Model outputs.</param>
+    /// <returns>A 0-dimensional tensor on the device of <paramref name="yPred"/>.</returns>
+    public abstract Tensor Call(Tensor yTrue, Tensor yPred);
+
+    /// <summary>
+    /// Checks, once before training, that targets fit the model's output; throws an
+    /// <see cref="ArgumentException"/> that names both otherwise.
+    /// </summary>
+    /// <param name="yTrue">All targets (or the first batch of them).</param>
+    /// <param name="outputShape">The model's output shape per sample (no batch dimension).</param>
+    public virtual void Validate(Tensor yTrue, long[] outputShape) { }
+
+    /// <summary>Converts targets to the dtype this loss needs (float for most, int64 for sparse labels).</summary>
+    /// <param name="yTrue">Targets as given.</param>
+    /// <returns>The targets, converted if necessary.</returns>
+    public virtual Tensor PrepareTargets(Tensor yTrue) =>
+        yTrue.dtype == ScalarType.Float32 ? yTrue : yTrue.to_type(ScalarType.Float32);
+
+    /// <inheritdoc/>
+    public override string ToString() => Name;
+}

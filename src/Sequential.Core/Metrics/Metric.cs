@@ -1,0 +1,44 @@
+using static TorchSharp.torch;
+
+namespace Sequential.Metrics;
+
+/// <summary>
+/// Base class of stateful metrics (Keras's <c>keras.metrics.Metric</c>): <see cref="UpdateState"/> per
+/// batch, <see cref="Result"/> when a value is needed, <see cref="ResetState"/> per epoch.
+/// </summary>
+/// <remarks>
+/// State stays on the model's device: updating never copies to the host. Only reading
+/// <see cref="Result"/>'s value (<c>.item&lt;float&gt;()</c>) synchronises.
+/// </remarks>
+public abstract class Metric
+{
+    /// <summary>Creates a metric.</summary>
+    /// <param name="name">The name used as the key in logs and History, e.g. <c>accuracy</c>.</param>
+    protected Metric(string name) => Name = name;
+
+    /// <summary>The key of this metric in logs and History.</summary>
+    public string Name { get; set; }
+
+    /// <summary>Accumulates one batch.</summary>
+    /// <param name="yTrue">Targets of the batch.</param>
+    /// <param name="yPred">Model outputs of the batch (detached from autograd).</param>
+    public abstract void UpdateState(Tensor yTrue, Tensor yPred);
+
+    /// <summary>The metric over everything accumulated since the last reset, as a 0-dimensional tensor.</summary>
+    /// <returns>A scalar tensor on the metric's device (NaN when nothing was accumulated).</returns>
+    public abstract Tensor Result();
+
+    /// <summary>Clears the accumulated state.</summary>
+    public abstract void ResetState();
+
+    /// <summary>Reads <see cref="Result"/> to the host (one device synchronisation).</summary>
+    /// <returns>The current value.</returns>
+    public double Value()
+    {
+        using var scope = NewDisposeScope();
+        return Result().to_type(ScalarType.Float64).item<double>();
+    }
+
+    /// <inheritdoc/>
+    public override string ToString() => Name;
+}
