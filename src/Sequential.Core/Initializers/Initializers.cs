@@ -1,0 +1,91 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Sequential.Initializers;
+
+/// <summary>
+/// The registry of Keras initializer names. It is the only place initializer strings are matched.
+/// Random initializers draw from TorchSharp's global generator, which <c>RandomSeed.Set</c> seeds.
+/// </summary>
+/// <example>
+/// <code>
+/// new Dense(64, kernelInitializer: "he_normal", biasInitializer: "zeros");
+/// </code>
+/// </example>
+public static class Initializers
+{
+    private static readonly Dictionary<string, Func<Initializer>> Registry = new()
+    {
+        ["zeros"] = () => new Constant("zeros", 0),
+        ["ones"] = () => new Constant("ones", 1),
+        ["glorot_uniform"] = () => new VarianceScaling("glorot_uniform", 1.0, FanMode.Average, uniform: true),
+        ["glorot_normal"] = () => new VarianceScaling("glorot_normal", 1.0, FanMode.Average, uniform: false),
+        ["he_uniform"] = () => new VarianceScaling("he_uniform", 2.0, FanMode.In, uniform: true),
+        ["he_normal"] = () => new VarianceScaling("he_normal", 2.0, FanMode.In, uniform: false),
+        ["lecun_uniform"] = () => new VarianceScaling("lecun_uniform", 1.0, FanMode.In, uniform: true),
+        ["lecun_normal"] = () => new VarianceScaling("lecun_normal", 1.0, FanMode.In, uniform: false),
+        ["random_normal"] = () => new Random("random_normal", uniform: false, 0.05),
+        ["random_uniform"] = () => new Random("random_uniform", uniform: true, 0.05),
+    };
+
+    /// <summary>The accepted names, sorted.</summary>
+    public static IReadOnlyList<string> Names { get; } = Registry.Keys.Order(StringComparer.Ordinal).ToArray();
+
+    /// <summary>
+    /// Returns the initializer for a Keras name (case-insensitive): zeros, ones, glorot_uniform (Keras's default
+    /// for kernels), glorot_normal, he_uniform, he_normal, lecun_uniform, lecun_normal, random_normal
+    /// (stddev 0.05), random_uniform (±0.05).
+    /// </summary>
+    /// <param name="name">The Keras name.</param>
+    /// <returns>A new initializer.</returns>
+    /// <exception cref="ArgumentException">The name is unknown; the message lists the accepted names.</exception>
+    public static Initializer Get(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        if (Registry.TryGetValue(name.Trim().ToLowerInvariant(), out var make)) return make();
+        throw new ArgumentException($"Unknown initializer '{name}'. Accepted: {string.Join(", ", Names)}.", nameof(name));
+    }
+
+    private enum FanMode { In, Average }
+
+    private sealed class Constant(string name, double value) : Initializer(name)
+    {
+        public override void Initialize(Tensor tensor, long fanIn, long fanOut)
+        {
+            using var _ = no_grad();
+            tensor.fill_(value);
+        }
+    }
+
+    // Keras's VarianceScaling: variance = scale / fan; uniform limit sqrt(3 * variance);
+    // normal draws are truncated at two standard deviations with the stddev corrected by 0.87962566.
+    private sealed class VarianceScaling(string name, double scale, FanMode mode, bool uniform) : Initializer(name)
+    {
+        public override void Initialize(Tensor tensor, long fanIn, long fanOut)
+        {
+            double fan = mode == FanMode.In ? fanIn : (fanIn + fanOut) / 2.0;
+            double variance = scale / Math.Max(1.0, fan);
+            using var _ = no_grad();
+            if (uniform)
+            {
+                double limit = Math.Sqrt(3.0 * variance);
+                tensor.uniform_(-limit, limit);
+            }
+            else
+            {
+                double stddev = Math.Sqrt(variance) / 0.87962566103423978;
+                nn.init.trunc_normal_(tensor, 0, stddev, -2 * stddev, 2 * stddev);
+            }
+        }
+    }
+
+    private sealed class Random(string name, bool uniform, double size) : Initializer(name)
+    {
+        public override void Initialize(Tensor tensor, long fanIn, long fanOut)
+        {
+            using var _ = no_grad();
+            if (uniform) tensor.uniform_(-size, size);
+            else tensor.normal_(0, size);
+        }
+    }
+}

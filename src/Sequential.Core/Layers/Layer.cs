@@ -1,0 +1,182 @@
+using System.Text;
+using TorchSharp;
+using TorchSharp.Modules;
+using Sequential.Initializers;
+using static TorchSharp.torch;
+
+namespace Sequential.Layers;
+
+/// <summary>
+/// Base class of every layer (Keras's <c>keras.layers.Layer</c>), itself a TorchSharp module so that
+/// parameters, devices and state dictionaries work as in TorchSharp.
+/// </summary>
+/// <remarks>
+/// Layers build lazily: weights are created by <see cref="Build"/> once the per-sample input shape is
+/// known, from <c>inputShape</c> or from the first batch. Shapes in this API never include the batch
+/// dimension (Keras's <c>None</c>) and follow Keras's channels_last convention.
+/// </remarks>
+public abstract class Layer : nn.Module<Tensor, Tensor>
+{
+    private readonly List<Parameter> _weights = [];
+    private readonly List<string> _nonTrainable = [];
+
+    /// <summary>Creates a layer.</summary>
+    /// <param name="name">Unique name within a model; default: the Keras snake_case of the type name.</param>
+    /// <param name="inputShape">Per-sample input shape (no batch dimension) for the first layer of a model.</param>
+    protected Layer(string? name = null, long[]? inputShape = null)
+        : base(name ?? DefaultName(null))
+    {
+        Name = name ?? DefaultName(GetType());
+        NameWasGiven = name is not null;
+        if (inputShape is not null)
+        {
+            if (inputShape.Length == 0 || inputShape.Any(d => d <= 0))
+                throw new ArgumentException(
+                    $"inputShape of layer \"{Name}\" must list positive sizes without the batch dimension, e.g. [28, 28]; got {Shapes.Format(inputShape)}.",
+                    nameof(inputShape));
+            InputShape = (long[])inputShape.Clone();
+        }
+    }
+
+    /// <summary>The layer's name, unique within its model (Keras's <c>layer.name</c>).</summary>
+    public string Name { get; internal set; }
+
+    /// <summary>True when the name was given by the user (and so must not be renamed).</summary>
+    internal bool NameWasGiven { get; }
+
+    /// <summary>The declared per-sample input shape, when given.</summary>
+    public long[]? InputShape { get; }
+
+    /// <summary>Whether <see cref="Build"/> has run.</summary>
+    public bool Built { get; private set; }
+
+    /// <summary>The per-sample input shape the layer was built for.</summary>
+    public long[]? BuiltInputShape { get; private set; }
+
+    /// <summary>The per-sample output shape, once built.</summary>
+    public long[]? OutputShape { get; private set; }
+
+    /// <summary>Whether the layer's weights are updated by training (Keras's <c>trainable</c>).</summary>
+    public bool Trainable
+    {
+        get => _weights.Count == 0 || _weights.Any(w => w.requires_grad);
+        set { foreach (var w in _weights) w.requires_grad = value; }
+    }
+
+    /// <summary>The weights in creation order (Keras's <c>layer.weights</c>).</summary>
+    public IReadOnlyList<Parameter> Weights => _weights;
+
+    /// <summary>The Keras class name shown by <c>Summary</c>, e.g. <c>Dense</c>.</summary>
+    public virtual string TypeName => GetType().Name;
+
+    /// <summary>Number of scalar weights, trainable and not (Keras's <c>count_params()</c>).</summary>
+    /// <returns>The parameter count.</returns>
+    public long CountParams() => _weights.Sum(w => w.numel()) + NonTrainableBufferCount();
+
+    /// <summary>Number of trainable scalar weights.</summary>
+    /// <returns>The trainable parameter count.</returns>
+    public long CountTrainableParams() => _weights.Where(w => w.requires_grad).Sum(w => w.numel());
+
+    /// <summary>Builds the layer for a per-sample input shape, or checks a built layer against it.</summary>
+    /// <param name="inputShape">Per-sample input shape.</param>
+    /// <exception cref="ArgumentException">The shape does not fit the layer; the message names the layer and both shapes.</exception>
+    public void EnsureBuilt(long[] inputShape)
+    {
+        if (Built)
+        {
+            if (!inputShape.SequenceEqual(BuiltInputShape!))
+                throw new ArgumentException(
+                    $"Input 0 of layer \"{Name}\" is incompatible with the layer: expected shape {Shapes.FormatBatch(BuiltInputShape!)}, " +
+                    $"but received input with shape {Shapes.FormatBatch(inputShape)}.");
+            return;
+        }
+        if (InputShape is not null && !inputShape.SequenceEqual(InputShape))
+            throw new ArgumentException(
+                $"Input 0 of layer \"{Name}\" is incompatible with the layer: expected shape {Shapes.FormatBatch(InputShape)} " +
+                $"(its inputShape), but received input with shape {Shapes.FormatBatch(inputShape)}.");
+        var output = ComputeOutputShape(inputShape);
+        Build(inputShape);
+        BuiltInputShape = (long[])inputShape.Clone();
+        OutputShape = output;
+        Built = true;
+    }
+
+    /// <summary>Per-sample output shape for a per-sample input shape; throws for shapes the layer cannot take.</summary>
+    /// <param name="inputShape">Per-sample input shape.</param>
+    /// <returns>Per-sample output shape.</returns>
+    public abstract long[] ComputeOutputShape(long[] inputShape);
+
+    /// <summary>Creates the weights for a per-sample input shape (override in layers with weights).</summary>
+    /// <param name="inputShape">Per-sample input shape.</param>
+    protected virtual void Build(long[] inputShape) { }
+
+    /// <summary>The layer's computation on a batch.</summary>
+    /// <param name="x">Input batch.</param>
+    /// <param name="training">True inside <c>Fit</c> (dropout and augmentation active).</param>
+    /// <returns>Output batch.</returns>
+    protected abstract Tensor Call(Tensor x, bool training);
+
+    /// <summary>Runs the layer with an explicit training flag (used by models).</summary>
+    /// <param name="x">Input batch.</param>
+    /// <param name="training">True inside training steps.</param>
+    /// <returns>Output batch.</returns>
+    internal Tensor Invoke(Tensor x, bool training) => Call(x, training);
+
+    /// <summary>TorchSharp's entry point: runs <see cref="Call"/> with the module's training flag.</summary>
+    /// <param name="input">Input batch.</param>
+    /// <returns>Output batch.</returns>
+    public override Tensor forward(Tensor input) => Call(input, training);
+
+    /// <summary>Creates, initialises and registers a weight (Keras's <c>add_weight</c>).</summary>
+    /// <param name="name">Weight name within the layer, e.g. <c>kernel</c>.</param>
+    /// <param name="shape">Weight shape.</param>
+    /// <param name="initializer">How to fill it.</param>
+    /// <param name="fanIn">Fan-in used by variance-scaling initializers.</param>
+    /// <param name="fanOut">Fan-out used by variance-scaling initializers.</param>
+    /// <param name="trainable">Whether training updates it.</param>
+    /// <returns>The registered parameter.</returns>
+    protected Parameter AddWeight(string name, long[] shape, Initializer initializer, long fanIn, long fanOut, bool trainable = true)
+    {
+        var tensor = empty(shape, ScalarType.Float32);
+        initializer.Initialize(tensor, fanIn, fanOut);
+        var parameter = new Parameter(tensor, requires_grad: trainable);
+        parameter.DetachFromDisposeScope();
+        register_parameter(name, parameter);
+        _weights.Add(parameter);
+        return parameter;
+    }
+
+    /// <summary>Registers a non-trainable state tensor (e.g. moving statistics), counted by Summary as Keras does.</summary>
+    /// <param name="name">Buffer name within the layer.</param>
+    /// <param name="value">Initial value.</param>
+    /// <returns>The registered tensor.</returns>
+    protected Tensor AddNonTrainableState(string name, Tensor value)
+    {
+        register_buffer(name, value);
+        _nonTrainable.Add(name);
+        return value;
+    }
+
+    private long NonTrainableBufferCount() =>
+        named_buffers().Where(b => _nonTrainable.Contains(b.name)).Sum(b => b.buffer.numel());
+
+    /// <summary>Keras's default layer name: the snake_case of the class name (Dense -> dense, MaxPooling2D -> max_pooling2d).</summary>
+    /// <param name="type">The layer type; null gives a placeholder.</param>
+    /// <returns>The name.</returns>
+    internal static string DefaultName(Type? type)
+    {
+        if (type is null) return "layer";
+        var name = type.Name;
+        var builder = new StringBuilder(name.Length + 4);
+        for (int i = 0; i < name.Length; i++)
+        {
+            char c = name[i];
+            if (char.IsUpper(c) && i > 0 && char.IsLower(name[i - 1])) builder.Append('_');
+            builder.Append(char.ToLowerInvariant(c));
+        }
+        return builder.ToString();
+    }
+
+    /// <inheritdoc/>
+    public override string ToString() => $"{Name} ({TypeName})";
+}

@@ -1,0 +1,303 @@
+using Sequential.Callbacks;
+using Sequential.Losses;
+using Sequential.Metrics;
+using Sequential.Optimizers;
+using Sequential.Training;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Sequential;
+
+/// <summary>
+/// Base class of trainable models (Keras's <c>keras.Model</c>): <c>Compile</c>, <c>Fit</c>,
+/// <c>Evaluate</c>, <c>Predict</c>, and the override points <see cref="TrainStep"/>,
+/// <see cref="TestStep"/> and <see cref="PredictStep"/>.
+/// </summary>
+/// <remarks>
+/// A model is a TorchSharp module: <c>parameters()</c>, <c>state_dict()</c> and friends work as usual.
+/// Every <c>Fit</c> overload ends in one training loop (<see cref="Trainer"/>).
+/// </remarks>
+public abstract class Model : nn.Module<Tensor, Tensor>
+{
+    private CompiledMetrics? _metrics;
+
+    /// <summary>Creates a model.</summary>
+    /// <param name="name">The model's name, shown by <c>Summary</c>.</param>
+    protected Model(string name) : base(name)
+    {
+        Backend.EnsureNativeLoaded();
+        Name = name;
+    }
+
+    /// <summary>The model's name (Keras's <c>model.name</c>).</summary>
+    public string Name { get; set; }
+
+    /// <summary>Set to true (from a callback) to end <c>Fit</c> after the current batch or epoch (Keras's <c>stop_training</c>).</summary>
+    public bool StopTraining { get; set; }
+
+    /// <summary>The optimizer given to <see cref="Compile"/>.</summary>
+    public Optimizer? Optimizer { get; private set; }
+
+    /// <summary>The loss given to <see cref="Compile"/>.</summary>
+    public Loss? Loss { get; private set; }
+
+    /// <summary>The device the model computes on (set by <see cref="Compile"/>; CUDA when available, else CPU).</summary>
+    public Device Device { get; private set; } = CPU;
+
+    /// <summary>Whether <see cref="Compile"/> has been called.</summary>
+    public bool IsCompiled => Optimizer is not null && Loss is not null;
+
+    /// <summary>The metrics being tracked, loss first, once resolved by the first batch.</summary>
+    public IReadOnlyList<Metric> Metrics => _metrics?.All ?? [];
+
+    /// <summary>Whether the model's weights exist (Keras's <c>model.built</c>).</summary>
+    public abstract bool Built { get; }
+
+    /// <summary>The per-sample input shape the model was built for, or null.</summary>
+    public abstract long[]? BuiltInputShape { get; }
+
+    /// <summary>The per-sample output shape, once built, or null.</summary>
+    public abstract long[]? OutputShape { get; }
+
+    /// <summary>Creates the weights for a per-sample input shape (Keras's <c>model.build</c>, without the batch dimension).</summary>
+    /// <param name="inputShape">Per-sample input shape, e.g. [28, 28].</param>
+    public abstract void Build(long[] inputShape);
+
+    /// <summary>The model's forward computation.</summary>
+    /// <param name="x">Input batch on <see cref="Device"/>.</param>
+    /// <param name="training">True during training steps.</param>
+    /// <returns>Output batch.</returns>
+    public abstract Tensor Call(Tensor x, bool training);
+
+    /// <summary>TorchSharp's entry point: runs <see cref="Call"/> with the module's training flag.</summary>
+    /// <param name="input">Input batch.</param>
+    /// <returns>Output batch.</returns>
+    public override Tensor forward(Tensor input) => Call(input, training);
+
+    /// <summary>
+    /// Configures the model for training (Keras's <c>model.compile</c>).
+    /// </summary>
+    /// <param name="optimizer">An optimizer, or a Keras name such as <c>"adam"</c>.</param>
+    /// <param name="loss">A loss, or a Keras name such as <c>"sparse_categorical_crossentropy"</c>.</param>
+    /// <param name="metrics">Metric names (<c>"accuracy"</c>, <c>"mae"</c>, ...) or <see cref="Metric"/> objects.</param>
+    /// <param name="device"><c>"cpu"</c>, <c>"cuda"</c>, <c>"cuda:1"</c>, or null/<c>"auto"</c> for CUDA when available.</param>
+    /// <example>
+    /// <code>
+    /// model.Compile(optimizer: "adam",
+    ///     loss: new SparseCategoricalCrossentropy(fromLogits: true),
+    ///     metrics: ["accuracy"]);
+    /// </code>
+    /// </example>
+    /// <exception cref="ArgumentException">An unknown name, or a metric that is neither a string nor a <see cref="Metric"/>.</exception>
+    public void Compile(Optimizer optimizer, Loss loss, IEnumerable<object>? metrics = null, string? device = null)
+    {
+        ArgumentNullException.ThrowIfNull(optimizer);
+        ArgumentNullException.ThrowIfNull(loss);
+        var specs = (metrics ?? []).Select((m, i) => m switch
+        {
+            string or Metric => m,
+            null => throw new ArgumentException($"metrics[{i}] is null; pass a name such as \"accuracy\" or a Metric.", nameof(metrics)),
+            _ => throw new ArgumentException(
+                $"metrics[{i}] is a {m.GetType().Name} ({m}); pass a name such as \"accuracy\" or a Sequential.Metrics.Metric.", nameof(metrics)),
+        }).ToList();
+        foreach (var name in specs.OfType<string>())
+            Sequential.Metrics.Metrics.Get(name, loss, [1], [1]); // unknown names fail here, not at the first batch
+        Device = Backend.ParseDevice(device);
+        Optimizer = optimizer;
+        Loss = loss;
+        _metrics = new CompiledMetrics(loss, specs);
+        if (Built) Place();
+    }
+
+    /// <summary>Moves the weights to <see cref="Device"/> and binds the optimizer to them.</summary>
+    internal void Place()
+    {
+        this.to(Device);
+        Optimizer?.Bind(parameters().Where(p => p.requires_grad));
+    }
+
+    /// <summary>Makes sure the model is built for this per-sample shape and placed on its device.</summary>
+    /// <param name="sampleShape">Per-sample input shape.</param>
+    internal void EnsureBuiltFor(long[] sampleShape)
+    {
+        if (Built && sampleShape.SequenceEqual(BuiltInputShape!) && (Optimizer is null || Optimizer.Bound is not null))
+            return;
+        // This can run inside a batch's DisposeScope (iterators reveal the shape with the first batch):
+        // whatever building creates (weights, optimizer state) must outlive that scope.
+        var scope = torch.CurrentDisposeScope;
+        var before = scope is null ? null : new HashSet<IDisposable>(scope.DisposablesView);
+        if (!Built)
+        {
+            Build(sampleShape);
+            Place();
+        }
+        else if (!sampleShape.SequenceEqual(BuiltInputShape!))
+        {
+            Build(sampleShape); // the first layer reports the mismatch with both shapes
+        }
+        else
+        {
+            Place();
+        }
+        if (scope is not null)
+            scope.Detach(scope.DisposablesView.Where(d => !before!.Contains(d)).ToList());
+    }
+
+    internal CompiledMetrics CompiledMetrics => _metrics ?? throw NotCompiled("Fit");
+
+    internal static InvalidOperationException NotCompiled(string method) => new(
+        $"You must call Compile() before {method}(), for example: model.Compile(optimizer: \"adam\", " +
+        "loss: \"sparse_categorical_crossentropy\", metrics: [\"accuracy\"]).");
+
+    /// <summary>
+    /// One training step (Keras's <c>train_step</c>): forward, loss, backward, optimizer step, metric update.
+    /// Override to customise training; the loop around it stays the same.
+    /// </summary>
+    /// <param name="x">Input batch, on <see cref="Device"/>.</param>
+    /// <param name="y">Target batch, on <see cref="Device"/>, already converted by the loss.</param>
+    /// <returns>Running logs of the epoch; values are copied from the device only when read.</returns>
+    public virtual IReadOnlyDictionary<string, double> TrainStep(Tensor x, Tensor y)
+    {
+        var optimizer = Optimizer!;
+        optimizer.ZeroGrad();
+        var yPred = Call(x, training: true);
+        var loss = Loss!.Call(y, yPred);
+        loss.backward();
+        optimizer.Step();
+        return CompiledMetrics.Update(y, yPred.detach(), loss.detach(), x.shape[0]);
+    }
+
+    /// <summary>One evaluation step (Keras's <c>test_step</c>): forward, loss, metric update, no gradients.</summary>
+    /// <param name="x">Input batch, on <see cref="Device"/>.</param>
+    /// <param name="y">Target batch, on <see cref="Device"/>.</param>
+    /// <returns>Running logs of the evaluation.</returns>
+    public virtual IReadOnlyDictionary<string, double> TestStep(Tensor x, Tensor y)
+    {
+        var yPred = Call(x, training: false);
+        var loss = Loss!.Call(y, yPred);
+        return CompiledMetrics.Update(y, yPred, loss, x.shape[0]);
+    }
+
+    /// <summary>One prediction step (Keras's <c>predict_step</c>).</summary>
+    /// <param name="x">Input batch, on <see cref="Device"/>.</param>
+    /// <returns>The model's outputs.</returns>
+    public virtual Tensor PredictStep(Tensor x) => Call(x, training: false);
+
+    /// <summary>
+    /// Trains the model on tensors (Keras's <c>model.fit(x, y, ...)</c>).
+    /// </summary>
+    /// <param name="x">Inputs, <c>[N, ...]</c>; integer tensors are converted to float32 as Keras does.</param>
+    /// <param name="y">Targets, <c>[N]</c> class indices or <c>[N, ...]</c> values.</param>
+    /// <param name="batchSize">Samples per gradient update (default 32).</param>
+    /// <param name="epochs">Index of the last epoch to train (with <paramref name="initialEpoch"/> 0: the number of epochs).</param>
+    /// <param name="verbose">0 silent, 1 progress bar, 2 one line per epoch; default 1 on a terminal, 2 when output is redirected.</param>
+    /// <param name="callbacks">Callbacks to call during training; History and the progress bar are added automatically.</param>
+    /// <param name="validationSplit">Fraction in [0, 1) of the data, taken from the end before shuffling, to validate on.</param>
+    /// <param name="validationData">Data to validate on at the end of each epoch; overrides <paramref name="validationSplit"/>.</param>
+    /// <param name="shuffle">Shuffle the training samples before each epoch.</param>
+    /// <param name="initialEpoch">Epoch at which to start (for resuming).</param>
+    /// <param name="stepsPerEpoch">Batches per epoch; default all.</param>
+    /// <returns>The History of the run: <c>history["loss"]</c>, <c>history["val_accuracy"]</c>, ...</returns>
+    /// <example>
+    /// <code>
+    /// History history = model.Fit(xTrain / 255f, yTrain, epochs: 5, batchSize: 32, validationSplit: 0.1);
+    /// Console.WriteLine(history["val_accuracy"][^1]);
+    /// </code>
+    /// </example>
+    public History Fit(Tensor x, Tensor y, int batchSize = 32, int epochs = 1, int? verbose = null,
+        IEnumerable<Callback>? callbacks = null, double validationSplit = 0.0, (Tensor x, Tensor y)? validationData = null,
+        bool shuffle = true, int initialEpoch = 0, int? stepsPerEpoch = null)
+    {
+        if (!IsCompiled) throw NotCompiled("Fit");
+        Trainer.CheckEpochs(epochs, initialEpoch);
+        if (!(validationSplit >= 0 && validationSplit < 1))
+            throw new ArgumentOutOfRangeException(nameof(validationSplit), validationSplit,
+                $"validationSplit must be in [0, 1) (a fraction such as 0.1); got {validationSplit}.");
+        var (train, validation) = TensorDataAdapter.Create(this, x, y, batchSize, shuffle, validationSplit, validationData);
+        return new Trainer(this).Fit(train, validation, epochs, initialEpoch, stepsPerEpoch, null,
+            Trainer.ResolveVerbose(verbose), callbacks);
+    }
+
+    /// <summary>
+    /// Trains the model on an iterator of batches, such as <c>ImageDataGenerator.FlowFromDirectory</c>'s
+    /// (Keras's <c>model.fit(generator, ...)</c>). One enumeration is one pass over the data.
+    /// </summary>
+    /// <param name="data">Batches of (inputs, targets).</param>
+    /// <param name="epochs">Index of the last epoch to train.</param>
+    /// <param name="stepsPerEpoch">Batches per epoch; when larger than one pass, continues into the next pass.</param>
+    /// <param name="validationData">Batches to validate on at the end of each epoch.</param>
+    /// <param name="validationSteps">Validation batches per epoch; default one full pass.</param>
+    /// <param name="verbose">0 silent, 1 progress bar, 2 one line per epoch; default by terminal.</param>
+    /// <param name="callbacks">Callbacks to call during training.</param>
+    /// <param name="initialEpoch">Epoch at which to start.</param>
+    /// <returns>The History of the run.</returns>
+    public History Fit(IEnumerable<(Tensor x, Tensor y)> data, int epochs = 1, int? stepsPerEpoch = null,
+        IEnumerable<(Tensor x, Tensor y)>? validationData = null, int? validationSteps = null, int? verbose = null,
+        IEnumerable<Callback>? callbacks = null, int initialEpoch = 0)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        if (!IsCompiled) throw NotCompiled("Fit");
+        Trainer.CheckEpochs(epochs, initialEpoch);
+        var train = new EnumerableDataAdapter(data, nameof(data));
+        var validation = validationData is null ? null : new EnumerableDataAdapter(validationData, nameof(validationData));
+        return new Trainer(this).Fit(train, validation, epochs, initialEpoch, stepsPerEpoch, validationSteps,
+            Trainer.ResolveVerbose(verbose), callbacks);
+    }
+
+    /// <summary>Computes the loss and metrics on data (Keras's <c>model.evaluate</c>).</summary>
+    /// <param name="x">Inputs.</param>
+    /// <param name="y">Targets.</param>
+    /// <param name="batchSize">Samples per batch (default 32).</param>
+    /// <param name="verbose">0 silent, 1 progress bar, 2 one line; default 1 on a terminal, 2 when output is redirected.</param>
+    /// <param name="callbacks">Callbacks to call.</param>
+    /// <returns><c>{"loss": ..., "accuracy": ...}</c>.</returns>
+    /// <example><code>var result = model.Evaluate(xTest / 255f, yTest); Console.WriteLine(result["accuracy"]);</code></example>
+    public IReadOnlyDictionary<string, double> Evaluate(Tensor x, Tensor y, int batchSize = 32, int? verbose = null,
+        IEnumerable<Callback>? callbacks = null)
+    {
+        if (!IsCompiled) throw NotCompiled("Evaluate");
+        var (data, _) = TensorDataAdapter.Create(this, x, y, batchSize, shuffle: false, 0, null);
+        return new Trainer(this).Evaluate(data, null, Trainer.ResolveVerbose(verbose), callbacks);
+    }
+
+    /// <summary>Computes the loss and metrics on an iterator of batches.</summary>
+    /// <param name="data">Batches of (inputs, targets).</param>
+    /// <param name="steps">Batches to use; default one full pass.</param>
+    /// <param name="verbose">0 silent, 1 progress bar, 2 one line.</param>
+    /// <param name="callbacks">Callbacks to call.</param>
+    /// <returns><c>{"loss": ..., "accuracy": ...}</c>.</returns>
+    public IReadOnlyDictionary<string, double> Evaluate(IEnumerable<(Tensor x, Tensor y)> data, int? steps = null, int? verbose = null,
+        IEnumerable<Callback>? callbacks = null)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        if (!IsCompiled) throw NotCompiled("Evaluate");
+        return new Trainer(this).Evaluate(new EnumerableDataAdapter(data, nameof(data)), steps, Trainer.ResolveVerbose(verbose), callbacks);
+    }
+
+    /// <summary>Computes the model's outputs for inputs (Keras's <c>model.predict</c>), without autograd.</summary>
+    /// <param name="x">Inputs, <c>[N, ...]</c>.</param>
+    /// <param name="batchSize">Samples per batch (default 32).</param>
+    /// <param name="verbose">0 silent, 1 progress bar; default 1 on a terminal, 2 when output is redirected.</param>
+    /// <param name="callbacks">Callbacks to call.</param>
+    /// <returns>Outputs <c>[N, ...]</c> on the CPU.</returns>
+    public Tensor Predict(Tensor x, int batchSize = 32, int? verbose = null, IEnumerable<Callback>? callbacks = null)
+    {
+        var data = TensorDataAdapter.ForPrediction(this, x, batchSize);
+        return new Trainer(this).Predict(data, Trainer.ResolveVerbose(verbose), callbacks);
+    }
+
+    /// <summary>Computes the model's outputs for an iterator of batches (targets are ignored).</summary>
+    /// <param name="data">Batches of (inputs, targets).</param>
+    /// <param name="steps">Batches to use; default one full pass.</param>
+    /// <param name="verbose">0 silent, 1 progress bar.</param>
+    /// <returns>Outputs on the CPU.</returns>
+    public Tensor Predict(IEnumerable<(Tensor x, Tensor y)> data, int? steps = null, int? verbose = null)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        return new Trainer(this).Predict(new EnumerableDataAdapter(data, nameof(data), steps), Trainer.ResolveVerbose(verbose), null);
+    }
+
+    /// <summary>Keras-style table of the layers, output shapes and parameter counts.</summary>
+    /// <returns>The table as text.</returns>
+    public abstract string Summary();
+}

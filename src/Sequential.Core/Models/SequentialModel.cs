@@ -1,0 +1,177 @@
+using System.Globalization;
+using System.Text;
+using Sequential.Layers;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Sequential;
+
+/// <summary>
+/// A plain stack of layers where each layer has one input and one output (Keras's <c>keras.Sequential</c>).
+/// </summary>
+/// <remarks>
+/// The class is <c>SequentialModel</c> because <c>Sequential</c> is the namespace. The model builds as soon
+/// as its input shape is known: from the first layer's <c>inputShape</c>, from <see cref="Model.Build"/>,
+/// or from the first batch given to <c>Fit</c>/<c>Predict</c>.
+/// </remarks>
+/// <example>
+/// <code>
+/// var model = new SequentialModel(
+///     new Flatten(inputShape: [28, 28]),
+///     new Dense(128, activation: "relu"),
+///     new Dropout(0.2),
+///     new Dense(10));
+/// model.Compile(optimizer: "adam", loss: new SparseCategoricalCrossentropy(fromLogits: true), metrics: ["accuracy"]);
+/// Console.WriteLine(model.Summary());
+/// </code>
+/// </example>
+public class SequentialModel : Model
+{
+    private readonly ModuleList<Layer> _layers = new();
+    private long[]? _builtInputShape;
+
+    /// <summary>Creates a model from layers, in order.</summary>
+    /// <param name="layers">The layers; the first may carry <c>inputShape</c>.</param>
+    public SequentialModel(params Layer[] layers) : this(layers, "sequential") { }
+
+    /// <summary>Creates a named model from layers, in order.</summary>
+    /// <param name="layers">The layers; the first may carry <c>inputShape</c>.</param>
+    /// <param name="name">The model's name, shown by <see cref="Summary"/>.</param>
+    public SequentialModel(IEnumerable<Layer> layers, string name = "sequential") : base(name)
+    {
+        ArgumentNullException.ThrowIfNull(layers);
+        register_module("layers", _layers);
+        foreach (var layer in layers) Add(layer);
+    }
+
+    /// <summary>The layers, in order (Keras's <c>model.layers</c>).</summary>
+    public IReadOnlyList<Layer> Layers => _layers.ToList();
+
+    /// <inheritdoc/>
+    public override bool Built => _builtInputShape is not null;
+
+    /// <inheritdoc/>
+    public override long[]? BuiltInputShape => _builtInputShape;
+
+    /// <inheritdoc/>
+    public override long[]? OutputShape => Built ? _layers[^1].OutputShape : null;
+
+    /// <summary>Adds a layer on top of the stack (Keras's <c>model.add</c>).</summary>
+    /// <param name="layer">The layer to add.</param>
+    /// <exception cref="ArgumentException">The layer is already in the model, its name is taken, or it declares an
+    /// <c>inputShape</c> without being first.</exception>
+    public void Add(Layer layer)
+    {
+        if (layer is null)
+            throw new ArgumentNullException(nameof(layer), "Expected a Layer instance, received: null.");
+        if (_layers.Contains(layer))
+            throw new ArgumentException($"Layer \"{layer.Name}\" is already in model \"{Name}\"; create a new layer instead.", nameof(layer));
+        if (layer.InputShape is not null && _layers.Count > 0)
+            throw new ArgumentException(
+                $"Only the first layer may declare inputShape, but layer \"{layer.Name}\" ({layer.TypeName}) is layer {_layers.Count + 1} " +
+                $"of model \"{Name}\". Remove its inputShape: it takes the previous layer's output shape.", nameof(layer));
+        var names = _layers.Select(l => l.Name).ToHashSet();
+        if (names.Contains(layer.Name))
+        {
+            if (layer.NameWasGiven)
+                throw new ArgumentException(
+                    $"All layers added to a Sequential model should have unique names. Name \"{layer.Name}\" is already the name of a layer in this model.",
+                    nameof(layer));
+            string stem = layer.Name;
+            int suffix = 1;
+            while (names.Contains($"{stem}_{suffix}")) suffix++;
+            layer.Name = $"{stem}_{suffix}";
+        }
+        _layers.Add(layer);
+        if (Built)
+        {
+            layer.EnsureBuilt(_layers[^2].OutputShape!);
+            Place();
+        }
+        else if (_layers.Count == 1 && layer.InputShape is not null)
+        {
+            Build(layer.InputShape);
+        }
+    }
+
+    /// <summary>Removes and returns the last layer (Keras's <c>model.pop</c>).</summary>
+    /// <returns>The removed layer.</returns>
+    /// <exception cref="InvalidOperationException">The model has no layers.</exception>
+    public Layer Pop()
+    {
+        if (_layers.Count == 0)
+            throw new InvalidOperationException($"There are no layers in model \"{Name}\" to pop.");
+        var last = _layers[^1];
+        _layers.RemoveAt(_layers.Count - 1);
+        if (_layers.Count == 0) _builtInputShape = null;
+        else if (Built) Place();
+        return last;
+    }
+
+    /// <inheritdoc/>
+    public override void Build(long[] inputShape)
+    {
+        ArgumentNullException.ThrowIfNull(inputShape);
+        if (_layers.Count == 0)
+            throw new InvalidOperationException($"Model \"{Name}\" has no layers; add some before building or training it.");
+        var shape = inputShape;
+        foreach (var layer in _layers)
+        {
+            layer.EnsureBuilt(shape);
+            shape = layer.OutputShape!;
+        }
+        _builtInputShape = (long[])inputShape.Clone();
+    }
+
+    /// <inheritdoc/>
+    public override Tensor Call(Tensor x, bool training)
+    {
+        foreach (var layer in _layers)
+            x = layer.Invoke(x, training);
+        return x;
+    }
+
+    /// <inheritdoc/>
+    public override string Summary()
+    {
+        const int c1 = 33, c2 = 24, c3 = 15;
+        var text = new StringBuilder();
+        text.Append("Model: \"").Append(Name).Append("\"\n");
+        text.Append('┏').Append('━', c1).Append('┳').Append('━', c2).Append('┳').Append('━', c3).Append("┓\n");
+        text.Append("┃ ").Append("Layer (type)".PadRight(c1 - 2)).Append(" ┃ ").Append("Output Shape".PadRight(c2 - 2))
+            .Append(" ┃ ").Append("Param #".PadLeft(c3 - 2)).Append(" ┃\n");
+        text.Append('┡').Append('━', c1).Append('╇').Append('━', c2).Append('╇').Append('━', c3).Append("┩\n");
+        for (int i = 0; i < _layers.Count; i++)
+        {
+            var layer = _layers[i];
+            string shape = layer.Built ? Shapes.FormatBatch(layer.OutputShape!) : "?";
+            string parameters = layer.Built ? layer.CountParams().ToString("N0", CultureInfo.InvariantCulture) : "0 (unbuilt)";
+            text.Append("│ ").Append(Fit($"{layer.Name} ({layer.TypeName})", c1 - 2)).Append(" │ ").Append(Fit(shape, c2 - 2))
+                .Append(" │ ").Append(parameters.PadLeft(c3 - 2)).Append(" │\n");
+            if (i < _layers.Count - 1)
+                text.Append('├').Append('─', c1).Append('┼').Append('─', c2).Append('┼').Append('─', c3).Append("┤\n");
+        }
+        text.Append('└').Append('─', c1).Append('┴').Append('─', c2).Append('┴').Append('─', c3).Append("┘\n");
+        long total = _layers.Where(l => l.Built).Sum(l => l.CountParams());
+        long trainable = _layers.Where(l => l.Built).Sum(l => l.CountTrainableParams());
+        text.Append(" Total params: ").Append(Count(total)).Append('\n');
+        text.Append(" Trainable params: ").Append(Count(trainable)).Append('\n');
+        text.Append(" Non-trainable params: ").Append(Count(total - trainable)).Append('\n');
+        return text.ToString();
+
+        static string Fit(string s, int width) => s.Length <= width ? s.PadRight(width) : s[..(width - 1)] + "…";
+        static string Count(long n) => $"{n.ToString("N0", CultureInfo.InvariantCulture)} ({MemorySize(n * 4)})";
+    }
+
+    /// <summary>Keras's readable memory size: 1024-based units with two decimals ("397.54 KB").</summary>
+    internal static string MemorySize(double bytes)
+    {
+        string[] units = ["B", "KB", "MB", "GB", "TB", "PB"];
+        foreach (var unit in units)
+        {
+            if (bytes / 1024 < 1) return bytes.ToString("0.00", CultureInfo.InvariantCulture) + " " + unit;
+            bytes /= 1024;
+        }
+        return bytes.ToString("0.00", CultureInfo.InvariantCulture) + " EB";
+    }
+}

@@ -1,0 +1,55 @@
+using Sequential.Losses;
+using Sequential.Metrics;
+using static TorchSharp.torch;
+
+namespace Sequential.Training;
+
+/// <summary>
+/// The loss tracker and the compiled metrics of a model. Metric names such as <c>"accuracy"</c> are
+/// resolved on the first batch, when the shapes of targets and outputs are known (as Keras does).
+/// </summary>
+internal sealed class CompiledMetrics
+{
+    private readonly Loss _loss;
+    private readonly IReadOnlyList<object> _specs;
+    private readonly Mean _lossTracker = new("loss");
+    private List<Metric>? _resolved;
+    private MetricLogs? _logs;
+
+    public CompiledMetrics(Loss loss, IReadOnlyList<object> specs)
+    {
+        _loss = loss;
+        _specs = specs;
+    }
+
+    /// <summary>The loss tracker first, then the resolved metrics (empty list before the first batch).</summary>
+    public IReadOnlyList<Metric> All => [_lossTracker, .. _resolved ?? []];
+
+    /// <summary>Accumulates one batch on the device and returns the (lazy) running logs.</summary>
+    public IReadOnlyDictionary<string, double> Update(Tensor yTrue, Tensor yPred, Tensor loss, long batchSize)
+    {
+        if (_resolved is null)
+        {
+            _resolved = _specs.Select(spec => spec as Metric
+                ?? Sequential.Metrics.Metrics.Get((string)spec, _loss, yTrue.shape, yPred.shape)).ToList();
+            _logs = null;
+        }
+        _lossTracker.UpdateState(loss, batchSize);
+        foreach (var metric in _resolved)
+            metric.UpdateState(yTrue, yPred);
+        return Logs;
+    }
+
+    /// <summary>Running logs that read each value from the device only when accessed.</summary>
+    public MetricLogs Logs => _logs ??= new MetricLogs(All);
+
+    /// <summary>Clears every metric (start of an epoch or an evaluation).</summary>
+    public void Reset()
+    {
+        _lossTracker.ResetState();
+        foreach (var metric in _resolved ?? []) metric.ResetState();
+    }
+
+    /// <summary>Reads every metric to the host (one synchronisation), loss first.</summary>
+    public Dictionary<string, double> Values() => All.ToDictionary(m => m.Name, m => m.Value());
+}

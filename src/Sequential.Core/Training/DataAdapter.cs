@@ -1,0 +1,20 @@
+using static TorchSharp.torch;
+
+namespace Sequential.Training;
+
+/// <summary>
+/// Turns some input (tensors, an iterator of batches) into batches for one epoch. Everything downstream
+/// of an adapter sees one shape of data: (x, y) pairs on the host or device, one pass per call.
+/// </summary>
+internal abstract class DataAdapter
+{
+    /// <summary>Batches in one full pass, when known (the progress bar's target).</summary>
+    public abstract int? BatchesPerPass { get; }
+
+    /// <summary>
+    /// The batches of one epoch. Enumerate inside a DisposeScope per batch: tensors the adapter creates
+    /// for a batch are created during <c>MoveNext</c> and belong to that scope.
+    /// </summary>
+    /// <param name="steps">Batches to yield; null for one full pass.</param>
+    public abstract IEnumerable<(Tensor x, Tensor y)> Batches(int? steps);
+}

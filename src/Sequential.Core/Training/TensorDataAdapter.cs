@@ -1,0 +1,142 @@
+using Sequential.Layers;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Sequential.Training;
+
+/// <summary>Batches from in-memory tensors, shuffled per epoch with TorchSharp's seeded generator.</summary>
+internal sealed class TensorDataAdapter : DataAdapter
+{
+    private readonly Tensor _x;
+    private readonly Tensor? _y;
+    private readonly int _batchSize;
+    private readonly bool _shuffle;
+
+    private TensorDataAdapter(Tensor x, Tensor? y, int batchSize, bool shuffle)
+    {
+        _x = x;
+        _y = y;
+        _batchSize = batchSize;
+        _shuffle = shuffle;
+    }
+
+    public long Samples => _x.shape[0];
+
+    public override int? BatchesPerPass => (int)((Samples + _batchSize - 1) / _batchSize);
+
+    public override IEnumerable<(Tensor x, Tensor y)> Batches(int? steps)
+    {
+        long n = Samples;
+        int total = steps ?? BatchesPerPass!.Value;
+        Tensor? order = null;
+        try
+        {
+            long start = 0;
+            for (int step = 0; step < total; step++)
+            {
+                if (start >= n) start = 0; // stepsPerEpoch beyond one pass continues into the next
+                if (start == 0 && _shuffle)
+                {
+                    order?.Dispose();
+                    using (NewDisposeScope()) { order = randperm(n, ScalarType.Int64).MoveToOuterDisposeScope(); }
+                    order = order.DetachFromDisposeScope();
+                }
+                long length = Math.Min(_batchSize, n - start);
+                if (_shuffle)
+                {
+                    var index = order!.narrow(0, start, length);
+                    yield return (_x.index_select(0, index), _y is null ? _x : _y.index_select(0, index));
+                }
+                else
+                {
+                    yield return (_x.narrow(0, start, length), _y is null ? _x : _y.narrow(0, start, length));
+                }
+                start += length;
+            }
+        }
+        finally
+        {
+            order?.Dispose();
+        }
+    }
+
+    /// <summary>Validates and prepares training (and validation) tensors; builds the model for their shape.</summary>
+    public static (TensorDataAdapter train, TensorDataAdapter? validation) Create(Model model, Tensor x, Tensor y, int batchSize,
+        bool shuffle, double validationSplit, (Tensor x, Tensor y)? validationData)
+    {
+        CheckBatchSize(batchSize);
+        var (xs, ys) = Prepare(model, x, y, "x", "y");
+        TensorDataAdapter? validation = null;
+        if (validationData is { } data)
+        {
+            var (xv, yv) = Prepare(model, data.x, data.y, "validationData.x", "validationData.y");
+            validation = new TensorDataAdapter(xv, yv, batchSize, shuffle: false);
+        }
+        else if (validationSplit > 0)
+        {
+            long n = xs.shape[0];
+            long trainCount = (long)Math.Floor(n * (1.0 - validationSplit));
+            if (trainCount <= 0 || trainCount >= n)
+                throw new ArgumentException(
+                    $"validationSplit {validationSplit} of {n} samples leaves {trainCount} for training and {n - trainCount} for validation; " +
+                    "both need at least one sample. Use more data or another split.", nameof(validationSplit));
+            validation = new TensorDataAdapter(xs.narrow(0, trainCount, n - trainCount), ys.narrow(0, trainCount, n - trainCount), batchSize, false);
+            (xs, ys) = (xs.narrow(0, 0, trainCount), ys.narrow(0, 0, trainCount));
+        }
+        return (new TensorDataAdapter(xs, ys, batchSize, shuffle), validation);
+    }
+
+    /// <summary>Validates and prepares inputs for Predict; builds the model for their shape.</summary>
+    public static TensorDataAdapter ForPrediction(Model model, Tensor x, int batchSize)
+    {
+        CheckBatchSize(batchSize);
+        var xs = PrepareInputs(model, x, "x");
+        return new TensorDataAdapter(xs, null, batchSize, shuffle: false);
+    }
+
+    private static void CheckBatchSize(int batchSize)
+    {
+        if (batchSize <= 0)
+            throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, $"batchSize must be a positive number of samples, e.g. 32; got {batchSize}.");
+    }
+
+    private static (Tensor x, Tensor y) Prepare(Model model, Tensor x, Tensor y, string xName, string yName)
+    {
+        ArgumentNullException.ThrowIfNull(y, yName);
+        var xs = PrepareInputs(model, x, xName);
+        if (y.dim() == 0)
+            throw new ArgumentException($"{yName} must have a sample dimension; got a scalar.", yName);
+        if (y.shape[0] != xs.shape[0])
+            throw new ArgumentException(
+                $"{xName} and {yName} must have the same number of samples: {xName} has {xs.shape[0]} (shape {Shapes.Format(xs.shape)}), " +
+                $"{yName} has {y.shape[0]} (shape {Shapes.Format(y.shape)}).");
+        var loss = model.Loss!;
+        var ys = loss.PrepareTargets(y);
+        if (ys.is_floating_point() && ys.isnan().any().item<bool>())
+            throw new ArgumentException($"{yName} contains {ys.isnan().sum().item<long>()} NaN values. Remove or fill them before training.", yName);
+        loss.Validate(ys, model.OutputShape!);
+        return (ys.device == x.device ? xs : xs, ys);
+    }
+
+    private static Tensor PrepareInputs(Model model, Tensor x, string name)
+    {
+        ArgumentNullException.ThrowIfNull(x, name);
+        if (x.dim() < 2)
+            throw new ArgumentException(
+                $"{name} must be a batch of samples, shape [N, ...]; got shape {Shapes.Format(x.shape)}. " +
+                "For a single feature per sample use x.reshape(-1, 1).", name);
+        if (x.shape[0] == 0)
+            throw new ArgumentException($"{name} is empty: it has 0 samples (shape {Shapes.Format(x.shape)}).", name);
+        var xs = x.dtype == ScalarType.Float32 ? x : x.to_type(ScalarType.Float32);
+        if (xs.isnan().any().item<bool>())
+        {
+            long count = xs.isnan().sum().item<long>();
+            long first = xs.isnan().reshape(xs.shape[0], -1).any(1).nonzero()[0, 0].item<long>();
+            throw new ArgumentException(
+                $"{name} contains {count} NaN values (the first in sample {first}). NaN inputs turn every weight into NaN; " +
+                "remove or fill them before calling the model.", name);
+        }
+        model.EnsureBuiltFor(xs.shape[1..]);
+        return xs;
+    }
+}

@@ -1,0 +1,173 @@
+using Sequential.Callbacks;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Sequential.Training;
+
+/// <summary>
+/// The one training loop behind every <c>Fit</c>, <c>Evaluate</c> and <c>Predict</c> overload
+/// (Keras 3's <c>fit</c>: epoch iterator, callbacks, train step, validation with a <c>val_</c> prefix,
+/// <c>stop_training</c>, history).
+/// </summary>
+/// <remarks>
+/// Each batch runs in its own <c>torch.NewDisposeScope()</c>: only parameters, optimizer state and
+/// metric state outlive it, so native memory stays flat across epochs. Nothing here copies a value
+/// from the device per batch; callbacks that read logs pay for what they read.
+/// </remarks>
+internal sealed class Trainer(Model model)
+{
+    public static int ResolveVerbose(int? verbose)
+    {
+        int value = verbose ?? (Console.IsOutputRedirected ? 2 : 1);
+        if (value is < 0 or > 2)
+            throw new ArgumentOutOfRangeException(nameof(verbose), verbose,
+                "verbose must be 0 (silent), 1 (progress bar) or 2 (one line per epoch).");
+        return value;
+    }
+
+    public static void CheckEpochs(int epochs, int initialEpoch)
+    {
+        if (epochs < 0)
+            throw new ArgumentOutOfRangeException(nameof(epochs), epochs, $"epochs must be >= 0; got {epochs}.");
+        if (initialEpoch < 0 || initialEpoch > epochs)
+            throw new ArgumentOutOfRangeException(nameof(initialEpoch), initialEpoch,
+                $"initialEpoch must be in [0, epochs] = [0, {epochs}]; got {initialEpoch}.");
+    }
+
+    public History Fit(DataAdapter train, DataAdapter? validation, int epochs, int initialEpoch, int? stepsPerEpoch,
+        int? validationSteps, int verbose, IEnumerable<Callback>? callbacks)
+    {
+        var history = new History();
+        int? steps = stepsPerEpoch ?? train.BatchesPerPass;
+        var list = CallbackList.Create(model, callbacks, verbose, history, ProgressTarget.Train,
+            new Dictionary<string, object?> { ["epochs"] = epochs, ["steps"] = steps, ["verbose"] = verbose });
+        var metrics = model.CompiledMetrics;
+        model.StopTraining = false;
+        IReadOnlyDictionary<string, double> epochLogs = new Dictionary<string, double>();
+        list.OnTrainBegin(Empty);
+        for (int epoch = initialEpoch; epoch < epochs; epoch++)
+        {
+            metrics.Reset();
+            list.OnEpochBegin(epoch, Empty);
+            model.train();
+            int step = 0;
+            foreach (var _ in RunBatches(train, stepsPerEpoch, (x, y) => model.TrainStep(x, y)))
+            {
+                list.OnTrainBatchBegin(step, Empty);
+                list.OnTrainBatchEnd(step, metrics.Logs);
+                step++;
+                if (model.StopTraining) break;
+            }
+            var logs = metrics.Values();
+            if (validation is not null && !model.StopTraining)
+            {
+                var validationLogs = Test(validation, validationSteps, list);
+                foreach (var (key, value) in validationLogs) logs["val_" + key] = value;
+            }
+            epochLogs = logs;
+            list.OnEpochEnd(epoch, logs);
+            if (model.StopTraining) break;
+        }
+        list.OnTrainEnd(epochLogs);
+        model.train(false);
+        return history;
+    }
+
+    public IReadOnlyDictionary<string, double> Evaluate(DataAdapter data, int? steps, int verbose, IEnumerable<Callback>? callbacks)
+    {
+        var list = CallbackList.Create(model, callbacks, verbose, null, ProgressTarget.Test,
+            new Dictionary<string, object?> { ["steps"] = steps ?? data.BatchesPerPass, ["verbose"] = verbose });
+        return Test(data, steps, list);
+    }
+
+    public Tensor Predict(DataAdapter data, int verbose, IEnumerable<Callback>? callbacks)
+    {
+        var list = CallbackList.Create(model, callbacks, verbose, null, ProgressTarget.Predict,
+            new Dictionary<string, object?> { ["steps"] = data.BatchesPerPass, ["verbose"] = verbose });
+        using var outer = NewDisposeScope();
+        var outputs = new List<Tensor>();
+        bool wasTraining = model.training;
+        model.eval();
+        try
+        {
+            using var noGrad = no_grad();
+            list.OnPredictBegin(Empty);
+            int step = 0;
+            foreach (var output in RunBatches(data, null, (x, _) => { outputs.Add(model.PredictStep(x).cpu().MoveToOuterDisposeScope()); return Empty; }))
+            {
+                list.OnPredictBatchBegin(step, Empty);
+                list.OnPredictBatchEnd(step, Empty);
+                step++;
+            }
+            list.OnPredictEnd(Empty);
+        }
+        finally
+        {
+            model.train(wasTraining);
+        }
+        if (outputs.Count == 0)
+            throw new ArgumentException("Predict received no batches.");
+        return cat(outputs, 0).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The evaluation loop, shared by Evaluate and Fit's validation.</summary>
+    private Dictionary<string, double> Test(DataAdapter data, int? steps, CallbackList list)
+    {
+        var metrics = model.CompiledMetrics;
+        bool wasTraining = model.training;
+        model.eval();
+        try
+        {
+            using var noGrad = no_grad();
+            metrics.Reset();
+            list.OnTestBegin(Empty);
+            int step = 0;
+            foreach (var _ in RunBatches(data, steps, (x, y) => model.TestStep(x, y)))
+            {
+                list.OnTestBatchBegin(step, Empty);
+                list.OnTestBatchEnd(step, metrics.Logs);
+                step++;
+            }
+            var logs = metrics.Values();
+            list.OnTestEnd(logs);
+            return logs;
+        }
+        finally
+        {
+            model.train(wasTraining);
+        }
+    }
+
+    /// <summary>
+    /// Runs <paramref name="step"/> on each batch inside its own dispose scope, after moving the batch to the
+    /// model's device and converting it as the loss expects. Yields once per batch, after the step.
+    /// </summary>
+    private IEnumerable<IReadOnlyDictionary<string, double>> RunBatches(DataAdapter data, int? steps,
+        Func<Tensor, Tensor, IReadOnlyDictionary<string, double>> step)
+    {
+        using var batches = data.Batches(steps).GetEnumerator();
+        var device = model.Device;
+        while (true)
+        {
+            IReadOnlyDictionary<string, double> logs;
+            using (var scope = NewDisposeScope())
+            {
+                if (!batches.MoveNext()) yield break;
+                var (x, y) = batches.Current;
+                bool hasTargets = !ReferenceEquals(x, y); // prediction adapters pass x as y
+                if (x.dtype != ScalarType.Float32) x = x.to_type(ScalarType.Float32);
+                model.EnsureBuiltFor(x.shape[1..]);
+                if (x.device != device) x = x.to(device, non_blocking: true);
+                if (model.Loss is not null && hasTargets)
+                {
+                    y = model.Loss.PrepareTargets(y);
+                    if (y.device != device) y = y.to(device, non_blocking: true);
+                }
+                logs = step(x, y);
+            }
+            yield return logs;
+        }
+    }
+
+    private static readonly IReadOnlyDictionary<string, double> Empty = new Dictionary<string, double>();
+}
