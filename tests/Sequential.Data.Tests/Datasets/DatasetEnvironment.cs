@@ -7,6 +7,7 @@ namespace Sequential.Data.Tests.Datasets;
 internal sealed class DatasetEnvironment : IDisposable
 {
     private readonly string? _home = Environment.GetEnvironmentVariable("HOME");
+    private readonly string? _userProfile = Environment.GetEnvironmentVariable("USERPROFILE");
     private readonly string? _datasets = Environment.GetEnvironmentVariable("SEQUENTIAL_DATASETS");
 
     public DatasetEnvironment()
@@ -14,7 +15,8 @@ internal sealed class DatasetEnvironment : IDisposable
         Root = IdxTestFiles.NewTempFolder();
         Home = Path.Combine(Root, "home");
         Directory.CreateDirectory(Home);
-        Environment.SetEnvironmentVariable("HOME", Home);
+        Environment.SetEnvironmentVariable("HOME", Home);          // where .NET finds the home folder on Unix
+        Environment.SetEnvironmentVariable("USERPROFILE", Home);   // and on Windows
         Environment.SetEnvironmentVariable("SEQUENTIAL_DATASETS", null);
     }
 
@@ -34,6 +36,7 @@ internal sealed class DatasetEnvironment : IDisposable
     public void Dispose()
     {
         Environment.SetEnvironmentVariable("HOME", _home);
+        Environment.SetEnvironmentVariable("USERPROFILE", _userProfile);
         Environment.SetEnvironmentVariable("SEQUENTIAL_DATASETS", _datasets);
         Directory.Delete(Root, recursive: true);
     }
