@@ -1,0 +1,9 @@
+namespace Sequential.Data.Tests;
+
+/// <summary>Loads TorchSharp's native library (patched where this OS needs it) before any test touches torch.</summary>
+[SetUpFixture]
+public sealed class NativeSetUp
+{
+    [OneTimeSetUp]
+    public void LoadNative() => Backend.EnsureNativeLoaded();
+}
