@@ -25,7 +25,7 @@ public abstract class Metric
     public abstract void UpdateState(Tensor yTrue, Tensor yPred);
 
     /// <summary>The metric over everything accumulated since the last reset, as a 0-dimensional tensor.</summary>
-    /// <returns>A scalar tensor on the metric's device (NaN when nothing was accumulated).</returns>
+    /// <returns>A scalar tensor on the metric's device (0 when nothing was accumulated, as Keras's <c>divide_no_nan</c>).</returns>
     public abstract Tensor Result();
 
     /// <summary>Clears the accumulated state.</summary>

@@ -1,0 +1,75 @@
+using static TorchSharp.torch;
+using static TorchSharp.torch.nn.functional;
+
+namespace Sequential.Losses;
+
+/// <summary>
+/// Cross-entropy for binary (0 or 1) and multi-label targets (Keras's <c>keras.losses.BinaryCrossentropy</c>,
+/// string <c>"binary_crossentropy"</c>). The per-sample loss is the mean over the last axis; the batch loss is the
+/// mean over samples.
+/// </summary>
+/// <remarks>
+/// With probabilities, predictions are clipped to [1e-7, 1 - 1e-7] first, as Keras does, so a prediction of exactly
+/// 0 or 1 costs at most -log(1e-7) = 16.118 instead of infinity. With <c>fromLogits: true</c> the loss is computed by
+/// <c>binary_cross_entropy_with_logits</c>, which is numerically stable and needs no clipping.
+/// Labels of shape [N] meet an output of shape [N, 1] as in Keras (no broadcasting to [N, N]).
+/// </remarks>
+/// <example>
+/// <code>
+/// model.Compile(optimizer: "adam", loss: new BinaryCrossentropy(fromLogits: true), metrics: ["accuracy"]);
+/// </code>
+/// </example>
+public sealed class BinaryCrossentropy : Loss
+{
+    private readonly bool _fromLogits;
+
+    /// <summary>Creates the loss.</summary>
+    /// <param name="fromLogits">True when the model outputs logits (no sigmoid on the last layer).</param>
+    /// <param name="labelSmoothing">In [0, 1]: targets become <c>y * (1 - labelSmoothing) + 0.5 * labelSmoothing</c>.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="labelSmoothing"/> is outside [0, 1].</exception>
+    public BinaryCrossentropy(bool fromLogits = false, double labelSmoothing = 0) : base("binary_crossentropy")
+    {
+        if (!(labelSmoothing is >= 0 and <= 1))
+            throw new ArgumentOutOfRangeException(nameof(labelSmoothing), labelSmoothing,
+                "labelSmoothing must be in [0, 1] (0 disables smoothing).");
+        _fromLogits = fromLogits;
+        LabelSmoothing = labelSmoothing;
+    }
+
+    /// <inheritdoc/>
+    public override bool FromLogits => _fromLogits;
+
+    /// <summary>The label smoothing factor, in [0, 1].</summary>
+    public double LabelSmoothing { get; }
+
+    /// <inheritdoc/>
+    public override Tensor Call(Tensor yTrue, Tensor yPred)
+    {
+        (yTrue, yPred) = TargetChecks.MatchRank(yTrue, yPred);
+        TargetChecks.CheckBatchShapes(Name, yTrue, yPred);
+        yTrue = TargetChecks.AsDtypeOf(yTrue, yPred);
+        if (LabelSmoothing > 0) yTrue = yTrue * (1 - LabelSmoothing) + 0.5 * LabelSmoothing;
+        // The mean over all elements equals Keras's mean over samples of the per-sample mean over the last axis.
+        return _fromLogits
+            ? binary_cross_entropy_with_logits(yPred, yTrue)
+            : binary_cross_entropy(yPred.clamp(TargetChecks.Epsilon, 1 - TargetChecks.Epsilon), yTrue);
+    }
+
+    /// <inheritdoc/>
+    /// <exception cref="ArgumentException">The shapes differ, or a target lies outside [0, 1].</exception>
+    public override void Validate(Tensor yTrue, long[] outputShape)
+    {
+        TargetChecks.CheckOutputShape(Name, yTrue, outputShape,
+            outputShape.Length > 0 && outputShape[^1] > 1 && yTrue.dim() == 1
+                ? " For one integer class label per sample use sparse_categorical_crossentropy."
+                : "");
+        if (yTrue.numel() == 0) return;
+        var (min, max) = TargetChecks.Range(yTrue);
+        if (min < 0 || max > 1 || double.IsNaN(min) || double.IsNaN(max))
+            throw new ArgumentException(
+                $"binary_crossentropy needs targets in [0, 1], but y contains {TargetChecks.Format(max > 1 ? max : min)} " +
+                $"(min {TargetChecks.Format(min)}, max {TargetChecks.Format(max)}). For more than two classes use " +
+                "sparse_categorical_crossentropy (integer labels) or categorical_crossentropy (one-hot), " +
+                "with one output unit per class.", nameof(yTrue));
+    }
+}

@@ -1,0 +1,111 @@
+using static TorchSharp.torch;
+using static TorchSharp.torch.nn.functional;
+
+namespace Sequential.Losses;
+
+/// <summary>
+/// Cross-entropy for integer class labels (Keras's <c>keras.losses.SparseCategoricalCrossentropy</c>, string
+/// <c>"sparse_categorical_crossentropy"</c>): y holds one class index per sample, shape [N] or [N, 1], and the model
+/// outputs one unit per class.
+/// </summary>
+/// <remarks>
+/// With <c>fromLogits: true</c> a batch costs exactly one <c>torch.nn.functional.cross_entropy(yPred, yTrue)</c>
+/// (fused log-softmax and NLL; the fastest and most stable choice). With probabilities, predictions are divided by
+/// their sum and clipped to [1e-7, 1 - 1e-7] before the log, as in Keras.
+/// </remarks>
+/// <example>
+/// <code>
+/// model.Compile(optimizer: "adam", loss: new SparseCategoricalCrossentropy(fromLogits: true), metrics: ["accuracy"]);
+/// </code>
+/// </example>
+public sealed class SparseCategoricalCrossentropy : Loss
+{
+    private readonly bool _fromLogits;
+
+    /// <summary>Creates the loss.</summary>
+    /// <param name="fromLogits">True when the model outputs logits (no softmax on the last layer).</param>
+    public SparseCategoricalCrossentropy(bool fromLogits = false) : base("sparse_categorical_crossentropy") =>
+        _fromLogits = fromLogits;
+
+    /// <inheritdoc/>
+    public override bool FromLogits => _fromLogits;
+
+    /// <inheritdoc/>
+    public override Tensor Call(Tensor yTrue, Tensor yPred)
+    {
+        if (yTrue.dim() == yPred.dim() && yTrue.shape[^1] == 1) yTrue = yTrue.squeeze(-1);
+        if (yTrue.dtype != ScalarType.Int64) yTrue = yTrue.to_type(ScalarType.Int64);
+        if (yTrue.dim() != yPred.dim() - 1 || !yTrue.shape.AsSpan().SequenceEqual(yPred.shape.AsSpan(0, (int)yPred.dim() - 1)))
+            throw new ArgumentException(
+                $"sparse_categorical_crossentropy: labels of shape {TargetChecks.Format(yTrue.shape)} do not match the " +
+                $"model's output of shape {TargetChecks.Format(yPred.shape)}; expected one class index per sample.");
+        if (yPred.dim() > 2)
+        {
+            // torch wants classes on axis 1, Keras has them last: flatten all leading axes (mean is unchanged).
+            yPred = yPred.reshape(-1, yPred.shape[^1]);
+            yTrue = yTrue.reshape(-1);
+        }
+        if (_fromLogits) return cross_entropy(yPred, yTrue);
+        var prob = (yPred / yPred.sum(-1, keepdim: true)).clamp(TargetChecks.Epsilon, 1 - TargetChecks.Epsilon);
+        return nll_loss(prob.log(), yTrue);
+    }
+
+    /// <summary>
+    /// Converts labels to int64 class indices: int32, uint8 and other integer labels are cast; float labels are cast
+    /// when every value is integral; labels of shape [N, 1] become [N].
+    /// </summary>
+    /// <param name="yTrue">Class labels.</param>
+    /// <returns>int64 labels.</returns>
+    /// <exception cref="ArgumentException">A float label is not integral (probabilities or one-hot rows belong to
+    /// categorical_crossentropy).</exception>
+    public override Tensor PrepareTargets(Tensor yTrue)
+    {
+        if (yTrue.dim() == 2 && yTrue.shape[1] == 1) yTrue = yTrue.squeeze(-1);
+        if (yTrue.dtype == ScalarType.Int64) return yTrue;
+        if (TargetChecks.IsFloating(yTrue.dtype)) CheckIntegral(yTrue);
+        else if (!TargetChecks.IsInteger(yTrue.dtype))
+            throw new ArgumentException(
+                $"sparse_categorical_crossentropy needs integer class labels, but y has dtype {yTrue.dtype}.", nameof(yTrue));
+        return yTrue.to_type(ScalarType.Int64);
+    }
+
+    /// <inheritdoc/>
+    /// <exception cref="ArgumentException">The labels are not one per sample, not integral, or outside
+    /// [0, classes).</exception>
+    public override void Validate(Tensor yTrue, long[] outputShape)
+    {
+        if (outputShape.Length == 0)
+            throw new ArgumentException("sparse_categorical_crossentropy needs a model output with a class axis.", nameof(outputShape));
+        long classes = outputShape[^1];
+        long[] t = yTrue.shape;
+        long[] expected = outputShape[..^1];
+        long[] perSample = t.Length == 0 ? [] : t[1..];
+        bool shapeOk = t.Length > 0 && (perSample.AsSpan().SequenceEqual(expected) ||
+                                        (perSample.Length == expected.Length + 1 && perSample[^1] == 1 &&
+                                         perSample.AsSpan(0, expected.Length).SequenceEqual(expected)));
+        if (!shapeOk)
+            throw new ArgumentException(
+                $"sparse_categorical_crossentropy needs one integer class label per sample (y of shape [N] or [N, 1]), " +
+                $"but y has shape {TargetChecks.Format(t)} for a model whose output per sample has shape " +
+                $"{TargetChecks.Format(outputShape)}. For one-hot targets use categorical_crossentropy.", nameof(yTrue));
+        if (yTrue.numel() == 0) return;
+        if (TargetChecks.IsFloating(yTrue.dtype)) CheckIntegral(yTrue);
+        var (min, max) = TargetChecks.Range(yTrue);
+        if (min < 0 || max >= classes)
+            throw new ArgumentException(
+                $"Labels must be in [0, {classes}) for a model whose output has {classes} units, but y contains " +
+                $"{TargetChecks.Format(max >= classes ? max : min)} (min {TargetChecks.Format(min)}, max {TargetChecks.Format(max)}). " +
+                "Check the last Dense layer's units or the labels.", nameof(yTrue));
+    }
+
+    private static void CheckIntegral(Tensor yTrue)
+    {
+        using var scope = NewDisposeScope();
+        var bad = yTrue.masked_select(yTrue.ne(yTrue.round()));   // NaN != NaN, so NaN is caught too
+        if (bad.numel() > 0)
+            throw new ArgumentException(
+                $"sparse_categorical_crossentropy needs integer class labels, but y ({yTrue.dtype}) contains " +
+                $"{TargetChecks.Format(bad[0].to_type(ScalarType.Float64).item<double>())}. Pass class indices 0..classes-1, " +
+                "or use categorical_crossentropy for one-hot or probability targets.", nameof(yTrue));
+    }
+}

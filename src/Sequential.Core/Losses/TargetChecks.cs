@@ -1,0 +1,84 @@
+using System.Globalization;
+using static TorchSharp.torch;
+
+namespace Sequential.Losses;
+
+/// <summary>
+/// Shape and value checks shared by the losses and metrics, so every error names both shapes the same way.
+/// </summary>
+internal static class TargetChecks
+{
+    /// <summary>Keras's <c>backend.epsilon()</c>: probabilities are clipped to [eps, 1 - eps] before the log.</summary>
+    internal const double Epsilon = 1e-7;
+
+    internal static string Format(long[] shape) => "[" + string.Join(", ", shape) + "]";
+
+    internal static string Format(double value) => value.ToString("G7", CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// Keras's <c>squeeze_or_expand_to_same_rank</c>: when the ranks differ by one and the longer shape ends in 1,
+    /// the two are brought to the same rank (so labels [N] meet a Dense(1) output [N, 1] instead of broadcasting
+    /// to [N, N]).
+    /// </summary>
+    internal static (Tensor yTrue, Tensor yPred) MatchRank(Tensor yTrue, Tensor yPred)
+    {
+        long tr = yTrue.dim(), pr = yPred.dim();
+        if (tr == pr + 1 && yTrue.shape[^1] == 1)
+            return pr == 1 ? (yTrue, yPred.unsqueeze(-1)) : (yTrue.squeeze(-1), yPred);
+        if (pr == tr + 1 && yPred.shape[^1] == 1)
+            return tr == 1 ? (yTrue.unsqueeze(-1), yPred) : (yTrue, yPred.squeeze(-1));
+        return (yTrue, yPred);
+    }
+
+    /// <summary>The shape rule of <see cref="MatchRank"/> applied to shapes only.</summary>
+    internal static bool SameShapeAfterRankMatch(long[] yTrue, long[] yPred)
+    {
+        if (yTrue.Length == yPred.Length + 1 && yTrue[^1] == 1) yTrue = yTrue[..^1];
+        else if (yPred.Length == yTrue.Length + 1 && yPred[^1] == 1) yPred = yPred[..^1];
+        return yTrue.AsSpan().SequenceEqual(yPred);
+    }
+
+    /// <summary>Per-batch check in <c>Call</c>: torch would otherwise broadcast mismatched shapes silently.</summary>
+    internal static void CheckBatchShapes(string loss, Tensor yTrue, Tensor yPred)
+    {
+        long[] t = yTrue.shape, p = yPred.shape;
+        if (!t.AsSpan().SequenceEqual(p))
+            throw new ArgumentException(
+                $"{loss}: targets of shape {Format(t)} do not match the model's output of shape {Format(p)}. " +
+                "Targets need one value per output unit.");
+    }
+
+    /// <summary>
+    /// Checks, before training, that targets of shape [N, ...] fit an output of shape <paramref name="outputShape"/>
+    /// per sample (with Keras's rank matching).
+    /// </summary>
+    internal static void CheckOutputShape(string loss, Tensor yTrue, long[] outputShape, string hint = "")
+    {
+        long[] t = yTrue.shape;
+        if (t.Length == 0)
+            throw new ArgumentException($"{loss}: y is a scalar; it needs a batch dimension (one target per sample).");
+        long[] p = [t[0], .. outputShape];
+        if (!SameShapeAfterRankMatch(t, p))
+            throw new ArgumentException(
+                $"{loss} needs targets shaped like the model's output: y has shape {Format(t)} " +
+                $"(per sample {Format(t[1..])}), but the model's output per sample has shape {Format(outputShape)}." + hint);
+    }
+
+    /// <summary>Minimum and maximum of <paramref name="y"/> (one host read; for checks before training only).</summary>
+    internal static (double Min, double Max) Range(Tensor y)
+    {
+        using var scope = NewDisposeScope();
+        var d = y.to_type(ScalarType.Float64);
+        return (d.min().item<double>(), d.max().item<double>());
+    }
+
+    internal static bool IsFloating(ScalarType t) =>
+        t is ScalarType.Float16 or ScalarType.BFloat16 or ScalarType.Float32 or ScalarType.Float64;
+
+    internal static bool IsInteger(ScalarType t) =>
+        t is ScalarType.Byte or ScalarType.Int8 or ScalarType.Int16 or ScalarType.Int32 or ScalarType.Int64 or ScalarType.Bool;
+
+    /// <summary>Casts float targets to the prediction's dtype, as Keras casts <c>y_true</c> to <c>y_pred.dtype</c>.</summary>
+    internal static Tensor AsDtypeOf(Tensor yTrue, Tensor yPred) =>
+        yTrue.dtype == yPred.dtype ? yTrue : yTrue.to_type(yPred.dtype);
+}

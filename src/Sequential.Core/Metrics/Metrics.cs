@@ -1,0 +1,96 @@
+using Sequential.Losses;
+
+namespace Sequential.Metrics;
+
+/// <summary>
+/// Turns Keras metric strings into <see cref="Metric"/> objects (Keras's <c>keras.metrics.get</c> plus the
+/// <c>"accuracy"</c> resolution of <c>compile</c>). This is the only place metric strings are matched.
+/// </summary>
+/// <remarks>
+/// <para>Matching ignores case; the metric's <see cref="Metric.Name"/> (its key in logs and History) is the string
+/// exactly as given, as in Keras 3: <c>metrics: ["acc"]</c> logs <c>acc</c> and <c>val_acc</c>.</para>
+/// <para><c>"accuracy"</c> and <c>"acc"</c> are resolved from the shapes as Keras's
+/// <c>is_binary_or_sparse_categorical</c> does: an output whose last dimension is 1 gives
+/// <see cref="BinaryAccuracy"/>; targets of lower rank than the output, or targets ending in 1 with an output ending in
+/// more than 1, give <see cref="SparseCategoricalAccuracy"/>; anything else gives <see cref="CategoricalAccuracy"/>.
+/// Without shapes, the loss decides (binary, sparse or categorical cross-entropy).</para>
+/// <para>Improvement over Keras: when the loss is <c>BinaryCrossentropy(fromLogits: true)</c>, binary accuracy
+/// thresholds the logits at 0 (probability 0.5). Keras thresholds logits at 0.5, which silently reports a wrong
+/// accuracy.</para>
+/// </remarks>
+/// <example>
+/// <code>
+/// // labels [N], a 10-unit output: "accuracy" is sparse categorical accuracy, logged as "accuracy"
+/// Metric acc = Metrics.Get("accuracy", loss, yTrueShape: [32], yPredShape: [32, 10]);
+/// Metric mae = Metrics.Get("MAE");   // logged as "MAE"
+/// </code>
+/// </example>
+public static class Metrics
+{
+    private static readonly (string[] Names, string ClassName, Func<string, Loss?, Metric> Create)[] Known =
+    [
+        (["binary_accuracy"], nameof(BinaryAccuracy), (n, loss) => new BinaryAccuracy(BinaryThreshold(loss), n)),
+        (["categorical_accuracy"], nameof(CategoricalAccuracy), (n, _) => new CategoricalAccuracy(n)),
+        (["sparse_categorical_accuracy"], nameof(SparseCategoricalAccuracy), (n, _) => new SparseCategoricalAccuracy(n)),
+        (["mean_squared_error", "mse"], nameof(MeanSquaredError), (n, _) => new MeanSquaredError(n)),
+        (["mean_absolute_error", "mae"], nameof(MeanAbsoluteError), (n, _) => new MeanAbsoluteError(n)),
+    ];
+
+    /// <summary>The accepted metric strings, besides the class names (matching ignores case).</summary>
+    public static IReadOnlyList<string> Names { get; } = ["accuracy", "acc", .. Known.SelectMany(k => k.Names)];
+
+    /// <summary>Creates the metric a Keras string names.</summary>
+    /// <param name="name">For example <c>"accuracy"</c>, <c>"acc"</c>, <c>"mae"</c>, any case; also the metric's
+    /// key in logs and History.</param>
+    /// <param name="loss">The compiled loss: decides <c>"accuracy"</c> when no shapes are given, and a logits
+    /// <see cref="BinaryCrossentropy"/> makes binary accuracy threshold at 0.</param>
+    /// <param name="yTrueShape">Shape of the targets (with or without the batch axis, like
+    /// <paramref name="yPredShape"/>).</param>
+    /// <param name="yPredShape">Shape of the model's output.</param>
+    /// <returns>A new metric named <paramref name="name"/>.</returns>
+    /// <exception cref="ArgumentException">The name is unknown (the message lists the accepted names), or
+    /// <c>"accuracy"</c> cannot be resolved because neither shapes nor a cross-entropy loss were given.</exception>
+    /// <example>
+    /// <code>
+    /// var acc = Metrics.Get("acc", new BinaryCrossentropy(fromLogits: true), [20], [20, 1]);
+    /// // BinaryAccuracy with Threshold 0, logged as "acc"
+    /// </code>
+    /// </example>
+    public static Metric Get(string name, Loss? loss = null, long[]? yTrueShape = null, long[]? yPredShape = null)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        Backend.EnsureNativeLoaded();
+        string key = name.Trim().ToLowerInvariant();
+        if (key is "accuracy" or "acc") return ResolveAccuracy(name, loss, yTrueShape, yPredShape);
+        foreach (var (names, className, create) in Known)
+            if (names.Contains(key) || key == className.ToLowerInvariant()) return create(name, loss);
+        throw new ArgumentException(
+            $"Unknown metric '{name}'. Accepted: {string.Join(", ", Names)} (any case), or the class names " +
+            $"{string.Join(", ", Known.Select(k => k.ClassName))}; or pass a Metric object.", nameof(name));
+    }
+
+    private static Metric ResolveAccuracy(string name, Loss? loss, long[]? yTrueShape, long[]? yPredShape)
+    {
+        if (yTrueShape is { Length: > 0 } t && yPredShape is { Length: > 0 } p)
+        {
+            bool isBinary = p[^1] == 1;
+            bool isSparse = t.Length < p.Length || (t[^1] == 1 && p[^1] > 1);
+            if (isBinary) return new BinaryAccuracy(BinaryThreshold(loss), name);
+            if (isSparse) return new SparseCategoricalAccuracy(name);
+            return new CategoricalAccuracy(name);
+        }
+        return loss switch
+        {
+            BinaryCrossentropy => new BinaryAccuracy(BinaryThreshold(loss), name),
+            SparseCategoricalCrossentropy => new SparseCategoricalAccuracy(name),
+            CategoricalCrossentropy => new CategoricalAccuracy(name),
+            _ => throw new ArgumentException(
+                $"Cannot tell which accuracy '{name}' means without the shapes of y and of the model's output " +
+                $"(loss: {loss?.Name ?? "none"}). Pass yTrueShape and yPredShape, or name the metric: " +
+                "binary_accuracy, categorical_accuracy or sparse_categorical_accuracy.", nameof(name)),
+        };
+    }
+
+    /// <summary>0 for logits (sigmoid(0) = 0.5), Keras's 0.5 for probabilities.</summary>
+    private static double BinaryThreshold(Loss? loss) => loss is BinaryCrossentropy { FromLogits: true } ? 0.0 : 0.5;
+}
