@@ -1,0 +1,85 @@
+using Sequential.Metrics;
+using TorchSharp;
+using static Sequential.Core.Tests.Losses.TestTensors;
+using static TorchSharp.torch;
+
+namespace Sequential.Core.Tests.Metrics;
+
+public class MeanTests
+{
+    [OneTimeSetUp]
+    public void LoadNative() => Backend.EnsureNativeLoaded();
+
+    [Test]
+    public void WeightedByCount()
+    {
+        // batch losses 2.0 over 3 samples and 4.0 over 1 sample: (2*3 + 4*1) / 4 = 2.5 (not (2+4)/2 = 3)
+        var m = new Mean("loss");
+        using (NewDisposeScope())
+        {
+            m.UpdateState(tensor(2f), 3);
+            m.UpdateState(tensor(4f), 1);
+        }
+        Assert.That(m.Value(), Is.EqualTo(2.5).Within(1e-5));
+        Assert.That(m.Name, Is.EqualTo("loss"));
+    }
+
+    [Test]
+    public void BaseUpdateState_AveragesSamples()
+    {
+        // Keras Mean.update_state([1, 3, 5, 7]) -> 4
+        var m = new Mean();
+        using (NewDisposeScope()) m.UpdateState(F([0], 1), F([1, 3, 5, 7], 4));
+        Assert.That(m.Value(), Is.EqualTo(4.0).Within(1e-5));
+    }
+
+    [Test]
+    public void Empty_IsZero_AsKeras()
+    {
+        var m = new Mean();
+        Assert.That(m.Value(), Is.EqualTo(0.0));
+        using (NewDisposeScope()) m.UpdateState(tensor(5f), 2);
+        m.ResetState();
+        Assert.That(m.Value(), Is.EqualTo(0.0));
+        using (NewDisposeScope()) m.UpdateState(tensor(1f), 1);
+        Assert.That(m.Value(), Is.EqualTo(1.0).Within(1e-6));
+    }
+
+    [Test]
+    public void GradientCarryingLossIsDetached()
+    {
+        var m = new Mean("loss");
+        using var scope = NewDisposeScope();
+        var w = tensor(3f, requires_grad: true);
+        m.UpdateState(w * 2, 1);
+        Assert.That(m.Result().requires_grad, Is.False);
+        Assert.That(m.Value(), Is.EqualTo(6.0).Within(1e-6));
+    }
+
+    [Test]
+    public void StateSurvivesDisposedScope_TemporariesDoNot()
+    {
+        var m = new SparseCategoricalAccuracy();
+        long before = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
+        using (NewDisposeScope())
+            m.UpdateState(L([0, 1], 2), F([0.9f, 0.1f, 0.8f, 0.2f], 2, 2));   // 1 of 2 correct
+        // Only the two state tensors (total, count) outlive the batch's scope.
+        Assert.That(DisposeScopeManager.Statistics.ThreadTotalLiveCount - before, Is.EqualTo(2));
+        using (NewDisposeScope())
+            m.UpdateState(L([1], 1), F([0.3f, 0.7f], 1, 2));                    // 1 of 1 correct
+        Assert.That(DisposeScopeManager.Statistics.ThreadTotalLiveCount - before, Is.EqualTo(2));
+        Assert.That(m.Value(), Is.EqualTo(2.0 / 3).Within(1e-6));
+        Assert.That(DisposeScopeManager.Statistics.ThreadTotalLiveCount - before, Is.EqualTo(2));
+    }
+
+    [Test]
+    public void UpdatingWithoutAnyScope_LeaksNothing()
+    {
+        var m = new Mean("loss");
+        using var value = tensor(1f);
+        m.UpdateState(value, 1);   // creates the state
+        long before = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
+        for (int i = 0; i < 10; i++) m.UpdateState(value, 4);
+        Assert.That(DisposeScopeManager.Statistics.ThreadTotalLiveCount, Is.EqualTo(before));
+    }
+}
