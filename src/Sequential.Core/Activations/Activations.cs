@@ -42,7 +42,7 @@ public static class Activations
         var all = new ActivationFunction[]
         {
             new("linear", x => x),
-            new("relu", F.relu),
+            new("relu", x => F.relu(x)),
             new("sigmoid", torch.sigmoid),
             new("softmax", x => F.softmax(x, -1)),
             new("log_softmax", x => F.log_softmax(x, -1)),

@@ -39,6 +39,10 @@ public abstract class Loss
     public virtual Tensor PrepareTargets(Tensor yTrue) =>
         yTrue.dtype == ScalarType.Float32 ? yTrue : yTrue.to_type(ScalarType.Float32);
 
+    /// <summary>Lets a Keras name stand for a loss: <c>Compile(loss: "binary_crossentropy", ...)</c>.</summary>
+    /// <param name="name">A name accepted by <see cref="Losses.Get"/>.</param>
+    public static implicit operator Loss(string name) => Losses.Get(name);
+
     /// <inheritdoc/>
     public override string ToString() => Name;
 }

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text;
 using Sequential.Layers;
-using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace Sequential;
@@ -27,7 +26,8 @@ namespace Sequential;
 /// </example>
 public class SequentialModel : Model
 {
-    private readonly ModuleList<Layer> _layers = new();
+    // A plain list, not a ModuleList: each layer is registered as a child module under its own name.
+    private readonly List<Layer> _layers = [];
     private long[]? _builtInputShape;
 
     /// <summary>Creates a model from layers, in order.</summary>
@@ -40,12 +40,11 @@ public class SequentialModel : Model
     public SequentialModel(IEnumerable<Layer> layers, string name = "sequential") : base(name)
     {
         ArgumentNullException.ThrowIfNull(layers);
-        register_module("layers", _layers);
         foreach (var layer in layers) Add(layer);
     }
 
     /// <summary>The layers, in order (Keras's <c>model.layers</c>).</summary>
-    public IReadOnlyList<Layer> Layers => _layers.ToList();
+    public IReadOnlyList<Layer> Layers => _layers.AsReadOnly();
 
     /// <inheritdoc/>
     public override bool Built => _builtInputShape is not null;
@@ -83,6 +82,7 @@ public class SequentialModel : Model
             layer.Name = $"{stem}_{suffix}";
         }
         _layers.Add(layer);
+        register_module(layer.Name, layer);
         if (Built)
         {
             layer.EnsureBuilt(_layers[^2].OutputShape!);
@@ -103,6 +103,7 @@ public class SequentialModel : Model
             throw new InvalidOperationException($"There are no layers in model \"{Name}\" to pop.");
         var last = _layers[^1];
         _layers.RemoveAt(_layers.Count - 1);
+        _internal_submodules.Remove(last.Name);
         if (_layers.Count == 0) _builtInputShape = null;
         else if (Built) Place();
         return last;

@@ -45,11 +45,14 @@ internal sealed class TensorDataAdapter : DataAdapter
                 if (_shuffle)
                 {
                     var index = order!.narrow(0, start, length);
-                    yield return (_x.index_select(0, index), _y is null ? _x : _y.index_select(0, index));
+                    var x = _x.index_select(0, index);
+                    yield return (x, _y is null ? x : _y.index_select(0, index)); // y == x marks "no targets"
+
                 }
                 else
                 {
-                    yield return (_x.narrow(0, start, length), _y is null ? _x : _y.narrow(0, start, length));
+                    var x = _x.narrow(0, start, length);
+                    yield return (x, _y is null ? x : _y.narrow(0, start, length));
                 }
                 start += length;
             }

@@ -1,0 +1,87 @@
+using Sequential.Activations;
+using Sequential.Initializers;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+
+namespace Sequential.Layers;
+
+/// <summary>
+/// A densely-connected layer, <c>output = activation(dot(input, kernel) + bias)</c> (Keras's <c>Dense</c>).
+/// Applied to the last axis of inputs of any rank.
+/// </summary>
+/// <example>
+/// <code>
+/// new Dense(128, activation: "relu")      // on 784 inputs: 784 * 128 + 128 = 100,480 parameters
+/// </code>
+/// </example>
+public sealed class Dense : Layer
+{
+    private Parameter? _kernel;
+    private Parameter? _bias;
+
+    /// <summary>Creates a Dense layer.</summary>
+    /// <param name="units">Output size (positive).</param>
+    /// <param name="activation">Keras activation name; null or "linear" for none.</param>
+    /// <param name="useBias">Whether to add a bias vector.</param>
+    /// <param name="kernelInitializer">Kernel initializer name (Keras default glorot_uniform).</param>
+    /// <param name="biasInitializer">Bias initializer name (default zeros).</param>
+    /// <param name="inputShape">Per-sample input shape, for the first layer of a model.</param>
+    /// <param name="name">Layer name; default dense, dense_1, ...</param>
+    public Dense(int units, string? activation = null, bool useBias = true, string kernelInitializer = "glorot_uniform",
+        string biasInitializer = "zeros", long[]? inputShape = null, string? name = null)
+        : base(name, inputShape)
+    {
+        if (units <= 0)
+            throw new ArgumentOutOfRangeException(nameof(units), units, $"Dense units must be a positive integer; got {units}.");
+        Units = units;
+        Activation = Activations.Activations.Get(activation);
+        UseBias = useBias;
+        KernelInitializer = Initializers.Initializers.Get(kernelInitializer);
+        BiasInitializer = Initializers.Initializers.Get(biasInitializer);
+    }
+
+    /// <summary>Output size.</summary>
+    public int Units { get; }
+
+    /// <summary>The activation applied to the output.</summary>
+    public ActivationFunction Activation { get; }
+
+    /// <summary>Whether a bias is added.</summary>
+    public bool UseBias { get; }
+
+    /// <summary>Kernel initializer.</summary>
+    public Initializer KernelInitializer { get; }
+
+    /// <summary>Bias initializer.</summary>
+    public Initializer BiasInitializer { get; }
+
+    /// <summary>The kernel, stored as TorchSharp's Linear weight <c>[units, inputs]</c> (Keras stores its transpose).</summary>
+    public Parameter? Kernel => _kernel;
+
+    /// <summary>The bias <c>[units]</c>, or null.</summary>
+    public Parameter? Bias => _bias;
+
+    /// <inheritdoc/>
+    public override long[] ComputeOutputShape(long[] inputShape)
+    {
+        if (inputShape.Length == 0)
+            throw new ArgumentException($"Layer \"{Name}\" (Dense) needs inputs with at least one axis per sample; got a scalar per sample.");
+        return [.. inputShape[..^1], Units];
+    }
+
+    /// <inheritdoc/>
+    protected override void Build(long[] inputShape)
+    {
+        long inputs = inputShape[^1];
+        _kernel = AddWeight("kernel", [Units, inputs], KernelInitializer, inputs, Units);
+        if (UseBias) _bias = AddWeight("bias", [Units], BiasInitializer, inputs, Units);
+    }
+
+    /// <inheritdoc/>
+    protected override Tensor Call(Tensor x, bool training)
+    {
+        var y = F.linear(x, _kernel!, _bias);
+        return Activation.IsLinear ? y : Activation.Call(y);
+    }
+}
