@@ -21,8 +21,8 @@ namespace Sequential.Metrics;
 /// </example>
 public class Mean : Metric
 {
-    private Tensor? _total;
-    private Tensor? _count;
+    private Tensor? _total;  // float64 on the device of the first batch
+    private double _count;   // on the host: how many samples a batch holds is known without reading the device
 
     /// <summary>Creates the metric.</summary>
     /// <param name="name">The key in logs and History.</param>
@@ -44,9 +44,9 @@ public class Mean : Metric
     {
         ArgumentOutOfRangeException.ThrowIfNegative(count);
         using var scope = NewDisposeScope();
-        var v = OnStateDevice(value.detach()).to_type(ScalarType.Float64);
-        _total!.add_(count == 1 ? v.sum() : v.sum() * count);
-        _count!.add_(count);
+        var v = OnStateDevice(value.detach());
+        _total!.add_(v.dim() == 0 ? v : v.sum(), alpha: count); // one fused multiply-add on the device
+        _count += count;
     }
 
     /// <summary>
@@ -57,34 +57,34 @@ public class Mean : Metric
     protected void AddSamples(Tensor values)
     {
         using var scope = NewDisposeScope();
-        var v = OnStateDevice(values.detach()).to_type(ScalarType.Float64);
-        long n = v.dim() == 0 ? 1 : v.shape[0];
-        if (v.dim() > 1) v = v.reshape(n, -1).mean([1]);
+        var v = OnStateDevice(values.detach());
+        long dims = v.dim();
+        long n = dims == 0 ? 1 : v.shape[0];
+        if (dims > 1) v = v.reshape(n, -1).to_type(ScalarType.Float64).mean([1]);
         _total!.add_(v.sum());
-        _count!.add_(n);
+        _count += n;
     }
 
     /// <inheritdoc/>
     /// <returns>total / count as a float64 scalar on the metric's device (the CPU before the first update); 0 when
     /// nothing was accumulated, as in Keras.</returns>
     public override Tensor Result() =>
-        _total is null || _count is null ? tensor(0.0, ScalarType.Float64) : _total / _count.clamp_min(1);
+        _total is null ? tensor(0.0, ScalarType.Float64) : _total / Math.Max(_count, 1);
 
     /// <inheritdoc/>
     public override void ResetState()
     {
         // Zeroed in place: the tensors (and their device) are reused, and nothing synchronises.
         _total?.zero_();
-        _count?.zero_();
+        _count = 0;
     }
 
     /// <summary>Creates the state on <paramref name="t"/>'s device at the first update; moves later batches to it.</summary>
     private Tensor OnStateDevice(Tensor t)
     {
-        if (_total is null || _count is null)
+        if (_total is null)
         {
             _total = zeros([], ScalarType.Float64, t.device).DetachFromDisposeScope();
-            _count = zeros([], ScalarType.Float64, t.device).DetachFromDisposeScope();
             return t;
         }
         return t.device_type == _total.device_type && t.device_index == _total.device_index ? t : t.to(_total.device);
