@@ -108,6 +108,20 @@ public class DenseTests
     }
 
     [Test]
+    public void HeNormal_Kernel_IsRandomWithKerasStd()
+    {
+        // Guards against TorchSharp 0.107.0's nn.init.trunc_normal_, which fills the tensor with the constant std.
+        RandomSeed.Set(4);
+        var dense = new Dense(300, kernelInitializer: "he_normal", inputShape: [400]);
+        _ = new SequentialModel(dense);
+        var kernel = dense.Kernel!.detach().to_type(ScalarType.Float64);
+        double stddev = Math.Sqrt(2.0 / 400);
+        Assert.That(kernel.std().item<double>(), Is.EqualTo(stddev).Within(2).Percent);
+        Assert.That(kernel.abs().max().item<double>(), Is.LessThanOrEqualTo(2 * stddev / 0.87962566103423978 + 1e-6));
+        Assert.That(kernel.mean().item<double>(), Is.EqualTo(0).Within(0.02 * stddev));
+    }
+
+    [Test]
     public void Bias_DefaultsToZeros()
     {
         RandomSeed.Set(3);
