@@ -74,9 +74,17 @@ public static class Initializers
             else
             {
                 double stddev = Math.Sqrt(variance) / 0.87962566103423978;
-                nn.init.trunc_normal_(tensor, 0, stddev, -2 * stddev, 2 * stddev);
+                TruncatedNormal(tensor, stddev);
             }
         }
+    }
+
+    // Inverse-CDF sampling of N(0, stddev^2) cut at ±2 stddev (the method of PyTorch's Python trunc_normal_).
+    // Not nn.init.trunc_normal_: in TorchSharp 0.107.0 it fills every element with the value of std.
+    private static void TruncatedNormal(Tensor tensor, double stddev)
+    {
+        const double Erf2OverSqrt2 = 0.95449973610364158;   // erf(2 / sqrt 2) = P(|z| < 2)
+        tensor.uniform_(-Erf2OverSqrt2, Erf2OverSqrt2).erfinv_().mul_(stddev * Math.Sqrt(2)).clamp_(-2 * stddev, 2 * stddev);
     }
 
     private sealed class Random(string name, bool uniform, double size) : Initializer(name)

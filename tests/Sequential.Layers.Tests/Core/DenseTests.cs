@@ -1,0 +1,165 @@
+using TorchSharp;
+using static TorchSharp.torch;
+using static Sequential.Layers.Tests.TestModels;
+
+namespace Sequential.Layers.Tests.Core;
+
+public class DenseTests
+{
+    [Test]
+    public void ComputeOutputShape_ReplacesLastAxisWithUnits()
+    {
+        var dense = new Dense(128);
+        Assert.That(dense.ComputeOutputShape([784]), Is.EqualTo(new long[] { 128 }));
+        Assert.That(dense.ComputeOutputShape([5, 7]), Is.EqualTo(new long[] { 5, 128 }));
+    }
+
+    [Test]
+    public void ComputeOutputShape_ScalarSample_Throws()
+    {
+        var ex = Assert.Throws<ArgumentException>(() => new Dense(3, name: "head").ComputeOutputShape([]));
+        Assert.That(ex!.Message, Does.Contain("\"head\"").And.Contain("Dense"));
+    }
+
+    [Test]
+    public void ParamCount_OnFlattenedMnist_IsKerasCount()
+    {
+        var model = new SequentialModel(new Flatten(inputShape: [28, 28]), new Dense(128, activation: "relu"), new Dense(10));
+        Assert.That(model.Layers[1].CountParams(), Is.EqualTo(784 * 128 + 128).And.EqualTo(100_480));
+        Assert.That(model.Layers[2].CountParams(), Is.EqualTo(128 * 10 + 10));
+        Assert.That(model.Summary(), Does.Contain("100,480").And.Contain("Total params: 101,770"));
+    }
+
+    [Test]
+    public void Rank3Input_AppliesToLastAxis()
+    {
+        var dense = new Dense(3, inputShape: [5, 7]);
+        var model = new SequentialModel(dense);
+        Assert.That(dense.OutputShape, Is.EqualTo(new long[] { 5, 3 }));
+        Assert.That(dense.CountParams(), Is.EqualTo(7 * 3 + 3));
+        Assert.That(model.Summary(), Does.Contain("(None, 5, 3)"));
+        Assert.That(PredictShape(model, zeros(2, 5, 7)), Is.EqualTo(new long[] { 2, 5, 3 }));
+    }
+
+    [Test]
+    public void Rank3Input_EachPositionUsesTheSameWeights()
+    {
+        var dense = new Dense(2, inputShape: [3, 2]);
+        var model = new SequentialModel(dense);
+        using (no_grad())
+        {
+            dense.Kernel!.copy_(tensor(new float[] { 1, 0, 1, -1 }).reshape(2, 2));
+            dense.Bias!.copy_(tensor(new float[] { 10, 20 }));
+        }
+        var x = tensor(new float[] { 1, 2, 3, 4, 5, 7 }).reshape(1, 3, 2);
+        // Each of the 3 positions: [a, b] -> [a + 10, a - b + 20].
+        Assert.That(Values(model.Predict(x, verbose: 0)),
+            Is.EqualTo(new float[] { 11, 19, 13, 19, 15, 18 }).Within(1e-6));
+    }
+
+    [Test]
+    public void KnownWeights_GiveReluOfXWTransposePlusB()
+    {
+        var dense = new Dense(2, activation: "relu", inputShape: [3]);
+        var model = new SequentialModel(dense);
+        using (no_grad())
+        {
+            // Stored as [units, inputs], TorchSharp's Linear layout.
+            dense.Kernel!.copy_(tensor(new float[] { 1, 2, 3, -1, 0, 1 }).reshape(2, 3));
+            dense.Bias!.copy_(tensor(new float[] { 0.5f, 1f }));
+        }
+        var x = tensor(new float[] { 1, 1, 1, 2, -1, 0.5f }).reshape(2, 3);
+        var y = model.Predict(x, verbose: 0);
+        // Row 1: [1+2+3+0.5, -1+0+1+1] = [6.5, 1]; row 2: [2-2+1.5+0.5, -2+0+0.5+1 = -0.5 -> relu 0].
+        Assert.That(y.shape, Is.EqualTo(new long[] { 2, 2 }));
+        Assert.That(Values(y), Is.EqualTo(new float[] { 6.5f, 1f, 2f, 0f }).Within(1e-6));
+    }
+
+    [Test]
+    public void DefaultActivation_IsLinear_NegativeOutputsSurvive()
+    {
+        var dense = new Dense(1, inputShape: [2]);
+        var model = new SequentialModel(dense);
+        using (no_grad())
+        {
+            dense.Kernel!.copy_(tensor(new float[] { 2, -3 }).reshape(1, 2));
+            dense.Bias!.copy_(tensor(new float[] { -1 }));
+        }
+        var y = model.Predict(tensor(new float[] { 1, 1 }).reshape(1, 2), verbose: 0);
+        Assert.That(Values(y), Is.EqualTo(new float[] { -2f }).Within(1e-6));   // 2 - 3 - 1
+        Assert.That(dense.Activation.IsLinear, Is.True);
+    }
+
+    [Test]
+    public void GlorotUniform_KernelWithinKerasLimit_StdMatchesUniform()
+    {
+        RandomSeed.Set(7);
+        const int inputs = 784, units = 500;
+        var dense = new Dense(units, inputShape: [inputs]);
+        _ = new SequentialModel(dense);
+        double limit = Math.Sqrt(6.0 / (inputs + units));
+        var kernel = dense.Kernel!.detach().to_type(ScalarType.Float64);
+        double maxAbs = kernel.abs().max().item<double>();
+        double std = kernel.std().item<double>();
+        Assert.That(maxAbs, Is.LessThanOrEqualTo(limit));
+        Assert.That(maxAbs, Is.GreaterThan(0.99 * limit), "the whole range [-limit, limit] is used");
+        Assert.That(std, Is.EqualTo(limit / Math.Sqrt(3)).Within(1).Percent);
+        Assert.That(kernel.mean().item<double>(), Is.EqualTo(0).Within(0.01 * limit));
+    }
+
+    [Test]
+    public void HeNormal_Kernel_IsRandomWithKerasStd()
+    {
+        // Guards against TorchSharp 0.107.0's nn.init.trunc_normal_, which fills the tensor with the constant std.
+        RandomSeed.Set(4);
+        var dense = new Dense(300, kernelInitializer: "he_normal", inputShape: [400]);
+        _ = new SequentialModel(dense);
+        var kernel = dense.Kernel!.detach().to_type(ScalarType.Float64);
+        double stddev = Math.Sqrt(2.0 / 400);
+        Assert.That(kernel.std().item<double>(), Is.EqualTo(stddev).Within(2).Percent);
+        Assert.That(kernel.abs().max().item<double>(), Is.LessThanOrEqualTo(2 * stddev / 0.87962566103423978 + 1e-6));
+        Assert.That(kernel.mean().item<double>(), Is.EqualTo(0).Within(0.02 * stddev));
+    }
+
+    [Test]
+    public void Bias_DefaultsToZeros()
+    {
+        RandomSeed.Set(3);
+        var dense = new Dense(16, inputShape: [8]);
+        _ = new SequentialModel(dense);
+        Assert.That(Values(dense.Bias!), Is.All.EqualTo(0f));
+        Assert.That(dense.Bias!.shape, Is.EqualTo(new long[] { 16 }));
+        Assert.That(dense.Kernel!.shape, Is.EqualTo(new long[] { 16, 8 }));
+    }
+
+    [Test]
+    public void UseBiasFalse_HasNoBias_ParamsAreInputsTimesUnits()
+    {
+        var dense = new Dense(5, useBias: false, inputShape: [4]);
+        var model = new SequentialModel(dense);
+        Assert.That(dense.Bias, Is.Null);
+        Assert.That(dense.Weights, Has.Count.EqualTo(1));
+        Assert.That(dense.CountParams(), Is.EqualTo(4 * 5));
+        Assert.That(model.parameters().Count(), Is.EqualTo(1));
+        using (no_grad()) dense.Kernel!.fill_(1f);
+        var y = model.Predict(ones(1, 4), verbose: 0);
+        Assert.That(Values(y), Is.All.EqualTo(4f));
+    }
+
+    [Test]
+    public void NonPositiveUnits_Throw()
+    {
+        var ex = Assert.Throws<ArgumentOutOfRangeException>(() => new Dense(0));
+        Assert.That(ex!.ParamName, Is.EqualTo("units"));
+        Assert.That(ex.Message, Does.Contain("positive"));
+    }
+
+    [Test]
+    public void UnknownActivationOrInitializer_Throws()
+    {
+        var a = Assert.Throws<ArgumentException>(() => new Dense(3, activation: "relux"));
+        Assert.That(a!.Message, Does.Contain("relux").And.Contain("relu"));
+        var i = Assert.Throws<ArgumentException>(() => new Dense(3, kernelInitializer: "glorot"));
+        Assert.That(i!.Message, Does.Contain("'glorot'").And.Contain("glorot_uniform"));
+    }
+}
