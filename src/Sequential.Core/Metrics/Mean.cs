@@ -74,7 +74,9 @@ public class Mean : Metric
     /// <inheritdoc/>
     public override void ResetState()
     {
-        // Zeroed in place: the tensors (and their device) are reused, and nothing synchronises.
+        // Zeroed in place: the tensors (and their device) are reused, and nothing synchronises. TorchSharp's
+        // zero_() returns a new wrapper of the same tensor; the scope frees those wrappers, not the state.
+        using var scope = NewDisposeScope();
         _total?.zero_();
         _count = 0;
     }

@@ -115,9 +115,12 @@ internal sealed class TensorDataAdapter : DataAdapter
                 $"{yName} has {y.shape[0]} (shape {Shapes.Format(y.shape)}).");
         var loss = model.Loss!;
         var ys = loss.PrepareTargets(y);
-        if (ys.is_floating_point() && ys.isnan().any().item<bool>())
-            throw new ArgumentException($"{yName} contains {ys.isnan().sum().item<long>()} NaN values. Remove or fill them before training.", yName);
-        loss.Validate(ys, model.OutputShape!);
+        using (NewDisposeScope()) // the checks' temporaries (as large as y) must not wait for the GC
+        {
+            if (ys.is_floating_point() && ys.isnan().any().item<bool>())
+                throw new ArgumentException($"{yName} contains {ys.isnan().sum().item<long>()} NaN values. Remove or fill them before training.", yName);
+            loss.Validate(ys, model.OutputShape!);
+        }
         return (ys.device == x.device ? xs : xs, ys);
     }
 
@@ -131,13 +134,16 @@ internal sealed class TensorDataAdapter : DataAdapter
         if (x.shape[0] == 0)
             throw new ArgumentException($"{name} is empty: it has 0 samples (shape {Shapes.Format(x.shape)}).", name);
         var xs = x.dtype == ScalarType.Float32 ? x : x.to_type(ScalarType.Float32);
-        if (xs.isnan().any().item<bool>())
+        using (NewDisposeScope()) // isnan() is a bool tensor as large as x: free it now, not at the next GC
         {
-            long count = xs.isnan().sum().item<long>();
-            long first = xs.isnan().reshape(xs.shape[0], -1).any(1).nonzero()[0, 0].item<long>();
-            throw new ArgumentException(
-                $"{name} contains {count} NaN values (the first in sample {first}). NaN inputs turn every weight into NaN; " +
-                "remove or fill them before calling the model.", name);
+            if (xs.isnan().any().item<bool>())
+            {
+                long count = xs.isnan().sum().item<long>();
+                long first = xs.isnan().reshape(xs.shape[0], -1).any(1).nonzero()[0, 0].item<long>();
+                throw new ArgumentException(
+                    $"{name} contains {count} NaN values (the first in sample {first}). NaN inputs turn every weight into NaN; " +
+                    "remove or fill them before calling the model.", name);
+            }
         }
         model.EnsureBuiltFor(xs.shape[1..]);
         return xs;
