@@ -214,6 +214,8 @@ public abstract class Model : nn.Module<Tensor, Tensor>
             throw new ArgumentOutOfRangeException(nameof(validationSplit), validationSplit,
                 $"validationSplit must be in [0, 1) (a fraction such as 0.1); got {validationSplit}.");
         var (train, validation) = TensorDataAdapter.Create(this, x, y, batchSize, shuffle, validationSplit, validationData);
+        using var _ = train;
+        using var __ = validation;
         return new Trainer(this).Fit(train, validation, epochs, initialEpoch, stepsPerEpoch, null,
             Trainer.ResolveVerbose(verbose), callbacks);
     }
@@ -257,6 +259,7 @@ public abstract class Model : nn.Module<Tensor, Tensor>
     {
         if (!IsCompiled) throw NotCompiled("Evaluate");
         var (data, _) = TensorDataAdapter.Create(this, x, y, batchSize, shuffle: false, 0, null);
+        using var __ = data;
         return new Trainer(this).Evaluate(data, null, Trainer.ResolveVerbose(verbose), callbacks);
     }
 
@@ -282,7 +285,7 @@ public abstract class Model : nn.Module<Tensor, Tensor>
     /// <returns>Outputs <c>[N, ...]</c> on the CPU.</returns>
     public Tensor Predict(Tensor x, int batchSize = 32, int? verbose = null, IEnumerable<Callback>? callbacks = null)
     {
-        var data = TensorDataAdapter.ForPrediction(this, x, batchSize);
+        using var data = TensorDataAdapter.ForPrediction(this, x, batchSize);
         return new Trainer(this).Predict(data, Trainer.ResolveVerbose(verbose), callbacks);
     }
 

@@ -5,8 +5,9 @@ using static TorchSharp.torch;
 namespace Sequential.Training;
 
 /// <summary>Batches from in-memory tensors, shuffled per epoch with TorchSharp's seeded generator.</summary>
-internal sealed class TensorDataAdapter : DataAdapter
+internal sealed class TensorDataAdapter : DataAdapter, IDisposable
 {
+    private readonly List<Tensor> _owned = []; // conversions and views this adapter made; the caller's tensors are never disposed here
     private readonly Tensor _x;
     private readonly Tensor? _y;
     private readonly int _batchSize;
@@ -21,6 +22,21 @@ internal sealed class TensorDataAdapter : DataAdapter
     }
 
     public long Samples => _x.shape[0];
+
+    /// <summary>Frees what the adapter created (float copies of integer inputs, converted labels, split views).</summary>
+    public void Dispose()
+    {
+        foreach (var tensor in _owned) tensor.Dispose();
+        _owned.Clear();
+    }
+
+    private TensorDataAdapter Owning(params Tensor[] created)
+    {
+        _owned.AddRange(created);
+        return this;
+    }
+
+    private static Tensor[] Created(Tensor original, Tensor prepared) => ReferenceEquals(original, prepared) ? [] : [prepared];
 
     public override int? BatchesPerPass => (int)((Samples + _batchSize - 1) / _batchSize);
 
@@ -69,11 +85,12 @@ internal sealed class TensorDataAdapter : DataAdapter
     {
         CheckBatchSize(batchSize);
         var (xs, ys) = Prepare(model, x, y, "x", "y");
+        Tensor[] converted = [.. Created(x, xs), .. Created(y, ys)];
         TensorDataAdapter? validation = null;
         if (validationData is { } data)
         {
             var (xv, yv) = Prepare(model, data.x, data.y, "validationData.x", "validationData.y");
-            validation = new TensorDataAdapter(xv, yv, batchSize, shuffle: false);
+            validation = new TensorDataAdapter(xv, yv, batchSize, shuffle: false).Owning([.. Created(data.x, xv), .. Created(data.y, yv)]);
         }
         else if (validationSplit > 0)
         {
@@ -83,10 +100,12 @@ internal sealed class TensorDataAdapter : DataAdapter
                 throw new ArgumentException(
                     $"validationSplit {validationSplit} of {n} samples leaves {trainCount} for training and {n - trainCount} for validation; " +
                     "both need at least one sample. Use more data or another split.", nameof(validationSplit));
-            validation = new TensorDataAdapter(xs.narrow(0, trainCount, n - trainCount), ys.narrow(0, trainCount, n - trainCount), batchSize, false);
+            var (xv, yv) = (xs.narrow(0, trainCount, n - trainCount), ys.narrow(0, trainCount, n - trainCount));
+            validation = new TensorDataAdapter(xv, yv, batchSize, false).Owning(xv, yv);
             (xs, ys) = (xs.narrow(0, 0, trainCount), ys.narrow(0, 0, trainCount));
+            converted = [.. converted, xs, ys];
         }
-        return (new TensorDataAdapter(xs, ys, batchSize, shuffle), validation);
+        return (new TensorDataAdapter(xs, ys, batchSize, shuffle).Owning(converted), validation);
     }
 
     /// <summary>Validates and prepares inputs for Predict; builds the model for their shape.</summary>
@@ -94,7 +113,7 @@ internal sealed class TensorDataAdapter : DataAdapter
     {
         CheckBatchSize(batchSize);
         var xs = PrepareInputs(model, x, "x");
-        return new TensorDataAdapter(xs, null, batchSize, shuffle: false);
+        return new TensorDataAdapter(xs, null, batchSize, shuffle: false).Owning(Created(x, xs));
     }
 
     private static void CheckBatchSize(int batchSize)
@@ -121,7 +140,7 @@ internal sealed class TensorDataAdapter : DataAdapter
                 throw new ArgumentException($"{yName} contains {ys.isnan().sum().item<long>()} NaN values. Remove or fill them before training.", yName);
             loss.Validate(ys, model.OutputShape!);
         }
-        return (ys.device == x.device ? xs : xs, ys);
+        return (xs, ys);
     }
 
     private static Tensor PrepareInputs(Model model, Tensor x, string name)

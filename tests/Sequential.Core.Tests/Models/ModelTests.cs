@@ -495,6 +495,24 @@ public class ModelTests
         });
     }
 
+    [Test]
+    public void Fit_IntegerInputsAndSplit_FreeTheirConversions()
+    {
+        // uint8 images are converted to float32 (as Keras does); the copy and the split views belong to the
+        // call and must be freed when it returns, not left for the garbage collector.
+        RandomSeed.Set(11);
+        using var x = torch.randint(0, 255, [40, 4, 4], dtype: torch.ScalarType.Byte);
+        using var y = torch.randint(0, 3, [40], dtype: torch.ScalarType.Int32);
+        var model = new SequentialModel(new Flatten(inputShape: [4, 4]), new Dense(3));
+        model.Compile(optimizer: "adam", loss: new SparseCategoricalCrossentropy(fromLogits: true), metrics: ["accuracy"], device: "cpu");
+        model.Fit(x, y, batchSize: 8, epochs: 1, validationSplit: 0.25, verbose: 0); // warm-up: optimizer and metric state
+        long before = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
+        model.Fit(x, y, batchSize: 8, epochs: 2, validationSplit: 0.25, verbose: 0);
+        model.Evaluate(x, y, verbose: 0);
+        model.Predict(x, verbose: 0).Dispose();
+        Assert.That(DisposeScopeManager.Statistics.ThreadTotalLiveCount - before, Is.EqualTo(0));
+    }
+
     // ---- MNIST integration ----
 
     [Test]
