@@ -38,6 +38,29 @@ internal sealed class TensorDataAdapter : DataAdapter, IDisposable
 
     private static Tensor[] Created(Tensor original, Tensor prepared) => ReferenceEquals(original, prepared) ? [] : [prepared];
 
+    /// <summary>Data up to this size is copied to an accelerator once per call instead of once per batch.</summary>
+    internal const long ResidentLimitBytes = 2L << 30;
+
+    /// <summary>
+    /// On CUDA, a data set that fits (<see cref="ResidentLimitBytes"/>) moves to the device once, so batches are
+    /// gathered there and no host-to-device copy or synchronisation happens per batch. Larger data stays on the
+    /// host and the loop copies each batch.
+    /// </summary>
+    /// <param name="model">The model, whose device decides.</param>
+    /// <param name="prepared">The prepared tensor (possibly a conversion of <paramref name="original"/>).</param>
+    /// <param name="original">The caller's tensor, never disposed here.</param>
+    /// <param name="bytesTogether">Size of the inputs and targets together.</param>
+    private static Tensor Resident(Model model, Tensor prepared, Tensor original, long bytesTogether)
+    {
+        var device = model.Device;
+        if (device.type == DeviceType.CPU || prepared.device_type == device.type || bytesTogether > ResidentLimitBytes) return prepared;
+        var moved = prepared.to(device);
+        if (!ReferenceEquals(prepared, original)) prepared.Dispose(); // an intermediate host conversion
+        return moved;
+    }
+
+    private static long Bytes(Tensor t) => t.numel() * t.element_size();
+
     public override int? BatchesPerPass => (int)((Samples + _batchSize - 1) / _batchSize);
 
     public override IEnumerable<(Tensor x, Tensor y)> Batches(int? steps)
@@ -54,7 +77,7 @@ internal sealed class TensorDataAdapter : DataAdapter, IDisposable
                 if (start == 0 && _shuffle)
                 {
                     order?.Dispose();
-                    using (NewDisposeScope()) { order = randperm(n, ScalarType.Int64).MoveToOuterDisposeScope(); }
+                    using (NewDisposeScope()) { order = randperm(n, ScalarType.Int64, _x.device).MoveToOuterDisposeScope(); }
                     order = order.DetachFromDisposeScope();
                 }
                 long length = Math.Min(_batchSize, n - start);
@@ -85,11 +108,15 @@ internal sealed class TensorDataAdapter : DataAdapter, IDisposable
     {
         CheckBatchSize(batchSize);
         var (xs, ys) = Prepare(model, x, y, "x", "y");
+        long bytes = Bytes(xs) + Bytes(ys);
+        (xs, ys) = (Resident(model, xs, x, bytes), Resident(model, ys, y, bytes));
         Tensor[] converted = [.. Created(x, xs), .. Created(y, ys)];
         TensorDataAdapter? validation = null;
         if (validationData is { } data)
         {
             var (xv, yv) = Prepare(model, data.x, data.y, "validationData.x", "validationData.y");
+            long validationBytes = Bytes(xv) + Bytes(yv);
+            (xv, yv) = (Resident(model, xv, data.x, validationBytes), Resident(model, yv, data.y, validationBytes));
             validation = new TensorDataAdapter(xv, yv, batchSize, shuffle: false).Owning([.. Created(data.x, xv), .. Created(data.y, yv)]);
         }
         else if (validationSplit > 0)
