@@ -9,13 +9,15 @@ internal sealed class TensorDataAdapter : DataAdapter
 {
     private readonly Tensor _x;
     private readonly Tensor? _y;
+    private readonly Tensor? _w;
     private readonly int _batchSize;
     private readonly bool _shuffle;
 
-    private TensorDataAdapter(Tensor x, Tensor? y, int batchSize, bool shuffle)
+    private TensorDataAdapter(Tensor x, Tensor? y, int batchSize, bool shuffle, Tensor? sampleWeight = null)
     {
         _x = x;
         _y = y;
+        _w = sampleWeight;
         _batchSize = batchSize;
         _shuffle = shuffle;
     }
@@ -25,6 +27,11 @@ internal sealed class TensorDataAdapter : DataAdapter
     public override int? BatchesPerPass => (int)((Samples + _batchSize - 1) / _batchSize);
 
     public override IEnumerable<(Tensor x, Tensor y)> Batches(int? steps)
+    {
+        foreach (var (x, y, _) in WeightedBatches(steps)) yield return (x, y);
+    }
+
+    public override IEnumerable<(Tensor x, Tensor y, Tensor? sampleWeight)> WeightedBatches(int? steps)
     {
         long n = Samples;
         int total = steps ?? BatchesPerPass!.Value;
@@ -46,13 +53,12 @@ internal sealed class TensorDataAdapter : DataAdapter
                 {
                     var index = order!.narrow(0, start, length);
                     var x = _x.index_select(0, index);
-                    yield return (x, _y is null ? x : _y.index_select(0, index)); // y == x marks "no targets"
-
+                    yield return (x, _y is null ? x : _y.index_select(0, index), _w?.index_select(0, index)); // y == x marks "no targets"
                 }
                 else
                 {
                     var x = _x.narrow(0, start, length);
-                    yield return (x, _y is null ? x : _y.narrow(0, start, length));
+                    yield return (x, _y is null ? x : _y.narrow(0, start, length), _w?.narrow(0, start, length));
                 }
                 start += length;
             }
@@ -64,11 +70,17 @@ internal sealed class TensorDataAdapter : DataAdapter
     }
 
     /// <summary>Validates and prepares training (and validation) tensors; builds the model for their shape.</summary>
+    /// <remarks>
+    /// <paramref name="sampleWeight"/> is split with the data by <paramref name="validationSplit"/>, as Keras's
+    /// <c>train_validation_split</c> does, so the validation loss is weighted too; <paramref name="validationData"/>
+    /// carries no weights.
+    /// </remarks>
     public static (TensorDataAdapter train, TensorDataAdapter? validation) Create(Model model, Tensor x, Tensor y, int batchSize,
-        bool shuffle, double validationSplit, (Tensor x, Tensor y)? validationData)
+        bool shuffle, double validationSplit, (Tensor x, Tensor y)? validationData, Tensor? sampleWeight = null)
     {
         CheckBatchSize(batchSize);
         var (xs, ys) = Prepare(model, x, y, "x", "y");
+        var ws = sampleWeight is null ? null : PrepareWeights(sampleWeight, xs.shape[0]);
         TensorDataAdapter? validation = null;
         if (validationData is { } data)
         {
@@ -83,10 +95,24 @@ internal sealed class TensorDataAdapter : DataAdapter
                 throw new ArgumentException(
                     $"validationSplit {validationSplit} of {n} samples leaves {trainCount} for training and {n - trainCount} for validation; " +
                     "both need at least one sample. Use more data or another split.", nameof(validationSplit));
-            validation = new TensorDataAdapter(xs.narrow(0, trainCount, n - trainCount), ys.narrow(0, trainCount, n - trainCount), batchSize, false);
-            (xs, ys) = (xs.narrow(0, 0, trainCount), ys.narrow(0, 0, trainCount));
+            validation = new TensorDataAdapter(xs.narrow(0, trainCount, n - trainCount), ys.narrow(0, trainCount, n - trainCount), batchSize, false,
+                ws?.narrow(0, trainCount, n - trainCount));
+            (xs, ys, ws) = (xs.narrow(0, 0, trainCount), ys.narrow(0, 0, trainCount), ws?.narrow(0, 0, trainCount));
         }
-        return (new TensorDataAdapter(xs, ys, batchSize, shuffle), validation);
+        return (new TensorDataAdapter(xs, ys, batchSize, shuffle, ws), validation);
+    }
+
+    private static Tensor PrepareWeights(Tensor sampleWeight, long samples)
+    {
+        var w = sampleWeight.dim() == 2 && sampleWeight.shape[1] == 1 ? sampleWeight.squeeze(-1) : sampleWeight;
+        if (w.dim() != 1 || w.shape[0] != samples)
+            throw new ArgumentException(
+                $"sampleWeight must hold one weight per sample, shape [{samples}] (or [{samples}, 1]); got shape {Shapes.Format(sampleWeight.shape)}.",
+                nameof(sampleWeight));
+        w = w.to_type(ScalarType.Float32);
+        if (!w.isfinite().all().item<bool>())
+            throw new ArgumentException("sampleWeight contains NaN or infinite values; every weight must be a finite number.", nameof(sampleWeight));
+        return w;
     }
 
     /// <summary>Validates and prepares inputs for Predict; builds the model for their shape.</summary>
