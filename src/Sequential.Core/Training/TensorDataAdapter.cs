@@ -107,7 +107,8 @@ internal sealed class TensorDataAdapter : DataAdapter
         var w = sampleWeight.dim() == 2 && sampleWeight.shape[1] == 1 ? sampleWeight.squeeze(-1) : sampleWeight;
         if (w.dim() != 1 || w.shape[0] != samples)
             throw new ArgumentException(
-                $"sampleWeight must hold one weight per sample, shape [{samples}] (or [{samples}, 1]); got shape {Shapes.Format(sampleWeight.shape)}.",
+                $"sampleWeight must hold one weight per sample, shape {Shapes.Format([samples])} (or {Shapes.Format([samples, 1])}); " +
+                $"got shape {Shapes.Format(sampleWeight.shape)}.",
                 nameof(sampleWeight));
         w = w.to_type(ScalarType.Float32);
         if (!w.isfinite().all().item<bool>())
