@@ -56,6 +56,19 @@ public sealed class BinaryCrossentropy : Loss
     }
 
     /// <inheritdoc/>
+    public override Tensor CallPerSample(Tensor yTrue, Tensor yPred)
+    {
+        (yTrue, yPred) = TargetChecks.MatchRank(yTrue, yPred);
+        TargetChecks.CheckBatchShapes(Name, yTrue, yPred);
+        yTrue = TargetChecks.AsDtypeOf(yTrue, yPred);
+        if (LabelSmoothing > 0) yTrue = yTrue * (1 - LabelSmoothing) + 0.5 * LabelSmoothing;
+        var elementwise = _fromLogits
+            ? binary_cross_entropy_with_logits(yPred, yTrue, reduction: nn.Reduction.None)
+            : binary_cross_entropy(yPred.clamp(TargetChecks.Epsilon, 1 - TargetChecks.Epsilon), yTrue, reduction: nn.Reduction.None);
+        return TargetChecks.PerSampleMean(elementwise);
+    }
+
+    /// <inheritdoc/>
     /// <exception cref="ArgumentException">The shapes differ, or a target lies outside [0, 1].</exception>
     public override void Validate(Tensor yTrue, long[] outputShape)
     {

@@ -40,7 +40,14 @@ public sealed class CategoricalCrossentropy : Loss
     public double LabelSmoothing { get; }
 
     /// <inheritdoc/>
-    public override Tensor Call(Tensor yTrue, Tensor yPred)
+    public override Tensor Call(Tensor yTrue, Tensor yPred) => CrossEntropyPerPosition(yTrue, yPred).mean().neg();
+
+    /// <inheritdoc/>
+    public override Tensor CallPerSample(Tensor yTrue, Tensor yPred) =>
+        TargetChecks.PerSampleMean(CrossEntropyPerPosition(yTrue, yPred)).neg();
+
+    /// <summary>sum(yTrue * log p) over the class axis (negated by the callers): shape [N, ...] without the class axis.</summary>
+    private Tensor CrossEntropyPerPosition(Tensor yTrue, Tensor yPred)
     {
         (yTrue, yPred) = TargetChecks.MatchRank(yTrue, yPred);
         TargetChecks.CheckBatchShapes(Name, yTrue, yPred);
@@ -49,7 +56,7 @@ public sealed class CategoricalCrossentropy : Loss
         Tensor logProb = _fromLogits
             ? log_softmax(yPred, -1)
             : (yPred / yPred.sum(-1, keepdim: true)).clamp(TargetChecks.Epsilon, 1 - TargetChecks.Epsilon).log();
-        return (yTrue * logProb).sum(-1).mean().neg();
+        return (yTrue * logProb).sum(-1);
     }
 
     /// <inheritdoc/>

@@ -38,6 +38,17 @@ public sealed class Huber : Loss
     }
 
     /// <inheritdoc/>
+    public override Tensor CallPerSample(Tensor yTrue, Tensor yPred)
+    {
+        (yTrue, yPred) = TargetChecks.MatchRank(yTrue, yPred);
+        TargetChecks.CheckBatchShapes(Name, yTrue, yPred);
+        yTrue = TargetChecks.AsDtypeOf(yTrue, yPred);
+        var error = (yPred - yTrue).abs();
+        var elementwise = where(error <= Delta, 0.5 * error.square(), Delta * error - 0.5 * Delta * Delta);
+        return TargetChecks.PerSampleMean(elementwise);
+    }
+
+    /// <inheritdoc/>
     /// <exception cref="ArgumentException">The target shape differs from the output shape.</exception>
     public override void Validate(Tensor yTrue, long[] outputShape) => TargetChecks.CheckOutputShape(Name, yTrue, outputShape);
 }

@@ -26,6 +26,42 @@ public abstract class Loss
     public abstract Tensor Call(Tensor yTrue, Tensor yPred);
 
     /// <summary>
+    /// Computes the loss of each sample, averaged over every axis but the batch axis: a tensor of shape [N] whose
+    /// mean equals <see cref="Call(Tensor, Tensor)"/>. Needed only for weighted training (<c>classWeight</c>,
+    /// <c>sampleWeight</c>); the unweighted path keeps using the fused <see cref="Call(Tensor, Tensor)"/>.
+    /// </summary>
+    /// <param name="yTrue">Targets, as given to <c>Fit</c>.</param>
+    /// <param name="yPred">Model outputs.</param>
+    /// <returns>A tensor of shape [N] on the device of <paramref name="yPred"/>.</returns>
+    /// <exception cref="NotSupportedException">A custom loss that does not override this method.</exception>
+    public virtual Tensor CallPerSample(Tensor yTrue, Tensor yPred) =>
+        throw new NotSupportedException(
+            $"The loss {GetType().Name} ('{Name}') does not implement CallPerSample, which classWeight and sampleWeight need. " +
+            "Override CallPerSample to return one loss value per sample (shape [N]), or train without weights.");
+
+    /// <summary>
+    /// Computes the weighted loss of a batch as Keras does (<c>loss(y_true, y_pred, sample_weight)</c> with the
+    /// "sum_over_batch_size" reduction): <c>sum(loss_i * w_i) / N</c>. Without weights this is
+    /// <see cref="Call(Tensor, Tensor)"/>.
+    /// </summary>
+    /// <param name="yTrue">Targets.</param>
+    /// <param name="yPred">Model outputs.</param>
+    /// <param name="sampleWeight">One weight per sample, shape [N] (or [N, 1]), or null.</param>
+    /// <returns>A 0-dimensional tensor.</returns>
+    public Tensor Call(Tensor yTrue, Tensor yPred, Tensor? sampleWeight)
+    {
+        if (sampleWeight is null) return Call(yTrue, yPred);
+        var perSample = CallPerSample(yTrue, yPred);
+        var weights = sampleWeight.reshape(-1);
+        if (weights.shape[0] != perSample.shape[0])
+            throw new ArgumentException(
+                $"{Name}: {weights.shape[0]} sample weights for a batch of {perSample.shape[0]} samples; pass one weight per sample.",
+                nameof(sampleWeight));
+        if (weights.dtype != perSample.dtype) weights = weights.to_type(perSample.dtype);
+        return (perSample * weights).sum() / perSample.shape[0];
+    }
+
+    /// <summary>
     /// Checks, once before training, that targets fit the model's output; throws an
     /// <see cref="ArgumentException"/> that names both otherwise.
     /// </summary>

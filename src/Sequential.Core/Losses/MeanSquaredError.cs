@@ -28,6 +28,15 @@ public sealed class MeanSquaredError : Loss
     }
 
     /// <inheritdoc/>
+    public override Tensor CallPerSample(Tensor yTrue, Tensor yPred)
+    {
+        (yTrue, yPred) = TargetChecks.MatchRank(yTrue, yPred);
+        TargetChecks.CheckBatchShapes(Name, yTrue, yPred);
+        yTrue = TargetChecks.AsDtypeOf(yTrue, yPred);
+        return TargetChecks.PerSampleMean((yPred - yTrue).square());
+    }
+
+    /// <inheritdoc/>
     /// <exception cref="ArgumentException">The target shape differs from the output shape.</exception>
     public override void Validate(Tensor yTrue, long[] outputShape) => TargetChecks.CheckOutputShape(Name, yTrue, outputShape);
 }

@@ -31,7 +31,13 @@ public sealed class SparseCategoricalCrossentropy : Loss
     public override bool FromLogits => _fromLogits;
 
     /// <inheritdoc/>
-    public override Tensor Call(Tensor yTrue, Tensor yPred)
+    public override Tensor Call(Tensor yTrue, Tensor yPred) => Compute(yTrue, yPred, perSample: false);
+
+    /// <inheritdoc/>
+    public override Tensor CallPerSample(Tensor yTrue, Tensor yPred) => Compute(yTrue, yPred, perSample: true);
+
+    /// <summary>The batch mean (one fused torch call) or, for weighting, the per-sample losses [N].</summary>
+    private Tensor Compute(Tensor yTrue, Tensor yPred, bool perSample)
     {
         if (yTrue.dim() == yPred.dim() && yTrue.shape[^1] == 1) yTrue = yTrue.squeeze(-1);
         if (yTrue.dtype != ScalarType.Int64) yTrue = yTrue.to_type(ScalarType.Int64);
@@ -39,15 +45,22 @@ public sealed class SparseCategoricalCrossentropy : Loss
             throw new ArgumentException(
                 $"sparse_categorical_crossentropy: labels of shape {TargetChecks.Format(yTrue.shape)} do not match the " +
                 $"model's output of shape {TargetChecks.Format(yPred.shape)}; expected one class index per sample.");
+        long n = yTrue.shape[0];
         if (yPred.dim() > 2)
         {
             // torch wants classes on axis 1, Keras has them last: flatten all leading axes (mean is unchanged).
             yPred = yPred.reshape(-1, yPred.shape[^1]);
             yTrue = yTrue.reshape(-1);
         }
-        if (_fromLogits) return cross_entropy(yPred, yTrue);
-        var prob = (yPred / yPred.sum(-1, keepdim: true)).clamp(TargetChecks.Epsilon, 1 - TargetChecks.Epsilon);
-        return nll_loss(prob.log(), yTrue);
+        var reduction = perSample ? nn.Reduction.None : nn.Reduction.Mean;
+        Tensor loss;
+        if (_fromLogits) loss = cross_entropy(yPred, yTrue, reduction: reduction);
+        else
+        {
+            var prob = (yPred / yPred.sum(-1, keepdim: true)).clamp(TargetChecks.Epsilon, 1 - TargetChecks.Epsilon);
+            loss = nll_loss(prob.log(), yTrue, reduction: reduction);
+        }
+        return perSample ? TargetChecks.PerSampleMean(loss.reshape(n, -1)) : loss;
     }
 
     /// <summary>

@@ -11,6 +11,15 @@ internal static class TargetChecks
     /// <summary>Keras's <c>backend.epsilon()</c>: probabilities are clipped to [eps, 1 - eps] before the log.</summary>
     internal const double Epsilon = 1e-7;
 
+    /// <summary>Averages per-element losses over every axis but the first: [N, ...] -> [N] (Keras's per-sample loss).</summary>
+    internal static Tensor PerSampleMean(Tensor elementwise) =>
+        elementwise.dim() switch
+        {
+            0 => elementwise.reshape(1),
+            1 => elementwise,
+            _ => elementwise.reshape(elementwise.shape[0], -1).mean([1]),
+        };
+
     internal static string Format(long[] shape) => "[" + string.Join(", ", shape) + "]";
 
     internal static string Format(double value) => value.ToString("G7", CultureInfo.InvariantCulture);

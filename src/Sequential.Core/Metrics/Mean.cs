@@ -23,6 +23,8 @@ public class Mean : Metric
 {
     private Tensor? _total;  // float64 on the device of the first batch
     private double _count;   // on the host: how many samples a batch holds is known without reading the device
+    private Tensor? _weightTotal; // float64 on the device; only created once weighted updates happen
+    private Tensor? _pendingWeight; // the weights of the weighted update in progress
 
     /// <summary>Creates the metric.</summary>
     /// <param name="name">The key in logs and History.</param>
@@ -35,6 +37,23 @@ public class Mean : Metric
     /// <param name="yTrue">Ignored.</param>
     /// <param name="yPred">The values, shape [N, ...] (a 0-dimensional tensor counts as one sample).</param>
     public override void UpdateState(Tensor yTrue, Tensor yPred) => AddSamples(yPred);
+
+    /// <summary>
+    /// Weighted update (Keras's <c>sample_weight</c>): each per-sample value that the metric's
+    /// <see cref="UpdateState(Tensor, Tensor)"/> adds is multiplied by its weight, and the count grows by the sum of
+    /// the weights, so the result is <c>sum(v_i * w_i) / sum(w_i)</c>. Derived metrics get this without changes.
+    /// The sum of the weights stays on the device: a weighted update does not synchronise either.
+    /// </summary>
+    /// <param name="yTrue">Targets of the batch.</param>
+    /// <param name="yPred">Model outputs of the batch.</param>
+    /// <param name="sampleWeight">One weight per sample, shape [N], or null for weight 1.</param>
+    public override void UpdateState(Tensor yTrue, Tensor yPred, Tensor? sampleWeight)
+    {
+        if (sampleWeight is null) { UpdateState(yTrue, yPred); return; }
+        _pendingWeight = sampleWeight;
+        try { UpdateState(yTrue, yPred); }
+        finally { _pendingWeight = null; }
+    }
 
     /// <summary>Adds a value that is already the mean of <paramref name="count"/> samples (e.g. a batch loss).</summary>
     /// <param name="value">A 0-dimensional tensor (detached here; autograd is not involved).</param>
@@ -61,15 +80,36 @@ public class Mean : Metric
         long dims = v.dim();
         long n = dims == 0 ? 1 : v.shape[0];
         if (dims > 1) v = v.reshape(n, -1).to_type(ScalarType.Float64).mean([1]);
+        if (_pendingWeight is not null)
+        {
+            AddWeighted(v, n);
+            return;
+        }
         _total!.add_(v.sum());
         _count += n;
+    }
+
+    private void AddWeighted(Tensor perSample, long n)
+    {
+        var w = OnStateDevice(_pendingWeight!.detach()).reshape(-1).to_type(ScalarType.Float64);
+        if (perSample.dim() == 0) (perSample, w) = (perSample.reshape(1), w.mean().reshape(1)); // one value for the batch
+        else if (w.shape[0] != n)
+            throw new ArgumentException($"Metric '{Name}': {w.shape[0]} sample weights for {n} samples; pass one weight per sample.");
+        _total!.add_((perSample.to_type(ScalarType.Float64) * w).sum());
+        _weightTotal ??= zeros([], ScalarType.Float64, _total.device).DetachFromDisposeScope();
+        _weightTotal.add_(w.sum());
     }
 
     /// <inheritdoc/>
     /// <returns>total / count as a float64 scalar on the metric's device (the CPU before the first update); 0 when
     /// nothing was accumulated, as in Keras.</returns>
-    public override Tensor Result() =>
-        _total is null ? tensor(0.0, ScalarType.Float64) : _total / Math.Max(_count, 1);
+    public override Tensor Result()
+    {
+        if (_total is null) return tensor(0.0, ScalarType.Float64);
+        if (_weightTotal is null) return _total / Math.Max(_count, 1);
+        var denominator = _weightTotal + _count;   // unweighted samples count with weight 1
+        return where(denominator.eq(0), zeros_like(_total), _total / denominator);
+    }
 
     /// <inheritdoc/>
     public override void ResetState()
@@ -78,6 +118,7 @@ public class Mean : Metric
         // zero_() returns a new wrapper of the same tensor; the scope frees those wrappers, not the state.
         using var scope = NewDisposeScope();
         _total?.zero_();
+        _weightTotal?.zero_();
         _count = 0;
     }
 

@@ -10,8 +10,8 @@ namespace Sequential;
 
 /// <summary>
 /// Base class of trainable models (Keras's <c>keras.Model</c>): <c>Compile</c>, <c>Fit</c>,
-/// <c>Evaluate</c>, <c>Predict</c>, and the override points <see cref="TrainStep"/>,
-/// <see cref="TestStep"/> and <see cref="PredictStep"/>.
+/// <c>Evaluate</c>, <c>Predict</c>, and the override points <see cref="TrainStep(Tensor, Tensor)"/>,
+/// <see cref="TestStep(Tensor, Tensor)"/> and <see cref="PredictStep"/>.
 /// </summary>
 /// <remarks>
 /// A model is a TorchSharp module: <c>parameters()</c>, <c>state_dict()</c> and friends work as usual.
@@ -156,26 +156,45 @@ public abstract class Model : nn.Module<Tensor, Tensor>
     /// <param name="x">Input batch, on <see cref="Device"/>.</param>
     /// <param name="y">Target batch, on <see cref="Device"/>, already converted by the loss.</param>
     /// <returns>Running logs of the epoch; values are copied from the device only when read.</returns>
-    public virtual IReadOnlyDictionary<string, double> TrainStep(Tensor x, Tensor y)
+    public virtual IReadOnlyDictionary<string, double> TrainStep(Tensor x, Tensor y) => TrainStep(x, y, null);
+
+    /// <summary>
+    /// One training step with per-sample weights (Keras's <c>train_step((x, y, sample_weight))</c>): the loss is
+    /// <c>sum(loss_i * w_i) / N</c> and the metrics are weighted, as in Keras 3. The loop calls this overload only
+    /// when there are weights (<c>classWeight</c> or <c>sampleWeight</c>); otherwise it calls
+    /// <see cref="TrainStep(Tensor, Tensor)"/>, whose path stays exactly the unweighted one.
+    /// </summary>
+    /// <param name="x">Input batch, on <see cref="Device"/>.</param>
+    /// <param name="y">Target batch, on <see cref="Device"/>.</param>
+    /// <param name="sampleWeight">One weight per sample, shape [N], on <see cref="Device"/>; null for none.</param>
+    /// <returns>Running logs of the epoch.</returns>
+    public virtual IReadOnlyDictionary<string, double> TrainStep(Tensor x, Tensor y, Tensor? sampleWeight)
     {
         var optimizer = Optimizer!;
         optimizer.ZeroGrad();
         var yPred = Call(x, training: true);
-        var loss = Loss!.Call(y, yPred);
+        var loss = sampleWeight is null ? Loss!.Call(y, yPred) : Loss!.Call(y, yPred, sampleWeight);
         loss.backward();
         optimizer.Step();
-        return CompiledMetrics.Update(y, yPred.detach(), loss.detach(), x.shape[0]);
+        return CompiledMetrics.Update(y, yPred.detach(), loss.detach(), x.shape[0], sampleWeight);
     }
 
     /// <summary>One evaluation step (Keras's <c>test_step</c>): forward, loss, metric update, no gradients.</summary>
     /// <param name="x">Input batch, on <see cref="Device"/>.</param>
     /// <param name="y">Target batch, on <see cref="Device"/>.</param>
     /// <returns>Running logs of the evaluation.</returns>
-    public virtual IReadOnlyDictionary<string, double> TestStep(Tensor x, Tensor y)
+    public virtual IReadOnlyDictionary<string, double> TestStep(Tensor x, Tensor y) => TestStep(x, y, null);
+
+    /// <summary>One evaluation step with per-sample weights (validation data split off a weighted <c>Fit</c>).</summary>
+    /// <param name="x">Input batch, on <see cref="Device"/>.</param>
+    /// <param name="y">Target batch, on <see cref="Device"/>.</param>
+    /// <param name="sampleWeight">One weight per sample, or null.</param>
+    /// <returns>Running logs of the evaluation.</returns>
+    public virtual IReadOnlyDictionary<string, double> TestStep(Tensor x, Tensor y, Tensor? sampleWeight)
     {
         var yPred = Call(x, training: false);
-        var loss = Loss!.Call(y, yPred);
-        return CompiledMetrics.Update(y, yPred, loss, x.shape[0]);
+        var loss = sampleWeight is null ? Loss!.Call(y, yPred) : Loss!.Call(y, yPred, sampleWeight);
+        return CompiledMetrics.Update(y, yPred, loss, x.shape[0], sampleWeight);
     }
 
     /// <summary>One prediction step (Keras's <c>predict_step</c>).</summary>
@@ -197,6 +216,12 @@ public abstract class Model : nn.Module<Tensor, Tensor>
     /// <param name="shuffle">Shuffle the training samples before each epoch.</param>
     /// <param name="initialEpoch">Epoch at which to start (for resuming).</param>
     /// <param name="stepsPerEpoch">Batches per epoch; default all.</param>
+    /// <param name="classWeight">Keras's <c>class_weight</c>: a weight per class index that scales the loss (and the
+    /// metrics) of the training samples of that class; classes not listed weigh 1. Not applied to validation.</param>
+    /// <param name="sampleWeight">Keras's <c>sample_weight</c>: one weight per sample, shape [N]; the loss of a batch
+    /// becomes <c>sum(loss_i * w_i) / N</c>. Split with the data by <paramref name="validationSplit"/>.</param>
+    /// <param name="validationFreq">Validate every this many epochs (after epochs validationFreq, 2 * validationFreq, ...,
+    /// counting from 1); epochs without validation log no <c>val_</c> keys.</param>
     /// <returns>The History of the run: <c>history["loss"]</c>, <c>history["val_accuracy"]</c>, ...</returns>
     /// <example>
     /// <code>
@@ -206,18 +231,19 @@ public abstract class Model : nn.Module<Tensor, Tensor>
     /// </example>
     public History Fit(Tensor x, Tensor y, int batchSize = 32, int epochs = 1, int? verbose = null,
         IEnumerable<Callback>? callbacks = null, double validationSplit = 0.0, (Tensor x, Tensor y)? validationData = null,
-        bool shuffle = true, int initialEpoch = 0, int? stepsPerEpoch = null)
+        bool shuffle = true, int initialEpoch = 0, int? stepsPerEpoch = null,
+        IReadOnlyDictionary<int, double>? classWeight = null, Tensor? sampleWeight = null, int validationFreq = 1)
     {
         if (!IsCompiled) throw NotCompiled("Fit");
         Trainer.CheckEpochs(epochs, initialEpoch);
         if (!(validationSplit >= 0 && validationSplit < 1))
             throw new ArgumentOutOfRangeException(nameof(validationSplit), validationSplit,
                 $"validationSplit must be in [0, 1) (a fraction such as 0.1); got {validationSplit}.");
-        var (train, validation) = TensorDataAdapter.Create(this, x, y, batchSize, shuffle, validationSplit, validationData);
+        var (train, validation) = TensorDataAdapter.Create(this, x, y, batchSize, shuffle, validationSplit, validationData, sampleWeight);
         using var _ = train;
         using var __ = validation;
         return new Trainer(this).Fit(train, validation, epochs, initialEpoch, stepsPerEpoch, null,
-            Trainer.ResolveVerbose(verbose), callbacks);
+            Trainer.ResolveVerbose(verbose), callbacks, classWeight, validationFreq);
     }
 
     /// <summary>
@@ -232,10 +258,13 @@ public abstract class Model : nn.Module<Tensor, Tensor>
     /// <param name="verbose">0 silent, 1 progress bar, 2 one line per epoch; default by terminal.</param>
     /// <param name="callbacks">Callbacks to call during training.</param>
     /// <param name="initialEpoch">Epoch at which to start.</param>
+    /// <param name="classWeight">Keras's <c>class_weight</c>: a weight per class index for the training batches.</param>
+    /// <param name="validationFreq">Validate every this many epochs.</param>
     /// <returns>The History of the run.</returns>
     public History Fit(IEnumerable<(Tensor x, Tensor y)> data, int epochs = 1, int? stepsPerEpoch = null,
         IEnumerable<(Tensor x, Tensor y)>? validationData = null, int? validationSteps = null, int? verbose = null,
-        IEnumerable<Callback>? callbacks = null, int initialEpoch = 0)
+        IEnumerable<Callback>? callbacks = null, int initialEpoch = 0,
+        IReadOnlyDictionary<int, double>? classWeight = null, int validationFreq = 1)
     {
         ArgumentNullException.ThrowIfNull(data);
         if (!IsCompiled) throw NotCompiled("Fit");
@@ -243,7 +272,7 @@ public abstract class Model : nn.Module<Tensor, Tensor>
         var train = new EnumerableDataAdapter(data, nameof(data));
         var validation = validationData is null ? null : new EnumerableDataAdapter(validationData, nameof(validationData));
         return new Trainer(this).Fit(train, validation, epochs, initialEpoch, stepsPerEpoch, validationSteps,
-            Trainer.ResolveVerbose(verbose), callbacks);
+            Trainer.ResolveVerbose(verbose), callbacks, classWeight, validationFreq);
     }
 
     /// <summary>Computes the loss and metrics on data (Keras's <c>model.evaluate</c>).</summary>

@@ -25,8 +25,11 @@ internal sealed class CompiledMetrics
     /// <summary>The loss tracker first, then the resolved metrics (empty list before the first batch).</summary>
     public IReadOnlyList<Metric> All => [_lossTracker, .. _resolved ?? []];
 
-    /// <summary>Accumulates one batch on the device and returns the (lazy) running logs.</summary>
-    public IReadOnlyDictionary<string, double> Update(Tensor yTrue, Tensor yPred, Tensor loss, long batchSize)
+    /// <summary>
+    /// Accumulates one batch on the device and returns the (lazy) running logs. With <paramref name="sampleWeight"/>,
+    /// the metrics are weighted as Keras 3 weights compiled metrics; the loss is already weighted by the step.
+    /// </summary>
+    public IReadOnlyDictionary<string, double> Update(Tensor yTrue, Tensor yPred, Tensor loss, long batchSize, Tensor? sampleWeight = null)
     {
         if (_resolved is null)
         {
@@ -36,7 +39,10 @@ internal sealed class CompiledMetrics
         }
         _lossTracker.UpdateState(loss, batchSize);
         foreach (var metric in _resolved)
-            metric.UpdateState(yTrue, yPred);
+        {
+            if (sampleWeight is null) metric.UpdateState(yTrue, yPred);
+            else metric.UpdateState(yTrue, yPred, sampleWeight);
+        }
         return Logs;
     }
 

@@ -17,4 +17,14 @@ internal abstract class DataAdapter
     /// </summary>
     /// <param name="steps">Batches to yield; null for one full pass.</param>
     public abstract IEnumerable<(Tensor x, Tensor y)> Batches(int? steps);
+
+    /// <summary>
+    /// The batches of one epoch with their per-sample weights (Keras's <c>(x, y, sample_weight)</c>); null weights
+    /// when the source has none. The training loop reads this; adapters without weights need not override it.
+    /// </summary>
+    /// <param name="steps">Batches to yield; null for one full pass.</param>
+    public virtual IEnumerable<(Tensor x, Tensor y, Tensor? sampleWeight)> WeightedBatches(int? steps)
+    {
+        foreach (var (x, y) in Batches(steps)) yield return (x, y, null);
+    }
 }

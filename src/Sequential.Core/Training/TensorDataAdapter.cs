@@ -10,13 +10,15 @@ internal sealed class TensorDataAdapter : DataAdapter, IDisposable
     private readonly List<Tensor> _owned = []; // conversions and views this adapter made; the caller's tensors are never disposed here
     private readonly Tensor _x;
     private readonly Tensor? _y;
+    private readonly Tensor? _w;
     private readonly int _batchSize;
     private readonly bool _shuffle;
 
-    private TensorDataAdapter(Tensor x, Tensor? y, int batchSize, bool shuffle)
+    private TensorDataAdapter(Tensor x, Tensor? y, int batchSize, bool shuffle, Tensor? sampleWeight = null)
     {
         _x = x;
         _y = y;
+        _w = sampleWeight;
         _batchSize = batchSize;
         _shuffle = shuffle;
     }
@@ -65,6 +67,11 @@ internal sealed class TensorDataAdapter : DataAdapter, IDisposable
 
     public override IEnumerable<(Tensor x, Tensor y)> Batches(int? steps)
     {
+        foreach (var (x, y, _) in WeightedBatches(steps)) yield return (x, y);
+    }
+
+    public override IEnumerable<(Tensor x, Tensor y, Tensor? sampleWeight)> WeightedBatches(int? steps)
+    {
         long n = Samples;
         int total = steps ?? BatchesPerPass!.Value;
         Tensor? order = null;
@@ -85,13 +92,12 @@ internal sealed class TensorDataAdapter : DataAdapter, IDisposable
                 {
                     var index = order!.narrow(0, start, length);
                     var x = _x.index_select(0, index);
-                    yield return (x, _y is null ? x : _y.index_select(0, index)); // y == x marks "no targets"
-
+                    yield return (x, _y is null ? x : _y.index_select(0, index), _w?.index_select(0, index)); // y == x marks "no targets"
                 }
                 else
                 {
                     var x = _x.narrow(0, start, length);
-                    yield return (x, _y is null ? x : _y.narrow(0, start, length));
+                    yield return (x, _y is null ? x : _y.narrow(0, start, length), _w?.narrow(0, start, length));
                 }
                 start += length;
             }
@@ -103,14 +109,21 @@ internal sealed class TensorDataAdapter : DataAdapter, IDisposable
     }
 
     /// <summary>Validates and prepares training (and validation) tensors; builds the model for their shape.</summary>
+    /// <remarks>
+    /// <paramref name="sampleWeight"/> is split with the data by <paramref name="validationSplit"/>, as Keras's
+    /// <c>train_validation_split</c> does, so the validation loss is weighted too; <paramref name="validationData"/>
+    /// carries no weights.
+    /// </remarks>
     public static (TensorDataAdapter train, TensorDataAdapter? validation) Create(Model model, Tensor x, Tensor y, int batchSize,
-        bool shuffle, double validationSplit, (Tensor x, Tensor y)? validationData)
+        bool shuffle, double validationSplit, (Tensor x, Tensor y)? validationData, Tensor? sampleWeight = null)
     {
         CheckBatchSize(batchSize);
         var (xs, ys) = Prepare(model, x, y, "x", "y");
+        var ws = sampleWeight is null ? null : PrepareWeights(sampleWeight, xs.shape[0]);
         long bytes = Bytes(xs) + Bytes(ys);
         (xs, ys) = (Resident(model, xs, x, bytes), Resident(model, ys, y, bytes));
-        Tensor[] converted = [.. Created(x, xs), .. Created(y, ys)];
+        if (ws is not null) ws = Resident(model, ws, sampleWeight!, bytes);
+        Tensor[] converted = [.. Created(x, xs), .. Created(y, ys), .. (ws is null ? [] : Created(sampleWeight!, ws))];
         TensorDataAdapter? validation = null;
         if (validationData is { } data)
         {
@@ -127,12 +140,26 @@ internal sealed class TensorDataAdapter : DataAdapter, IDisposable
                 throw new ArgumentException(
                     $"validationSplit {validationSplit} of {n} samples leaves {trainCount} for training and {n - trainCount} for validation; " +
                     "both need at least one sample. Use more data or another split.", nameof(validationSplit));
-            var (xv, yv) = (xs.narrow(0, trainCount, n - trainCount), ys.narrow(0, trainCount, n - trainCount));
-            validation = new TensorDataAdapter(xv, yv, batchSize, false).Owning(xv, yv);
-            (xs, ys) = (xs.narrow(0, 0, trainCount), ys.narrow(0, 0, trainCount));
-            converted = [.. converted, xs, ys];
+            var (xv, yv, wv) = (xs.narrow(0, trainCount, n - trainCount), ys.narrow(0, trainCount, n - trainCount), ws?.narrow(0, trainCount, n - trainCount));
+            validation = new TensorDataAdapter(xv, yv, batchSize, false, wv).Owning([xv, yv, .. (wv is null ? [] : new[] { wv })]);
+            (xs, ys, ws) = (xs.narrow(0, 0, trainCount), ys.narrow(0, 0, trainCount), ws?.narrow(0, 0, trainCount));
+            converted = [.. converted, xs, ys, .. (ws is null ? [] : new[] { ws })];
         }
-        return (new TensorDataAdapter(xs, ys, batchSize, shuffle).Owning(converted), validation);
+        return (new TensorDataAdapter(xs, ys, batchSize, shuffle, ws).Owning(converted), validation);
+    }
+
+    private static Tensor PrepareWeights(Tensor sampleWeight, long samples)
+    {
+        var w = sampleWeight.dim() == 2 && sampleWeight.shape[1] == 1 ? sampleWeight.squeeze(-1) : sampleWeight;
+        if (w.dim() != 1 || w.shape[0] != samples)
+            throw new ArgumentException(
+                $"sampleWeight must hold one weight per sample, shape {Shapes.Format([samples])} (or {Shapes.Format([samples, 1])}); " +
+                $"got shape {Shapes.Format(sampleWeight.shape)}.",
+                nameof(sampleWeight));
+        w = w.to_type(ScalarType.Float32);
+        if (!w.isfinite().all().item<bool>())
+            throw new ArgumentException("sampleWeight contains NaN or infinite values; every weight must be a finite number.", nameof(sampleWeight));
+        return w;
     }
 
     /// <summary>Validates and prepares inputs for Predict; builds the model for their shape.</summary>

@@ -35,8 +35,13 @@ internal sealed class Trainer(Model model)
     }
 
     public History Fit(DataAdapter train, DataAdapter? validation, int epochs, int initialEpoch, int? stepsPerEpoch,
-        int? validationSteps, int verbose, IEnumerable<Callback>? callbacks)
+        int? validationSteps, int verbose, IEnumerable<Callback>? callbacks,
+        IReadOnlyDictionary<int, double>? classWeight = null, int validationFreq = 1)
     {
+        if (validationFreq < 1)
+            throw new ArgumentOutOfRangeException(nameof(validationFreq), validationFreq,
+                $"validationFreq must be a positive number of epochs (1 validates after every epoch); got {validationFreq}.");
+        using var classWeights = classWeight is null ? null : new ClassWeights(classWeight);
         var history = new History();
         int? steps = stepsPerEpoch ?? train.BatchesPerPass;
         var list = CallbackList.Create(model, callbacks, verbose, history, ProgressTarget.Train,
@@ -51,7 +56,8 @@ internal sealed class Trainer(Model model)
             list.OnEpochBegin(epoch, Empty);
             model.train();
             int step = 0;
-            foreach (var _ in RunBatches(train, stepsPerEpoch, (x, y) => model.TrainStep(x, y)))
+            foreach (var _ in RunBatches(train, stepsPerEpoch, classWeights,
+                         (x, y, w) => w is null ? model.TrainStep(x, y) : model.TrainStep(x, y, w)))
             {
                 list.OnTrainBatchBegin(step, Empty);
                 list.OnTrainBatchEnd(step, metrics.Logs);
@@ -59,7 +65,8 @@ internal sealed class Trainer(Model model)
                 if (model.StopTraining) break;
             }
             var logs = metrics.Values();
-            if (validation is not null && !model.StopTraining)
+            // Keras's _should_eval: validation_freq counts epochs from 1.
+            if (validation is not null && !model.StopTraining && (epoch + 1) % validationFreq == 0)
             {
                 var validationLogs = Test(validation, validationSteps, list);
                 foreach (var (key, value) in validationLogs) logs["val_" + key] = value;
@@ -93,7 +100,7 @@ internal sealed class Trainer(Model model)
             using var noGrad = no_grad();
             list.OnPredictBegin(Empty);
             int step = 0;
-            foreach (var output in RunBatches(data, null, (x, _) => { outputs.Add(model.PredictStep(x).cpu().MoveToOuterDisposeScope()); return Empty; }))
+            foreach (var output in RunBatches(data, null, null, (x, _, _) => { outputs.Add(model.PredictStep(x).cpu().MoveToOuterDisposeScope()); return Empty; }))
             {
                 list.OnPredictBatchBegin(step, Empty);
                 list.OnPredictBatchEnd(step, Empty);
@@ -122,7 +129,8 @@ internal sealed class Trainer(Model model)
             metrics.Reset();
             list.OnTestBegin(Empty);
             int step = 0;
-            foreach (var _ in RunBatches(data, steps, (x, y) => model.TestStep(x, y)))
+            foreach (var _ in RunBatches(data, steps, null,
+                         (x, y, w) => w is null ? model.TestStep(x, y) : model.TestStep(x, y, w)))
             {
                 list.OnTestBatchBegin(step, Empty);
                 list.OnTestBatchEnd(step, metrics.Logs);
@@ -140,12 +148,13 @@ internal sealed class Trainer(Model model)
 
     /// <summary>
     /// Runs <paramref name="step"/> on each batch inside its own dispose scope, after moving the batch to the
-    /// model's device and converting it as the loss expects. Yields once per batch, after the step.
+    /// model's device and converting it as the loss expects. Yields once per batch, after the step. The step gets
+    /// null weights unless the data carries sample weights or <paramref name="classWeights"/> is given.
     /// </summary>
-    private IEnumerable<IReadOnlyDictionary<string, double>> RunBatches(DataAdapter data, int? steps,
-        Func<Tensor, Tensor, IReadOnlyDictionary<string, double>> step)
+    private IEnumerable<IReadOnlyDictionary<string, double>> RunBatches(DataAdapter data, int? steps, ClassWeights? classWeights,
+        Func<Tensor, Tensor, Tensor?, IReadOnlyDictionary<string, double>> step)
     {
-        using var batches = data.Batches(steps).GetEnumerator();
+        using var batches = data.WeightedBatches(steps).GetEnumerator();
         var device = model.Device;
         while (true)
         {
@@ -153,7 +162,7 @@ internal sealed class Trainer(Model model)
             using (var scope = NewDisposeScope())
             {
                 if (!batches.MoveNext()) yield break;
-                var (x, y) = batches.Current;
+                var (x, y, w) = batches.Current;
                 bool hasTargets = !ReferenceEquals(x, y); // prediction adapters pass x as y
                 if (x.dtype != ScalarType.Float32) x = x.to_type(ScalarType.Float32);
                 model.EnsureBuiltFor(x.shape[1..]);
@@ -163,7 +172,9 @@ internal sealed class Trainer(Model model)
                     y = model.Loss.PrepareTargets(y);
                     if (y.device != device) y = y.to(device, non_blocking: true);
                 }
-                logs = step(x, y);
+                if (w is not null && w.device != device) w = w.to(device, non_blocking: true);
+                if (classWeights is not null && hasTargets) w = classWeights.Apply(y, w, model);
+                logs = step(x, y, w);
             }
             yield return logs;
         }
