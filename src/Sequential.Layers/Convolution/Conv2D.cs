@@ -1,0 +1,155 @@
+using Sequential.Activations;
+using Sequential.Initializers;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Sequential.Layers;
+
+/// <summary>
+/// 2-D convolution over images, <c>output = activation(conv2d(input, kernel) + bias)</c> (Keras's <c>Conv2D</c>).
+/// Inputs are batches of images <c>[N, H, W, C]</c> (channels_last, the default) or <c>[N, C, H, W]</c>
+/// (<c>dataFormat: "channels_first"</c>).
+/// </summary>
+/// <remarks>
+/// Output size per spatial axis: <c>"valid"</c> floor((n - (k-1)·d - 1) / s) + 1, <c>"same"</c> ceil(n / s), with
+/// TensorFlow's asymmetric "same" padding (the odd pixel goes to the bottom/right). Parameters:
+/// kh·kw·cin·filters + filters.
+/// </remarks>
+/// <example>
+/// <code>
+/// // Chollet's cats-vs-dogs convnet starts with:
+/// new Conv2D(32, (3, 3), activation: "relu", inputShape: [150, 150, 3])   // (None, 148, 148, 32), 896 parameters
+/// new Conv2D(64, 3, strides: 2, padding: "same")                          // int kernel size and strides
+/// </code>
+/// </example>
+public sealed class Conv2D : Layer
+{
+    private readonly bool _same;
+    private readonly bool _channelsFirst;
+    private Padding2D _padding;
+
+    /// <summary>Creates a Conv2D layer.</summary>
+    /// <param name="filters">Number of output channels (positive).</param>
+    /// <param name="kernelSize">Window (height, width).</param>
+    /// <param name="strides">Step (height, width); default (1, 1).</param>
+    /// <param name="padding">"valid" (no padding) or "same" (output size ceil(n / stride)), case-insensitive.</param>
+    /// <param name="dataFormat">"channels_last" ([N, H, W, C], the default) or "channels_first" ([N, C, H, W]).</param>
+    /// <param name="dilationRate">Dilation (height, width); default (1, 1). Cannot exceed 1 together with strides above 1.</param>
+    /// <param name="activation">Keras activation name; null or "linear" for none.</param>
+    /// <param name="useBias">Whether to add a bias per filter.</param>
+    /// <param name="kernelInitializer">Kernel initializer name (Keras default glorot_uniform).</param>
+    /// <param name="biasInitializer">Bias initializer name (default zeros).</param>
+    /// <param name="inputShape">Per-sample input shape, e.g. [150, 150, 3], for the first layer of a model.</param>
+    /// <param name="name">Layer name; default conv2d, conv2d_1, ...</param>
+    /// <exception cref="ArgumentOutOfRangeException">filters, kernelSize, strides or dilationRate is not positive.</exception>
+    /// <exception cref="ArgumentException">Unknown padding, data format, activation or initializer.</exception>
+    public Conv2D(int filters, (int, int) kernelSize, (int, int)? strides = null, string padding = "valid",
+        string dataFormat = "channels_last", (int, int)? dilationRate = null, string? activation = null, bool useBias = true,
+        string kernelInitializer = "glorot_uniform", string biasInitializer = "zeros", long[]? inputShape = null, string? name = null)
+        : base(name, inputShape)
+    {
+        Filters = ConvArithmetic.Positive(filters, nameof(filters), nameof(Conv2D));
+        KernelSize = ConvArithmetic.Positive(kernelSize, nameof(kernelSize), nameof(Conv2D));
+        Strides = ConvArithmetic.Positive(strides ?? (1, 1), nameof(strides), nameof(Conv2D));
+        Padding = ConvArithmetic.Padding(padding, nameof(Conv2D));
+        DataFormat = ConvArithmetic.DataFormat(dataFormat, nameof(Conv2D));
+        DilationRate = ConvArithmetic.Positive(dilationRate ?? (1, 1), nameof(dilationRate), nameof(Conv2D));
+        ConvArithmetic.CheckStridesWithDilation(Strides, DilationRate, nameof(Conv2D));
+        Activation = Activations.Activations.Get(activation);
+        UseBias = useBias;
+        KernelInitializer = Initializers.Initializers.Get(kernelInitializer);
+        BiasInitializer = Initializers.Initializers.Get(biasInitializer);
+        _same = Padding == "same";
+        _channelsFirst = DataFormat == "channels_first";
+    }
+
+    /// <summary>Creates a Conv2D layer with a square kernel, equal strides and equal dilation (Keras's int shorthand).</summary>
+    /// <param name="filters">Number of output channels (positive).</param>
+    /// <param name="kernelSize">Window height and width.</param>
+    /// <param name="strides">Step along both axes.</param>
+    /// <param name="padding">"valid" or "same", case-insensitive.</param>
+    /// <param name="dataFormat">"channels_last" (default) or "channels_first".</param>
+    /// <param name="dilationRate">Dilation along both axes.</param>
+    /// <param name="activation">Keras activation name; null or "linear" for none.</param>
+    /// <param name="useBias">Whether to add a bias per filter.</param>
+    /// <param name="kernelInitializer">Kernel initializer name.</param>
+    /// <param name="biasInitializer">Bias initializer name.</param>
+    /// <param name="inputShape">Per-sample input shape, for the first layer of a model.</param>
+    /// <param name="name">Layer name.</param>
+    public Conv2D(int filters, int kernelSize, int strides = 1, string padding = "valid", string dataFormat = "channels_last",
+        int dilationRate = 1, string? activation = null, bool useBias = true, string kernelInitializer = "glorot_uniform",
+        string biasInitializer = "zeros", long[]? inputShape = null, string? name = null)
+        : this(filters, (kernelSize, kernelSize), (strides, strides), padding, dataFormat, (dilationRate, dilationRate), activation,
+            useBias, kernelInitializer, biasInitializer, inputShape, name)
+    {
+    }
+
+    /// <summary>Number of output channels.</summary>
+    public int Filters { get; }
+
+    /// <summary>Window (height, width).</summary>
+    public (int, int) KernelSize { get; }
+
+    /// <summary>Step (height, width).</summary>
+    public (int, int) Strides { get; }
+
+    /// <summary>"valid" or "same" (lower case).</summary>
+    public string Padding { get; }
+
+    /// <summary>"channels_last" or "channels_first" (lower case).</summary>
+    public string DataFormat { get; }
+
+    /// <summary>Dilation (height, width).</summary>
+    public (int, int) DilationRate { get; }
+
+    /// <summary>The activation applied to the output.</summary>
+    public ActivationFunction Activation { get; }
+
+    /// <summary>Whether a bias is added.</summary>
+    public bool UseBias { get; }
+
+    /// <summary>Kernel initializer.</summary>
+    public Initializer KernelInitializer { get; }
+
+    /// <summary>Bias initializer.</summary>
+    public Initializer BiasInitializer { get; }
+
+    /// <summary>
+    /// The kernel in TorchSharp's layout <c>[filters, cin, kh, kw]</c>; Keras stores <c>[kh, kw, cin, filters]</c>
+    /// (<c>Kernel.permute(2, 3, 1, 0)</c>).
+    /// </summary>
+    public Parameter? Kernel => get_parameter("kernel");
+
+    /// <summary>The bias <c>[filters]</c>, or null.</summary>
+    public Parameter? Bias => UseBias ? get_parameter("bias") : null;
+
+    /// <inheritdoc/>
+    public override long[] ComputeOutputShape(long[] inputShape)
+    {
+        var (height, width, _) = ConvArithmetic.ImageShape(inputShape, _channelsFirst, this);
+        long outHeight = ConvArithmetic.OutputLength(height, KernelSize.Item1, Strides.Item1, DilationRate.Item1, _same, this);
+        long outWidth = ConvArithmetic.OutputLength(width, KernelSize.Item2, Strides.Item2, DilationRate.Item2, _same, this);
+        return ConvArithmetic.Image(outHeight, outWidth, Filters, _channelsFirst);
+    }
+
+    /// <inheritdoc/>
+    protected override void Build(long[] inputShape)
+    {
+        var (height, width, channels) = ConvArithmetic.ImageShape(inputShape, _channelsFirst, this);
+        long receptiveField = (long)KernelSize.Item1 * KernelSize.Item2;
+        AddWeight("kernel", [Filters, channels, KernelSize.Item1, KernelSize.Item2], KernelInitializer,
+            channels * receptiveField, Filters * receptiveField);
+        if (UseBias) AddWeight("bias", [Filters], BiasInitializer, channels * receptiveField, Filters * receptiveField);
+        _padding = ConvArithmetic.PaddingFor(_same, height, width, KernelSize, Strides, DilationRate);
+    }
+
+    /// <inheritdoc/>
+    protected override Tensor Call(Tensor x, bool training)
+    {
+        ConvArithmetic.CheckBatch(x, this);
+        // Parameters are looked up by name: moving the model to another device replaces the registered tensors.
+        var y = ConvArithmetic.Conv2d(ConvArithmetic.ToNchw(x, _channelsFirst), Kernel!, Bias, Strides, _padding, DilationRate);
+        y = ConvArithmetic.FromNchw(y, _channelsFirst);
+        return Activation.IsLinear ? y : Activation.Call(y);
+    }
+}
