@@ -17,7 +17,8 @@ namespace Sequential.Layers;
 /// </remarks>
 public abstract class Layer : nn.Module<Tensor, Tensor>
 {
-    private readonly List<Parameter> _weights = [];
+    // Names, not Parameter objects: moving the module to another device replaces the registered tensors.
+    private readonly List<string> _weightNames = [];
     private readonly List<string> _nonTrainable = [];
 
     /// <summary>Creates a layer.</summary>
@@ -59,23 +60,23 @@ public abstract class Layer : nn.Module<Tensor, Tensor>
     /// <summary>Whether the layer's weights are updated by training (Keras's <c>trainable</c>).</summary>
     public bool Trainable
     {
-        get => _weights.Count == 0 || _weights.Any(w => w.requires_grad);
-        set { foreach (var w in _weights) w.requires_grad = value; }
+        get => _weightNames.Count == 0 || Weights.Any(w => w.requires_grad);
+        set { foreach (var w in Weights) w.requires_grad = value; }
     }
 
     /// <summary>The weights in creation order (Keras's <c>layer.weights</c>).</summary>
-    public IReadOnlyList<Parameter> Weights => _weights;
+    public IReadOnlyList<Parameter> Weights => _weightNames.Select(n => get_parameter(n)!).ToList();
 
     /// <summary>The Keras class name shown by <c>Summary</c>, e.g. <c>Dense</c>.</summary>
     public virtual string TypeName => GetType().Name;
 
     /// <summary>Number of scalar weights, trainable and not (Keras's <c>count_params()</c>).</summary>
     /// <returns>The parameter count.</returns>
-    public long CountParams() => _weights.Sum(w => w.numel()) + NonTrainableBufferCount();
+    public long CountParams() => Weights.Sum(w => w.numel()) + NonTrainableBufferCount();
 
     /// <summary>Number of trainable scalar weights.</summary>
     /// <returns>The trainable parameter count.</returns>
-    public long CountTrainableParams() => _weights.Where(w => w.requires_grad).Sum(w => w.numel());
+    public long CountTrainableParams() => Weights.Where(w => w.requires_grad).Sum(w => w.numel());
 
     /// <summary>Builds the layer for a per-sample input shape, or checks a built layer against it.</summary>
     /// <param name="inputShape">Per-sample input shape.</param>
@@ -142,7 +143,7 @@ public abstract class Layer : nn.Module<Tensor, Tensor>
         var parameter = new Parameter(tensor, requires_grad: trainable);
         parameter.DetachFromDisposeScope();
         register_parameter(name, parameter);
-        _weights.Add(parameter);
+        _weightNames.Add(name);
         return parameter;
     }
 

@@ -17,9 +17,6 @@ namespace Sequential.Layers;
 /// </example>
 public sealed class Dense : Layer
 {
-    private Parameter? _kernel;
-    private Parameter? _bias;
-
     /// <summary>Creates a Dense layer.</summary>
     /// <param name="units">Output size (positive).</param>
     /// <param name="activation">Keras activation name; null or "linear" for none.</param>
@@ -56,11 +53,14 @@ public sealed class Dense : Layer
     /// <summary>Bias initializer.</summary>
     public Initializer BiasInitializer { get; }
 
+    // Weights are looked up by name, not kept in fields: moving a model to another device replaces the
+    // registered tensors, and a field would keep pointing at the old (disposed) one.
+
     /// <summary>The kernel, stored as TorchSharp's Linear weight <c>[units, inputs]</c> (Keras stores its transpose).</summary>
-    public Parameter? Kernel => _kernel;
+    public Parameter? Kernel => Built ? get_parameter("kernel") : null;
 
     /// <summary>The bias <c>[units]</c>, or null.</summary>
-    public Parameter? Bias => _bias;
+    public Parameter? Bias => Built && UseBias ? get_parameter("bias") : null;
 
     /// <inheritdoc/>
     public override long[] ComputeOutputShape(long[] inputShape)
@@ -74,14 +74,14 @@ public sealed class Dense : Layer
     protected override void Build(long[] inputShape)
     {
         long inputs = inputShape[^1];
-        _kernel = AddWeight("kernel", [Units, inputs], KernelInitializer, inputs, Units);
-        if (UseBias) _bias = AddWeight("bias", [Units], BiasInitializer, inputs, Units);
+        AddWeight("kernel", [Units, inputs], KernelInitializer, inputs, Units);
+        if (UseBias) AddWeight("bias", [Units], BiasInitializer, inputs, Units);
     }
 
     /// <inheritdoc/>
     protected override Tensor Call(Tensor x, bool training)
     {
-        var y = F.linear(x, _kernel!, _bias);
+        var y = F.linear(x, get_parameter("kernel")!, UseBias ? get_parameter("bias") : null);
         return Activation.IsLinear ? y : Activation.Call(y);
     }
 }

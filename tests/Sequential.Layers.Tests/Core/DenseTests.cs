@@ -162,4 +162,24 @@ public class DenseTests
         var i = Assert.Throws<ArgumentException>(() => new Dense(3, kernelInitializer: "glorot"));
         Assert.That(i!.Message, Does.Contain("'glorot'").And.Contain("glorot_uniform"));
     }
+
+    [Test]
+    public void MovingTheModel_ReplacesWeights_AndTrainingStillUpdatesThem()
+    {
+        // Module.to(...) swaps the registered tensors (as a move to CUDA does); a layer that cached its
+        // Parameter objects would keep computing with the old ones and never learn.
+        RandomSeed.Set(5);
+        var dense = new Dense(2, inputShape: [3]);
+        var model = new Sequential.SequentialModel(dense);
+        model.to(ScalarType.Float64);
+        model.to(ScalarType.Float32);
+        model.Compile(optimizer: new Sequential.Optimizers.SGD(learningRate: 0.1), loss: "mse", device: "cpu");
+        var before = dense.Kernel!.clone();
+        using var x = ones(4, 3);
+        using var y = zeros(4, 2);
+        model.Fit(x, y, batchSize: 4, epochs: 1, verbose: 0);
+        Assert.That(dense.Kernel!.dtype, Is.EqualTo(ScalarType.Float32));
+        Assert.That(dense.Kernel!.allclose(before), Is.False, "the weights the model computes with were not the ones trained");
+        Assert.That(dense.CountParams(), Is.EqualTo(3 * 2 + 2));
+    }
 }
