@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.InteropServices;
 using Microsoft.Data.Analysis;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -14,6 +15,9 @@ internal static class DataFrameConverter
     // Rows copied per block: one block of a 20-column frame is 4,096 x 20 floats = 320 KB, so the
     // column-by-column writes into it stay in cache instead of striding over the whole output.
     private const int BlockRows = 4096;
+
+    /// <summary>Largest tensor written through <c>Tensor.bytes</c> (a Span: 2 GB); larger ones go through a block buffer. Tests lower it.</summary>
+    internal static long DirectWriteLimitBytes = int.MaxValue;
 
     /// <summary>The DataFrame column types the conversion reads, for error messages.</summary>
     internal const string SupportedTypes =
@@ -121,18 +125,33 @@ internal static class DataFrameConverter
     internal static Tensor ToFloatTensor(IReadOnlyList<DataFrameColumn> columns, long rows)
     {
         int width = columns.Count;
-        if (rows * width > Array.MaxLength)
-            throw new ArgumentException($"{rows} rows x {width} columns is more than one .NET array can hold ({Array.MaxLength} values).");
-        var values = new float[rows * width];
+        // Write into the tensor's own storage: torch.tensor(float[]) copies the array in TorchSharp 0.107,
+        // which would double the peak memory of a large frame.
+        var result = torch.empty([rows, width], ScalarType.Float32);
         var readers = columns.Select(ReaderFor).ToArray();
+        if (rows * width * sizeof(float) <= DirectWriteLimitBytes)
+        {
+            // Tensor.bytes is a view of a contiguous CPU tensor's storage (a Span, so at most 2 GB).
+            var values = MemoryMarshal.Cast<byte, float>(result.bytes);
+            for (long start = 0; start < rows; start += BlockRows)
+            {
+                int count = (int)Math.Min(BlockRows, rows - start);
+                var block = values.Slice((int)(start * width), count * width);
+                for (int c = 0; c < width; c++)
+                    readers[c].Copy(start, count, block, c, width);
+            }
+            return result;
+        }
+        var buffer = new float[BlockRows * width];
+        using var storage = result.data<float>();
         for (long start = 0; start < rows; start += BlockRows)
         {
             int count = (int)Math.Min(BlockRows, rows - start);
             for (int c = 0; c < width; c++)
-                readers[c].Copy(start, count, values, (int)(start * width) + c, width);
+                readers[c].Copy(start, count, buffer, c, width);
+            storage.CopyFrom(new ReadOnlySpan<float>(buffer, 0, count * width), 0, start * width);
         }
-        // torch.tensor pins the array and uses it as the tensor's storage: no second copy.
-        return torch.tensor(values, [rows, width]);
+        return result;
     }
 
     /// <summary>
@@ -182,7 +201,7 @@ internal static class DataFrameConverter
     private abstract class ColumnReader
     {
         /// <summary>Writes rows [start, start + count) to <c>values[offset + row * width]</c>.</summary>
-        public abstract void Copy(long start, int count, float[] values, int offset, int width);
+        public abstract void Copy(long start, int count, Span<float> values, int offset, int width);
 
         /// <summary>Writes the whole column as int64.</summary>
         public abstract void CopyInt64(long[] destination);
@@ -212,7 +231,7 @@ internal static class DataFrameConverter
     {
         private readonly ReadOnlyMemory<T>[] _chunks = [.. column.GetReadOnlyDataBuffers()];
 
-        public override void Copy(long start, int count, float[] values, int offset, int width)
+        public override void Copy(long start, int count, Span<float> values, int offset, int width)
         {
             int done = 0;
             long chunkStart = 0;

@@ -58,6 +58,27 @@ public class DataFrameExtensionsTests
     }
 
     [Test]
+    public void ToTensor_LargeFramePath_GivesTheSameValues()
+    {
+        // Frames over 2 GB are copied through a block buffer instead of Tensor.bytes; force that path on a small frame.
+        var frame = new DataFrame(
+            new Int32DataFrameColumn("a", Enumerable.Range(0, 10_000)),
+            new DoubleDataFrameColumn("b", Enumerable.Range(0, 10_000).Select(i => -i * 0.5)));
+        using var direct = frame.ToTensor();
+        long saved = DataFrameConverter.DirectWriteLimitBytes;
+        DataFrameConverter.DirectWriteLimitBytes = 0;
+        try
+        {
+            using var buffered = frame.ToTensor();
+            Assert.That(buffered.data<float>().ToArray(), Is.EqualTo(direct.data<float>().ToArray()));
+        }
+        finally
+        {
+            DataFrameConverter.DirectWriteLimitBytes = saved;
+        }
+    }
+
+    [Test]
     public void LabelTensor_IntegerColumnGivesInt64_FloatColumnGivesFloat32()
     {
         var frame = new DataFrame(new Int32DataFrameColumn("k", [2, 0, 1]), new SingleDataFrameColumn("f", [0.5f, 1f, 0f]));
