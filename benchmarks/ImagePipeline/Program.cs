@@ -1,0 +1,208 @@
+// Image pipeline throughput: Sequential's DirectoryIterator vs torchvision's ImageFolder + DataLoader on the
+// same JPEG files, same run. Decode, resize to 150x150, random horizontal flip, scale to [0, 1], batch 32.
+//
+//   dotnet run -c Release --project benchmarks/ImagePipeline -- [--dir DIR] [--images 2000] [--workers 1,2]
+//       [--peer-workers 0,2] [--epochs 1] [--no-peer] [--python /usr/bin/python3]
+//
+// Without --dir, 2,000 500x375 JPEGs (two class folders) are generated once into a temp folder.
+using System.Diagnostics;
+using System.Text.Json;
+using Sequential;
+using Sequential.Data;
+using SkiaSharp;
+using TorchSharp;
+
+string? dir = null;
+int images = 2000, epochs = 1, batch = 32, size = 150;
+string workers = "1,2", peerWorkers = "0,2";
+// Debian's python3 has torch and python3-torchvision; a pyenv python3 earlier on PATH usually has neither.
+string python = File.Exists("/usr/bin/python3") ? "/usr/bin/python3" : "python3";
+bool peer = true;
+for (int i = 0; i < args.Length; i++)
+{
+    switch (args[i])
+    {
+        case "--dir": dir = args[++i]; break;
+        case "--images": images = int.Parse(args[++i]); break;
+        case "--workers": workers = args[++i]; break;
+        case "--peer-workers": peerWorkers = args[++i]; break;
+        case "--epochs": epochs = int.Parse(args[++i]); break;
+        case "--no-peer": peer = false; break;
+        case "--python": python = args[++i]; break;
+        default: Console.Error.WriteLine($"Unknown argument {args[i]}; see the comment at the top of Program.cs."); return 2;
+    }
+}
+
+Backend.EnsureNativeLoaded();
+dir ??= Generate(images);
+var rows = new List<string>();
+
+foreach (var interpolation in new[] { "nearest", "bilinear" })
+{
+    foreach (int w in workers.Split(',').Select(int.Parse))
+    {
+        var gen = new ImageDataGenerator(rescale: 1f / 255, horizontalFlip: true);
+        var it = gen.FlowFromDirectory(dir, targetSize: (size, size), batchSize: batch, classMode: ClassMode.Binary,
+            interpolation: interpolation, seed: 0);
+        it.Workers = w;
+        var process = Process.GetCurrentProcess();
+        var rss = new List<long>();
+        long n = 0;
+        var clock = Stopwatch.StartNew();
+        for (int e = 0; e < epochs; e++)
+        {
+            using var pass = it.GetEnumerator();
+            while (true)
+            {
+                using var scope = torch.NewDisposeScope();   // as Model.Fit does per batch
+                if (!pass.MoveNext()) break;
+                n += pass.Current.x.shape[0];
+                process.Refresh();
+                rss.Add(process.WorkingSet64);
+            }
+        }
+        double s = clock.Elapsed.TotalSeconds;
+        int tenth = Math.Max(1, rss.Count / 10);
+        rows.Add($"| Sequential DirectoryIterator ({interpolation}) | {w} | {n} | {s:F2} | {n / s:F0} | " +
+                 $"{Mib(rss.Take(tenth).Average())} / {Mib(rss.Skip(rss.Count - tenth).Average())} / {Mib(rss.Max())} |");
+        Console.WriteLine(rows[^1]);
+    }
+}
+
+if (peer)
+{
+    string script = FindPeer();
+    var psi = new ProcessStartInfo(python, $"\"{script}\" \"{dir}\" --size {size} --batch {batch} --workers {peerWorkers} --epochs {epochs}")
+    { RedirectStandardOutput = true, RedirectStandardError = true };
+    using var p = Process.Start(psi)!;
+    string stdout = p.StandardOutput.ReadToEnd();
+    string stderr = p.StandardError.ReadToEnd();
+    p.WaitForExit();
+    if (p.ExitCode != 0)
+        rows.Add($"| torchvision ImageFolder (bilinear) | - | failed: {stderr.Trim().Split('\n').LastOrDefault()} | | | |");
+    foreach (var line in stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+    {
+        using var json = JsonDocument.Parse(line);
+        var r = json.RootElement;
+        rows.Add($"| torchvision ImageFolder + DataLoader (bilinear) | {r.GetProperty("workers")} | {r.GetProperty("images")} | " +
+                 $"{r.GetProperty("seconds").GetDouble():F2} | {r.GetProperty("images_per_s").GetDouble():F0} | n/a |");
+    }
+}
+
+// Where to augment: per image on host floats (what the iterator does, on its worker threads) or on the batch
+// tensor with libtorch ops. Random horizontal flip of half the images + rescale, on [32, 150, 150, 3].
+var augmentRows = new List<string>();
+{
+    const int reps = 50, per = 150 * 150 * 3;
+    var host = new float[32 * per];
+    for (int i = 0; i < host.Length; i++) host[i] = i % 251;
+    var clock = Stopwatch.StartNew();
+    for (int r = 0; r < reps; r++)
+        Parallel.For(0, 32, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, i =>
+        {
+            var img = host.AsSpan(i * per, per);
+            if (i % 2 == 0)
+                for (int y = 0; y < 150; y++)
+                    for (int a = 0, b = 149; a < b; a++, b--)
+                        for (int k = 0; k < 3; k++)
+                            (img[(y * 150 + a) * 3 + k], img[(y * 150 + b) * 3 + k]) = (img[(y * 150 + b) * 3 + k], img[(y * 150 + a) * 3 + k]);
+            for (int j = 0; j < img.Length; j++) img[j] *= 1f / 255;
+        });
+    double hostMs = clock.Elapsed.TotalMilliseconds / reps;
+    using var outer = torch.NewDisposeScope();
+    var batchTensor = torch.rand(32, 150, 150, 3);
+    var mask = (torch.arange(32) % 2 == 0).reshape(32, 1, 1, 1);
+    clock.Restart();
+    for (int r = 0; r < reps; r++)
+    {
+        using var scope = torch.NewDisposeScope();
+        var flipped = torch.where(mask, batchTensor.flip(2), batchTensor) * (1f / 255);
+        _ = flipped.sum().item<float>();
+    }
+    double tensorMs = clock.Elapsed.TotalMilliseconds / reps;
+    augmentRows.Add($"| host floats, per image on worker threads | {hostMs:F2} |");
+    augmentRows.Add($"| libtorch ops on the batch tensor (flip, where, mul) | {tensorMs:F2} |");
+}
+
+Console.WriteLine();
+Console.WriteLine($"Machine: {CpuModel()}, {Environment.ProcessorCount} logical cores, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, " +
+                  $".NET {Environment.Version}, load average at the end: {File.ReadAllText("/proc/loadavg").Trim()}");
+Console.WriteLine($"Data: {dir} ({Directory.EnumerateFiles(dir, "*.jpg", SearchOption.AllDirectories).Count()} JPEGs), {epochs} pass(es), batch {batch}, {size}x{size}, horizontal flip, rescale 1/255");
+Console.WriteLine();
+Console.WriteLine("| pipeline | workers | images | seconds | images/s | RSS MiB (first 10% / last 10% / max of batches) |");
+Console.WriteLine("|---|---|---|---|---|---|");
+foreach (var row in rows) Console.WriteLine(row);
+Console.WriteLine();
+Console.WriteLine("| flip half + rescale, [32, 150, 150, 3] | ms per batch |");
+Console.WriteLine("|---|---|");
+foreach (var row in augmentRows) Console.WriteLine(row);
+return 0;
+
+static string Mib(double bytes) => $"{bytes / (1 << 20):F0}";
+
+static string CpuModel()
+{
+    try
+    {
+        return File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name"))?.Split(':', 2)[1].Trim() ?? "unknown CPU";
+    }
+    catch (IOException)
+    {
+        return "unknown CPU";
+    }
+}
+
+static string FindPeer()
+{
+    for (var d = new DirectoryInfo(Environment.CurrentDirectory); d is not null; d = d.Parent)
+    {
+        foreach (var candidate in new[] { Path.Combine(d.FullName, "shared", "peer", "imagefolder_peer.py"),
+                     Path.Combine(d.FullName, "..", "shared", "peer", "imagefolder_peer.py") })
+            if (File.Exists(candidate)) return Path.GetFullPath(candidate);
+    }
+    throw new FileNotFoundException("imagefolder_peer.py not found under shared/peer/ above the current folder; pass --no-peer.");
+}
+
+// 500x375 photos-like JPEGs: a gradient, a few shapes and noise, so they compress like real pictures.
+static string Generate(int count)
+{
+    string root = Path.Combine(Path.GetTempPath(), $"sequential-imagepipe-{count}");
+    string[] classes = ["cats", "dogs"];
+    if (classes.All(c => Directory.Exists(Path.Combine(root, c))
+                         && Directory.EnumerateFiles(Path.Combine(root, c), "*.jpg").Count() == count / 2))
+        return root;
+    Console.WriteLine($"Generating {count} 500x375 JPEGs in {root} ...");
+    Parallel.For(0, count, i =>
+    {
+        var random = new Random(i);
+        string cls = classes[i % 2];
+        Directory.CreateDirectory(Path.Combine(root, cls));
+        using var bitmap = new SKBitmap(500, 375);
+        using (var canvas = new SKCanvas(bitmap))
+        {
+            using var paint = new SKPaint { IsAntialias = true };
+            paint.Shader = SKShader.CreateLinearGradient(new SKPoint(0, 0), new SKPoint(500, 375),
+                [new SKColor((byte)random.Next(256), (byte)random.Next(256), (byte)random.Next(256)),
+                 new SKColor((byte)random.Next(256), (byte)random.Next(256), (byte)random.Next(256))], SKShaderTileMode.Clamp);
+            canvas.DrawRect(0, 0, 500, 375, paint);
+            paint.Shader = null;
+            for (int k = 0; k < 12; k++)
+            {
+                paint.Color = new SKColor((byte)random.Next(256), (byte)random.Next(256), (byte)random.Next(256), 180);
+                canvas.DrawCircle(random.Next(500), random.Next(375), random.Next(10, 90), paint);
+            }
+        }
+        var pixels = bitmap.Pixels;
+        for (int p = 0; p < pixels.Length; p += 3)
+        {
+            var c = pixels[p];
+            int d = random.Next(-12, 13);
+            pixels[p] = new SKColor((byte)Math.Clamp(c.Red + d, 0, 255), (byte)Math.Clamp(c.Green + d, 0, 255), (byte)Math.Clamp(c.Blue + d, 0, 255));
+        }
+        bitmap.Pixels = pixels;
+        using var image = SKImage.FromBitmap(bitmap);
+        using var data = image.Encode(SKEncodedImageFormat.Jpeg, 90);
+        File.WriteAllBytes(Path.Combine(root, cls, $"{cls[..^1]}.{i / 2}.jpg"), data.ToArray());
+    });
+    return root;
+}

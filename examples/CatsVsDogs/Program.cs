@@ -1,0 +1,136 @@
+// Chollet's "training a convnet from scratch on a small dataset" (Deep Learning with Python, 5.2), in C#:
+// four Conv2D + MaxPooling2D blocks on 150x150 RGB images, trained once without and once with data
+// augmentation (and Dropout), with accuracy/loss curves written as PNGs for both runs.
+//
+//   dotnet run --project examples/CatsVsDogs -- --data DIR      DIR/train/{cats,dogs}, DIR/validation/{cats,dogs}
+//   dotnet run --project examples/CatsVsDogs -- --demo          offline: MNIST 0s ("cats") vs 1s ("dogs") as JPEGs
+//   options: --epochs N (default 30), --device cpu|cuda, --out DIR (default .)
+using Sequential;
+using Sequential.Data;
+using Sequential.Layers;
+using Sequential.Optimizers;
+using SkiaSharp;
+using TorchSharp;
+
+var options = Options.Parse(args);
+string data = options.Demo ? WriteDemoImages() : options.Data
+    ?? throw new ArgumentException("Pass --data DIR (with train/ and validation/ class folders) or --demo.");
+Directory.CreateDirectory(options.Out);
+
+Run("no_augmentation", augment: false);
+Run("augmentation", augment: true);
+
+void Run(string name, bool augment)
+{
+    Console.WriteLine($"=== {name} ===");
+    // Keras: train_datagen = ImageDataGenerator(rescale=1./255, rotation_range=40, width_shift_range=0.2, ...)
+    var trainGen = augment
+        ? new ImageDataGenerator(rescale: 1f / 255, rotationRange: 40, widthShiftRange: 0.2f, heightShiftRange: 0.2f,
+            shearRange: 0.2f, zoomRange: 0.2f, horizontalFlip: true, fillMode: "nearest")
+        : new ImageDataGenerator(rescale: 1f / 255);
+    var testGen = new ImageDataGenerator(rescale: 1f / 255);   // validation data is never augmented
+    var train = trainGen.FlowFromDirectory(Path.Combine(data, "train"), targetSize: (150, 150), batchSize: augment ? 32 : 20,
+        classMode: ClassMode.Binary, seed: 1);
+    var validation = testGen.FlowFromDirectory(Path.Combine(data, "validation"), targetSize: (150, 150), batchSize: 20,
+        classMode: ClassMode.Binary, shuffle: false);
+
+    var layers = new List<Layer>
+    {
+        new Conv2D(32, (3, 3), activation: "relu", inputShape: [150, 150, 3]),
+        new MaxPooling2D((2, 2)),
+        new Conv2D(64, (3, 3), activation: "relu"),
+        new MaxPooling2D((2, 2)),
+        new Conv2D(128, (3, 3), activation: "relu"),
+        new MaxPooling2D((2, 2)),
+        new Conv2D(128, (3, 3), activation: "relu"),
+        new MaxPooling2D((2, 2)),
+        new Flatten(),
+    };
+    if (augment) layers.Add(new Dropout(0.5));
+    layers.Add(new Dense(512, activation: "relu"));
+    layers.Add(new Dense(1, activation: "sigmoid"));
+    var model = new SequentialModel(layers);
+    model.Compile(optimizer: new RMSprop(learningRate: 1e-4), loss: "binary_crossentropy", metrics: ["accuracy"],
+        device: options.Device);
+    Console.WriteLine(model.Summary());
+
+    // One pass over the training images per epoch (Keras 3); Chollet's steps_per_epoch=100 with batch 20
+    // is the same thing for his 2,000 images.
+    var history = model.Fit(train, epochs: options.Epochs, validationData: validation);
+
+    string accuracyPng = Path.GetFullPath(Path.Combine(options.Out, $"{name}_accuracy.png"));
+    string lossPng = Path.GetFullPath(Path.Combine(options.Out, $"{name}_loss.png"));
+    history.Plot(accuracyPng, "accuracy");
+    history.Plot(lossPng, "loss");
+    Console.WriteLine($"Wrote {accuracyPng} and {lossPng}");
+    Console.WriteLine($"{name}: final val_accuracy {history["val_accuracy"][^1]:F4}, val_loss {history["val_loss"][^1]:F4}");
+}
+
+// An offline stand-in for the Kaggle images: MNIST zeros as "cats" and ones as "dogs", drawn as 150x150 RGB
+// JPEG files (grey digit on a random tinted background, at a random scale), 500 + 250 per class.
+static string WriteDemoImages()
+{
+    string root = Path.Combine(Path.GetTempPath(), "sequential-cats-vs-dogs-demo");
+    var ((xTrain, yTrain), _) = Mnist.LoadData();
+    var labels = yTrain.data<long>().ToArray();
+    var pixels = xTrain.data<byte>().ToArray();
+    var random = new Random(0);
+    var counts = new Dictionary<(string split, long digit), int>();
+    for (int i = 0; i < labels.Length; i++)
+    {
+        long digit = labels[i];
+        if (digit > 1) continue;
+        int seen = counts.GetValueOrDefault(("all", digit));
+        counts[("all", digit)] = seen + 1;
+        string split = seen < 500 ? "train" : seen < 750 ? "validation" : "";
+        if (split == "") continue;
+        string folder = Path.Combine(root, split, digit == 0 ? "cats" : "dogs");
+        Directory.CreateDirectory(folder);
+        using var digitBitmap = new SKBitmap(new SKImageInfo(28, 28, SKColorType.Gray8, SKAlphaType.Opaque));
+        pixels.AsSpan(i * 784, 784).CopyTo(digitBitmap.GetPixelSpan());
+        using var image = new SKBitmap(150, 150);
+        using (var canvas = new SKCanvas(image))
+        {
+            canvas.Clear(new SKColor((byte)random.Next(60), (byte)random.Next(60), (byte)random.Next(60)));
+            int size = random.Next(90, 150), left = random.Next(0, 151 - size), top = random.Next(0, 151 - size);
+            using var digitImage = SKImage.FromBitmap(digitBitmap);
+            using var paint = new SKPaint { BlendMode = SKBlendMode.Plus };
+            canvas.DrawImage(digitImage, new SKRect(left, top, left + size, top + size),
+                new SKSamplingOptions(SKFilterMode.Linear), paint);
+        }
+        using var encoded = SKImage.FromBitmap(image).Encode(SKEncodedImageFormat.Jpeg, 90);
+        File.WriteAllBytes(Path.Combine(folder, $"{(digit == 0 ? "cat" : "dog")}.{seen}.jpg"), encoded.ToArray());
+    }
+    Console.WriteLine($"Demo images (MNIST 0 = cats, 1 = dogs) written to {root}");
+    return root;
+}
+
+/// <summary>Command-line options of the example.</summary>
+internal sealed record Options(string? Data, bool Demo, int Epochs, string? Device, string Out)
+{
+    public static Options Parse(string[] args)
+    {
+        string? data = null, device = null;
+        string output = ".";
+        int epochs = 30;
+        bool demo = false;
+        for (int i = 0; i < args.Length; i++)
+        {
+            string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value.");
+            switch (args[i])
+            {
+                case "--data": data = Value(); break;
+                case "--demo": demo = true; break;
+                case "--epochs": epochs = int.Parse(Value()); break;
+                case "--device": device = Value(); break;
+                case "--out": output = Value(); break;
+                case "-h" or "--help":
+                    Console.WriteLine("dotnet run --project examples/CatsVsDogs -- (--data DIR | --demo) [--epochs N] [--device cpu|cuda] [--out DIR]");
+                    Environment.Exit(0);
+                    break;
+                default: throw new ArgumentException($"Unknown option '{args[i]}'. Use --data DIR, --demo, --epochs N, --device cpu|cuda, --out DIR.");
+            }
+        }
+        return new Options(data, demo, epochs, device, output);
+    }
+}
