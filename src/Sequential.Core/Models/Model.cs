@@ -269,8 +269,8 @@ public abstract partial class Model : nn.Module<Tensor, Tensor>
         ArgumentNullException.ThrowIfNull(data);
         if (!IsCompiled) throw NotCompiled("Fit");
         Trainer.CheckEpochs(epochs, initialEpoch);
-        var train = new EnumerableDataAdapter(data, nameof(data));
-        var validation = validationData is null ? null : new EnumerableDataAdapter(validationData, nameof(validationData));
+        using var train = new EnumerableDataAdapter(data, nameof(data));
+        using var validation = validationData is null ? null : new EnumerableDataAdapter(validationData, nameof(validationData));
         return new Trainer(this).Fit(train, validation, epochs, initialEpoch, stepsPerEpoch, validationSteps,
             Trainer.ResolveVerbose(verbose), callbacks, classWeight, validationFreq);
     }
@@ -303,7 +303,8 @@ public abstract partial class Model : nn.Module<Tensor, Tensor>
     {
         ArgumentNullException.ThrowIfNull(data);
         if (!IsCompiled) throw NotCompiled("Evaluate");
-        return new Trainer(this).Evaluate(new EnumerableDataAdapter(data, nameof(data)), steps, Trainer.ResolveVerbose(verbose), callbacks);
+        using var adapter = new EnumerableDataAdapter(data, nameof(data));
+        return new Trainer(this).Evaluate(adapter, steps, Trainer.ResolveVerbose(verbose), callbacks);
     }
 
     /// <summary>Computes the model's outputs for inputs (Keras's <c>model.predict</c>), without autograd.</summary>
@@ -326,7 +327,8 @@ public abstract partial class Model : nn.Module<Tensor, Tensor>
     public Tensor Predict(IEnumerable<(Tensor x, Tensor y)> data, int? steps = null, int? verbose = null)
     {
         ArgumentNullException.ThrowIfNull(data);
-        return new Trainer(this).Predict(new EnumerableDataAdapter(data, nameof(data), steps), Trainer.ResolveVerbose(verbose), null);
+        using var adapter = new EnumerableDataAdapter(data, nameof(data), steps);
+        return new Trainer(this).Predict(adapter, Trainer.ResolveVerbose(verbose), null);
     }
 
     /// <summary>Keras-style table of the layers, output shapes and parameter counts.</summary>

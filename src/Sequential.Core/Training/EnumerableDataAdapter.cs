@@ -6,9 +6,16 @@ namespace Sequential.Training;
 /// Batches from any <c>IEnumerable&lt;(Tensor x, Tensor y)&gt;</c> (Sequential.Data iterators, user generators):
 /// one enumeration is one pass; with a step count, an epoch continues into the next pass (Keras 3 semantics).
 /// </summary>
-internal sealed class EnumerableDataAdapter(IEnumerable<(Tensor x, Tensor y)> source, string name, int? defaultSteps = null) : DataAdapter
+internal sealed class EnumerableDataAdapter(IEnumerable<(Tensor x, Tensor y)> source, string name, int? defaultSteps = null) : DataAdapter, IDisposable
 {
     private IEnumerator<(Tensor x, Tensor y)>? _open;
+
+    /// <summary>Ends a pass left open by a step count (an iterator's prefetch threads stop with it).</summary>
+    public void Dispose()
+    {
+        _open?.Dispose();
+        _open = null;
+    }
 
     public override int? BatchesPerPass => defaultSteps ?? source switch
     {

@@ -48,6 +48,23 @@ public class EnumerableDataAdapterTests
     }
 
     [Test]
+    public void Fit_WithSteps_EndsTheOpenPass()
+    {
+        // A pass left open by stepsPerEpoch must be disposed when Fit returns: an iterator's prefetch threads
+        // and buffered batches live until then.
+        bool finished = false;
+        IEnumerable<(Tensor x, Tensor y)> Source()
+        {
+            try { for (int i = 0; i < 10; i++) yield return (full(1, 2, (float)i), tensor(new long[] { i % 2 })); }
+            finally { finished = true; }
+        }
+        var model = new SequentialModel(new Sequential.Layers.Dense(2, inputShape: [2]));
+        model.Compile(optimizer: "sgd", loss: new Sequential.Losses.SparseCategoricalCrossentropy(fromLogits: true), device: "cpu");
+        model.Fit(Source(), epochs: 1, stepsPerEpoch: 3, verbose: 0);
+        Assert.That(finished, Is.True);
+    }
+
+    [Test]
     public void Empty_Throws_NamingTheSource([Values(null, 2)] int? steps)
     {
         var adapter = new EnumerableDataAdapter(Lazy(0), "validationData");
