@@ -4,7 +4,8 @@
 //   3. the PyTorch peer (../shared/peer/torch_peer.py) as a child process.
 // Models: the Keras tutorial MLP (batch 32) and the keras.io MNIST convnet (batch 128), on Fashion-MNIST.
 // Usage: dotnet run -c Release --project benchmarks/Sequential.Benchmarks -- [--model mlp|cnn|both] [--epochs N]
-//        [--data DIR] [--peer PATH] [--python PATH] [--no-peer] [--verbose 0|1|2]
+//        [--data DIR] [--peer PATH] [--python PATH] [--no-peer] [--verbose 0|1|2] [--soak EPOCHS]
+// --soak N adds a memory run: N epochs of the MLP with resident memory and live tensor counts per epoch.
 // Prints Markdown tables for docs/benchmarks.md.
 using System.Diagnostics;
 using System.Globalization;
@@ -86,6 +87,8 @@ foreach (var kind in options.Models)
                       "the samples per second of training (target >= 3x)");
     Console.WriteLine($"- Live native tensors after the warm-up epoch: {liveAfterWarmUp}; after the last epoch: {liveAtEnd} (flat = no leak)");
 }
+if (options.SoakEpochs > 0)
+    MemorySoak.Run(ModelSpec.For("mlp"), xTrain, yTrain, options.SoakEpochs);
 Console.WriteLine();
 Console.WriteLine($"Peak working set of this process: {Process.GetCurrentProcess().PeakWorkingSet64 / (1024 * 1024)} MiB");
 
@@ -121,13 +124,13 @@ internal static class Peer
     }
 }
 
-internal sealed record BenchOptions(string? Data, int Epochs, string? Peer, string Python, bool NoPeer, int Verbose, string[] Models)
+internal sealed record BenchOptions(string? Data, int Epochs, string? Peer, string Python, bool NoPeer, int Verbose, string[] Models, int SoakEpochs)
 {
     public static BenchOptions Parse(string[] args)
     {
         string? data = null, peer = null;
         string python = "/usr/bin/python3";
-        int epochs = 3, verbose = 1;
+        int epochs = 3, verbose = 1, soak = 0;
         bool noPeer = false;
         string[] models = ["mlp", "cnn"];
         for (int i = 0; i < args.Length; i++)
@@ -141,10 +144,11 @@ internal sealed record BenchOptions(string? Data, int Epochs, string? Peer, stri
                 case "--python": python = Value(); break;
                 case "--no-peer": noPeer = true; break;
                 case "--verbose": verbose = int.Parse(Value()); break;
+                case "--soak": soak = int.Parse(Value()); break;
                 case "--model": models = Value() switch { "both" => ["mlp", "cnn"], var m and ("mlp" or "cnn") => [m], var m => throw new ArgumentException($"Unknown model '{m}'; use mlp, cnn or both.") }; break;
                 default: throw new ArgumentException($"Unknown option '{args[i]}'.");
             }
         }
-        return new BenchOptions(data, epochs, peer, python, noPeer, verbose, models);
+        return new BenchOptions(data, epochs, peer, python, noPeer, verbose, models, soak);
     }
 }
