@@ -17,7 +17,7 @@ namespace Sequential;
 /// A model is a TorchSharp module: <c>parameters()</c>, <c>state_dict()</c> and friends work as usual.
 /// Every <c>Fit</c> overload ends in one training loop (<see cref="Trainer"/>).
 /// </remarks>
-public abstract class Model : nn.Module<Tensor, Tensor>
+public abstract partial class Model : nn.Module<Tensor, Tensor>
 {
     private CompiledMetrics? _metrics;
 
