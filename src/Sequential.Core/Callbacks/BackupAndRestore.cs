@@ -78,6 +78,13 @@ public sealed class BackupAndRestore : Callback
         var model = Model ?? throw new InvalidOperationException("BackupAndRestore is not attached to a model.");
         RestoredFrom = null;
         _batchesSinceLastSave = 0;
+        // A process killed mid-save leaves its hidden temporary file behind; the backups themselves are intact.
+        if (Directory.Exists(BackupDir))
+            foreach (var temporary in Directory.GetFiles(BackupDir, "." + Prefix + "*.tmp"))
+            {
+                try { File.Delete(temporary); }
+                catch (IOException) { }
+            }
         foreach (var file in BackupFiles())
         {
             ModelFile.Contents contents;
