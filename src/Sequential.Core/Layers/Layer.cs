@@ -178,6 +178,18 @@ public abstract class Layer : nn.Module<Tensor, Tensor>
         return builder.ToString();
     }
 
+    /// <summary>
+    /// The layer's configuration (Keras's <c>get_config</c>): constructor argument name -> JSON-friendly value,
+    /// enough for <see cref="Layers.FromConfig"/> to create an equal layer. Saved in model files.
+    /// </summary>
+    /// <remarks>
+    /// By default it is read by reflection: for the public constructor with the most parameters, each parameter
+    /// <c>p</c> maps to the public property named PascalCase(<c>p</c>); activations and initializers become their
+    /// names, enums strings, tuples and shapes arrays. Override it when a parameter has no such property.
+    /// </remarks>
+    /// <returns>The configuration.</returns>
+    public virtual IReadOnlyDictionary<string, object?> GetConfig() => Persistence.ConfigReflection.GetConfig(this);
+
     /// <inheritdoc/>
     public override string ToString() => $"{Name} ({TypeName})";
 }

@@ -24,7 +24,7 @@ namespace Sequential;
 /// Console.WriteLine(model.Summary());
 /// </code>
 /// </example>
-public class SequentialModel : Model
+public partial class SequentialModel : Model
 {
     // A plain list, not a ModuleList: each layer is registered as a child module under its own name.
     private readonly List<Layer> _layers = [];

@@ -13,7 +13,7 @@ namespace Sequential.Optimizers;
 /// <see cref="LearningRate"/> afterwards takes effect on the next step (this is how learning-rate
 /// callbacks work).
 /// </remarks>
-public abstract class Optimizer
+public abstract partial class Optimizer
 {
     private double _learningRate;
     private torch.optim.Optimizer? _bound;

@@ -22,6 +22,9 @@ internal sealed class CompiledMetrics
         _specs = specs;
     }
 
+    /// <summary>The metrics as given to Compile (names or Metric objects), saved with the model.</summary>
+    public IReadOnlyList<object> Specs => _specs;
+
     /// <summary>The loss tracker first, then the resolved metrics (empty list before the first batch).</summary>
     public IReadOnlyList<Metric> All => [_lossTracker, .. _resolved ?? []];
 

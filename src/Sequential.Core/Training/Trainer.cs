@@ -50,15 +50,26 @@ internal sealed class Trainer(Model model)
         model.StopTraining = false;
         IReadOnlyDictionary<string, double> epochLogs = new Dictionary<string, double>();
         list.OnTrainBegin(Empty);
+        // Resume extension point: a callback (BackupAndRestore) may set model.Resume in OnTrainBegin.
+        var resume = model.Resume;
+        model.Resume = null;
+        if (resume is not null) initialEpoch = Math.Min(resume.Epoch, epochs);
         for (int epoch = initialEpoch; epoch < epochs; epoch++)
         {
             metrics.Reset();
             list.OnEpochBegin(epoch, Empty);
             model.train();
+            // Batches of a resumed epoch that were trained before the interruption: drawn (same shuffle), not trained.
+            int skip = resume is not null && epoch == resume.Epoch ? resume.Step : 0;
             int step = 0;
             foreach (var _ in RunBatches(train, stepsPerEpoch, classWeights,
-                         (x, y, w) => w is null ? model.TrainStep(x, y) : model.TrainStep(x, y, w)))
+                         (x, y, w) => step < skip ? Empty : w is null ? model.TrainStep(x, y) : model.TrainStep(x, y, w)))
             {
+                if (step < skip)
+                {
+                    if (++step == skip) resume!.BeforeFirstStep?.Invoke();
+                    continue;
+                }
                 list.OnTrainBatchBegin(step, Empty);
                 list.OnTrainBatchEnd(step, metrics.Logs);
                 step++;

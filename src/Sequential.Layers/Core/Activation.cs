@@ -20,6 +20,15 @@ public sealed class Activation : Layer
     public ActivationFunction Function { get; }
 
     /// <inheritdoc/>
+    /// <remarks>Overridden because a property cannot be named like its class (<c>Activation.Activation</c>).</remarks>
+    public override IReadOnlyDictionary<string, object?> GetConfig() => new Dictionary<string, object?>
+    {
+        ["activation"] = Function.Name,
+        ["inputShape"] = InputShape,
+        ["name"] = Name,
+    };
+
+    /// <inheritdoc/>
     public override long[] ComputeOutputShape(long[] inputShape) => (long[])inputShape.Clone();
 
     /// <inheritdoc/>

@@ -17,6 +17,9 @@ public sealed class InputLayer : Layer
     {
     }
 
+    /// <summary>The per-sample shape (the <c>shape</c> argument; the same as <see cref="Layer.InputShape"/>).</summary>
+    public long[] Shape => InputShape!;
+
     /// <inheritdoc/>
     public override long[] ComputeOutputShape(long[] inputShape) => (long[])inputShape.Clone();
 

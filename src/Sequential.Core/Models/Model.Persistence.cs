@@ -1,0 +1,53 @@
+using Sequential.Persistence;
+using Sequential.Training;
+
+namespace Sequential;
+
+// Saving and loading (Keras's model.save / keras.models.load_model / save_weights / load_weights).
+public abstract partial class Model
+{
+    /// <summary>
+    /// Saves the whole model to one file (Keras's <c>model.save</c>): architecture, weights, compile settings,
+    /// optimizer state and training state. The file is written to a temporary name and renamed into place, so
+    /// a crash mid-save leaves the previous file intact. The format is described in docs/file-format.md.
+    /// </summary>
+    /// <param name="path">The file to write, e.g. <c>model.seqmodel</c>.</param>
+    /// <example>
+    /// <code>
+    /// model.Save("mnist.seqmodel");
+    /// var again = SequentialModel.Load("mnist.seqmodel");
+    /// </code>
+    /// </example>
+    /// <exception cref="IOException">The file could not be written (for example a full disk); the previous file is unchanged.</exception>
+    /// <exception cref="NotSupportedException">The model is not a <see cref="SequentialModel"/> (use <see cref="SaveWeights"/>).</exception>
+    public void Save(string path) => ModelFile.Save(this, path, TrainingState.Capture(this));
+
+    /// <summary>
+    /// Loads a model saved by <see cref="Save"/> (Keras's <c>keras.models.load_model</c>). Only layer types known to
+    /// <see cref="Sequential.Layers.Layers"/> are created; no code is read from the file.
+    /// </summary>
+    /// <param name="path">The file to read.</param>
+    /// <returns>The model, built, compiled (when it was) and with its optimizer state restored.</returns>
+    /// <exception cref="InvalidDataException">The file is truncated or corrupted, from a newer format version, names an
+    /// unknown layer type, or holds weights whose shapes do not fit the architecture.</exception>
+    public static Model Load(string path) => ModelFile.Load(path);
+
+    /// <summary>Saves the weights alone as a safetensors file (Keras's <c>model.save_weights</c>), readable by PyTorch's <c>safetensors</c>.</summary>
+    /// <param name="path">The file to write, e.g. <c>model.safetensors</c>.</param>
+    /// <exception cref="IOException">The file could not be written; the previous file is unchanged.</exception>
+    public void SaveWeights(string path) => ModelFile.SaveWeights(this, path);
+
+    /// <summary>
+    /// Loads weights saved by <see cref="SaveWeights"/> (or the weights of a <see cref="Save"/> file) into this model
+    /// (Keras's <c>model.load_weights</c>). Every name, dtype and shape is checked before anything is copied.
+    /// </summary>
+    /// <param name="path">A safetensors file, or a model file.</param>
+    /// <exception cref="InvalidDataException">The file does not fit the model: the message names the layer, the weight and both shapes.</exception>
+    public void LoadWeights(string path) => ModelFile.LoadWeights(this, path);
+
+    /// <summary>
+    /// Set by a callback during <c>OnTrainBegin</c> to make <c>Fit</c> resume at an epoch and batch (BackupAndRestore);
+    /// the trainer reads and clears it.
+    /// </summary>
+    internal ResumePoint? Resume { get; set; }
+}

@@ -1,0 +1,148 @@
+using System.Globalization;
+using System.Reflection;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Sequential.Activations;
+using Sequential.Initializers;
+
+namespace Sequential.Persistence;
+
+/// <summary>
+/// The one rule behind every saved configuration (layers, optimizers, losses): the public constructor with
+/// the most parameters is the configuration; each parameter <c>p</c> is read back from the public property
+/// named PascalCase(p). Loading calls the same constructor. No code from a file is ever executed: only
+/// constructors of types the library already knows are called, with plain JSON values.
+/// </summary>
+internal static class ConfigReflection
+{
+    /// <summary>The constructor that defines a type's configuration.</summary>
+    public static ConstructorInfo ConfigConstructor(Type type) =>
+        type.GetConstructors(BindingFlags.Public | BindingFlags.Instance)
+            .OrderByDescending(c => c.GetParameters().Length)
+            .FirstOrDefault()
+        ?? throw new InvalidOperationException($"{type.Name} has no public constructor, so it cannot be saved or loaded by configuration.");
+
+    /// <summary>Reads an object's configuration: constructor parameter name -> JSON-friendly property value.</summary>
+    public static Dictionary<string, object?> GetConfig(object instance)
+    {
+        var type = instance.GetType();
+        var config = new Dictionary<string, object?>();
+        foreach (var parameter in ConfigConstructor(type).GetParameters())
+        {
+            string propertyName = PascalCase(parameter.Name!);
+            var property = type.GetProperty(propertyName, BindingFlags.Public | BindingFlags.Instance)
+                ?? throw new InvalidOperationException(
+                    $"{type.Name} cannot be saved: its constructor parameter '{parameter.Name}' has no public property '{propertyName}'. " +
+                    $"Add that property, or override GetConfig() in {type.Name}.");
+            config[parameter.Name!] = ToJsonFriendly(property.GetValue(instance));
+        }
+        return config;
+    }
+
+    /// <summary>Creates an object by calling its configuration constructor with values from a saved configuration.</summary>
+    /// <exception cref="InvalidDataException">A value is missing, unknown or of the wrong kind.</exception>
+    public static object Create(Type type, IReadOnlyDictionary<string, object?> config, string what)
+    {
+        var constructor = ConfigConstructor(type);
+        var parameters = constructor.GetParameters();
+        var unknown = config.Keys.Where(k => parameters.All(p => p.Name != k)).ToList();
+        if (unknown.Count > 0)
+            throw new InvalidDataException(
+                $"The configuration of {what} has unknown keys {string.Join(", ", unknown)}; {type.Name} takes {string.Join(", ", parameters.Select(p => p.Name))}.");
+        var arguments = new object?[parameters.Length];
+        for (int i = 0; i < parameters.Length; i++)
+        {
+            var p = parameters[i];
+            if (config.TryGetValue(p.Name!, out var value))
+            {
+                try
+                {
+                    arguments[i] = FromJson(ToElement(value), p.ParameterType);
+                }
+                catch (Exception e) when (e is FormatException or InvalidOperationException or JsonException or OverflowException or ArgumentException)
+                {
+                    throw new InvalidDataException(
+                        $"The configuration of {what} has a value for '{p.Name}' that is not a {p.ParameterType.Name}: {ToElement(value).GetRawText()}.", e);
+                }
+            }
+            else if (p.HasDefaultValue)
+            {
+                arguments[i] = p.DefaultValue;
+            }
+            else
+            {
+                throw new InvalidDataException($"The configuration of {what} lacks '{p.Name}', which {type.Name} requires.");
+            }
+        }
+        try
+        {
+            return constructor.Invoke(arguments);
+        }
+        catch (TargetInvocationException e) when (e.InnerException is ArgumentException inner)
+        {
+            throw new InvalidDataException($"The configuration of {what} is not valid: {inner.Message}", inner);
+        }
+    }
+
+    /// <summary>Converts a property value to a form System.Text.Json writes as plain JSON.</summary>
+    public static object? ToJsonFriendly(object? value) => value switch
+    {
+        null => null,
+        string or bool or int or long or double or float or short or byte => value,
+        ActivationFunction activation => activation.Name,
+        Initializer initializer => initializer.Name,
+        Enum e => e.ToString(),
+        System.Runtime.CompilerServices.ITuple tuple => Enumerable.Range(0, tuple.Length).Select(i => ToJsonFriendly(tuple[i])).ToArray(),
+        System.Collections.IEnumerable items => items.Cast<object?>().Select(ToJsonFriendly).ToArray(),
+        _ => throw new InvalidOperationException(
+            $"A configuration value of type {value.GetType().Name} ({value}) has no JSON form; override GetConfig() to convert it."),
+    };
+
+    /// <summary>Turns a configuration value (a CLR value or an already parsed JSON element) into a JSON element.</summary>
+    public static JsonElement ToElement(object? value) => value switch
+    {
+        JsonElement element => element,
+        JsonNode node => JsonSerializer.SerializeToElement(node),
+        _ => JsonSerializer.SerializeToElement(ToJsonFriendly(value)),
+    };
+
+    /// <summary>Converts a JSON element back to a constructor parameter's type.</summary>
+    public static object? FromJson(JsonElement element, Type type)
+    {
+        if (element.ValueKind == JsonValueKind.Null)
+        {
+            if (type.IsValueType && Nullable.GetUnderlyingType(type) is null)
+                throw new FormatException("null given for a value type");
+            return null;
+        }
+        type = Nullable.GetUnderlyingType(type) ?? type;
+        if (type == typeof(string)) return element.ValueKind == JsonValueKind.String ? element.GetString() : throw new FormatException("not a string");
+        if (type == typeof(bool)) return element.GetBoolean();
+        if (type == typeof(int)) return element.GetInt32();
+        if (type == typeof(long)) return element.GetInt64();
+        if (type == typeof(double)) return element.GetDouble();
+        if (type == typeof(float)) return element.GetSingle();
+        if (type.IsEnum) return Enum.Parse(type, element.GetString() ?? throw new FormatException("not a string"), ignoreCase: true);
+        if (type.IsArray)
+        {
+            var itemType = type.GetElementType()!;
+            var items = element.EnumerateArray().Select(e => FromJson(e, itemType)).ToArray();
+            var array = Array.CreateInstance(itemType, items.Length);
+            for (int i = 0; i < items.Length; i++) array.SetValue(items[i], i);
+            return array;
+        }
+        if (type.IsGenericType && type.FullName!.StartsWith("System.ValueTuple`", StringComparison.Ordinal))
+        {
+            var argumentTypes = type.GetGenericArguments();
+            var items = element.EnumerateArray().ToArray();
+            if (items.Length != argumentTypes.Length) throw new FormatException($"expected {argumentTypes.Length} values");
+            return Activator.CreateInstance(type, items.Select((e, i) => FromJson(e, argumentTypes[i])).ToArray());
+        }
+        throw new InvalidOperationException($"parameters of type {type.Name} cannot be read from a configuration");
+    }
+
+    /// <summary>camelCase or snake_case to PascalCase: <c>useBias</c> -> <c>UseBias</c>, <c>use_bias</c> -> <c>UseBias</c>.</summary>
+    public static string PascalCase(string name) =>
+        string.Concat(name.Split('_', StringSplitOptions.RemoveEmptyEntries)
+            .Select(part => char.ToUpper(part[0], CultureInfo.InvariantCulture) + part[1..]));
+}

@@ -1,0 +1,91 @@
+using System.Text.Json;
+using Sequential.Layers;
+
+namespace Sequential.Core.Tests.Persistence;
+
+public class LayerConfigTests
+{
+    private static IEnumerable<Layer> AllLayers()
+    {
+        yield return new Dense(7, activation: "tanh", useBias: false, kernelInitializer: "he_normal", biasInitializer: "ones", inputShape: [3, 4], name: "d");
+        yield return new Dense(5);
+        yield return new Flatten(inputShape: [28, 28]);
+        yield return new Dropout(0.3, name: "drop");
+        yield return new Activation("softmax", inputShape: [10]);
+        yield return new Reshape([2, -1], inputShape: [8]);
+        yield return new InputLayer([5, 6], name: "in");
+    }
+
+    [TestCaseSource(nameof(AllLayers))]
+    public void EveryLayerRoundTripsThroughItsConfig(Layer layer)
+    {
+        var config = layer.GetConfig();
+        string json = JsonSerializer.Serialize(config.ToDictionary(kv => kv.Key, kv => Sequential.Persistence.ConfigReflection.ToElement(kv.Value)));
+        var parsed = JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(json)!
+            .ToDictionary(kv => kv.Key, kv => (object?)kv.Value);
+
+        var again = Sequential.Layers.Layers.FromConfig(layer.GetType().Name, parsed);
+
+        Assert.That(again.GetType(), Is.EqualTo(layer.GetType()));
+        string againJson = JsonSerializer.Serialize(again.GetConfig().ToDictionary(kv => kv.Key, kv => Sequential.Persistence.ConfigReflection.ToElement(kv.Value)));
+        Assert.That(againJson, Is.EqualTo(json));
+    }
+
+    [Test]
+    public void DenseConfigUsesKerasFriendlyValues()
+    {
+        var config = new Dense(7, activation: "relu", inputShape: [3], name: "d").GetConfig();
+        Assert.That(config["units"], Is.EqualTo(7));
+        Assert.That(config["activation"], Is.EqualTo("relu"));
+        Assert.That(config["kernelInitializer"], Is.EqualTo("glorot_uniform"));
+        Assert.That(config["inputShape"], Is.EqualTo(new object[] { 3L }));
+        Assert.That(config["name"], Is.EqualTo("d"));
+    }
+
+    [Test]
+    public void UnknownLayerTypeSaysHowToRegisterIt()
+    {
+        var e = Assert.Throws<InvalidDataException>(() => Sequential.Layers.Layers.FromConfig("NoSuchLayer", new Dictionary<string, object?>()));
+        Assert.That(e!.Message, Does.Contain("NoSuchLayer").And.Contain("Register<NoSuchLayer>"));
+    }
+
+    [Test]
+    public void RegisteredUserLayerIsCreatedFromConfig()
+    {
+        Sequential.Layers.Layers.Register<ScaleBy>();
+        var layer = (ScaleBy)Sequential.Layers.Layers.FromConfig(nameof(ScaleBy), new ScaleBy(2.5).GetConfig());
+        Assert.That(layer.Factor, Is.EqualTo(2.5));
+    }
+
+    [Test]
+    public void LayerWithoutMatchingPropertyExplainsTheRule()
+    {
+        var e = Assert.Throws<InvalidOperationException>(() => new NoProperty(3).GetConfig());
+        Assert.That(e!.Message, Does.Contain("'size'").And.Contain("'Size'").And.Contain("GetConfig"));
+    }
+
+    /// <summary>A user layer: multiplies its input.</summary>
+    public sealed class ScaleBy(double factor, string? name = null) : Layer(name)
+    {
+        /// <summary>The factor.</summary>
+        public double Factor { get; } = factor;
+
+        /// <inheritdoc/>
+        public override long[] ComputeOutputShape(long[] inputShape) => inputShape;
+
+        /// <inheritdoc/>
+        protected override TorchSharp.torch.Tensor Call(TorchSharp.torch.Tensor x, bool training) => x * Factor;
+    }
+
+    /// <summary>Breaks the config rule on purpose.</summary>
+    public sealed class NoProperty(int size) : Layer(null)
+    {
+        private readonly int _size = size;
+
+        /// <inheritdoc/>
+        public override long[] ComputeOutputShape(long[] inputShape) => [_size];
+
+        /// <inheritdoc/>
+        protected override TorchSharp.torch.Tensor Call(TorchSharp.torch.Tensor x, bool training) => x;
+    }
+}

@@ -1,0 +1,279 @@
+using System.Buffers.Binary;
+using System.IO.Compression;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Sequential.Layers;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Sequential.Core.Tests.Persistence;
+
+public class ModelSaveLoadTests
+{
+    private string _dir = "";
+
+    [SetUp]
+    public void CreateFolder() => _dir = TestModels.TempDir();
+
+    [TearDown]
+    public void DeleteFolder() => Directory.Delete(_dir, recursive: true);
+
+    private string PathOf(string name) => Path.Combine(_dir, name);
+
+    [Test]
+    public void SaveThenLoadGivesIdenticalPredictionsAndSummary()
+    {
+        RandomSeed.Set(1);
+        var (x, y) = TestModels.Data();
+        var model = TestModels.Mlp();
+        model.Fit(x, y, epochs: 2, batchSize: 16, verbose: 0);
+        model.Save(PathOf("m.seqmodel"));
+
+        var loaded = SequentialModel.Load(PathOf("m.seqmodel"));
+
+        Assert.That(loaded.Summary(), Is.EqualTo(model.Summary()));
+        Assert.That(TestModels.Flat(loaded.Predict(x, verbose: 0)), Is.EqualTo(TestModels.Flat(model.Predict(x, verbose: 0))));
+        Assert.That(loaded.IsCompiled, Is.True);
+        Assert.That(loaded.Optimizer, Is.TypeOf<global::Sequential.Optimizers.Adam>());
+        Assert.That(loaded.Optimizer!.LearningRate, Is.EqualTo(0.01));
+        Assert.That(loaded.Optimizer.Iterations, Is.EqualTo(8));
+        Assert.That(loaded.Loss!.FromLogits, Is.True);
+        Assert.That(loaded.Layers.Select(l => l.Name), Is.EqualTo(model.Layers.Select(l => l.Name)));
+    }
+
+    [Test]
+    public void ModelLoadReturnsTheSameModelAsSequentialModelLoad()
+    {
+        var model = TestModels.Mlp();
+        model.Save(PathOf("m.seqmodel"));
+        Model loaded = Model.Load(PathOf("m.seqmodel"));
+        Assert.That(loaded, Is.TypeOf<SequentialModel>());
+        Assert.That(loaded.Summary(), Is.EqualTo(model.Summary()));
+    }
+
+    [Test]
+    public void TrainingAfterLoadEqualsUninterruptedTraining()
+    {
+        var (x, y) = TestModels.Data();
+
+        RandomSeed.Set(5);
+        var uninterrupted = TestModels.Mlp();
+        uninterrupted.Fit(x, y, epochs: 2, batchSize: 16, verbose: 0);
+        uninterrupted.Save(PathOf("half.seqmodel"));
+        var rng = torch.random.get_rng_state();
+        uninterrupted.Fit(x, y, epochs: 2, batchSize: 16, verbose: 0);
+
+        var resumed = SequentialModel.Load(PathOf("half.seqmodel"));
+        torch.random.set_rng_state(rng); // same shuffles and dropout masks as the uninterrupted run
+        resumed.Fit(x, y, epochs: 2, batchSize: 16, verbose: 0);
+
+        var expected = TestModels.Weights(uninterrupted);
+        var actual = TestModels.Weights(resumed);
+        Assert.That(actual.Keys, Is.EquivalentTo(expected.Keys));
+        foreach (var key in expected.Keys)
+            Assert.That(actual[key], Is.EqualTo(expected[key]), key);
+        Assert.That(resumed.Optimizer!.Iterations, Is.EqualTo(16));
+    }
+
+    [Test]
+    public void LoadingWithoutTheOptimizerStateWouldDiverge()
+    {
+        // Guards the test above: Adam's moments matter, so equal weights there prove they were restored.
+        var (x, y) = TestModels.Data();
+        RandomSeed.Set(5);
+        var a = TestModels.Mlp();
+        a.Fit(x, y, epochs: 1, batchSize: 16, verbose: 0);
+        a.SaveWeights(PathOf("w.safetensors"));
+        var rng = torch.random.get_rng_state();
+        a.Fit(x, y, epochs: 1, batchSize: 16, verbose: 0);
+
+        var b = TestModels.Mlp();
+        b.LoadWeights(PathOf("w.safetensors"));
+        torch.random.set_rng_state(rng);
+        b.Fit(x, y, epochs: 1, batchSize: 16, verbose: 0);
+        Assert.That(TestModels.Weights(b)["dense.kernel"], Is.Not.EqualTo(TestModels.Weights(a)["dense.kernel"]));
+    }
+
+    [Test]
+    public void SaveWeightsThenLoadWeightsCopiesEveryWeight()
+    {
+        RandomSeed.Set(2);
+        var source = TestModels.Mlp();
+        var target = TestModels.Mlp();
+        Assert.That(TestModels.Weights(target)["dense.kernel"], Is.Not.EqualTo(TestModels.Weights(source)["dense.kernel"]));
+
+        source.SaveWeights(PathOf("w.safetensors"));
+        target.LoadWeights(PathOf("w.safetensors"));
+
+        Assert.That(TestModels.Weights(target), Is.EqualTo(TestModels.Weights(source)));
+    }
+
+    [Test]
+    public void LoadWeightsBuildsAnUnbuiltModelFromTheRecordedInputShape()
+    {
+        var source = TestModels.Mlp();
+        source.SaveWeights(PathOf("w.safetensors"));
+        var target = new SequentialModel(new Dense(10, activation: "relu"), new Dropout(0.25), new Dense(3));
+        target.LoadWeights(PathOf("w.safetensors"));
+        Assert.That(target.BuiltInputShape, Is.EqualTo(new long[] { 6 }));
+        Assert.That(TestModels.Weights(target), Is.EqualTo(TestModels.Weights(source)));
+    }
+
+    [Test]
+    public void SafetensorsHeaderHoldsNamesDtypesShapesAndOffsets()
+    {
+        var model = TestModels.Mlp(features: 6, hidden: 10, classes: 3);
+        model.SaveWeights(PathOf("w.safetensors"));
+        byte[] bytes = File.ReadAllBytes(PathOf("w.safetensors"));
+
+        ulong headerLength = BinaryPrimitives.ReadUInt64LittleEndian(bytes);
+        Assert.That(headerLength % 8, Is.EqualTo(0UL));
+        var header = JsonNode.Parse(Encoding.UTF8.GetString(bytes, 8, (int)headerLength))!.AsObject();
+        Assert.That(header.Select(kv => kv.Key), Is.EquivalentTo(new[] { "__metadata__", "dense.kernel", "dense.bias", "dense_1.kernel", "dense_1.bias" }));
+        Assert.That(header["dense.kernel"]!["dtype"]!.GetValue<string>(), Is.EqualTo("F32"));
+        Assert.That(header["dense.kernel"]!["shape"]!.AsArray().Select(d => d!.GetValue<long>()), Is.EqualTo(new long[] { 10, 6 }));
+        Assert.That(header["dense_1.bias"]!["shape"]!.AsArray().Select(d => d!.GetValue<long>()), Is.EqualTo(new long[] { 3 }));
+        long dataLength = bytes.Length - 8 - (long)headerLength;
+        Assert.That(dataLength, Is.EqualTo((10 * 6 + 10 + 3 * 10 + 3) * 4));
+
+        // The raw bytes at the kernel's offsets are the kernel, little-endian float32.
+        var offsets = header["dense.kernel"]!["data_offsets"]!.AsArray().Select(d => d!.GetValue<long>()).ToArray();
+        var raw = new float[60];
+        Buffer.BlockCopy(bytes, (int)(8 + (long)headerLength + offsets[0]), raw, 0, 240);
+        Assert.That(raw, Is.EqualTo(TestModels.Flat(model.Layers[0].Weights[0])));
+    }
+
+    [Test]
+    public void WrongShapeNamesTheLayerTheWeightAndBothShapes()
+    {
+        var ten = new SequentialModel(new Dense(10, inputShape: [4]));
+        ten.SaveWeights(PathOf("w.safetensors"));
+        var eleven = new SequentialModel(new Dense(11, inputShape: [4]));
+        var before = TestModels.Weights(eleven);
+
+        var e = Assert.Throws<InvalidDataException>(() => eleven.LoadWeights(PathOf("w.safetensors")));
+
+        Assert.That(e!.Message, Does.Contain("layer \"dense\"").And.Contain("\"kernel\"").And.Contain("(11, 4)").And.Contain("(10, 4)"));
+        Assert.That(TestModels.Weights(eleven), Is.EqualTo(before), "nothing may be half-loaded");
+    }
+
+    [Test]
+    public void TruncatedModelFileIsRejectedWithItsName()
+    {
+        TestModels.Mlp().Save(PathOf("m.seqmodel"));
+        byte[] bytes = File.ReadAllBytes(PathOf("m.seqmodel"));
+        File.WriteAllBytes(PathOf("cut.seqmodel"), bytes[..(bytes.Length / 2)]);
+
+        var e = Assert.Throws<InvalidDataException>(() => SequentialModel.Load(PathOf("cut.seqmodel")));
+        Assert.That(e!.Message, Does.Contain("cut.seqmodel"));
+    }
+
+    [Test]
+    public void TruncatedWeightsFileIsRejectedWithItsName()
+    {
+        var model = TestModels.Mlp();
+        model.SaveWeights(PathOf("w.safetensors"));
+        byte[] bytes = File.ReadAllBytes(PathOf("w.safetensors"));
+        File.WriteAllBytes(PathOf("cut.safetensors"), bytes[..^10]);
+        var before = TestModels.Weights(model);
+
+        var e = Assert.Throws<InvalidDataException>(() => model.LoadWeights(PathOf("cut.safetensors")));
+        Assert.That(e!.Message, Does.Contain("cut.safetensors").And.Contain("truncated"));
+        Assert.That(TestModels.Weights(model), Is.EqualTo(before));
+    }
+
+    [Test]
+    public void CorruptedByteGivesAChecksumError()
+    {
+        TestModels.Mlp().Save(PathOf("m.seqmodel"));
+        // Flip one byte inside the stored (uncompressed) weights: the zip still opens, the SHA-256 does not match.
+        byte[] bytes = File.ReadAllBytes(PathOf("m.seqmodel"));
+        int at = FindWeightsData(bytes);
+        bytes[at] ^= 0x40;
+        File.WriteAllBytes(PathOf("bad.seqmodel"), bytes);
+
+        var e = Assert.Throws<InvalidDataException>(() => SequentialModel.Load(PathOf("bad.seqmodel")));
+        Assert.That(e!.Message, Does.Contain("bad.seqmodel").And.Contain("corrupt").IgnoreCase);
+    }
+
+    [Test]
+    public void FutureFormatVersionSaysWhichVersionThisLibraryReads()
+    {
+        TestModels.Mlp().Save(PathOf("m.seqmodel"));
+        RewriteEntry(PathOf("m.seqmodel"), "manifest.json", json => json["format_version"] = 99);
+
+        var e = Assert.Throws<InvalidDataException>(() => SequentialModel.Load(PathOf("m.seqmodel")));
+        Assert.That(e!.Message, Does.Contain("version 99").And.Contain("format version 1"));
+    }
+
+    [Test]
+    public void UnknownLayerTypeInAFileIsNotExecuted()
+    {
+        TestModels.Mlp().Save(PathOf("m.seqmodel"));
+        string sha = "";
+        RewriteEntry(PathOf("m.seqmodel"), "config.json", json =>
+            json["model"]!["layers"]![1]!["class_name"] = "System.Diagnostics.Process");
+        // Make the checksum match so that the type check itself is what rejects the file.
+        using (var zip = ZipFile.OpenRead(PathOf("m.seqmodel")))
+        {
+            byte[] config;
+            using (var s = zip.GetEntry("config.json")!.Open()) { using var m = new MemoryStream(); s.CopyTo(m); config = m.ToArray(); }
+            sha = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(config));
+        }
+        RewriteEntry(PathOf("m.seqmodel"), "manifest.json", json => json["entries"]!["config.json"]!["sha256"] = sha);
+
+        var e = Assert.Throws<InvalidDataException>(() => SequentialModel.Load(PathOf("m.seqmodel")));
+        Assert.That(e!.Message, Does.Contain("Unknown layer type 'System.Diagnostics.Process'").And.Contain("Register"));
+    }
+
+    [Test]
+    public void SaveReplacesTheFileAtomicallyAndLeavesNoTemporaryFile()
+    {
+        var model = TestModels.Mlp();
+        model.Save(PathOf("m.seqmodel"));
+        model.Save(PathOf("m.seqmodel"));
+        Assert.That(Directory.GetFiles(_dir).Select(Path.GetFileName), Is.EqualTo(new[] { "m.seqmodel" }));
+        Assert.That(SequentialModel.Load(PathOf("m.seqmodel")).Summary(), Is.EqualTo(model.Summary()));
+    }
+
+    [Test]
+    public void FailedSaveKeepsThePreviousFile()
+    {
+        var model = TestModels.Mlp();
+        model.Save(PathOf("m.seqmodel"));
+        byte[] before = File.ReadAllBytes(PathOf("m.seqmodel"));
+        var unsaveable = new SequentialModel(new LayerConfigTests.NoProperty(3));
+        unsaveable.Build([3]);
+
+        Assert.Throws<InvalidOperationException>(() => unsaveable.Save(PathOf("m.seqmodel")));
+        Assert.That(File.ReadAllBytes(PathOf("m.seqmodel")), Is.EqualTo(before));
+    }
+
+    private static int FindWeightsData(byte[] zip)
+    {
+        // The local header of model.safetensors is followed by its stored (uncompressed) bytes.
+        byte[] name = Encoding.ASCII.GetBytes("model.safetensors");
+        for (int i = 0; i < zip.Length - name.Length; i++)
+            if (zip[i] == 0x50 && zip[i + 1] == 0x4b && zip[i + 2] == 3 && zip[i + 3] == 4)
+            {
+                int nameLength = BitConverter.ToUInt16(zip, i + 26), extraLength = BitConverter.ToUInt16(zip, i + 28);
+                int start = i + 30 + nameLength + extraLength;
+                if (zip.AsSpan(i + 30, nameLength).SequenceEqual(name))
+                    return start + 8 + (int)BinaryPrimitives.ReadUInt64LittleEndian(zip.AsSpan(start)) + 5; // inside the first tensor
+            }
+        throw new AssertionException("model.safetensors not found in the zip");
+    }
+
+    private static void RewriteEntry(string path, string entryName, Action<JsonObject> change)
+    {
+        using var zip = ZipFile.Open(path, ZipArchiveMode.Update);
+        var entry = zip.GetEntry(entryName)!;
+        JsonObject json;
+        using (var stream = entry.Open()) json = JsonNode.Parse(stream)!.AsObject();
+        change(json);
+        entry.Delete();
+        using var writer = new StreamWriter(zip.CreateEntry(entryName).Open());
+        writer.Write(json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+    }
+}
