@@ -123,6 +123,10 @@ internal static class ConfigReflection
         if (type == typeof(double)) return element.GetDouble();
         if (type == typeof(float)) return element.GetSingle();
         if (type.IsEnum) return Enum.Parse(type, element.GetString() ?? throw new FormatException("not a string"), ignoreCase: true);
+        // Read-only list and sequence parameters (IReadOnlyList<double>, IEnumerable<string>, ...) take an array.
+        if (type.IsGenericType && !type.IsArray && type.GetGenericArguments() is [var listItem]
+            && type.IsAssignableFrom(listItem.MakeArrayType()))
+            type = listItem.MakeArrayType();
         if (type.IsArray)
         {
             var itemType = type.GetElementType()!;

@@ -93,6 +93,19 @@ public sealed class Normalization : Layer
     /// <summary>The per-position population variances, or null before they are known.</summary>
     public double[]? Variance => Built ? ReadBuffer("variance") : _variance is null ? null : (double[])_variance.Clone();
 
+    /// <inheritdoc/>
+    /// <remarks>
+    /// Adapted statistics are state, saved with the weights; the configuration keeps only a mean and variance given to
+    /// the constructor, so a loaded layer is rebuilt the way it was made (and its state then filled from the file).
+    /// </remarks>
+    public override IReadOnlyDictionary<string, object?> GetConfig()
+    {
+        var config = new Dictionary<string, object?>(base.GetConfig());
+        config["mean"] = _mean is null ? null : (double[])_mean.Clone();
+        config["variance"] = _variance is null ? null : (double[])_variance.Clone();
+        return config;
+    }
+
     /// <summary>
     /// Computes the mean and variance of <paramref name="data"/> per position along <see cref="Axis"/> (Keras's <c>adapt</c>),
     /// building the layer for its per-sample shape.

@@ -14,6 +14,25 @@ public class LayerConfigTests
         yield return new Activation("softmax", inputShape: [10]);
         yield return new Reshape([2, -1], inputShape: [8]);
         yield return new InputLayer([5, 6], name: "in");
+        // The convolution, pooling, normalization, preprocessing and augmentation layers follow the same rule.
+        yield return new Conv2D(8, (3, 3), strides: (2, 2), padding: "same", activation: "relu", inputShape: [16, 16, 3]);
+        yield return new Conv2D(4, 5, dataFormat: "channels_first");
+        yield return new SeparableConv2D(6, (3, 3), padding: "same");
+        yield return new MaxPooling2D((2, 2));
+        yield return new AveragePooling2D(3, strides: 1, padding: "same");
+        yield return new GlobalAveragePooling2D(keepdims: true);
+        yield return new GlobalMaxPooling2D();
+        yield return new BatchNormalization(momentum: 0.9, epsilon: 1e-5);
+        yield return new ZeroPadding2D(((1, 2), (3, 4)));
+        yield return new Rescaling(1.0 / 255, offset: -0.5);
+        yield return new Normalization(mean: [1.0, 2.0], variance: [4.0, 9.0]);
+        yield return new CategoryEncoding(5, outputMode: "one_hot");
+        yield return new Discretization([0.0, 1.5, 3.0]);
+        yield return new RandomFlip("horizontal", seed: 3);
+        yield return new RandomRotation(0.1, fillMode: "nearest");
+        yield return new RandomZoom(0.2);
+        yield return new RandomTranslation(0.1, 0.2);
+        yield return new RandomContrast(0.3);
     }
 
     [TestCaseSource(nameof(AllLayers))]

@@ -43,6 +43,35 @@ public class ModelSaveLoadTests
     }
 
     [Test]
+    public void ConvnetWithBatchNormalizationAndAdaptedNormalization_RoundTrips()
+    {
+        // Non-trainable state (moving statistics, adapted mean/variance) must travel with the weights.
+        RandomSeed.Set(2);
+        using var x = rand(24, 8, 8, 1);
+        using var y = randint(0, 2, [24], dtype: ScalarType.Int64);
+        var norm = new Normalization(axis: -1);
+        norm.Adapt(x);
+        var model = new SequentialModel(
+            new InputLayer([8, 8, 1]), norm,
+            new Conv2D(4, (3, 3), padding: "same", activation: "relu"),
+            new BatchNormalization(),
+            new MaxPooling2D((2, 2)),
+            new GlobalAveragePooling2D(),
+            new Dense(2));
+        model.Compile(optimizer: "rmsprop", loss: new global::Sequential.Losses.SparseCategoricalCrossentropy(fromLogits: true),
+            metrics: ["accuracy"], device: "cpu");
+        model.Fit(x, y, epochs: 2, batchSize: 8, verbose: 0);
+        model.Save(PathOf("cnn.seqmodel"));
+
+        var loaded = SequentialModel.Load(PathOf("cnn.seqmodel"));
+
+        Assert.That(loaded.Summary(), Is.EqualTo(model.Summary()));
+        Assert.That(TestModels.Flat(loaded.Predict(x, verbose: 0)), Is.EqualTo(TestModels.Flat(model.Predict(x, verbose: 0))));
+        var movingMean = model.state_dict().Single(kv => kv.Key.EndsWith("moving_mean")).Value;
+        Assert.That(TestModels.Flat(movingMean).Any(v => v != 0), Is.True, "BatchNormalization's statistics were updated by training");
+    }
+
+    [Test]
     public void ModelLoadReturnsTheSameModelAsSequentialModelLoad()
     {
         var model = TestModels.Mlp();
