@@ -5,6 +5,7 @@
 // Models: the Keras tutorial MLP (batch 32) and the keras.io MNIST convnet (batch 128), on Fashion-MNIST.
 // Usage: dotnet run -c Release --project benchmarks/Sequential.Benchmarks -- [--model mlp|cnn|both] [--epochs N]
 //        [--data DIR] [--peer PATH] [--python PATH] [--no-peer] [--verbose 0|1|2] [--soak EPOCHS]
+// --threads N sets TorchSharp's intra-op threads (default: libtorch's choice, one per core).
 // --soak N adds a memory run: N epochs of the MLP with resident memory and live tensor counts per epoch.
 // Prints Markdown tables for docs/benchmarks.md.
 using System.Diagnostics;
@@ -17,6 +18,7 @@ using static TorchSharp.torch;
 
 var options = BenchOptions.Parse(args);
 Backend.EnsureNativeLoaded();
+if (options.Threads > 0) set_num_threads(options.Threads);
 var ((xTrainRaw, yTrain), (xTestRaw, yTest)) = FashionMnist.LoadData(out string source, options.Data);
 var xTrain = xTrainRaw.to_type(ScalarType.Float32) / 255f;
 var xTest = xTestRaw.to_type(ScalarType.Float32) / 255f;
@@ -127,13 +129,13 @@ internal static class Peer
     }
 }
 
-internal sealed record BenchOptions(string? Data, int Epochs, string? Peer, string Python, bool NoPeer, int Verbose, string[] Models, int SoakEpochs)
+internal sealed record BenchOptions(string? Data, int Epochs, string? Peer, string Python, bool NoPeer, int Verbose, string[] Models, int SoakEpochs, int Threads)
 {
     public static BenchOptions Parse(string[] args)
     {
         string? data = null, peer = null;
         string python = "/usr/bin/python3";
-        int epochs = 3, verbose = 1, soak = 0;
+        int epochs = 3, verbose = 1, soak = 0, threads = 0;
         bool noPeer = false;
         string[] models = ["mlp", "cnn"];
         for (int i = 0; i < args.Length; i++)
@@ -148,10 +150,11 @@ internal sealed record BenchOptions(string? Data, int Epochs, string? Peer, stri
                 case "--no-peer": noPeer = true; break;
                 case "--verbose": verbose = int.Parse(Value()); break;
                 case "--soak": soak = int.Parse(Value()); break;
+                case "--threads": threads = int.Parse(Value()); break;
                 case "--model": models = Value() switch { "both" => ["mlp", "cnn"], var m and ("mlp" or "cnn") => [m], var m => throw new ArgumentException($"Unknown model '{m}'; use mlp, cnn or both.") }; break;
                 default: throw new ArgumentException($"Unknown option '{args[i]}'.");
             }
         }
-        return new BenchOptions(data, epochs, peer, python, noPeer, verbose, models, soak);
+        return new BenchOptions(data, epochs, peer, python, noPeer, verbose, models, soak, threads);
     }
 }
