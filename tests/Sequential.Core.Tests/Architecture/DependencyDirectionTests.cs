@@ -1,0 +1,38 @@
+using System.Reflection;
+
+namespace Sequential.Core.Tests.Architecture;
+
+/// <summary>
+/// DESIGN.md: dependencies point one way, Layers -> Core and Data -> Core. Core knows nothing of images or
+/// dataset files; Data knows nothing of layers.
+/// </summary>
+public class DependencyDirectionTests
+{
+    private static string[] References(Assembly assembly) =>
+        assembly.GetReferencedAssemblies().Select(a => a.Name!).Where(n => n.StartsWith("Sequential", StringComparison.Ordinal)).ToArray();
+
+    [Test]
+    public void Core_ReferencesNoOtherSequentialAssembly() =>
+        Assert.That(References(typeof(Model).Assembly), Is.Empty);
+
+    [Test]
+    public void Layers_ReferencesOnlyCore() =>
+        Assert.That(References(typeof(Sequential.Layers.Dense).Assembly), Is.EqualTo(new[] { "Sequential.Core" }));
+
+    [Test]
+    public void Data_ReferencesOnlyCore() =>
+        Assert.That(References(typeof(Sequential.Data.Mnist).Assembly), Is.EqualTo(new[] { "Sequential.Core" }));
+
+    [Test]
+    public void EveryPublicTypeOfTheLibrary_LivesInADesignNamespace()
+    {
+        string[] allowed = ["Sequential", "Sequential.Layers", "Sequential.Optimizers", "Sequential.Losses", "Sequential.Metrics",
+            "Sequential.Callbacks", "Sequential.Data", "Sequential.Activations", "Sequential.Initializers"];
+        var strays = new[] { typeof(Model).Assembly, typeof(Sequential.Layers.Dense).Assembly, typeof(Sequential.Data.Mnist).Assembly }
+            .SelectMany(a => a.GetExportedTypes())
+            .Where(t => !allowed.Contains(t.Namespace))
+            .Select(t => t.FullName)
+            .ToList();
+        Assert.That(strays, Is.Empty);
+    }
+}
