@@ -63,14 +63,14 @@ internal sealed class Trainer(Model model)
             int skip = resume is not null && epoch == resume.Epoch ? resume.Step : 0;
             int step = 0;
             foreach (var _ in RunBatches(train, stepsPerEpoch, classWeights,
-                         (x, y, w) => step < skip ? Empty : w is null ? model.TrainStep(x, y) : model.TrainStep(x, y, w)))
+                         before: () => { if (step >= skip) list.OnTrainBatchBegin(step, Empty); },
+                         step: (x, y, w) => step < skip ? Empty : w is null ? model.TrainStep(x, y) : model.TrainStep(x, y, w)))
             {
                 if (step < skip)
                 {
                     if (++step == skip) resume!.BeforeFirstStep?.Invoke();
                     continue;
                 }
-                list.OnTrainBatchBegin(step, Empty);
                 list.OnTrainBatchEnd(step, metrics.Logs);
                 step++;
                 if (model.StopTraining) break;
@@ -111,9 +111,10 @@ internal sealed class Trainer(Model model)
             using var noGrad = no_grad();
             list.OnPredictBegin(Empty);
             int step = 0;
-            foreach (var output in RunBatches(data, null, null, (x, _, _) => { outputs.Add(model.PredictStep(x).cpu().MoveToOuterDisposeScope()); return Empty; }))
+            foreach (var _ in RunBatches(data, null, null,
+                         before: () => list.OnPredictBatchBegin(step, Empty),
+                         step: (x, _, _) => { outputs.Add(model.PredictStep(x).cpu().MoveToOuterDisposeScope()); return Empty; }))
             {
-                list.OnPredictBatchBegin(step, Empty);
                 list.OnPredictBatchEnd(step, Empty);
                 step++;
             }
@@ -141,9 +142,9 @@ internal sealed class Trainer(Model model)
             list.OnTestBegin(Empty);
             int step = 0;
             foreach (var _ in RunBatches(data, steps, null,
-                         (x, y, w) => w is null ? model.TestStep(x, y) : model.TestStep(x, y, w)))
+                         before: () => list.OnTestBatchBegin(step, Empty),
+                         step: (x, y, w) => w is null ? model.TestStep(x, y) : model.TestStep(x, y, w)))
             {
-                list.OnTestBatchBegin(step, Empty);
                 list.OnTestBatchEnd(step, metrics.Logs);
                 step++;
             }
@@ -159,11 +160,12 @@ internal sealed class Trainer(Model model)
 
     /// <summary>
     /// Runs <paramref name="step"/> on each batch inside its own dispose scope, after moving the batch to the
-    /// model's device and converting it as the loss expects. Yields once per batch, after the step. The step gets
-    /// null weights unless the data carries sample weights or <paramref name="classWeights"/> is given.
+    /// model's device and converting it as the loss expects. <paramref name="before"/> runs once the batch is drawn
+    /// and before the step (the batch-begin hooks, as in Keras); the enumeration yields once per batch, after the
+    /// step. The step gets null weights unless the data carries sample weights or <paramref name="classWeights"/> is given.
     /// </summary>
     private IEnumerable<IReadOnlyDictionary<string, double>> RunBatches(DataAdapter data, int? steps, ClassWeights? classWeights,
-        Func<Tensor, Tensor, Tensor?, IReadOnlyDictionary<string, double>> step)
+        Action before, Func<Tensor, Tensor, Tensor?, IReadOnlyDictionary<string, double>> step)
     {
         using var batches = data.WeightedBatches(steps).GetEnumerator();
         var device = model.Device;
@@ -185,6 +187,7 @@ internal sealed class Trainer(Model model)
                 }
                 if (w is not null && w.device != device) w = w.to(device, non_blocking: true);
                 if (classWeights is not null && hasTargets) w = classWeights.Apply(y, w, model);
+                before();
                 logs = step(x, y, w);
             }
             yield return logs;

@@ -17,6 +17,25 @@ public class TrainerTests
         return model;
     }
 
+    private sealed class StepsSeenAtBatchBegin : Callback
+    {
+        public List<long> Iterations { get; } = [];
+        public override void OnTrainBatchBegin(int batch, IReadOnlyDictionary<string, double> logs) => Iterations.Add(Model!.Optimizer!.Iterations);
+    }
+
+    [Test]
+    public void Fit_CallsBatchBegin_BeforeTheBatchIsTrained()
+    {
+        // Keras calls on_train_batch_begin before the step, so a callback can still change that batch's training
+        // (a per-batch learning rate, say): at batch i, exactly i optimizer steps have been taken.
+        RandomSeed.Set(12);
+        var (x, y) = ModelTestData.Blobs(30);
+        var model = Compiled();
+        var seen = new StepsSeenAtBatchBegin();
+        model.Fit(x, y, batchSize: 10, epochs: 1, verbose: 0, callbacks: [seen]);
+        Assert.That(seen.Iterations, Is.EqualTo(new long[] { 0, 1, 2 }));
+    }
+
     [Test]
     public void Fit_CallsHooksInKerasOrder()
     {
