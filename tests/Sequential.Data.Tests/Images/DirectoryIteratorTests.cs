@@ -356,4 +356,21 @@ public sealed class DirectoryIteratorTests
         Assert.That(history["loss"].All(double.IsFinite), Is.True);
         Assert.That(history["accuracy"][1], Is.InRange(0.0, 1.0));
     }
+
+    [Test]
+    public void FitOnImagesOfAnotherSize_NamesTheLayerAndBothShapes()
+    {
+        for (int i = 0; i < 2; i++)
+        {
+            TestImages.Solid(Path.Combine(_root, "cats", $"c{i}.png"), 12, 12, new SKColor(250, 0, 0));
+            TestImages.Solid(Path.Combine(_root, "dogs", $"d{i}.png"), 12, 12, new SKColor(0, 0, 250));
+        }
+        var train = new ImageDataGenerator(rescale: 1f / 255)
+            .FlowFromDirectory(_root, targetSize: (32, 32), batchSize: 2, classMode: ClassMode.Binary);
+        var model = new Sequential.SequentialModel(new Sequential.Layers.Flatten(inputShape: [28, 28, 3]),
+            new Sequential.Layers.Dense(1, activation: "sigmoid"));
+        model.Compile(optimizer: "adam", loss: "binary_crossentropy", device: "cpu");
+        var e = Assert.Throws<ArgumentException>(() => model.Fit(train, epochs: 1, verbose: 0));
+        Assert.That(e!.Message, Does.Contain("\"flatten\"").And.Contain("(None, 28, 28, 3)").And.Contain("(None, 32, 32, 3)"));
+    }
 }
