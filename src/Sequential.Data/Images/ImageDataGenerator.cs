@@ -49,9 +49,9 @@ public sealed class ImageDataGenerator
     /// <param name="validationSplit">Fraction in [0, 1) of each class's files reserved for <c>subset: "validation"</c>.</param>
     /// <exception cref="ArgumentException">An unknown <paramref name="fillMode"/>, or a reversed range.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="validationSplit"/> outside [0, 1), or a negative range.</exception>
-    public ImageDataGenerator(float rescale = 1, float rotationRange = 0, float widthShiftRange = 0, float heightShiftRange = 0,
-        float shearRange = 0, ZoomRange? zoomRange = null, bool horizontalFlip = false, bool verticalFlip = false,
-        (float, float)? brightnessRange = null, float channelShiftRange = 0, string fillMode = "nearest", float cval = 0,
+    public ImageDataGenerator(double rescale = 1, double rotationRange = 0, double widthShiftRange = 0, double heightShiftRange = 0,
+        double shearRange = 0, ZoomRange? zoomRange = null, bool horizontalFlip = false, bool verticalFlip = false,
+        (double, double)? brightnessRange = null, double channelShiftRange = 0, string fillMode = "nearest", double cval = 0,
         bool featurewiseCenter = false, bool featurewiseStdNormalization = false, bool samplewiseCenter = false,
         bool samplewiseStdNormalization = false, Func<Tensor, Tensor>? preprocessingFunction = null, double validationSplit = 0)
     {
@@ -72,18 +72,19 @@ public sealed class ImageDataGenerator
         if (!(validationSplit >= 0 && validationSplit < 1))
             throw new ArgumentOutOfRangeException(nameof(validationSplit), validationSplit, $"validationSplit must be in [0, 1) (a fraction such as 0.2); got {validationSplit}.");
 
-        Rescale = rescale;
-        RotationRange = rotationRange;
-        WidthShiftRange = widthShiftRange;
-        HeightShiftRange = heightShiftRange;
-        ShearRange = shearRange;
+        // Arguments are double so Keras-style literals (widthShiftRange: 0.2) compile; pixels are processed in float.
+        Rescale = (float)rescale;
+        RotationRange = (float)rotationRange;
+        WidthShiftRange = (float)widthShiftRange;
+        HeightShiftRange = (float)heightShiftRange;
+        ShearRange = (float)shearRange;
         ZoomRange = zoom;
         HorizontalFlip = horizontalFlip;
         VerticalFlip = verticalFlip;
-        BrightnessRange = brightnessRange;
-        ChannelShiftRange = channelShiftRange;
+        BrightnessRange = brightnessRange is { } range ? ((float)range.Item1, (float)range.Item2) : null;
+        ChannelShiftRange = (float)channelShiftRange;
         FillMode = fill;
-        Cval = cval;
+        Cval = (float)cval;
         FeaturewiseStdNormalization = featurewiseStdNormalization;
         FeaturewiseCenter = featurewiseCenter || featurewiseStdNormalization;
         SamplewiseStdNormalization = samplewiseStdNormalization;
