@@ -1,8 +1,9 @@
 using Sequential;
 
-/// <summary>Loads libtorch (with the older-glibc patch where needed) once, before any test of this assembly.</summary>
+/// <summary>Loads TorchSharp's native library (patched where this OS needs it) before any test touches torch.
+/// In the global namespace so that it applies to every test in the assembly.</summary>
 [SetUpFixture]
-public class ModelTestsNativeSetUp
+public sealed class NativeSetUp
 {
     [OneTimeSetUp]
     public void LoadNative() => Backend.EnsureNativeLoaded();

@@ -4,14 +4,6 @@ using static TorchSharp.torch;
 
 namespace Sequential.Core.Tests.Models;
 
-/// <summary>Loads TorchSharp's native library before the DataFrame model tests touch torch.</summary>
-[SetUpFixture]
-public sealed class ModelDataFrameNativeSetUp
-{
-    /// <summary>Loads the native library.</summary>
-    [OneTimeSetUp]
-    public void LoadNative() => Backend.EnsureNativeLoaded();
-}
 
 public class ModelDataFrameTests
 {
