@@ -179,19 +179,30 @@ internal sealed class Trainer(Model model)
                 bool hasTargets = !ReferenceEquals(x, y); // prediction adapters pass x as y
                 if (x.dtype != ScalarType.Float32) x = x.to_type(ScalarType.Float32);
                 model.EnsureBuiltFor(x.shape[1..]);
-                if (x.device != device) x = x.to(device, non_blocking: true);
+                x = ToDevice(x, device);
                 if (model.Loss is not null && hasTargets)
                 {
                     y = model.Loss.PrepareTargets(y);
-                    if (y.device != device) y = y.to(device, non_blocking: true);
+                    y = ToDevice(y, device);
                 }
-                if (w is not null && w.device != device) w = w.to(device, non_blocking: true);
+                if (w is not null) w = ToDevice(w, device);
                 if (classWeights is not null && hasTargets) w = classWeights.Apply(y, w, model);
                 before();
                 logs = step(x, y, w);
             }
             yield return logs;
         }
+    }
+
+    /// <summary>
+    /// Moves a host batch to an accelerator through page-locked memory, so the copy is asynchronous and the host
+    /// does not wait for it (libtorch's caching host allocator makes the pinning cheap); CPU batches stay as they are.
+    /// </summary>
+    private static Tensor ToDevice(Tensor t, Device device)
+    {
+        if (t.device_type == device.type && (device.type == DeviceType.CPU || t.device_index == device.index)) return t;
+        var host = t.device_type == DeviceType.CPU && device.type == DeviceType.CUDA && !t.is_pinned() ? t.pin_memory() : t;
+        return host.to(device, non_blocking: true);
     }
 
     private static readonly IReadOnlyDictionary<string, double> Empty = new Dictionary<string, double>();
