@@ -146,6 +146,23 @@ internal static class NativeLoader
                 $"TorchSharp's native library {original} could not be loaded ({loadError}), and no missing libstdc++ " +
                 "version was found to adapt. Install GCC 13's libstdc++ (libstdc++6 >= 13).");
 
+        try
+        {
+            WritePatched(folder, target, image, original, result);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // A read-only or full home folder: fall back to the temporary folder rather than fail.
+            folder = Path.Combine(Path.GetTempPath(), $"sequential-native-{Environment.UserName}", hash);
+            target = Path.Combine(folder, LibraryFile);
+            if (!File.Exists(target))
+                WritePatched(folder, target, image, original, result);
+        }
+        return target;
+    }
+
+    private static void WritePatched(string folder, string target, byte[] image, string original, ElfSymbolVersionPatcher.Result result)
+    {
         Directory.CreateDirectory(folder);
         string temporary = Path.Combine(folder, $".{LibraryFile}.{Environment.ProcessId}.tmp");
         File.WriteAllBytes(temporary, image);
@@ -155,7 +172,6 @@ internal static class NativeLoader
             $"Weakened versions: {string.Join(", ", result.WeakenedVersions)}\n" +
             $"Redirected symbols: {string.Join(", ", result.RenamedSymbols)}\n" +
             "Written by Sequential (NativeLoader); safe to delete.\n");
-        return target;
     }
 
     private static string CacheRoot()
