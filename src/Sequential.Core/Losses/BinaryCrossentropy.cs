@@ -29,11 +29,8 @@ public sealed class BinaryCrossentropy : Loss
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="labelSmoothing"/> is outside [0, 1].</exception>
     public BinaryCrossentropy(bool fromLogits = false, double labelSmoothing = 0) : base("binary_crossentropy")
     {
-        if (!(labelSmoothing is >= 0 and <= 1))
-            throw new ArgumentOutOfRangeException(nameof(labelSmoothing), labelSmoothing,
-                "labelSmoothing must be in [0, 1] (0 disables smoothing).");
         _fromLogits = fromLogits;
-        LabelSmoothing = labelSmoothing;
+        LabelSmoothing = TargetChecks.LabelSmoothing(labelSmoothing);
     }
 
     /// <inheritdoc/>

@@ -11,6 +11,13 @@ internal static class TargetChecks
     /// <summary>Keras's <c>backend.epsilon()</c>: probabilities are clipped to [eps, 1 - eps] before the log.</summary>
     internal const double Epsilon = 1e-7;
 
+    /// <summary>Checks a cross-entropy's <c>labelSmoothing</c> argument, shared by the binary and categorical losses.</summary>
+    internal static double LabelSmoothing(double labelSmoothing) =>
+        labelSmoothing is >= 0 and <= 1
+            ? labelSmoothing
+            : throw new ArgumentOutOfRangeException(nameof(labelSmoothing), labelSmoothing,
+                "labelSmoothing must be in [0, 1] (0 disables smoothing).");
+
     /// <summary>Averages per-element losses over every axis but the first: [N, ...] -> [N] (Keras's per-sample loss).</summary>
     internal static Tensor PerSampleMean(Tensor elementwise) =>
         elementwise.dim() switch
