@@ -120,7 +120,7 @@ public abstract partial class Model : nn.Module<Tensor, Tensor>
     /// <param name="sampleShape">Per-sample input shape.</param>
     internal void EnsureBuiltFor(long[] sampleShape)
     {
-        if (Built && sampleShape.SequenceEqual(BuiltInputShape!) && (Optimizer is null || Optimizer.Bound is not null))
+        if (Built && sampleShape.SequenceEqual(BuiltInputShape!) && (Optimizer is null || Optimizer.IsBound))
             return;
         // This can run inside a batch's DisposeScope (iterators reveal the shape with the first batch):
         // whatever building creates (weights, optimizer state) must outlive that scope.

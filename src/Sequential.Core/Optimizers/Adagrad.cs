@@ -1,18 +1,27 @@
-using TorchSharp;
 using TorchSharp.Modules;
+using static TorchSharp.torch;
 
 namespace Sequential.Optimizers;
 
-/// <summary>Adagrad (Keras's <c>Adagrad</c>: initial accumulator 0.1, epsilon 1e-7).</summary>
+/// <summary>Adagrad (Keras's <c>Adagrad</c>, Keras's defaults and update rule: <c>acc += g²</c>, <c>w -= lr·g / sqrt(acc + epsilon)</c>).</summary>
+/// <example><code>model.Compile(optimizer: new Adagrad(learningRate: 0.01), ...);</code></example>
 public sealed class Adagrad : Optimizer
 {
+    private IReadOnlyList<Tensor> _accumulators = [];
+
     /// <summary>Creates Adagrad with Keras's defaults.</summary>
     /// <param name="learningRate">Step size (default 0.001).</param>
-    /// <param name="initialAccumulatorValue">Starting value of the accumulators (default 0.1).</param>
+    /// <param name="initialAccumulatorValue">Starting value of the squared-gradient sums (default 0.1).</param>
     /// <param name="epsilon">Numerical stability constant (default 1e-7).</param>
-    public Adagrad(double learningRate = 0.001, double initialAccumulatorValue = 0.1, double epsilon = 1e-7)
-        : base("adagrad", learningRate)
+    /// <param name="weightDecay">Keras's <c>weight_decay</c> (decoupled; 0 for none).</param>
+    public Adagrad(double learningRate = 0.001, double initialAccumulatorValue = 0.1, double epsilon = 1e-7, double weightDecay = 0.0)
+        : base("adagrad", learningRate, weightDecay)
     {
+        if (!(initialAccumulatorValue >= 0) || double.IsInfinity(initialAccumulatorValue))
+            throw new ArgumentOutOfRangeException(nameof(initialAccumulatorValue), initialAccumulatorValue,
+                $"Adagrad initialAccumulatorValue must be a finite number >= 0, e.g. 0.1; got {initialAccumulatorValue}.");
+        if (!(epsilon > 0) || double.IsInfinity(epsilon))
+            throw new ArgumentOutOfRangeException(nameof(epsilon), epsilon, $"Adagrad epsilon must be a positive finite number, e.g. 1e-7; got {epsilon}.");
         (InitialAccumulatorValue, Epsilon) = (initialAccumulatorValue, epsilon);
     }
 
@@ -23,6 +32,15 @@ public sealed class Adagrad : Optimizer
     public double Epsilon { get; }
 
     /// <inheritdoc/>
-    protected override torch.optim.Optimizer Create(IReadOnlyList<Parameter> parameters, double learningRate) =>
-        torch.optim.Adagrad(parameters, learningRate, 0.0, 0.0, InitialAccumulatorValue, Epsilon);
+    protected override void Build(IReadOnlyList<Parameter> variables) =>
+        _accumulators = AddVariables("accumulator", InitialAccumulatorValue);
+
+    /// <inheritdoc/>
+    protected override void UpdateStep(Tensor gradient, Tensor variable, int index, double learningRate)
+    {
+        var accumulator = _accumulators[index];
+        accumulator.addcmul_(gradient, gradient, 1);
+        var denominator = Scratch(accumulator).copy_(accumulator).add_(Epsilon).sqrt_();
+        variable.addcdiv_(gradient, denominator, -learningRate);
+    }
 }

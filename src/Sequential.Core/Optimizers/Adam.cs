@@ -1,21 +1,53 @@
-using TorchSharp;
 using TorchSharp.Modules;
+using static TorchSharp.torch;
 
 namespace Sequential.Optimizers;
 
-/// <summary>Adam (Keras's <c>Adam</c>, with Keras's default epsilon 1e-7).</summary>
+/// <summary>
+/// Adam (Keras's <c>Adam</c>, with Keras's default epsilon 1e-7 and Keras's update rule: epsilon is added to
+/// <c>sqrt(v)</c> and the bias corrections go into the step size).
+/// </summary>
+/// <remarks>
+/// Step t: <c>m += (g - m)(1 - beta1)</c>, <c>v += (g² - v)(1 - beta2)</c>,
+/// <c>w -= lr·sqrt(1 - beta2^t)/(1 - beta1^t) · m / (sqrt(v) + epsilon)</c>. PyTorch adds epsilon to the
+/// bias-corrected <c>sqrt(v̂)</c> instead, which differs visibly when epsilon is large (Keras suggests 1.0 or 0.1
+/// for some networks).
+/// </remarks>
 /// <example><code>model.Compile(optimizer: new Adam(learningRate: 1e-3), ...);   // same as optimizer: "adam"</code></example>
-public sealed class Adam : Optimizer
+public class Adam : Optimizer
 {
+    private IReadOnlyList<Tensor> _momentums = [], _velocities = [], _velocityHats = [];
+
     /// <summary>Creates Adam with Keras's defaults.</summary>
     /// <param name="learningRate">Step size (default 0.001).</param>
     /// <param name="beta1">Decay of the first-moment estimate (default 0.9).</param>
     /// <param name="beta2">Decay of the second-moment estimate (default 0.999).</param>
     /// <param name="epsilon">Numerical stability constant (Keras default 1e-7; PyTorch's is 1e-8).</param>
     /// <param name="amsgrad">Use the AMSGrad variant.</param>
-    public Adam(double learningRate = 0.001, double beta1 = 0.9, double beta2 = 0.999, double epsilon = 1e-7, bool amsgrad = false)
-        : base("adam", learningRate)
+    /// <param name="weightDecay">Keras's <c>weight_decay</c> (decoupled; 0 for none). <see cref="AdamW"/> defaults it to 0.004.</param>
+    public Adam(double learningRate = 0.001, double beta1 = 0.9, double beta2 = 0.999, double epsilon = 1e-7, bool amsgrad = false,
+        double weightDecay = 0.0)
+        : this("adam", learningRate, beta1, beta2, epsilon, amsgrad, weightDecay)
     {
+    }
+
+    /// <summary>Creates an Adam variant under another Keras name (AdamW).</summary>
+    /// <param name="name">The Keras name.</param>
+    /// <param name="learningRate">Step size.</param>
+    /// <param name="beta1">Decay of the first-moment estimate.</param>
+    /// <param name="beta2">Decay of the second-moment estimate.</param>
+    /// <param name="epsilon">Numerical stability constant.</param>
+    /// <param name="amsgrad">Use the AMSGrad variant.</param>
+    /// <param name="weightDecay">Decoupled weight decay.</param>
+    protected Adam(string name, double learningRate, double beta1, double beta2, double epsilon, bool amsgrad, double weightDecay)
+        : base(name, learningRate, weightDecay)
+    {
+        if (!(beta1 >= 0 && beta1 < 1))
+            throw new ArgumentOutOfRangeException(nameof(beta1), beta1, $"{name} beta1 must be in [0, 1), e.g. 0.9; got {beta1}.");
+        if (!(beta2 >= 0 && beta2 < 1))
+            throw new ArgumentOutOfRangeException(nameof(beta2), beta2, $"{name} beta2 must be in [0, 1), e.g. 0.999; got {beta2}.");
+        if (!(epsilon > 0) || double.IsInfinity(epsilon))
+            throw new ArgumentOutOfRangeException(nameof(epsilon), epsilon, $"{name} epsilon must be a positive finite number, e.g. 1e-7; got {epsilon}.");
         (Beta1, Beta2, Epsilon, Amsgrad) = (beta1, beta2, epsilon, amsgrad);
     }
 
@@ -32,6 +64,29 @@ public sealed class Adam : Optimizer
     public bool Amsgrad { get; }
 
     /// <inheritdoc/>
-    protected override torch.optim.Optimizer Create(IReadOnlyList<Parameter> parameters, double learningRate) =>
-        torch.optim.Adam(parameters, learningRate, Beta1, Beta2, Epsilon, 0.0, Amsgrad);
+    protected override void Build(IReadOnlyList<Parameter> variables)
+    {
+        _momentums = AddVariables("momentum");
+        _velocities = AddVariables("velocity");
+        _velocityHats = Amsgrad ? AddVariables("velocity_hat") : [];
+    }
+
+    /// <inheritdoc/>
+    protected override void UpdateStep(Tensor gradient, Tensor variable, int index, double learningRate)
+    {
+        long step = Iterations + 1;
+        double alpha = learningRate * Math.Sqrt(1 - Math.Pow(Beta2, step)) / (1 - Math.Pow(Beta1, step));
+        var m = _momentums[index];
+        var v = _velocities[index];
+        m.lerp_(gradient, 1 - Beta1);
+        v.mul_(Beta2).addcmul_(gradient, gradient, 1 - Beta2);
+        if (Amsgrad)
+        {
+            var vHat = _velocityHats[index];
+            vHat.copy_(maximum(vHat, v));
+            v = vHat;
+        }
+        var denominator = Scratch(v).copy_(v).sqrt_().add_(Epsilon);
+        variable.addcdiv_(m, denominator, -alpha);
+    }
 }

@@ -1,45 +1,77 @@
-using TorchSharp;
+using Sequential.Persistence;
 using TorchSharp.Modules;
+using static TorchSharp.torch;
 
 namespace Sequential.Optimizers;
 
-// Saving and restoring the optimizer's state (moments, step counts), used by model files and BackupAndRestore.
+// Saving and restoring the optimizer's state (its slot tensors), used by model files and BackupAndRestore.
+// The state is a safetensors file with one tensor per slot and variable, named "{slot}/{variable index}".
 public abstract partial class Optimizer
 {
-    /// <summary>The bound optimizer's state in TorchSharp's format, or null when not bound.</summary>
+    /// <summary>The state as safetensors bytes, or null when the optimizer is not bound.</summary>
     internal byte[]? SaveState()
     {
-        if (_bound is not OptimizerHelper helper) return null;
-        using var buffer = new MemoryStream();
-        using (var writer = new BinaryWriter(buffer, System.Text.Encoding.UTF8, leaveOpen: true))
-            helper.save_state_dict(writer);
-        return buffer.ToArray();
+        if (!IsBound) return null;
+        var tensors = _slots.SelectMany(s => s.Tensors.Select((t, i) => ($"{s.Name}/{i}", t)));
+        return SafeTensors.Write(tensors, new Dictionary<string, string> { ["optimizer"] = Name });
     }
 
     /// <summary>
-    /// Replaces the state with a saved one. The state is loaded into a new TorchSharp optimizer over the same
-    /// parameters, which replaces the current one only once loading succeeded: a bad state changes nothing.
+    /// Binds to <paramref name="parameters"/> and loads the saved state into the new slots. Every slot tensor must be
+    /// present with the variable's shape and dtype; otherwise the previous state is kept and the error names the source.
     /// </summary>
-    /// <param name="state">Bytes from <see cref="SaveState"/>.</param>
-    /// <param name="parameters">The model's trainable parameters (those it was bound to).</param>
-    /// <param name="iterations">Steps taken when the state was saved.</param>
-    /// <param name="learningRate">Learning rate when the state was saved.</param>
-    /// <param name="source">The file, for error messages.</param>
     internal void RestoreState(byte[] state, IEnumerable<Parameter> parameters, long iterations, double learningRate, string source)
     {
-        var fresh = Create(parameters.ToList(), learningRate);
+        var (saved, _) = SafeTensors.Read(state, $"{source} (optimizer state)");
         try
         {
-            using var reader = new BinaryReader(new MemoryStream(state));
-            ((OptimizerHelper)fresh).load_state_dict(reader);
+            var byName = saved.ToDictionary(s => s.entry.Name, s => s.tensor);
+            // Bind must not dispose the current state before the new one is known to fit: take it out first.
+            var previous = (Variables: _variables, Slots: _slots.ToList(), Iterations);
+            _variables = null;
+            _slots.Clear();
+            try
+            {
+                Bind(parameters);
+                var expected = _slots.SelectMany(s => s.Tensors.Select((t, i) => (name: $"{s.Name}/{i}", tensor: t))).ToList();
+                string? problem = null;
+                foreach (var (name, tensor) in expected)
+                {
+                    if (!byName.TryGetValue(name, out var value)) problem = $"it lacks {name}";
+                    else if (!value.shape.SequenceEqual(tensor.shape) || value.dtype != tensor.dtype)
+                        problem = $"{name} has shape {Layers.Shapes.Format(value.shape)} {value.dtype}, the model needs {Layers.Shapes.Format(tensor.shape)} {tensor.dtype}";
+                    if (problem is not null) break;
+                }
+                problem ??= byName.Keys.Except(expected.Select(e => e.name)).Select(n => $"it has {n}, which {Name} does not use").FirstOrDefault();
+                if (problem is not null)
+                    throw new InvalidDataException($"'{source}': the saved optimizer state does not fit {Name} on this model: {problem}.");
+                using (no_grad())
+                    foreach (var (name, tensor) in expected) tensor.copy_(byName[name]);
+            }
+            catch
+            {
+                // Put the previous state back: bind again (so a subclass's slot fields point at live tensors) and copy it in.
+                if (previous.Variables is null) DisposeState();
+                else
+                {
+                    Bind(previous.Variables);
+                    using (no_grad())
+                        foreach (var ((_, tensors), (_, old)) in _slots.Zip(previous.Slots))
+                            foreach (var (tensor, value) in tensors.Zip(old)) tensor.copy_(value);
+                    Iterations = previous.Iterations;
+                }
+                throw;
+            }
+            finally
+            {
+                foreach (var (_, tensors) in previous.Slots)
+                    foreach (var t in tensors) t.Dispose();
+            }
         }
-        catch (Exception e) when (e is ArgumentException or InvalidDataException or IOException or InvalidCastException or InvalidOperationException)
+        finally
         {
-            fresh.Dispose();
-            throw new InvalidDataException($"'{source}': the saved optimizer state does not fit {Name} on this model ({e.Message}).", e);
+            foreach (var (_, tensor) in saved) tensor.Dispose();
         }
-        _bound?.Dispose();
-        _bound = fresh;
         Iterations = iterations;
         LearningRate = learningRate;
     }

@@ -5,33 +5,51 @@ using static TorchSharp.torch;
 namespace Sequential.Optimizers;
 
 /// <summary>
-/// Base class of optimizers (Keras's <c>keras.optimizers.Optimizer</c>), with Keras's argument names and
-/// default values, backed by TorchSharp's implementation of the same algorithm.
+/// Base class of optimizers (Keras's <c>keras.optimizers.Optimizer</c>), with Keras's argument names, default values
+/// and update rules: a subclass creates its state in <see cref="Build"/> and updates one variable in
+/// <see cref="UpdateStep"/>, as a Keras optimizer does in <c>build</c> and <c>update_step</c>.
 /// </summary>
 /// <remarks>
-/// An optimizer is bound to a model's parameters by <c>Compile</c>/<c>Fit</c>; setting
-/// <see cref="LearningRate"/> afterwards takes effect on the next step (this is how learning-rate
-/// callbacks work).
+/// <para>
+/// An optimizer is bound to a model's trainable parameters by <c>Compile</c>/<c>Fit</c>; setting
+/// <see cref="LearningRate"/> afterwards takes effect on the next step (this is how learning-rate callbacks work).
+/// </para>
+/// <para>
+/// Updates are written with in-place libtorch operations on the parameters and on state tensors created once, so a
+/// step allocates no parameter-sized memory. Gradients are cleared by dropping them (PyTorch's <c>set_to_none</c>):
+/// a variable that got no gradient in a step is not updated, as in Keras.
+/// </para>
 /// </remarks>
 public abstract partial class Optimizer
 {
     private double _learningRate;
-    private torch.optim.Optimizer? _bound;
+    private List<Parameter>? _variables;
+    private readonly List<(string Name, IReadOnlyList<Tensor> Tensors)> _slots = [];
+    private Tensor? _scratch;
 
     /// <summary>Creates an optimizer.</summary>
     /// <param name="name">The Keras name, e.g. <c>adam</c>.</param>
     /// <param name="learningRate">The learning rate.</param>
-    protected Optimizer(string name, double learningRate)
+    /// <param name="weightDecay">Keras's <c>weight_decay</c>: before each update, every variable is shrunk by
+    /// <c>variable * weightDecay * learningRate</c>; 0 for none.</param>
+    protected Optimizer(string name, double learningRate, double weightDecay = 0.0)
     {
         if (!(learningRate > 0) || double.IsInfinity(learningRate))
             throw new ArgumentOutOfRangeException(nameof(learningRate), learningRate,
                 $"The learning rate of {name} must be a positive finite number; got {learningRate}.");
+        if (!(weightDecay >= 0) || double.IsInfinity(weightDecay))
+            throw new ArgumentOutOfRangeException(nameof(weightDecay), weightDecay,
+                $"The weight decay of {name} must be a finite number >= 0 (0 for none); got {weightDecay}.");
         Name = name;
         _learningRate = learningRate;
+        WeightDecay = weightDecay;
     }
 
     /// <summary>The Keras name, e.g. <c>adam</c>.</summary>
     public string Name { get; }
+
+    /// <summary>Decoupled weight decay (Keras's <c>weight_decay</c>); 0 for none.</summary>
+    public double WeightDecay { get; }
 
     /// <summary>The current learning rate; changes apply from the next step.</summary>
     public double LearningRate
@@ -42,41 +60,108 @@ public abstract partial class Optimizer
             if (!(value > 0) || double.IsInfinity(value))
                 throw new ArgumentOutOfRangeException(nameof(value), value, "The learning rate must be a positive finite number.");
             _learningRate = value;
-            if (_bound is not null)
-                foreach (var group in _bound.ParamGroups) group.LearningRate = value;
         }
     }
 
     /// <summary>Number of steps taken since the optimizer was bound (Keras's <c>iterations</c>).</summary>
     public long Iterations { get; private set; }
 
-    /// <summary>The TorchSharp optimizer, once bound to parameters.</summary>
-    internal torch.optim.Optimizer? Bound => _bound;
+    /// <summary>Whether the optimizer is bound to parameters (and has its state).</summary>
+    internal bool IsBound => _variables is not null;
+
+    /// <summary>The state tensors by slot name (e.g. <c>momentum</c>), one per variable, in variable order.</summary>
+    internal IReadOnlyList<(string Name, IReadOnlyList<Tensor> Tensors)> Slots => _slots;
 
     /// <summary>Binds the optimizer to parameters (done by the model; rebinding replaces the state).</summary>
     /// <param name="parameters">The trainable parameters.</param>
     internal void Bind(IEnumerable<Parameter> parameters)
     {
-        _bound?.Dispose();
-        _bound = Create(parameters.ToList(), _learningRate);
+        DisposeState();
+        _variables = parameters.ToList();
+        var largest = _variables.MaxBy(v => v.numel());
+        // One buffer as large as the largest variable holds each update's temporary (Adam's denominator...).
+        _scratch = largest is null ? null : empty(largest.numel(), largest.dtype, largest.device).DetachFromDisposeScope();
+        using (no_grad()) Build(_variables);
         Iterations = 0;
     }
 
     /// <summary>Clears gradients before a backward pass.</summary>
-    internal void ZeroGrad() => _bound!.zero_grad();
+    internal void ZeroGrad()
+    {
+        foreach (var variable in Variables()) variable.grad = null;
+    }
 
-    /// <summary>Applies one update from the current gradients.</summary>
+    /// <summary>Applies one update from the current gradients: weight decay, then <see cref="UpdateStep"/> per variable.</summary>
     internal void Step()
     {
-        _bound!.step();
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        double learningRate = _learningRate;
+        var variables = Variables();
+        for (int i = 0; i < variables.Count; i++)
+        {
+            var variable = variables[i];
+            var gradient = variable.grad;
+            if (gradient is null) continue;
+            if (WeightDecay > 0) variable.mul_(1 - WeightDecay * learningRate);
+            UpdateStep(gradient, variable, i, learningRate);
+        }
         Iterations++;
     }
 
-    /// <summary>Creates the TorchSharp optimizer for this algorithm.</summary>
-    /// <param name="parameters">Parameters to optimise.</param>
-    /// <param name="learningRate">The current learning rate.</param>
-    /// <returns>The TorchSharp optimizer.</returns>
-    protected abstract torch.optim.Optimizer Create(IReadOnlyList<Parameter> parameters, double learningRate);
+    private List<Parameter> Variables() => _variables ?? throw new InvalidOperationException(
+        $"This {Name} optimizer is not bound to any parameters yet; pass it to model.Compile(optimizer: ...) and call Fit.");
+
+    /// <summary>Creates the optimizer's state for the variables (Keras's <c>build</c>) with <see cref="AddVariables"/>.</summary>
+    /// <param name="variables">The trainable parameters, in a fixed order; <see cref="UpdateStep"/> receives their index.</param>
+    protected abstract void Build(IReadOnlyList<Parameter> variables);
+
+    /// <summary>
+    /// Updates one variable in place from its gradient (Keras's <c>update_step</c>). Runs without autograd, inside a
+    /// dispose scope: temporaries need no disposing. <see cref="Iterations"/> is the number of steps already taken,
+    /// so this step is number <c>Iterations + 1</c>.
+    /// </summary>
+    /// <param name="gradient">The variable's gradient.</param>
+    /// <param name="variable">The variable to update in place.</param>
+    /// <param name="index">The variable's index in the list given to <see cref="Build"/>.</param>
+    /// <param name="learningRate">The learning rate of this step.</param>
+    protected abstract void UpdateStep(Tensor gradient, Tensor variable, int index, double learningRate);
+
+    /// <summary>Creates one state tensor per variable, shaped like it (Keras's <c>add_optimizer_variables</c>); saved with the model.</summary>
+    /// <param name="name">The slot's name, e.g. <c>momentum</c>; unique within the optimizer.</param>
+    /// <param name="initialValue">The value every element starts from.</param>
+    /// <returns>The tensors, in variable order.</returns>
+    protected IReadOnlyList<Tensor> AddVariables(string name, double initialValue = 0.0)
+    {
+        if (_slots.Any(s => s.Name == name))
+            throw new InvalidOperationException($"{GetType().Name} adds the optimizer variables '{name}' twice; slot names must be unique.");
+        var tensors = _variables!.Select(v => full_like(v, initialValue).DetachFromDisposeScope()).ToList();
+        _slots.Add((name, tensors));
+        return tensors;
+    }
+
+    /// <summary>
+    /// A temporary shaped like <paramref name="like"/> whose memory is reused by every step (no allocation per step);
+    /// valid until the next call.
+    /// </summary>
+    /// <param name="like">The tensor whose shape, dtype and device the temporary takes.</param>
+    /// <returns>An uninitialised tensor.</returns>
+    protected Tensor Scratch(Tensor like)
+    {
+        if (_scratch is { } s && s.dtype == like.dtype && s.device_type == like.device_type && s.device_index == like.device_index && s.numel() >= like.numel())
+            return s.narrow(0, 0, like.numel()).view(like.shape);
+        return empty_like(like);
+    }
+
+    private void DisposeState()
+    {
+        foreach (var (_, tensors) in _slots)
+            foreach (var t in tensors) t.Dispose();
+        _slots.Clear();
+        _scratch?.Dispose();
+        _scratch = null;
+        _variables = null;
+    }
 
     /// <summary>Lets a Keras name stand for an optimizer: <c>Compile(optimizer: "adam", ...)</c>.</summary>
     /// <param name="name">A name accepted by <see cref="Optimizers.Get"/>.</param>

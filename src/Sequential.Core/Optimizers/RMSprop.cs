@@ -1,39 +1,78 @@
-using TorchSharp;
 using TorchSharp.Modules;
+using static TorchSharp.torch;
 
 namespace Sequential.Optimizers;
 
-/// <summary>RMSprop (Keras's <c>RMSprop</c>: rho 0.9, epsilon 1e-7).</summary>
-/// <example><code>cnn.Compile(optimizer: new RMSprop(learningRate: 1e-4), loss: "binary_crossentropy", metrics: ["accuracy"]);</code></example>
+/// <summary>RMSprop (Keras's <c>RMSprop</c>, Keras's defaults and update rule: epsilon inside the square root).</summary>
+/// <remarks>
+/// <c>v = rho·v + (1 - rho)·g²</c>; centered: <c>a = rho·a + (1 - rho)·g</c> and the denominator is
+/// <c>sqrt(v - a² + epsilon)</c>, otherwise <c>sqrt(v + epsilon)</c>; the increment <c>lr·g / denominator</c> is
+/// subtracted, or accumulated into <c>m = momentum·m + increment</c> first when momentum &gt; 0.
+/// </remarks>
+/// <example><code>model.Compile(optimizer: new RMSprop(learningRate: 1e-4), ...);</code></example>
 public sealed class RMSprop : Optimizer
 {
+    private IReadOnlyList<Tensor> _velocities = [], _momentums = [], _averageGradients = [];
+
     /// <summary>Creates RMSprop with Keras's defaults.</summary>
     /// <param name="learningRate">Step size (default 0.001).</param>
-    /// <param name="rho">Discount of the moving average of squared gradients (default 0.9).</param>
-    /// <param name="momentum">Momentum (default 0).</param>
+    /// <param name="rho">Discount of the squared-gradient average (default 0.9).</param>
+    /// <param name="momentum">Momentum factor (default 0).</param>
     /// <param name="epsilon">Numerical stability constant (default 1e-7).</param>
     /// <param name="centered">Normalise by the estimated variance of the gradient.</param>
-    public RMSprop(double learningRate = 0.001, double rho = 0.9, double momentum = 0.0, double epsilon = 1e-7, bool centered = false)
-        : base("rmsprop", learningRate)
+    /// <param name="weightDecay">Keras's <c>weight_decay</c> (decoupled; 0 for none).</param>
+    public RMSprop(double learningRate = 0.001, double rho = 0.9, double momentum = 0.0, double epsilon = 1e-7, bool centered = false,
+        double weightDecay = 0.0)
+        : base("rmsprop", learningRate, weightDecay)
     {
-        if (rho <= 0 || rho >= 1)
-            throw new ArgumentOutOfRangeException(nameof(rho), rho, "RMSprop rho must be in (0, 1), e.g. 0.9.");
+        if (!(rho > 0 && rho < 1))
+            throw new ArgumentOutOfRangeException(nameof(rho), rho, $"RMSprop rho must be in (0, 1), e.g. 0.9; got {rho}.");
+        if (!(momentum >= 0 && momentum < 1))
+            throw new ArgumentOutOfRangeException(nameof(momentum), momentum, $"RMSprop momentum must be in [0, 1); got {momentum}.");
+        if (!(epsilon > 0) || double.IsInfinity(epsilon))
+            throw new ArgumentOutOfRangeException(nameof(epsilon), epsilon, $"RMSprop epsilon must be a positive finite number, e.g. 1e-7; got {epsilon}.");
         (Rho, Momentum, Epsilon, Centered) = (rho, momentum, epsilon, centered);
     }
 
-    /// <summary>Moving-average discount.</summary>
+    /// <summary>Discount factor.</summary>
     public double Rho { get; }
 
-    /// <summary>Momentum.</summary>
+    /// <summary>Momentum factor.</summary>
     public double Momentum { get; }
 
     /// <summary>Numerical stability constant.</summary>
     public double Epsilon { get; }
 
-    /// <summary>Whether the centred variant is used.</summary>
+    /// <summary>Whether the centered variant is used.</summary>
     public bool Centered { get; }
 
     /// <inheritdoc/>
-    protected override torch.optim.Optimizer Create(IReadOnlyList<Parameter> parameters, double learningRate) =>
-        torch.optim.RMSProp(parameters, learningRate, Rho, Epsilon, 0.0, Momentum, Centered);
+    protected override void Build(IReadOnlyList<Parameter> variables)
+    {
+        _velocities = AddVariables("velocity");
+        _momentums = Momentum > 0 ? AddVariables("momentum") : [];
+        _averageGradients = Centered ? AddVariables("average_gradient") : [];
+    }
+
+    /// <inheritdoc/>
+    protected override void UpdateStep(Tensor gradient, Tensor variable, int index, double learningRate)
+    {
+        var v = _velocities[index];
+        v.mul_(Rho).addcmul_(gradient, gradient, 1 - Rho);
+        var denominator = Scratch(v).copy_(v);
+        if (Centered)
+        {
+            var a = _averageGradients[index];
+            a.mul_(Rho).add_(gradient, 1 - Rho);
+            denominator.addcmul_(a, a, -1);
+        }
+        denominator.add_(Epsilon).sqrt_();
+        if (Momentum > 0)
+        {
+            var m = _momentums[index];
+            m.mul_(Momentum).addcdiv_(gradient, denominator, learningRate);
+            variable.sub_(m);
+        }
+        else variable.addcdiv_(gradient, denominator, -learningRate);
+    }
 }

@@ -1,27 +1,34 @@
-using TorchSharp;
 using TorchSharp.Modules;
+using static TorchSharp.torch;
 
 namespace Sequential.Optimizers;
 
-/// <summary>Stochastic gradient descent with optional momentum and Nesterov momentum (Keras's <c>SGD</c>).</summary>
+/// <summary>Stochastic gradient descent with optional momentum and Nesterov momentum (Keras's <c>SGD</c> and its update rule).</summary>
+/// <remarks>
+/// Without momentum: <c>w -= lr·g</c>. With momentum: <c>m = momentum·m - lr·g</c>, then <c>w += m</c>, or with Nesterov
+/// <c>w += momentum·m - lr·g</c>. Keras keeps the learning rate inside the velocity (PyTorch multiplies it in
+/// afterwards), so the two differ from the step after a learning-rate change.
+/// </remarks>
 /// <example><code>model.Compile(optimizer: new SGD(learningRate: 0.01, momentum: 0.9, nesterov: true), ...);</code></example>
 public sealed class SGD : Optimizer
 {
+    private IReadOnlyList<Tensor> _momentums = [];
+
     /// <summary>Creates SGD with Keras's defaults.</summary>
     /// <param name="learningRate">Step size (Keras default 0.01).</param>
     /// <param name="momentum">Momentum factor in [0, 1) (default 0).</param>
     /// <param name="nesterov">Use Nesterov momentum (needs momentum &gt; 0).</param>
-    /// <param name="weightDecay">L2 penalty added to the gradient (default 0).</param>
+    /// <param name="weightDecay">Keras's <c>weight_decay</c>: decoupled, each step shrinks every variable by
+    /// <c>variable * weightDecay * learningRate</c> (default 0). PyTorch's SGD adds an L2 term to the gradient instead.</param>
     public SGD(double learningRate = 0.01, double momentum = 0.0, bool nesterov = false, double weightDecay = 0.0)
-        : base("sgd", learningRate)
+        : base("sgd", learningRate, weightDecay)
     {
-        if (momentum < 0 || momentum >= 1)
-            throw new ArgumentOutOfRangeException(nameof(momentum), momentum, "SGD momentum must be in [0, 1).");
+        if (!(momentum >= 0 && momentum < 1))
+            throw new ArgumentOutOfRangeException(nameof(momentum), momentum, $"SGD momentum must be in [0, 1), e.g. 0.9; got {momentum}.");
         if (nesterov && momentum == 0)
             throw new ArgumentException("SGD(nesterov: true) needs momentum > 0, e.g. momentum: 0.9.", nameof(nesterov));
         Momentum = momentum;
         Nesterov = nesterov;
-        WeightDecay = weightDecay;
     }
 
     /// <summary>Momentum factor.</summary>
@@ -30,10 +37,21 @@ public sealed class SGD : Optimizer
     /// <summary>Whether Nesterov momentum is used.</summary>
     public bool Nesterov { get; }
 
-    /// <summary>L2 penalty.</summary>
-    public double WeightDecay { get; }
+    /// <inheritdoc/>
+    protected override void Build(IReadOnlyList<Parameter> variables) =>
+        _momentums = Momentum != 0 ? AddVariables("momentum") : [];
 
     /// <inheritdoc/>
-    protected override torch.optim.Optimizer Create(IReadOnlyList<Parameter> parameters, double learningRate) =>
-        torch.optim.SGD(parameters, learningRate, Momentum, 0.0, WeightDecay, Nesterov);
+    protected override void UpdateStep(Tensor gradient, Tensor variable, int index, double learningRate)
+    {
+        if (Momentum == 0)
+        {
+            variable.add_(gradient, -learningRate);
+            return;
+        }
+        var m = _momentums[index];
+        m.mul_(Momentum).add_(gradient, -learningRate);
+        if (Nesterov) variable.add_(m, Momentum).add_(gradient, -learningRate);
+        else variable.add_(m);
+    }
 }

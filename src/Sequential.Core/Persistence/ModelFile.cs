@@ -15,7 +15,7 @@ namespace Sequential.Persistence;
 
 /// <summary>
 /// The <c>.seqmodel</c> file: one zip archive holding <c>config.json</c> (architecture and compile settings),
-/// <c>model.safetensors</c> (weights), <c>optimizer.bin</c> (optimizer state), <c>training_state.json</c> and
+/// <c>model.safetensors</c> (weights), <c>optimizer.safetensors</c> (optimizer state), <c>training_state.json</c> and
 /// <c>manifest.json</c> (format, version, SHA-256 of every other entry). See docs/file-format.md.
 /// </summary>
 internal static class ModelFile
@@ -26,7 +26,7 @@ internal static class ModelFile
 
     private const string ConfigEntry = "config.json";
     private const string WeightsEntry = "model.safetensors";
-    private const string OptimizerEntry = "optimizer.bin";
+    private const string OptimizerEntry = "optimizer.safetensors";
     private const string TrainingEntry = "training_state.json";
     private const string ManifestEntry = "manifest.json";
 
@@ -292,7 +292,7 @@ internal static class ModelFile
     public static TrainingState? Restore(Model model, Contents contents)
     {
         AssignWeights(model, contents.Weights, contents.Source);
-        if (contents.OptimizerState is { } state && model.Optimizer is { } optimizer && optimizer.Bound is not null)
+        if (contents.OptimizerState is { } state && model.Optimizer is { } optimizer && optimizer.IsBound)
             optimizer.RestoreState(state, TrainableParameters(model), contents.Training?.Iterations ?? 0,
                 contents.Training?.LearningRate ?? optimizer.LearningRate, contents.Source);
         return contents.Training;

@@ -115,57 +115,190 @@ public class OptimizersTests
     }
 
     [Test]
-    public void Adam_FirstStep_MovesByLearningRate()
+    public void Adam_FirstStep_KerasFormula()
     {
-        // m1 = 0.2, v1 = 0.004; bias-corrected m = 2, v = 4. We match PyTorch's form, eps added to sqrt(v_hat):
-        // w = 1 - lr * 2 / (2 + eps). Keras adds eps to sqrt(v) before the bias correction of the step size,
-        // w = 1 - lr * sqrt(1 - 0.999) / (1 - 0.9) * 0.2 / (sqrt(0.004) + eps), which differs by about 1.5e-9 here.
+        // g = 2: m = 0.2, v = 0.004, alpha = lr * sqrt(1 - 0.999) / (1 - 0.9); w = 1 - alpha * m / (sqrt(v) + eps).
         const double lr = 0.001, eps = 1e-7;
-        double w = Run(new Adam(), 1);
-        Assert.That(w, Is.EqualTo(1 - lr * 2 / (2 + eps)).Within(1e-14));
-        double keras = 1 - lr * Math.Sqrt(1 - 0.999) / (1 - 0.9) * 0.2 / (Math.Sqrt(0.004) + eps);
-        Assert.That(Math.Abs(w - keras), Is.LessThan(1e-8), "within Keras's eps placement");
+        double alpha = lr * Math.Sqrt(1 - 0.999) / (1 - 0.9);
+        Assert.That(Run(new Adam(), 1), Is.EqualTo(1 - alpha * 0.2 / (Math.Sqrt(0.004) + eps)).Within(1e-15));
     }
 
     [Test]
-    public void Adam_EpsilonIsUsed()
+    public void Adam_LargeEpsilon_IsAddedToTheUncorrectedRoot()
     {
-        // A large epsilon makes its placement visible: 1 - 0.1 * 2 / (2 + 1) = 0.9333...
-        Assert.That(Run(new Adam(learningRate: 0.1, epsilon: 1.0), 1), Is.EqualTo(1 - 0.1 * 2 / 3.0).Within(1e-14));
+        // Keras: alpha = 0.1 * sqrt(0.001) / 0.1 = 0.0316228; w = 1 - alpha * 0.2 / (sqrt(0.004) + 1) = 0.9940516...
+        // PyTorch's placement (eps added to the bias-corrected root) would give 1 - 0.1 * 2 / (2 + 1) = 0.9333.
+        double expected = 1 - Math.Sqrt(0.001) * 0.2 / (Math.Sqrt(0.004) + 1.0);
+        Assert.That(Run(new Adam(learningRate: 0.1, epsilon: 1.0), 1), Is.EqualTo(expected).Within(1e-15));
+        Assert.That(expected, Is.EqualTo(0.9940516).Within(1e-7));
+    }
+
+    [Test]
+    public void Adam_TwoSteps_UsesTheStepCountInTheBiasCorrection()
+    {
+        const double lr = 0.01, eps = 1e-7;
+        double w = 1, m = 0, v = 0;
+        for (int t = 1; t <= 2; t++)
+        {
+            double g = 2 * w;
+            m += (g - m) * 0.1;
+            v += (g * g - v) * 0.001;
+            w -= lr * Math.Sqrt(1 - Math.Pow(0.999, t)) / (1 - Math.Pow(0.9, t)) * m / (Math.Sqrt(v) + eps);
+        }
+        Assert.That(Run(new Adam(learningRate: lr), 2), Is.EqualTo(w).Within(1e-15));
+    }
+
+    [Test]
+    public void Adam_Amsgrad_KeepsTheLargestVelocity()
+    {
+        // Start at w = 10 with lr = 9.9: Adam's first step moves by about lr, to w = 0.1, so the second gradient (0.2) is
+        // small enough that v falls below its maximum (g2^2 < v1); AMSGrad divides by the maximum.
+        const double lr = 9.9, eps = 1e-7;
+        double alpha1 = lr * Math.Sqrt(1 - 0.999) / (1 - 0.9);
+        double w1 = 10 - alpha1 * 2.0 / (Math.Sqrt(0.4) + eps);               // m = 0.1 * 20, v = 0.001 * 400
+        double g2 = 2 * w1, m2 = 0.9 * 2.0 + 0.1 * g2, v2 = 0.999 * 0.4 + 0.001 * g2 * g2;
+        double alpha2 = lr * Math.Sqrt(1 - 0.999 * 0.999) / (1 - 0.81);
+        double withMax = w1 - alpha2 * m2 / (Math.Sqrt(Math.Max(0.4, v2)) + eps);
+        double withoutMax = w1 - alpha2 * m2 / (Math.Sqrt(v2) + eps);
+        Assert.That(v2, Is.LessThan(0.4), "the case must exercise the maximum");
+        Assert.That(Run(new Adam(learningRate: lr, amsgrad: true), 2, start: 10), Is.EqualTo(withMax).Within(1e-12));
+        Assert.That(Run(new Adam(learningRate: lr), 2, start: 10), Is.EqualTo(withoutMax).Within(1e-12));
     }
 
     [Test]
     public void AdamW_FirstStep_DecaysThenAdamStep()
     {
-        // Both Keras and PyTorch first shrink w by lr * weightDecay, then apply the Adam step computed from the old gradient.
+        // Keras: w = w - w * wd * lr, then the Adam step computed from the gradient at the old w (2).
         const double lr = 0.01, wd = 0.004, eps = 1e-7;
-        Assert.That(Run(new AdamW(learningRate: lr), 1), Is.EqualTo(1 * (1 - lr * wd) - lr * 2 / (2 + eps)).Within(1e-14));
+        double alpha = lr * Math.Sqrt(1 - 0.999) / (1 - 0.9);
+        Assert.That(Run(new AdamW(learningRate: lr), 1), Is.EqualTo(1 * (1 - lr * wd) - alpha * 0.2 / (Math.Sqrt(0.004) + eps)).Within(1e-15));
     }
 
     [Test]
-    public void RMSprop_FirstStep()
+    public void Sgd_WeightDecay_IsDecoupledAsInKeras()
     {
-        // v = 0.9*0 + 0.1*4 = 0.4. We match PyTorch: w = 1 - lr*2 / (sqrt(0.4) + eps).
-        // Keras puts eps inside the root, w = 1 - lr*2 / sqrt(0.4 + eps): about 1.05e-8 apart at lr = 0.1.
+        // Keras, lr 0.1, wd 0.5, momentum 0.9: step 1: w = 0.95, m = -0.2, w = 0.75; step 2: g = 1.5, w = 0.7125,
+        // m = -0.18 - 0.15 = -0.33, w = 0.3825. PyTorch's L2 form would end at 0.3375.
+        Assert.That(Run(new SGD(learningRate: 0.1, momentum: 0.9, weightDecay: 0.5), 2), Is.EqualTo(0.3825).Within(1e-15));
+    }
+
+    [Test]
+    public void Sgd_Momentum_KeepsTheLearningRateInTheVelocity()
+    {
+        // Keras: step 1 at lr 0.1: m = -0.2, w = 0.8. Step 2 at lr 0.2: g = 1.6, m = 0.9 * -0.2 - 0.2 * 1.6 = -0.5, w = 0.3.
+        // (PyTorch's buffer form would give 0.8 - 0.2 * (0.9 * 2 + 1.6) = 0.12.)
+        var sgd = new SGD(learningRate: 0.1, momentum: 0.9);
+        var w = Scalar(1.0);
+        sgd.Bind([w]);
+        Step(sgd, w);
+        sgd.LearningRate = 0.2;
+        Step(sgd, w);
+        Assert.That(w.item<double>(), Is.EqualTo(0.3).Within(1e-15));
+    }
+
+    [Test]
+    public void RMSprop_FirstStep_EpsilonInsideTheRoot()
+    {
+        // v = 0.1 * 4 = 0.4; Keras: w = 1 - lr * 2 / sqrt(0.4 + eps).
         const double lr = 0.1, eps = 1e-7;
-        double w = Run(new RMSprop(learningRate: lr), 1);
-        Assert.That(w, Is.EqualTo(1 - lr * 2 / (Math.Sqrt(0.4) + eps)).Within(1e-14));
-        Assert.That(Math.Abs(w - (1 - lr * 2 / Math.Sqrt(0.4 + eps))), Is.GreaterThan(5e-9).And.LessThan(2e-8));
+        Assert.That(Run(new RMSprop(learningRate: lr), 1), Is.EqualTo(1 - lr * 2 / Math.Sqrt(0.4 + eps)).Within(1e-15));
     }
 
     [Test]
     public void RMSprop_EpsilonPlacement_WithLargeEpsilon()
     {
-        // Outside the root: 1 - 0.1*2/(sqrt(0.4) + 1) = 0.877525...; inside would be 1 - 0.2/sqrt(1.4) = 0.830969...
-        Assert.That(Run(new RMSprop(learningRate: 0.1, epsilon: 1.0), 1), Is.EqualTo(1 - 0.2 / (Math.Sqrt(0.4) + 1)).Within(1e-14));
+        // Inside the root: 1 - 0.2 / sqrt(1.4) = 0.830969...; outside (PyTorch) would be 1 - 0.2 / (sqrt(0.4) + 1) = 0.877525...
+        Assert.That(Run(new RMSprop(learningRate: 0.1, epsilon: 1.0), 1), Is.EqualTo(1 - 0.2 / Math.Sqrt(1.4)).Within(1e-15));
+    }
+
+    [Test]
+    public void RMSprop_Centered_SubtractsTheSquaredMeanGradient()
+    {
+        // v = 0.4, a = 0.1 * 2 = 0.2: w = 1 - 0.1 * 2 / sqrt(0.4 - 0.04 + eps) = 0.66666...
+        Assert.That(Run(new RMSprop(learningRate: 0.1, centered: true), 1), Is.EqualTo(1 - 0.2 / Math.Sqrt(0.36 + 1e-7)).Within(1e-15));
+    }
+
+    [Test]
+    public void RMSprop_Momentum_AccumulatesIncrements()
+    {
+        // Step 1: inc = 0.1 * 2 / sqrt(0.4 + eps), m = inc, w1 = 1 - inc. Step 2: g = 2 * w1, v = 0.9 * 0.4 + 0.1 * g^2,
+        // inc2 = 0.1 * g / sqrt(v + eps), m = 0.5 * inc + inc2, w2 = w1 - m.
+        const double eps = 1e-7;
+        double inc1 = 0.2 / Math.Sqrt(0.4 + eps), w1 = 1 - inc1, g2 = 2 * w1, v2 = 0.36 + 0.1 * g2 * g2;
+        double w2 = w1 - (0.5 * inc1 + 0.1 * g2 / Math.Sqrt(v2 + eps));
+        Assert.That(Run(new RMSprop(learningRate: 0.1, momentum: 0.5), 2), Is.EqualTo(w2).Within(1e-15));
     }
 
     [Test]
     public void Adagrad_FirstStep_StartsFromInitialAccumulator()
     {
-        // accumulator = 0.1 + 4 = 4.1; w = 1 - lr*2/(sqrt(4.1) + eps) (PyTorch's eps placement; Keras: sqrt(4.1 + eps)).
+        // accumulator = 0.1 + 4 = 4.1; Keras: w = 1 - lr * 2 / sqrt(4.1 + eps).
         const double lr = 0.1, eps = 1e-7;
-        Assert.That(Run(new Adagrad(learningRate: lr), 1), Is.EqualTo(1 - lr * 2 / (Math.Sqrt(4.1) + eps)).Within(1e-14));
+        Assert.That(Run(new Adagrad(learningRate: lr), 1), Is.EqualTo(1 - lr * 2 / Math.Sqrt(4.1 + eps)).Within(1e-15));
+    }
+
+    [Test]
+    public void VariableWithoutGradient_IsNotUpdated()
+    {
+        // Keras skips variables without a gradient. Step 1 trains a and b; step 2's loss uses only a, so b must not move
+        // (with gradients zeroed instead of dropped, Adam's momentum would move it).
+        var adam = new Adam(learningRate: 0.1);
+        var (a, b) = (Scalar(1.0), Scalar(1.0));
+        adam.Bind([a, b]);
+        adam.ZeroGrad();
+        (a.pow(2) + b.pow(2)).backward();
+        adam.Step();
+        double bAfterFirst = b.item<double>();
+        adam.ZeroGrad();
+        a.pow(2).backward();
+        adam.Step();
+        Assert.That(b.item<double>(), Is.EqualTo(bAfterFirst));
+        Assert.That(a.item<double>(), Is.Not.EqualTo(bAfterFirst));
+    }
+
+    [Test]
+    public void BadHyperparameters_NameTheArgument()
+    {
+        Assert.That(Assert.Throws<ArgumentOutOfRangeException>(() => new Adam(beta1: 1.0))!.ParamName, Is.EqualTo("beta1"));
+        Assert.That(Assert.Throws<ArgumentOutOfRangeException>(() => new Adam(epsilon: 0))!.Message, Does.Contain("epsilon must be a positive finite number"));
+        Assert.That(Assert.Throws<ArgumentOutOfRangeException>(() => new AdamW(weightDecay: -0.1))!.Message,
+            Does.StartWith("The weight decay of adamw must be a finite number >= 0 (0 for none); got -0.1."));
+        Assert.That(Assert.Throws<ArgumentOutOfRangeException>(() => new Adagrad(initialAccumulatorValue: -1))!.ParamName, Is.EqualTo("initialAccumulatorValue"));
+    }
+
+    [Test]
+    public void State_RoundTrips_AndTheNextStepMatches()
+    {
+        // Two Adam steps, save, restore into a fresh optimizer, one more step: equal to three uninterrupted steps.
+        var straight = new Adam(learningRate: 0.1);
+        double expected = Run(straight, 3);
+        var first = new Adam(learningRate: 0.1);
+        var w = Scalar(1.0);
+        first.Bind([w]);
+        Step(first, w);
+        Step(first, w);
+        byte[] state = first.SaveState()!;
+        var resumed = new Adam(learningRate: 0.1);
+        resumed.RestoreState(state, [w], first.Iterations, first.LearningRate, "test");
+        Assert.That(resumed.Iterations, Is.EqualTo(2));
+        Step(resumed, w);
+        Assert.That(w.item<double>(), Is.EqualTo(expected).Within(1e-15));
+    }
+
+    [Test]
+    public void State_ThatDoesNotFit_IsRefusedAndTheCurrentStateKept()
+    {
+        var sgd = new SGD(learningRate: 0.1, momentum: 0.9);
+        var w = Scalar(1.0);
+        sgd.Bind([w]);
+        Step(sgd, w);                                              // m = -0.2
+        var adam = new Adam();
+        adam.Bind([Scalar(1.0)]);
+        var ex = Assert.Throws<InvalidDataException>(() => sgd.RestoreState(adam.SaveState()!, [w], 5, 0.1, "model.seqmodel"));
+        Assert.That(ex!.Message, Is.EqualTo("'model.seqmodel': the saved optimizer state does not fit sgd on this model: it has velocity/0, which sgd does not use."));
+        Assert.That(sgd.Iterations, Is.EqualTo(1));
+        Step(sgd, w);                                              // the kept momentum: w = 0.8 + (0.9 * -0.2 - 0.16) = 0.46
+        Assert.That(w.item<double>(), Is.EqualTo(0.46).Within(1e-15));
     }
 
     [Test]
@@ -180,7 +313,6 @@ public class OptimizersTests
         Step(sgd, w);   // g = 1.6: 0.8 - 0.25 * 1.6 = 0.4 (0.64 at the old rate)
         Assert.That(w.item<double>(), Is.EqualTo(0.4).Within(1e-15));
         Assert.That(sgd.Iterations, Is.EqualTo(2));
-        Assert.That(sgd.Bound!.ParamGroups.Single().LearningRate, Is.EqualTo(0.25));
     }
 
     [Test]
