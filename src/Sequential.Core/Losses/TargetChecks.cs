@@ -27,7 +27,8 @@ internal static class TargetChecks
             _ => elementwise.reshape(elementwise.shape[0], -1).mean([1]),
         };
 
-    internal static string Format(long[] shape) => "[" + string.Join(", ", shape) + "]";
+    /// <summary>Shapes read as everywhere else in the library: Keras's tuples, <c>(2, 10)</c>.</summary>
+    internal static string Format(long[] shape) => Layers.Shapes.Format(shape);
 
     internal static string Format(double value) => value.ToString("G7", CultureInfo.InvariantCulture);
 

@@ -31,7 +31,7 @@ internal sealed class ClassWeights : IDisposable
         if (labels.dim() > 1) labels = labels.shape[^1] == 1 ? labels.squeeze(-1) : labels.argmax(-1);
         if (labels.dim() != 1)
             throw new ArgumentException(
-                $"classWeight needs one class per sample, but the targets of a batch have shape [{string.Join(", ", y.shape)}].", "classWeight");
+                $"classWeight needs one class per sample, but the targets of a batch have shape {Layers.Shapes.Format(y.shape)}.", "classWeight");
         if (labels.dtype != ScalarType.Int64) labels = labels.round().to_type(ScalarType.Int64);
         var weights = Table(labels.device, model).index_select(0, labels);
         return sampleWeight is null ? weights : sampleWeight * weights;

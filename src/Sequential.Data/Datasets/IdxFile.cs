@@ -1,3 +1,4 @@
+using Sequential.Layers;
 using System.Buffers.Binary;
 using System.IO.Compression;
 using TorchSharp;
@@ -114,12 +115,12 @@ public static class IdxFile
         got = ReadFully(stream, data);
         if (got < count)
             throw new InvalidDataException(
-                $"'{name}' is truncated: its header announces shape [{string.Join(", ", shape)}], that is " +
+                $"'{name}' is truncated: its header announces shape {Shapes.Format(shape.Select(d => (long)d))}, that is " +
                 $"{headerLength + count} bytes, but the file holds {headerLength + got} bytes" +
                 " (after decompression). Download it again.");
         if (stream.ReadByte() >= 0)
             throw new InvalidDataException(
-                $"'{name}' holds more bytes than its header announces (shape [{string.Join(", ", shape)}], " +
+                $"'{name}' holds more bytes than its header announces (shape {Shapes.Format(shape.Select(d => (long)d))}, " +
                 $"{headerLength + count} bytes): it is damaged or two files were concatenated.");
         return (shape, data);
     }

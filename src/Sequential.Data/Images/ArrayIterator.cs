@@ -1,3 +1,4 @@
+using Sequential.Layers;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -22,7 +23,7 @@ public sealed class ArrayIterator : ImageIterator
     {
         if (y is not null && (y.dim() == 0 || y.shape[0] != x.shape[0]))
             throw new ArgumentException(
-                $"x and y must have the same number of samples; got x [{string.Join(", ", x.shape)}] and y [{string.Join(", ", y.shape)}].", nameof(y));
+                $"x and y must have the same number of samples; got x {Shapes.Format(x.shape)} and y {Shapes.Format(y.shape)}.", nameof(y));
         _generator = generator;
         using (torch.NewDisposeScope())
             _x = x.to(ScalarType.Float32).cpu().contiguous().data<float>().ToArray();
@@ -55,7 +56,7 @@ public sealed class ArrayIterator : ImageIterator
     {
         ArgumentNullException.ThrowIfNull(x);
         if (x.dim() != 4)
-            throw new ArgumentException($"Flow expects images of rank 4, [N, H, W, C]; got shape [{string.Join(", ", x.shape)}].", nameof(x));
+            throw new ArgumentException($"Flow expects images of rank 4, [N, H, W, C]; got shape {Shapes.Format(x.shape)}.", nameof(x));
         return (int)x.shape[0];
     }
 }

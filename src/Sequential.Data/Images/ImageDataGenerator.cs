@@ -1,3 +1,4 @@
+using Sequential.Layers;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -167,7 +168,7 @@ public sealed class ImageDataGenerator
     {
         ArgumentNullException.ThrowIfNull(x);
         if (x.dim() != 4)
-            throw new ArgumentException($"Fit expects images of rank 4, [N, H, W, C]; got shape [{string.Join(", ", x.shape)}].", nameof(x));
+            throw new ArgumentException($"Fit expects images of rank 4, [N, H, W, C]; got shape {Shapes.Format(x.shape)}.", nameof(x));
         using var scope = torch.NewDisposeScope();
         var data = x.to(ScalarType.Float64).cpu() * Rescale;
         var mean = data.mean([0, 1, 2]);
@@ -231,7 +232,7 @@ public sealed class ImageDataGenerator
             var r = f(t);
             if (r is null || r.numel() != image.Length)
                 throw new InvalidOperationException(
-                    $"preprocessingFunction must return a tensor of shape [{h}, {w}, {c}]; got {(r is null ? "null" : $"[{string.Join(", ", r.shape)}]")}.");
+                    $"preprocessingFunction must return a tensor of shape {Shapes.Format([h, w, c])}; got {(r is null ? "null" : Shapes.Format(r.shape))}.");
             var rf = r.to(ScalarType.Float32).cpu().contiguous();
             new ReadOnlySpan<float>((void*)ImageIterator.Pointer(rf), image.Length).CopyTo(image);
         }

@@ -76,7 +76,7 @@ public class BinaryCrossentropyTests
         using var scope = NewDisposeScope();
         Assert.DoesNotThrow(() => new BinaryCrossentropy().Validate(F([0, 1, 1], 3), [1]));
         var ex = Assert.Throws<ArgumentException>(() => new BinaryCrossentropy().Validate(F([0, 1, 1, 0, 1, 0], 2, 3), [1]));
-        Assert.That(ex!.Message, Does.Contain("[2, 3]").And.Contain("[1]"));
+        Assert.That(ex!.Message, Does.Contain("(2, 3)").And.Contain("(1,)"));
     }
 
     [Test]
@@ -84,7 +84,7 @@ public class BinaryCrossentropyTests
     {
         using var scope = NewDisposeScope();
         var ex = Assert.Throws<ArgumentException>(() => new BinaryCrossentropy().Call(F([0, 1], 2, 1), F([0.1f, 0.2f, 0.3f, 0.4f], 2, 2)));
-        Assert.That(ex!.Message, Does.Contain("[2, 1]").And.Contain("[2, 2]"));
+        Assert.That(ex!.Message, Does.Contain("(2, 1)").And.Contain("(2, 2)"));
     }
 
     [Test]

@@ -61,7 +61,7 @@ public class CategoricalCrossentropyTests
     {
         using var scope = NewDisposeScope();
         var ex = Assert.Throws<ArgumentException>(() => new CategoricalCrossentropy().Validate(L([3, 1, 0, 9], 4), [10]));
-        Assert.That(ex!.Message, Does.Contain("[4]").And.Contain("[10]").And.Contain("sparse_categorical_crossentropy"));
+        Assert.That(ex!.Message, Does.Contain("(4,)").And.Contain("(10,)").And.Contain("sparse_categorical_crossentropy"));
     }
 
     [Test]
@@ -69,7 +69,7 @@ public class CategoricalCrossentropyTests
     {
         using var scope = NewDisposeScope();
         var ex = Assert.Throws<ArgumentException>(() => new CategoricalCrossentropy().Validate(F(new float[12], 4, 3), [10]));
-        Assert.That(ex!.Message, Does.Contain("[4, 3]").And.Contain("[10]").And.Not.Contain("sparse"));
+        Assert.That(ex!.Message, Does.Contain("(4, 3)").And.Contain("(10,)").And.Not.Contain("sparse"));
     }
 
     [Test]

@@ -65,6 +65,6 @@ public class RegressionLossTests
         using var scope = NewDisposeScope();
         Assert.DoesNotThrow(() => new MeanSquaredError().Validate(F([1, 2], 2), [1]));
         var ex = Assert.Throws<ArgumentException>(() => new MeanAbsoluteError().Validate(F([1, 2], 2), [3]));
-        Assert.That(ex!.Message, Does.Contain("mean_absolute_error").And.Contain("[2]").And.Contain("[3]"));
+        Assert.That(ex!.Message, Does.Contain("mean_absolute_error").And.Contain("(2,)").And.Contain("(3,)"));
     }
 }

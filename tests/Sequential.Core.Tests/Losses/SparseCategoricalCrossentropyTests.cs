@@ -103,6 +103,6 @@ public class SparseCategoricalCrossentropyTests
         using var scope = NewDisposeScope();
         Assert.DoesNotThrow(() => new SparseCategoricalCrossentropy().Validate(L([0, 9], 2, 1), [10]));
         var ex = Assert.Throws<ArgumentException>(() => new SparseCategoricalCrossentropy().Validate(F(new float[20], 2, 10), [10]));
-        Assert.That(ex!.Message, Does.Contain("[2, 10]").And.Contain("categorical_crossentropy"));
+        Assert.That(ex!.Message, Does.Contain("(2, 10)").And.Contain("categorical_crossentropy"));
     }
 }

@@ -44,8 +44,10 @@ public sealed class ArrayIteratorTests
     public void MismatchedShapesAreRejected()
     {
         var gen = new ImageDataGenerator();
-        Assert.Throws<ArgumentException>(() => gen.Flow(torch.zeros(3, 2, 2)));
-        Assert.Throws<ArgumentException>(() => gen.Flow(torch.zeros(3, 2, 2, 1), torch.zeros(4)));
+        Assert.That(Assert.Throws<ArgumentException>(() => gen.Flow(torch.zeros(3, 2, 2)))!.Message,
+            Does.StartWith("Flow expects images of rank 4, [N, H, W, C]; got shape (3, 2, 2)."));
+        Assert.That(Assert.Throws<ArgumentException>(() => gen.Flow(torch.zeros(3, 2, 2, 1), torch.zeros(4)))!.Message,
+            Does.StartWith("x and y must have the same number of samples; got x (3, 2, 2, 1) and y (4,)."));
         Assert.Throws<ArgumentOutOfRangeException>(() => gen.Flow(torch.zeros(3, 2, 2, 1), batchSize: 0));
     }
 
