@@ -7,6 +7,7 @@
 //        [--data DIR] [--peer PATH] [--python PATH] [--no-peer] [--verbose 0|1|2] [--soak EPOCHS]
 // --threads N sets TorchSharp's intra-op threads (default: libtorch's choice, one per core).
 // --soak N adds a memory run: N epochs of the MLP with resident memory and live tensor counts per epoch.
+// --anatomy prints where one MLP step's time goes (raw loop phases, the largest single ops) and nothing else.
 // Prints Markdown tables for docs/benchmarks.md.
 using System.Diagnostics;
 using System.Globalization;
@@ -26,18 +27,25 @@ Console.Error.WriteLine($"Fashion-MNIST from {source}; {xTrain.shape[0]} train, 
 
 Console.WriteLine($"Machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}, " +
                   $"TorchSharp threads {get_num_threads()}");
+if (options.Anatomy)
+{
+    StepAnatomy.Run(xTrain, yTrain);
+    return;
+}
 foreach (var kind in options.Models)
 {
     var results = new List<Row>();
     var spec = ModelSpec.For(kind);
 
-    // 1 and 2, interleaved: one Fit epoch, then one raw-loop epoch, repeated, so that load on the machine
-    // affects both alike. The first round of each is a warm-up; the table shows the median of the rest.
+    // 1, 2 and 3, interleaved: one Fit epoch, one raw-loop epoch, then one PyTorch epoch (the peer at its default
+    // threads, in a fresh process), repeated, so that load on the machine affects all three alike. The first round is
+    // a warm-up; the table shows the median of the rest, and the per-round PyTorch/Fit ratios are summarised below it.
     var model = spec.Sequential();
     var raw = new RawLoop(spec, xTrain, yTrain);
     var (xFit, xFitTest) = (spec.ToKerasInput(xTrain), spec.ToKerasInput(xTest));
     var fitSeconds = new List<double>();
     var rawSeconds = new List<double>();
+    var peerSeconds = new List<double>();
     long liveAfterWarmUp = 0;
     for (int round = 0; round <= options.Epochs; round++)
     {
@@ -46,6 +54,7 @@ foreach (var kind in options.Models)
         fitSeconds.Add(timer.Seconds[0]);
         rawSeconds.Add(raw.Epoch());
         if (round == 0) liveAfterWarmUp = TorchSharp.DisposeScopeManager.Statistics.ThreadTotalLiveCount;
+        if (!options.NoPeer && Peer.Run(options, kind, source, threads: 0, epochs: 1) is { } peerRound) peerSeconds.Add(peerRound.Seconds);
     }
     long liveAtEnd = TorchSharp.DisposeScopeManager.Statistics.ThreadTotalLiveCount;
     double fitAccuracy = model.Evaluate(xFitTest, yTest, batchSize: 1000, verbose: 0)["accuracy"];
@@ -72,7 +81,7 @@ foreach (var kind in options.Models)
         // As shipped (PyTorch picks its own thread count), and with TorchSharp's thread count.
         foreach (int threads in new[] { 0, get_num_threads() })
         {
-            var peer = Peer.Run(options, kind, source, threads);
+            var peer = Peer.Run(options, kind, source, threads, options.Epochs + 1);
             if (peer is not null) results.Add(peer);
         }
     }
@@ -94,6 +103,13 @@ foreach (var kind in options.Models)
     foreach (var torchRow in results.Where(r => r.Name.StartsWith("PyTorch", StringComparison.Ordinal)))
         Console.WriteLine($"- {torchRow.Name}: PyTorch time / Fit time = {torchRow.Seconds / fit.Seconds:F2}x (target >= {spec.PeerTarget:F1}x); " +
                           $"/ raw loop = {torchRow.Seconds / rawRow.Seconds:F2}x");
+    if (peerSeconds.Count == fitSeconds.Count && peerSeconds.Count > 1)
+    {
+        var ratios = peerSeconds.Zip(fitSeconds).Skip(1).Select(p => p.First / p.Second).Order().ToArray();
+        Console.WriteLine($"- Interleaved rounds (PyTorch at its default threads, one epoch in a fresh process after each Fit and raw epoch): " +
+                          $"PyTorch time / Fit time per round = median {Median(ratios):F2}x, range {ratios[0]:F2}x-{ratios[^1]:F2}x " +
+                          $"over {ratios.Length} rounds (target >= {spec.PeerTarget:F1}x)");
+    }
     Console.WriteLine($"- Evaluate is {results[0].Seconds / results[2].Seconds:F1}x and Predict {results[0].Seconds / results[3].Seconds:F1}x " +
                       "the samples per second of training (target >= 3x)");
     Console.WriteLine($"- Live native tensors after the warm-up epoch: {liveAfterWarmUp}; after the last epoch: {liveAtEnd} (flat = no leak)");
@@ -113,12 +129,12 @@ internal sealed record Row(string Name, double Seconds, long Samples, double? Ac
 
 internal static class Peer
 {
-    public static Row? Run(BenchOptions options, string kind, string dataDir, int threads)
+    public static Row? Run(BenchOptions options, string kind, string dataDir, int threads, int epochs)
     {
         string peer = options.Peer ?? Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "../../../../../../shared/peer/torch_peer.py"));
         if (!File.Exists(peer)) { Console.Error.WriteLine($"PyTorch peer not found at {peer}; skipped (use --peer PATH)."); return null; }
         var start = new ProcessStartInfo(options.Python,
-            [peer, "--model", kind, "--epochs", (options.Epochs + 1).ToString(), "--data", dataDir, "--threads", threads.ToString()])
+            [peer, "--model", kind, "--epochs", epochs.ToString(), "--data", dataDir, "--threads", threads.ToString()])
         { RedirectStandardOutput = true, RedirectStandardError = true };
         using var process = Process.Start(start)!;
         string output = process.StandardOutput.ReadToEnd();
@@ -128,23 +144,23 @@ internal static class Peer
         if (process.ExitCode != 0 || line is null) { Console.Error.WriteLine($"PyTorch peer failed ({process.ExitCode}): {errors}"); return null; }
         using var json = JsonDocument.Parse(line);
         var root = json.RootElement;
-        // The peer trains as many epochs as Fit does in total (warm-up included), so the test accuracies compare
-        // equal training; its time is the mean over all of them (PyTorch's first epoch costs about the same as later ones).
-        double seconds = root.GetProperty("train_s").GetDouble() / (options.Epochs + 1);
+        // For the table the peer trains as many epochs as Fit does in total (warm-up included), so the test accuracies
+        // compare equal training; its time is the mean over all of them (PyTorch's first epoch costs about the same as later ones).
+        double seconds = root.GetProperty("train_s").GetDouble() / epochs;
         return new Row($"PyTorch {root.GetProperty("torch").GetString()} peer, {root.GetProperty("threads").GetInt32()} threads" +
-                       $"{(threads == 0 ? " (its default)" : "")}, mean of {options.Epochs + 1} epochs",
+                       $"{(threads == 0 ? " (its default)" : "")}, mean of {epochs} epochs",
             seconds, (long)Math.Round(root.GetProperty("samples_per_s").GetDouble() * seconds), root.GetProperty("test_acc").GetDouble());
     }
 }
 
-internal sealed record BenchOptions(string? Data, int Epochs, string? Peer, string Python, bool NoPeer, int Verbose, string[] Models, int SoakEpochs, int Threads)
+internal sealed record BenchOptions(string? Data, int Epochs, string? Peer, string Python, bool NoPeer, int Verbose, string[] Models, int SoakEpochs, int Threads, bool Anatomy)
 {
     public static BenchOptions Parse(string[] args)
     {
         string? data = null, peer = null;
         string python = "/usr/bin/python3";
         int epochs = 3, verbose = 1, soak = 0, threads = 0;
-        bool noPeer = false;
+        bool noPeer = false, anatomy = false;
         string[] models = ["mlp", "cnn"];
         for (int i = 0; i < args.Length; i++)
         {
@@ -156,6 +172,7 @@ internal sealed record BenchOptions(string? Data, int Epochs, string? Peer, stri
                 case "--peer": peer = Value(); break;
                 case "--python": python = Value(); break;
                 case "--no-peer": noPeer = true; break;
+                case "--anatomy": anatomy = true; break;
                 case "--verbose": verbose = int.Parse(Value()); break;
                 case "--soak": soak = int.Parse(Value()); break;
                 case "--threads": threads = int.Parse(Value()); break;
@@ -163,6 +180,6 @@ internal sealed record BenchOptions(string? Data, int Epochs, string? Peer, stri
                 default: throw new ArgumentException($"Unknown option '{args[i]}'.");
             }
         }
-        return new BenchOptions(data, epochs, peer, python, noPeer, verbose, models, soak, threads);
+        return new BenchOptions(data, epochs, peer, python, noPeer, verbose, models, soak, threads, anatomy);
     }
 }
