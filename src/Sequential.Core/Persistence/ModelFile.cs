@@ -27,6 +27,8 @@ internal static class ModelFile
     private const string ConfigEntry = "config.json";
     private const string WeightsEntry = "model.safetensors";
     private const string OptimizerEntry = "optimizer.safetensors";
+    // Files written before Sequential had its own optimizers kept TorchSharp's optimizer state under this name.
+    private const string LegacyOptimizerEntry = "optimizer.bin";
     private const string TrainingEntry = "training_state.json";
     private const string ManifestEntry = "manifest.json";
 
@@ -205,6 +207,11 @@ internal static class ModelFile
             if (!listed.ContainsKey(required))
                 throw new InvalidDataException($"'{path}' has no {required}; it is not a complete Sequential model file.");
         var config = ParseObject(data[ConfigEntry], ConfigEntry, path);
+        if (listed.ContainsKey(LegacyOptimizerEntry) && !listed.ContainsKey(OptimizerEntry))
+            Console.Error.WriteLine(
+                $"Warning: '{path}' keeps its optimizer state in {LegacyOptimizerEntry}, TorchSharp's format used by Sequential " +
+                "before its own optimizers, which this version does not read. Weights and settings are loaded; the optimizer " +
+                "starts again from zero moments, so training from here will not repeat an uninterrupted run exactly.");
         return new Contents
         {
             Source = path,

@@ -237,6 +237,41 @@ public class ModelSaveLoadTests
     }
 
     [Test]
+    public void FileWithTheEarlierOptimizerFormat_LoadsTheWeightsAndSaysTheStateIsNotRead()
+    {
+        var (x, y) = TestModels.Data();
+        var model = TestModels.Mlp();
+        model.Fit(x, y, epochs: 1, batchSize: 16, verbose: 0);
+        model.Save(PathOf("m.seqmodel"));
+        // Rename the optimizer entry (and its manifest key) to the name the TorchSharp-format state had.
+        using (var zip = ZipFile.Open(PathOf("m.seqmodel"), ZipArchiveMode.Update))
+        {
+            var entry = zip.GetEntry("optimizer.safetensors")!;
+            byte[] bytes;
+            using (var s = entry.Open()) { using var m = new MemoryStream(); s.CopyTo(m); bytes = m.ToArray(); }
+            entry.Delete();
+            using var w = zip.CreateEntry("optimizer.bin").Open();
+            w.Write(bytes);
+        }
+        RewriteEntry(PathOf("m.seqmodel"), "manifest.json", json =>
+        {
+            var entries = json["entries"]!.AsObject();
+            var info = entries["optimizer.safetensors"]!;
+            entries.Remove("optimizer.safetensors");
+            entries["optimizer.bin"] = info;
+        });
+        var errors = new StringWriter();
+        var saved = Console.Error;
+        Console.SetError(errors);
+        SequentialModel loaded;
+        try { loaded = SequentialModel.Load(PathOf("m.seqmodel")); }
+        finally { Console.SetError(saved); }
+
+        Assert.That(errors.ToString(), Does.Contain("m.seqmodel").And.Contain("optimizer.bin").And.Contain("does not read"));
+        Assert.That(TestModels.Flat(loaded.Predict(x, verbose: 0)), Is.EqualTo(TestModels.Flat(model.Predict(x, verbose: 0))));
+    }
+
+    [Test]
     public void UnknownLayerTypeInAFileIsNotExecuted()
     {
         TestModels.Mlp().Save(PathOf("m.seqmodel"));
