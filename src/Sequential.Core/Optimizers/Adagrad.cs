@@ -14,8 +14,12 @@ public sealed class Adagrad : Optimizer
     /// <param name="initialAccumulatorValue">Starting value of the squared-gradient sums (default 0.1).</param>
     /// <param name="epsilon">Numerical stability constant (default 1e-7).</param>
     /// <param name="weightDecay">Keras's <c>weight_decay</c> (decoupled; 0 for none).</param>
-    public Adagrad(double learningRate = 0.001, double initialAccumulatorValue = 0.1, double epsilon = 1e-7, double weightDecay = 0.0)
-        : base("adagrad", learningRate, weightDecay)
+    /// <param name="clipnorm">Keras's <c>clipnorm</c>: scale each gradient to an L2 norm of at most this (null: off).</param>
+    /// <param name="clipvalue">Keras's <c>clipvalue</c>: clip each gradient element to [-clipvalue, clipvalue] (null: off).</param>
+    /// <param name="globalClipnorm">Keras's <c>global_clipnorm</c>: scale all gradients to a joint L2 norm of at most this (null: off).</param>
+    public Adagrad(double learningRate = 0.001, double initialAccumulatorValue = 0.1, double epsilon = 1e-7, double weightDecay = 0.0,
+        double? clipnorm = null, double? clipvalue = null, double? globalClipnorm = null)
+        : base("adagrad", learningRate, weightDecay, new GradientClipping(clipnorm, clipvalue, globalClipnorm))
     {
         if (!(initialAccumulatorValue >= 0) || double.IsInfinity(initialAccumulatorValue))
             throw new ArgumentOutOfRangeException(nameof(initialAccumulatorValue), initialAccumulatorValue,

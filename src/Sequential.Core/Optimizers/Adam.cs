@@ -25,9 +25,13 @@ public class Adam : Optimizer
     /// <param name="epsilon">Numerical stability constant (Keras default 1e-7; PyTorch's is 1e-8).</param>
     /// <param name="amsgrad">Use the AMSGrad variant.</param>
     /// <param name="weightDecay">Keras's <c>weight_decay</c> (decoupled; 0 for none). <see cref="AdamW"/> defaults it to 0.004.</param>
+    /// <param name="clipnorm">Keras's <c>clipnorm</c>: scale each gradient to an L2 norm of at most this (null: off).</param>
+    /// <param name="clipvalue">Keras's <c>clipvalue</c>: clip each gradient element to [-clipvalue, clipvalue] (null: off).</param>
+    /// <param name="globalClipnorm">Keras's <c>global_clipnorm</c>: scale all gradients to a joint L2 norm of at most this (null: off).</param>
     public Adam(double learningRate = 0.001, double beta1 = 0.9, double beta2 = 0.999, double epsilon = 1e-7, bool amsgrad = false,
-        double weightDecay = 0.0)
-        : this("adam", learningRate, beta1, beta2, epsilon, amsgrad, weightDecay)
+        double weightDecay = 0.0,
+        double? clipnorm = null, double? clipvalue = null, double? globalClipnorm = null)
+        : this("adam", learningRate, beta1, beta2, epsilon, amsgrad, weightDecay, new GradientClipping(clipnorm, clipvalue, globalClipnorm))
     {
     }
 
@@ -39,8 +43,10 @@ public class Adam : Optimizer
     /// <param name="epsilon">Numerical stability constant.</param>
     /// <param name="amsgrad">Use the AMSGrad variant.</param>
     /// <param name="weightDecay">Decoupled weight decay.</param>
-    protected Adam(string name, double learningRate, double beta1, double beta2, double epsilon, bool amsgrad, double weightDecay)
-        : base(name, learningRate, weightDecay)
+    /// <param name="clipping">Gradient clipping.</param>
+    protected Adam(string name, double learningRate, double beta1, double beta2, double epsilon, bool amsgrad, double weightDecay,
+        GradientClipping clipping)
+        : base(name, learningRate, weightDecay, clipping)
     {
         if (!(beta1 >= 0 && beta1 < 1))
             throw new ArgumentOutOfRangeException(nameof(beta1), beta1, $"{name} beta1 must be in [0, 1), e.g. 0.9; got {beta1}.");

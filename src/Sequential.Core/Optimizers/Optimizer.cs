@@ -32,8 +32,10 @@ public abstract partial class Optimizer
     /// <param name="learningRate">The learning rate.</param>
     /// <param name="weightDecay">Keras's <c>weight_decay</c>: before each update, every variable is shrunk by
     /// <c>variable * weightDecay * learningRate</c>; 0 for none.</param>
-    protected Optimizer(string name, double learningRate, double weightDecay = 0.0)
+    /// <param name="clipping">Keras's <c>clipnorm</c>, <c>clipvalue</c> and <c>global_clipnorm</c>; at most one set.</param>
+    protected Optimizer(string name, double learningRate, double weightDecay = 0.0, GradientClipping clipping = default)
     {
+        clipping.Validate(name);
         if (!(learningRate > 0) || double.IsInfinity(learningRate))
             throw new ArgumentOutOfRangeException(nameof(learningRate), learningRate,
                 $"The learning rate of {name} must be a positive finite number; got {learningRate}.");
@@ -43,6 +45,7 @@ public abstract partial class Optimizer
         Name = name;
         _learningRate = learningRate;
         WeightDecay = weightDecay;
+        (Clipnorm, Clipvalue, GlobalClipnorm) = (clipping.Clipnorm, clipping.Clipvalue, clipping.GlobalClipnorm);
     }
 
     /// <summary>The Keras name, e.g. <c>adam</c>.</summary>
@@ -50,6 +53,16 @@ public abstract partial class Optimizer
 
     /// <summary>Decoupled weight decay (Keras's <c>weight_decay</c>); 0 for none.</summary>
     public double WeightDecay { get; }
+
+    /// <summary>Keras's <c>clipnorm</c>: each gradient is scaled so that its L2 norm is at most this; null for none.</summary>
+    public double? Clipnorm { get; }
+
+    /// <summary>Keras's <c>clipvalue</c>: each gradient element is clipped to [-clipvalue, clipvalue]; null for none.</summary>
+    public double? Clipvalue { get; }
+
+    /// <summary>Keras's <c>global_clipnorm</c>: all gradients are scaled together so that their joint L2 norm is at most
+    /// this; null for none.</summary>
+    public double? GlobalClipnorm { get; }
 
     /// <summary>The current learning rate; changes apply from the next step.</summary>
     public double LearningRate
@@ -91,23 +104,47 @@ public abstract partial class Optimizer
         foreach (var variable in Variables()) variable.grad = null;
     }
 
-    /// <summary>Applies one update from the current gradients: weight decay, then <see cref="UpdateStep"/> per variable.</summary>
+    /// <summary>
+    /// Applies one update from the current gradients, in Keras's order: gradient clipping, weight decay, then
+    /// <see cref="UpdateStep"/> per variable. Variables without a gradient are left alone.
+    /// </summary>
     internal void Step()
     {
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         double learningRate = _learningRate;
         var variables = Variables();
+        var gradients = variables.Select(v => v.grad).ToList();
+        ClipGradients(gradients);
         for (int i = 0; i < variables.Count; i++)
         {
+            if (gradients[i] is not { } gradient) continue;
             var variable = variables[i];
-            var gradient = variable.grad;
-            if (gradient is null) continue;
             if (WeightDecay > 0) variable.mul_(1 - WeightDecay * learningRate);
             UpdateStep(gradient, variable, i, learningRate);
         }
         Iterations++;
     }
+
+    /// <summary>Keras's clipping, in place on the device (no value is read back to the host).</summary>
+    private void ClipGradients(List<Tensor?> gradients)
+    {
+        var present = gradients.OfType<Tensor>().ToList();
+        if (present.Count == 0) return;
+        if (Clipvalue is { } value)
+            foreach (var g in present) g.clamp_(-value, value);
+        else if (Clipnorm is { } norm)
+            foreach (var g in present) ScaleToNorm(g, g.norm(), norm);
+        else if (GlobalClipnorm is { } globalNorm)
+        {
+            var total = stack(present.Select(g => g.square().sum())).sum().sqrt();
+            foreach (var g in present) ScaleToNorm(g, total, globalNorm);
+        }
+    }
+
+    /// <summary><c>g * limit / max(norm, limit)</c>: unchanged when the norm is within the limit.</summary>
+    private static void ScaleToNorm(Tensor gradient, Tensor norm, double limit) =>
+        gradient.mul_(norm.clamp_min(limit).reciprocal().mul_(limit));
 
     private List<Parameter> Variables() => _variables ?? throw new InvalidOperationException(
         $"This {Name} optimizer is not bound to any parameters yet; pass it to model.Compile(optimizer: ...) and call Fit.");

@@ -21,9 +21,13 @@ public sealed class RMSprop : Optimizer
     /// <param name="epsilon">Numerical stability constant (default 1e-7).</param>
     /// <param name="centered">Normalise by the estimated variance of the gradient.</param>
     /// <param name="weightDecay">Keras's <c>weight_decay</c> (decoupled; 0 for none).</param>
+    /// <param name="clipnorm">Keras's <c>clipnorm</c>: scale each gradient to an L2 norm of at most this (null: off).</param>
+    /// <param name="clipvalue">Keras's <c>clipvalue</c>: clip each gradient element to [-clipvalue, clipvalue] (null: off).</param>
+    /// <param name="globalClipnorm">Keras's <c>global_clipnorm</c>: scale all gradients to a joint L2 norm of at most this (null: off).</param>
     public RMSprop(double learningRate = 0.001, double rho = 0.9, double momentum = 0.0, double epsilon = 1e-7, bool centered = false,
-        double weightDecay = 0.0)
-        : base("rmsprop", learningRate, weightDecay)
+        double weightDecay = 0.0,
+        double? clipnorm = null, double? clipvalue = null, double? globalClipnorm = null)
+        : base("rmsprop", learningRate, weightDecay, new GradientClipping(clipnorm, clipvalue, globalClipnorm))
     {
         if (!(rho > 0 && rho < 1))
             throw new ArgumentOutOfRangeException(nameof(rho), rho, $"RMSprop rho must be in (0, 1), e.g. 0.9; got {rho}.");

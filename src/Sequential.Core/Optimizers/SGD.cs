@@ -20,8 +20,12 @@ public sealed class SGD : Optimizer
     /// <param name="nesterov">Use Nesterov momentum (needs momentum &gt; 0).</param>
     /// <param name="weightDecay">Keras's <c>weight_decay</c>: decoupled, each step shrinks every variable by
     /// <c>variable * weightDecay * learningRate</c> (default 0). PyTorch's SGD adds an L2 term to the gradient instead.</param>
-    public SGD(double learningRate = 0.01, double momentum = 0.0, bool nesterov = false, double weightDecay = 0.0)
-        : base("sgd", learningRate, weightDecay)
+    /// <param name="clipnorm">Keras's <c>clipnorm</c>: scale each gradient to an L2 norm of at most this (null: off).</param>
+    /// <param name="clipvalue">Keras's <c>clipvalue</c>: clip each gradient element to [-clipvalue, clipvalue] (null: off).</param>
+    /// <param name="globalClipnorm">Keras's <c>global_clipnorm</c>: scale all gradients to a joint L2 norm of at most this (null: off).</param>
+    public SGD(double learningRate = 0.01, double momentum = 0.0, bool nesterov = false, double weightDecay = 0.0,
+        double? clipnorm = null, double? clipvalue = null, double? globalClipnorm = null)
+        : base("sgd", learningRate, weightDecay, new GradientClipping(clipnorm, clipvalue, globalClipnorm))
     {
         if (!(momentum >= 0 && momentum < 1))
             throw new ArgumentOutOfRangeException(nameof(momentum), momentum, $"SGD momentum must be in [0, 1), e.g. 0.9; got {momentum}.");

@@ -256,6 +256,64 @@ public class OptimizersTests
         Assert.That(a.item<double>(), Is.Not.EqualTo(bAfterFirst));
     }
 
+    /// One SGD step (lr 1) on variables starting at zero whose gradients are the given constants; returns the new values.
+    private static double[][] SgdStepWithGradients(SGD sgd, params double[][] gradients)
+    {
+        var variables = gradients.Select(g => new Parameter(zeros(g.Length, ScalarType.Float64), requires_grad: true)).ToList();
+        sgd.Bind(variables);
+        sgd.ZeroGrad();
+        variables.Select((v, i) => (v * tensor(gradients[i])).sum()).Aggregate((a, b) => a + b).backward();
+        sgd.Step();
+        return variables.Select(v => v.data<double>().ToArray()).ToArray();
+    }
+
+    [Test]
+    public void Clipnorm_ScalesEachGradientToTheNorm()
+    {
+        // Keras's own test: clipnorm 1 turns the gradient [100, 100] into [sqrt(2)/2, sqrt(2)/2].
+        var w = SgdStepWithGradients(new SGD(learningRate: 1, clipnorm: 1), [100, 100]);
+        Assert.That(w[0], Is.EqualTo(new[] { -Math.Sqrt(0.5), -Math.Sqrt(0.5) }).Within(1e-12));
+        // A gradient within the limit is unchanged.
+        Assert.That(SgdStepWithGradients(new SGD(learningRate: 1, clipnorm: 1000), [100, 100])[0], Is.EqualTo(new[] { -100.0, -100.0 }));
+    }
+
+    [Test]
+    public void Clipvalue_ClipsEachElement() =>
+        Assert.That(SgdStepWithGradients(new SGD(learningRate: 1, clipvalue: 1), [100, 0.5, -7])[0], Is.EqualTo(new[] { -1.0, -0.5, 1.0 }));
+
+    [Test]
+    public void GlobalClipnorm_ScalesAllGradientsTogether()
+    {
+        // Gradients [3] and [0, 4] have a joint norm of 5: with a limit of 1 both are divided by 5,
+        // where clipnorm 1 would clip each on its own ([1] and [0, 1]).
+        var global = SgdStepWithGradients(new SGD(learningRate: 1, globalClipnorm: 1), [3], [0, 4]);
+        Assert.That(global[0], Is.EqualTo(new[] { -0.6 }).Within(1e-12));
+        Assert.That(global[1], Is.EqualTo(new[] { 0.0, -0.8 }).Within(1e-12));
+        var each = SgdStepWithGradients(new SGD(learningRate: 1, clipnorm: 1), [3], [0, 4]);
+        Assert.That(each[0], Is.EqualTo(new[] { -1.0 }).Within(1e-12));
+        Assert.That(each[1], Is.EqualTo(new[] { 0.0, -1.0 }).Within(1e-12));
+    }
+
+    [Test]
+    public void Clipping_OnlyOneLimitAndPositive()
+    {
+        var ex = Assert.Throws<ArgumentException>(() => new Adam(clipnorm: 1, globalClipnorm: 2));
+        Assert.That(ex!.Message, Is.EqualTo("Only one of clipnorm, clipvalue and globalClipnorm can be set on adam; got clipnorm: 1, clipvalue: null, globalClipnorm: 2."));
+        var range = Assert.Throws<ArgumentOutOfRangeException>(() => new RMSprop(clipvalue: 0));
+        Assert.That(range!.ParamName, Is.EqualTo("clipvalue"));
+        Assert.That(range.Message, Does.StartWith("rmsprop clipvalue must be a positive finite number or null; got 0."));
+    }
+
+    [Test]
+    public void Clipping_IsPartOfTheSavedConfiguration()
+    {
+        var config = global::Sequential.Persistence.ConfigReflection.GetConfig(new AdamW(learningRate: 0.01, clipnorm: 1.5));
+        Assert.That(config["clipnorm"], Is.EqualTo(1.5));
+        Assert.That(config["globalClipnorm"], Is.Null);
+        var restored = (AdamW)global::Sequential.Persistence.ConfigReflection.Create(typeof(AdamW), config, "test");
+        Assert.That((restored.Clipnorm, restored.Clipvalue, restored.LearningRate, restored.WeightDecay), Is.EqualTo((1.5, (double?)null, 0.01, 0.004)));
+    }
+
     [Test]
     public void BadHyperparameters_NameTheArgument()
     {
