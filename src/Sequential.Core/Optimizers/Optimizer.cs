@@ -82,9 +82,6 @@ public abstract partial class Optimizer
     /// <summary>Whether the optimizer is bound to parameters (and has its state).</summary>
     internal bool IsBound => _variables is not null;
 
-    /// <summary>The state tensors by slot name (e.g. <c>momentum</c>), one per variable, in variable order.</summary>
-    internal IReadOnlyList<(string Name, IReadOnlyList<Tensor> Tensors)> Slots => _slots;
-
     /// <summary>Binds the optimizer to parameters (done by the model; rebinding replaces the state).</summary>
     /// <param name="parameters">The trainable parameters.</param>
     internal void Bind(IEnumerable<Parameter> parameters)
