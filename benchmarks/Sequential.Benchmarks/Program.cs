@@ -7,6 +7,7 @@
 //        [--data DIR] [--peer PATH] [--python PATH] [--no-peer] [--verbose 0|1|2] [--soak EPOCHS]
 // --threads N sets TorchSharp's intra-op threads (default: libtorch's choice, one per core).
 // --soak N adds a memory run: N epochs of the MLP with resident memory and live tensor counts per epoch.
+// --device cpu|cuda|cuda:N runs Fit and the raw loop there (the PyTorch peer stays on the CPU).
 // --anatomy prints where one MLP step's time goes (raw loop phases, the largest single ops) and nothing else.
 // Prints Markdown tables for docs/benchmarks.md.
 using System.Diagnostics;
@@ -26,7 +27,7 @@ var xTest = xTestRaw.to_type(ScalarType.Float32) / 255f;
 Console.Error.WriteLine($"Fashion-MNIST from {source}; {xTrain.shape[0]} train, {xTest.shape[0]} test; threads {get_num_threads()}");
 
 Console.WriteLine($"Machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}, " +
-                  $"TorchSharp threads {get_num_threads()}");
+                  $"TorchSharp threads {get_num_threads()}, device {options.Device}");
 if (options.Anatomy)
 {
     StepAnatomy.Run(xTrain, yTrain);
@@ -40,8 +41,8 @@ foreach (var kind in options.Models)
     // 1, 2 and 3, interleaved: one Fit epoch, one raw-loop epoch, then one PyTorch epoch (the peer at its default
     // threads, in a fresh process), repeated, so that load on the machine affects all three alike. The first round is
     // a warm-up; the table shows the median of the rest, and the per-round PyTorch/Fit ratios are summarised below it.
-    var model = spec.Sequential();
-    var raw = new RawLoop(spec, xTrain, yTrain);
+    var model = spec.Sequential(options.Device);
+    var raw = new RawLoop(spec, xTrain, yTrain, options.Device);
     var (xFit, xFitTest) = (spec.ToKerasInput(xTrain), spec.ToKerasInput(xTest));
     var fitSeconds = new List<double>();
     var rawSeconds = new List<double>();
@@ -153,12 +154,12 @@ internal static class Peer
     }
 }
 
-internal sealed record BenchOptions(string? Data, int Epochs, string? Peer, string Python, bool NoPeer, int Verbose, string[] Models, int SoakEpochs, int Threads, bool Anatomy)
+internal sealed record BenchOptions(string? Data, int Epochs, string? Peer, string Python, bool NoPeer, int Verbose, string[] Models, int SoakEpochs, int Threads, bool Anatomy, string Device)
 {
     public static BenchOptions Parse(string[] args)
     {
         string? data = null, peer = null;
-        string python = "/usr/bin/python3";
+        string python = "/usr/bin/python3", device = "cpu";
         int epochs = 3, verbose = 1, soak = 0, threads = 0;
         bool noPeer = false, anatomy = false;
         string[] models = ["mlp", "cnn"];
@@ -173,6 +174,7 @@ internal sealed record BenchOptions(string? Data, int Epochs, string? Peer, stri
                 case "--python": python = Value(); break;
                 case "--no-peer": noPeer = true; break;
                 case "--anatomy": anatomy = true; break;
+                case "--device": device = Value(); break;
                 case "--verbose": verbose = int.Parse(Value()); break;
                 case "--soak": soak = int.Parse(Value()); break;
                 case "--threads": threads = int.Parse(Value()); break;
@@ -180,6 +182,6 @@ internal sealed record BenchOptions(string? Data, int Epochs, string? Peer, stri
                 default: throw new ArgumentException($"Unknown option '{args[i]}'.");
             }
         }
-        return new BenchOptions(data, epochs, peer, python, noPeer, verbose, models, soak, threads, anatomy);
+        return new BenchOptions(data, epochs, peer, python, noPeer, verbose, models, soak, threads, anatomy, device);
     }
 }

@@ -15,11 +15,13 @@ internal sealed class RawLoop
     private readonly Tensor _x, _y;
     private readonly nn.Module<Tensor, Tensor> _net;
     private readonly optim.Optimizer _optimizer;
+    private readonly Device _device;
 
-    public RawLoop(ModelSpec spec, Tensor x, Tensor y)
+    public RawLoop(ModelSpec spec, Tensor x, Tensor y, string device = "cpu")
     {
         _spec = spec;
-        (_x, _y) = (spec.ToTorchInput(x), y);
+        _device = torch.device(device);
+        (_x, _y) = (spec.ToTorchInput(x).to(_device), y.to(_device));
         RandomSeed.Set(0);
         _net = spec.Raw();
         using (no_grad())
@@ -35,6 +37,7 @@ internal sealed class RawLoop
                 else p.zero_();
             }
         }
+        _net.to(_device);
         _optimizer = optim.Adam(_net.parameters(), 1e-3, 0.9, 0.999, 1e-7);
     }
 
@@ -45,9 +48,9 @@ internal sealed class RawLoop
         int batch = _spec.BatchSize;
         _net.train();
         using var epochScope = NewDisposeScope();
-        var perm = randperm(n);
-        var lossSum = zeros([], ScalarType.Float64);
-        var correct = zeros([], ScalarType.Int64);
+        var perm = randperm(n, device: _device);
+        var lossSum = zeros([], ScalarType.Float64, _device);
+        var correct = zeros([], ScalarType.Int64, _device);
         for (long start = 0; start < n; start += batch)
         {
             using var batchScope = NewDisposeScope();
@@ -74,7 +77,8 @@ internal sealed class RawLoop
         _net.eval();
         using var _ = no_grad();
         using var scope = NewDisposeScope();
-        var x = _spec.ToTorchInput(xTest);
+        var x = _spec.ToTorchInput(xTest).to(_device);
+        yTest = yTest.to(_device);
         long correct = 0;
         for (long start = 0; start < x.shape[0]; start += 1000)
             correct += _net.call(x.narrow(0, start, Math.Min(1000, x.shape[0] - start))).argmax(1)
