@@ -24,8 +24,7 @@ public sealed class Adagrad : Optimizer
         if (!(initialAccumulatorValue >= 0) || double.IsInfinity(initialAccumulatorValue))
             throw new ArgumentOutOfRangeException(nameof(initialAccumulatorValue), initialAccumulatorValue,
                 $"Adagrad initialAccumulatorValue must be a finite number >= 0, e.g. 0.1; got {initialAccumulatorValue}.");
-        if (!(epsilon > 0) || double.IsInfinity(epsilon))
-            throw new ArgumentOutOfRangeException(nameof(epsilon), epsilon, $"Adagrad epsilon must be a positive finite number, e.g. 1e-7; got {epsilon}.");
+        CheckEpsilon(epsilon, "Adagrad");
         (InitialAccumulatorValue, Epsilon) = (initialAccumulatorValue, epsilon);
     }
 

@@ -52,8 +52,7 @@ public class Adam : Optimizer
             throw new ArgumentOutOfRangeException(nameof(beta1), beta1, $"{name} beta1 must be in [0, 1), e.g. 0.9; got {beta1}.");
         if (!(beta2 >= 0 && beta2 < 1))
             throw new ArgumentOutOfRangeException(nameof(beta2), beta2, $"{name} beta2 must be in [0, 1), e.g. 0.999; got {beta2}.");
-        if (!(epsilon > 0) || double.IsInfinity(epsilon))
-            throw new ArgumentOutOfRangeException(nameof(epsilon), epsilon, $"{name} epsilon must be a positive finite number, e.g. 1e-7; got {epsilon}.");
+        CheckEpsilon(epsilon, name);
         (Beta1, Beta2, Epsilon, Amsgrad) = (beta1, beta2, epsilon, amsgrad);
     }
 

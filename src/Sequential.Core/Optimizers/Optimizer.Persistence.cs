@@ -12,8 +12,7 @@ public abstract partial class Optimizer
     internal byte[]? SaveState()
     {
         if (!IsBound) return null;
-        var tensors = _slots.SelectMany(s => s.Tensors.Select((t, i) => ($"{s.Name}/{i}", t)));
-        return SafeTensors.Write(tensors, new Dictionary<string, string> { ["optimizer"] = Name });
+        return SafeTensors.Write(NamedSlotTensors(), new Dictionary<string, string> { ["optimizer"] = Name });
     }
 
     /// <summary>
@@ -33,7 +32,7 @@ public abstract partial class Optimizer
             try
             {
                 Bind(parameters);
-                var expected = _slots.SelectMany(s => s.Tensors.Select((t, i) => (name: $"{s.Name}/{i}", tensor: t))).ToList();
+                var expected = NamedSlotTensors().ToList();
                 string? problem = null;
                 foreach (var (name, tensor) in expected)
                 {
@@ -75,4 +74,8 @@ public abstract partial class Optimizer
         Iterations = iterations;
         LearningRate = learningRate;
     }
+
+    /// <summary>Every state tensor with its saved name, <c>{slot}/{variable index}</c>.</summary>
+    private IEnumerable<(string name, Tensor tensor)> NamedSlotTensors() =>
+        _slots.SelectMany(s => s.Tensors.Select((t, i) => ($"{s.Name}/{i}", t)));
 }

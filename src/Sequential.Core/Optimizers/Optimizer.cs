@@ -174,6 +174,17 @@ public abstract partial class Optimizer
         return tensors;
     }
 
+    /// <summary>Checks an epsilon argument (a positive finite number), with the same message for every optimizer.</summary>
+    /// <param name="epsilon">The value given.</param>
+    /// <param name="optimizer">The optimizer's name as the message should show it.</param>
+    /// <exception cref="ArgumentOutOfRangeException">The value is not a positive finite number.</exception>
+    protected static void CheckEpsilon(double epsilon, string optimizer)
+    {
+        if (!(epsilon > 0) || double.IsInfinity(epsilon))
+            throw new ArgumentOutOfRangeException(nameof(epsilon), epsilon,
+                $"{optimizer} epsilon must be a positive finite number, e.g. 1e-7; got {epsilon}.");
+    }
+
     /// <summary>
     /// A temporary shaped like <paramref name="like"/> whose memory is reused by every step (no allocation per step);
     /// valid until the next call.

@@ -33,8 +33,7 @@ public sealed class RMSprop : Optimizer
             throw new ArgumentOutOfRangeException(nameof(rho), rho, $"RMSprop rho must be in (0, 1), e.g. 0.9; got {rho}.");
         if (!(momentum >= 0 && momentum < 1))
             throw new ArgumentOutOfRangeException(nameof(momentum), momentum, $"RMSprop momentum must be in [0, 1); got {momentum}.");
-        if (!(epsilon > 0) || double.IsInfinity(epsilon))
-            throw new ArgumentOutOfRangeException(nameof(epsilon), epsilon, $"RMSprop epsilon must be a positive finite number, e.g. 1e-7; got {epsilon}.");
+        CheckEpsilon(epsilon, "RMSprop");
         (Rho, Momentum, Epsilon, Centered) = (rho, momentum, epsilon, centered);
     }
 
