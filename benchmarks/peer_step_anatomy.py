@@ -5,7 +5,7 @@ Same network, batch, optimizer and data (Fashion-MNIST from Debian's dataset-fas
 ../shared/peer/torch_peer.py. Prints the median over 12 rounds of 300 steps, in microseconds, as a Markdown table.
 Usage: /usr/bin/python3 benchmarks/peer_step_anatomy.py [--threads N] [--data DIR]
 """
-import argparse, gzip, os, struct, time
+import argparse, gzip, os, statistics, struct, time
 import numpy as np
 import torch
 import torch.nn as nn
@@ -68,10 +68,9 @@ for _ in range(12):
             f()
         op_samples[k].append((time.perf_counter() - t0) / 300 * 1e6)
 
-median = lambda v: sorted(v)[len(v) // 2]
 print(f"### PyTorch {torch.__version__}, {torch.get_num_threads()} threads: anatomy of one MLP step (median of 12 rounds of 300)\n")
 print("| part | microseconds |\n|---|---:|")
 for p in phases:
-    print(f"| {p} | {median(samples[p]):.0f} |")
+    print(f"| {p} | {statistics.median(samples[p]):.0f} |")
 for k in ops:
-    print(f"| single op: {k} | {median(op_samples[k]):.0f} |")
+    print(f"| single op: {k} | {statistics.median(op_samples[k]):.0f} |")

@@ -16,6 +16,7 @@ using System.Text.Json;
 using Sequential;
 using Sequential.Benchmarks;
 using Sequential.Data;
+using static Sequential.Benchmarks.Statistics;
 using static TorchSharp.torch;
 
 var options = BenchOptions.Parse(args);
@@ -119,12 +120,6 @@ if (options.SoakEpochs > 0)
     MemorySoak.Run(ModelSpec.For("mlp"), xTrain, yTrain, options.SoakEpochs);
 Console.WriteLine();
 Console.WriteLine($"Peak working set of this process: {Process.GetCurrentProcess().PeakWorkingSet64 / (1024 * 1024)} MiB");
-
-static double Median(IEnumerable<double> values)
-{
-    var sorted = values.Order().ToArray();
-    return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
-}
 
 internal sealed record Row(string Name, double Seconds, long Samples, double? Accuracy);
 

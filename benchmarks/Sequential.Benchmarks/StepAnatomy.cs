@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using TorchSharp;
+using static Sequential.Benchmarks.Statistics;
 using static TorchSharp.torch;
 
 namespace Sequential.Benchmarks;
@@ -78,10 +79,4 @@ internal static class StepAnatomy
     }
 
     private static double Microseconds(long ticks, int count) => ticks * 1e6 / Stopwatch.Frequency / count;
-
-    private static double Median(List<double> values)
-    {
-        var sorted = values.Order().ToArray();
-        return sorted[sorted.Length / 2];
-    }
 }
