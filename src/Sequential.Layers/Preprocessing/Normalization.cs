@@ -127,7 +127,7 @@ public sealed class Normalization : Layer
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         var x = data.to_type(ScalarType.Float64);
-        if (x.isnan().any().item<bool>())
+        if (Training.NaNs.Any(x))
             throw new ArgumentException(
                 $"Adapt data contains {x.isnan().sum().item<long>()} NaN values; remove or fill them first.", nameof(data));
         Tensor values;
