@@ -43,14 +43,7 @@ public sealed class BackupAndRestore : Callback
         BackupDir = backupDir;
         SaveFreq = saveFreq ?? "epoch";
         DeleteCheckpoint = deleteCheckpoint;
-        _saveEveryBatches = SaveFreq switch
-        {
-            string s when s.Equals("epoch", StringComparison.OrdinalIgnoreCase) => null,
-            int n when n > 0 => n,
-            long n when n > 0 && n <= int.MaxValue => (int)n,
-            _ => throw new ArgumentException(
-                $"BackupAndRestore saveFreq must be \"epoch\" or a positive number of batches; got {SaveFreq}.", nameof(saveFreq)),
-        };
+        _saveEveryBatches = SaveFrequency.Batches(SaveFreq, "BackupAndRestore");
     }
 
     /// <summary>The backup folder.</summary>

@@ -58,14 +58,7 @@ public sealed class ModelCheckpoint : Callback
                       monitor.Contains("auc", StringComparison.Ordinal),
             _ => throw new ArgumentException($"ModelCheckpoint mode must be \"auto\", \"min\" or \"max\"; got \"{mode}\".", nameof(mode)),
         };
-        _saveEveryBatches = SaveFreq switch
-        {
-            string s when s.Equals("epoch", StringComparison.OrdinalIgnoreCase) => null,
-            int n when n > 0 => n,
-            long n when n > 0 && n <= int.MaxValue => (int)n,
-            _ => throw new ArgumentException(
-                $"ModelCheckpoint saveFreq must be \"epoch\" or a positive number of batches; got {SaveFreq}.", nameof(saveFreq)),
-        };
+        _saveEveryBatches = SaveFrequency.Batches(SaveFreq, "ModelCheckpoint");
         Best = initialValueThreshold ?? (_maximize ? double.NegativeInfinity : double.PositiveInfinity);
     }
 

@@ -142,7 +142,11 @@ public class ModelCheckpointTests
     public void BadArgumentsAreRejected()
     {
         Assert.Throws<ArgumentException>(() => new ModelCheckpoint("m.seqmodel", mode: "biggest"));
-        Assert.Throws<ArgumentException>(() => new ModelCheckpoint("m.seqmodel", saveFreq: "batch"));
+        Assert.That(Assert.Throws<ArgumentException>(() => new ModelCheckpoint("m.seqmodel", saveFreq: "batch"))!.Message,
+            Does.StartWith("ModelCheckpoint saveFreq must be \"epoch\" or a positive number of batches; got batch."));
         Assert.Throws<ArgumentException>(() => new ModelCheckpoint("m.seqmodel", saveFreq: 0));
+        Assert.That(Assert.Throws<ArgumentException>(() => new BackupAndRestore("backup", saveFreq: 2.5))!.Message,
+            Does.StartWith("BackupAndRestore saveFreq must be \"epoch\" or a positive number of batches; got 2.5."));
+        Assert.That(new BackupAndRestore("backup", saveFreq: 3L).SaveFreq, Is.EqualTo(3L));
     }
 }
