@@ -10,8 +10,7 @@ public sealed class FashionMnistTests
     [SetUp]
     public void IsolateFromUserFolders()
     {
-        Assume.That(Directory.Exists(FashionMnist.DebianPackageFolder),
-            $"{FashionMnist.DebianPackageFolder} is absent: apt install dataset-fashion-mnist");
+        SystemData.Require(FashionMnist.DebianPackageFolder, "dataset-fashion-mnist");
         _environment = new DatasetEnvironment();
     }
 
