@@ -174,9 +174,27 @@ public abstract partial class Model : nn.Module<Tensor, Tensor>
         optimizer.ZeroGrad();
         var yPred = Call(x, training: true);
         var loss = sampleWeight is null ? Loss!.Call(y, yPred) : Loss!.Call(y, yPred, sampleWeight);
-        loss.backward();
-        optimizer.Step();
+        if (loss.requires_grad)
+        {
+            loss.backward();
+            optimizer.Step();
+        }
+        else
+        {
+            // Keras's torch trainer: no backward pass, a warning, and the loss and metrics are still logged.
+            WarnNoTrainableWeights();
+        }
         return CompiledMetrics.Update(y, yPred.detach(), loss.detach(), x.shape[0], sampleWeight);
+    }
+
+    private bool _warnedNoTrainableWeights;
+
+    private void WarnNoTrainableWeights()
+    {
+        if (_warnedNoTrainableWeights) return;
+        _warnedNoTrainableWeights = true;
+        Console.Error.WriteLine($"Warning: The model does not have any trainable weights. Model \"{Name}\" computes the loss and " +
+                                "metrics but nothing is updated; set Trainable = true on a layer with weights to train it.");
     }
 
     /// <summary>One evaluation step (Keras's <c>test_step</c>): forward, loss, metric update, no gradients.</summary>
@@ -327,6 +345,7 @@ public abstract partial class Model : nn.Module<Tensor, Tensor>
     public Tensor Predict(IEnumerable<(Tensor x, Tensor y)> data, int? steps = null, int? verbose = null)
     {
         ArgumentNullException.ThrowIfNull(data);
+        Trainer.CheckSteps(steps, nameof(steps));
         using var adapter = new EnumerableDataAdapter(data, nameof(data), steps);
         return new Trainer(this).Predict(adapter, Trainer.ResolveVerbose(verbose), null);
     }

@@ -8,6 +8,15 @@ namespace Sequential.Training;
 /// </summary>
 internal abstract class DataAdapter
 {
+    /// <summary>How error messages name the data (the argument it came from, e.g. <c>data</c>).</summary>
+    public virtual string Name => "x";
+
+    /// <summary>
+    /// Whether the loop must check each batch (finite values, labels the loss accepts): true for sources whose batches
+    /// were not checked up front, such as iterators; the tensor adapter checks all its data once.
+    /// </summary>
+    public virtual bool ChecksBatches => false;
+
     /// <summary>Batches in one full pass, when known (the progress bar's target).</summary>
     public abstract int? BatchesPerPass { get; }
 

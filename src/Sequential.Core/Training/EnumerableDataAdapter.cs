@@ -17,6 +17,10 @@ internal sealed class EnumerableDataAdapter(IEnumerable<(Tensor x, Tensor y)> so
         _open = null;
     }
 
+    public override string Name => name;
+
+    public override bool ChecksBatches => true;
+
     public override int? BatchesPerPass => defaultSteps ?? source switch
     {
         IReadOnlyCollection<(Tensor, Tensor)> c => c.Count,
@@ -27,8 +31,7 @@ internal sealed class EnumerableDataAdapter(IEnumerable<(Tensor x, Tensor y)> so
     public override IEnumerable<(Tensor x, Tensor y)> Batches(int? steps)
     {
         steps ??= defaultSteps;
-        if (steps is <= 0)
-            throw new ArgumentOutOfRangeException(nameof(steps), steps, "The number of steps must be positive.");
+        Trainer.CheckSteps(steps, nameof(steps));
         if (steps is null)
         {
             // One full pass per epoch.

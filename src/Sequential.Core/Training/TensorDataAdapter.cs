@@ -190,8 +190,7 @@ internal sealed class TensorDataAdapter : DataAdapter, IDisposable
         var ys = loss.PrepareTargets(y);
         using (NewDisposeScope()) // the checks' temporaries (as large as y) must not wait for the GC
         {
-            if (ys.is_floating_point() && NaNs.Any(ys))
-                throw new ArgumentException($"{yName} contains {ys.isnan().sum().item<long>()} NaN values. Remove or fill them before training.", yName);
+            NonFinite.Check(ys, yName, yName, "remove or fill them before training");
             loss.Validate(ys, model.OutputShape!);
         }
         return (xs, ys);
@@ -207,17 +206,7 @@ internal sealed class TensorDataAdapter : DataAdapter, IDisposable
         if (x.shape[0] == 0)
             throw new ArgumentException($"{name} is empty: it has 0 samples (shape {Shapes.Format(x.shape)}).", name);
         var xs = x.dtype == ScalarType.Float32 ? x : x.to_type(ScalarType.Float32);
-        using (NewDisposeScope())
-        {
-            if (NaNs.Any(xs))
-            {
-                long count = xs.isnan().sum().item<long>();
-                long first = xs.isnan().reshape(xs.shape[0], -1).any(1).nonzero()[0, 0].item<long>();
-                throw new ArgumentException(
-                    $"{name} contains {count} NaN values (the first in sample {first}). NaN inputs turn every weight into NaN; " +
-                    "remove or fill them before calling the model.", name);
-            }
-        }
+        NonFinite.Check(xs, name, name, "remove, clip or fill them before calling the model");
         model.EnsureBuiltFor(xs.shape[1..]);
         return xs;
     }

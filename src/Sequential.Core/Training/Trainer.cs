@@ -34,10 +34,20 @@ internal sealed class Trainer(Model model)
                 $"initialEpoch must be in [0, epochs] = [0, {epochs}]; got {initialEpoch}.");
     }
 
+    /// <summary>Refuses a step count that is not positive (null means one full pass).</summary>
+    public static void CheckSteps(int? steps, string name)
+    {
+        if (steps is <= 0)
+            throw new ArgumentOutOfRangeException(name, steps,
+                $"{name} must be a positive number of batches, or null for one full pass over the data; got {steps}.");
+    }
+
     public History Fit(DataAdapter train, DataAdapter? validation, int epochs, int initialEpoch, int? stepsPerEpoch,
         int? validationSteps, int verbose, IEnumerable<Callback>? callbacks,
         IReadOnlyDictionary<int, double>? classWeight = null, int validationFreq = 1)
     {
+        CheckSteps(stepsPerEpoch, nameof(stepsPerEpoch));
+        CheckSteps(validationSteps, nameof(validationSteps));
         if (validationFreq < 1)
             throw new ArgumentOutOfRangeException(nameof(validationFreq), validationFreq,
                 $"validationFreq must be a positive number of epochs (1 validates after every epoch); got {validationFreq}.");
@@ -46,8 +56,23 @@ internal sealed class Trainer(Model model)
         int? steps = stepsPerEpoch ?? train.BatchesPerPass;
         var list = CallbackList.Create(model, callbacks, verbose, history, ProgressTarget.Train,
             new Dictionary<string, object?> { ["epochs"] = epochs, ["steps"] = steps, ["verbose"] = verbose });
-        var metrics = model.CompiledMetrics;
         model.StopTraining = false;
+        try
+        {
+            RunEpochs(train, validation, epochs, initialEpoch, stepsPerEpoch, validationSteps, classWeights, list, validationFreq);
+        }
+        finally
+        {
+            // Also when a callback or the data throws: Dropout and BatchNormalization must not stay in training mode.
+            model.train(false);
+        }
+        return history;
+    }
+
+    private void RunEpochs(DataAdapter train, DataAdapter? validation, int epochs, int initialEpoch, int? stepsPerEpoch,
+        int? validationSteps, ClassWeights? classWeights, CallbackList list, int validationFreq)
+    {
+        var metrics = model.CompiledMetrics;
         IReadOnlyDictionary<string, double> epochLogs = new Dictionary<string, double>();
         list.OnTrainBegin(Empty);
         // Resume extension point: a callback (BackupAndRestore) may set model.Resume in OnTrainBegin.
@@ -87,12 +112,11 @@ internal sealed class Trainer(Model model)
             if (model.StopTraining) break;
         }
         list.OnTrainEnd(epochLogs);
-        model.train(false);
-        return history;
     }
 
     public IReadOnlyDictionary<string, double> Evaluate(DataAdapter data, int? steps, int verbose, IEnumerable<Callback>? callbacks)
     {
+        CheckSteps(steps, nameof(steps));
         var list = CallbackList.Create(model, callbacks, verbose, null, ProgressTarget.Test,
             new Dictionary<string, object?> { ["steps"] = steps ?? data.BatchesPerPass, ["verbose"] = verbose });
         return Test(data, steps, list);
@@ -169,7 +193,7 @@ internal sealed class Trainer(Model model)
     {
         using var batches = data.WeightedBatches(steps).GetEnumerator();
         var device = model.Device;
-        while (true)
+        for (int batch = 0; ; batch++)
         {
             IReadOnlyDictionary<string, double> logs;
             using (var scope = NewDisposeScope())
@@ -179,18 +203,40 @@ internal sealed class Trainer(Model model)
                 bool hasTargets = !ReferenceEquals(x, y); // prediction adapters pass x as y
                 if (x.dtype != ScalarType.Float32) x = x.to_type(ScalarType.Float32);
                 model.EnsureBuiltFor(x.shape[1..]);
+                if (model.Loss is not null && hasTargets) y = model.Loss.PrepareTargets(y);
+                if (data.ChecksBatches && (batch == 0 || x.device_type == DeviceType.CPU))
+                    CheckBatch(data, batch, x, hasTargets ? y : null);
                 x = ToDevice(x, device);
-                if (model.Loss is not null && hasTargets)
-                {
-                    y = model.Loss.PrepareTargets(y);
-                    y = ToDevice(y, device);
-                }
+                if (model.Loss is not null && hasTargets) y = ToDevice(y, device);
                 if (w is not null) w = ToDevice(w, device);
                 if (classWeights is not null && hasTargets) w = classWeights.Apply(y, w, model);
                 before();
                 logs = step(x, y, w);
             }
             yield return logs;
+        }
+    }
+
+    /// <summary>
+    /// The checks the tensor overloads make once over all the data, made per batch for an iterator's batches: finite
+    /// inputs and targets, and targets the loss accepts (labels in range). Batches still on the host are checked before
+    /// they are copied to the device (one reduction over the batch, no device synchronisation); batches an iterator
+    /// already put on an accelerator are checked for the first batch only, since reading a result back would wait for
+    /// the device on every step.
+    /// </summary>
+    private void CheckBatch(DataAdapter data, int batch, Tensor x, Tensor? y)
+    {
+        string where = $"batch {batch} of {data.Name}";
+        NonFinite.Check(x, $"{where}: x", data.Name, "remove, clip or fill them in the data source");
+        if (y is null || model.Loss is null) return;
+        NonFinite.Check(y, $"{where}: y", data.Name, "remove or fill them in the data source");
+        try
+        {
+            model.Loss.Validate(y, model.OutputShape!);
+        }
+        catch (ArgumentException e)
+        {
+            throw new ArgumentException($"{where}: {e.Message}", data.Name, e);
         }
     }
 

@@ -127,9 +127,7 @@ public sealed class Normalization : Layer
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         var x = data.to_type(ScalarType.Float64);
-        if (Training.NaNs.Any(x))
-            throw new ArgumentException(
-                $"Adapt data contains {x.isnan().sum().item<long>()} NaN values; remove or fill them first.", nameof(data));
+        Training.NonFinite.Check(x, "Adapt data", nameof(data), "remove or fill them first");
         Tensor values;
         if (Axis is null)
         {

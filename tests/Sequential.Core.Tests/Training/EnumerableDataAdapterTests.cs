@@ -77,7 +77,7 @@ public class EnumerableDataAdapterTests
     {
         var adapter = new EnumerableDataAdapter(Batches(2), "data");
         var e = Assert.Throws<ArgumentOutOfRangeException>(() => adapter.Batches(steps).ToList());
-        Assert.That(e!.Message, Does.Contain("must be positive"));
+        Assert.That(e!.Message, Does.Contain("steps must be a positive number of batches"));
     }
 
     [Test]
