@@ -34,6 +34,17 @@ public class ModelDataFrameTests
     }
 
     [Test]
+    public void Fit_DoubleThatOverflowsFloat32_ThrowsNamingTheRow()
+    {
+        // 1e39 is a finite double but +Inf as float32: training on it would turn every weight into NaN.
+        var frame = Separable(10);
+        ((DoubleDataFrameColumn)frame.Columns["a"])[6] = 1e39;
+        var model = BinaryModel();
+        var e = Assert.Throws<ArgumentException>(() => model.Fit(frame, labelColumn: "target", epochs: 1, verbose: 0))!;
+        Assert.That(e.Message, Does.Contain("contains 1 infinite value (the first in sample 6)"));
+    }
+
+    [Test]
     public void Fit_DefaultFeatures_AreEveryColumnButTheLabel_InFrameOrder()
     {
         var model = BinaryModel();
