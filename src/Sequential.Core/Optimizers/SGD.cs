@@ -17,7 +17,7 @@ public sealed class SGD : Optimizer
     /// <summary>Creates SGD with Keras's defaults.</summary>
     /// <param name="learningRate">Step size (Keras default 0.01).</param>
     /// <param name="momentum">Momentum factor in [0, 1) (default 0).</param>
-    /// <param name="nesterov">Use Nesterov momentum (needs momentum &gt; 0).</param>
+    /// <param name="nesterov">Use Nesterov momentum; with momentum 0 the update is plain SGD, as in Keras.</param>
     /// <param name="weightDecay">Keras's <c>weight_decay</c>: decoupled, each step shrinks every variable by
     /// <c>variable * weightDecay * learningRate</c> (default 0). PyTorch's SGD adds an L2 term to the gradient instead.</param>
     /// <param name="clipnorm">Keras's <c>clipnorm</c>: scale each gradient to an L2 norm of at most this (null: off).</param>
@@ -29,8 +29,6 @@ public sealed class SGD : Optimizer
     {
         if (!(momentum >= 0 && momentum < 1))
             throw new ArgumentOutOfRangeException(nameof(momentum), momentum, $"SGD momentum must be in [0, 1), e.g. 0.9; got {momentum}.");
-        if (nesterov && momentum == 0)
-            throw new ArgumentException("SGD(nesterov: true) needs momentum > 0, e.g. momentum: 0.9.", nameof(nesterov));
         Momentum = momentum;
         Nesterov = nesterov;
     }

@@ -40,7 +40,9 @@ public sealed class StringLookup
     private List<string> _vocabulary = [];
 
     /// <summary>Creates a lookup.</summary>
-    /// <param name="vocabulary">A fixed vocabulary, without the mask and OOV tokens; null: learn one with <c>Adapt</c>.</param>
+    /// <param name="vocabulary">A fixed vocabulary; null: learn one with <c>Adapt</c>. As in Keras, it may start with the
+    /// special entries exactly as <see cref="GetVocabulary"/> returns them (the mask token, then the OOV token once per
+    /// OOV index), which are then skipped; anywhere else a special token is refused.</param>
     /// <param name="numOovIndices">Indices reserved for out-of-vocabulary tokens (default 1). With 0, an unknown token throws.</param>
     /// <param name="maskToken">A token that maps to index 0 (padding), or null for none (the default).</param>
     /// <param name="oovToken">The name of the OOV entry in <see cref="GetVocabulary"/> (default <c>"[UNK]"</c>).</param>
@@ -210,6 +212,17 @@ public sealed class StringLookup
 
     private void SetVocabulary(IReadOnlyList<string> vocabulary)
     {
+        // Keras's set_vocabulary: a vocabulary that starts with exactly the special entries (what get_vocabulary()
+        // returns: the mask token, then the OOV token once per OOV index) is taken without them.
+        string[] special = [.. (MaskToken is null ? [] : new[] { MaskToken }), .. Enumerable.Repeat(OovToken, NumOovIndices)];
+        if (special.Length > 0 && vocabulary.Count >= special.Length && vocabulary.Take(special.Length).SequenceEqual(special, StringComparer.Ordinal))
+        {
+            vocabulary = [.. vocabulary.Skip(special.Length)];
+            if (vocabulary.Count == 0)
+                throw new ArgumentException(
+                    $"The vocabulary holds only the special entries ({string.Join(", ", special.Select(t => $"\"{t}\""))}); give at least one ordinary token.",
+                    nameof(vocabulary));
+        }
         var duplicate = vocabulary.GroupBy(t => t, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
         if (duplicate is not null)
             throw new ArgumentException($"The vocabulary contains \"{duplicate.Key}\" more than once.", nameof(vocabulary));

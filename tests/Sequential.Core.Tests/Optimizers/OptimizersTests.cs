@@ -90,7 +90,6 @@ public class OptimizersTests
     public void OtherBadArguments_Throw()
     {
         Assert.That(Assert.Throws<ArgumentOutOfRangeException>(() => new SGD(momentum: 1.0))!.Message, Does.Contain("momentum"));
-        Assert.That(Assert.Throws<ArgumentException>(() => new SGD(nesterov: true))!.Message, Does.Contain("needs momentum > 0"));
         Assert.That(Assert.Throws<ArgumentOutOfRangeException>(() => new RMSprop(rho: 1.0))!.Message, Does.Contain("rho"));
     }
 
@@ -104,6 +103,16 @@ public class OptimizersTests
         // Keras: v1 = -0.1*2 = -0.2, w1 = 0.8; g2 = 1.6, v2 = 0.9*(-0.2) - 0.1*1.6 = -0.34, w2 = 0.46.
         // (PyTorch's buffer form, b2 = 0.9*2 + 1.6 = 3.4, w2 = 0.8 - 0.1*3.4, agrees while the learning rate is constant.)
         Assert.That(Run(new SGD(learningRate: 0.1, momentum: 0.9), 2), Is.EqualTo(0.46).Within(1e-15));
+    }
+
+    [Test]
+    public void Sgd_NesterovWithoutMomentum_IsPlainSgd_AsInKeras()
+    {
+        // Keras accepts SGD(nesterov=True) with momentum 0 and its update_step then takes the plain branch:
+        // w1 = 1 - 0.1 * 2 = 0.8, w2 = 0.8 - 0.1 * 1.6 = 0.64.
+        var sgd = new SGD(learningRate: 0.1, nesterov: true);
+        Assert.That((sgd.Momentum, sgd.Nesterov), Is.EqualTo((0.0, true)));
+        Assert.That(Run(sgd, 2), Is.EqualTo(0.64).Within(1e-15));
     }
 
     [Test]

@@ -37,6 +37,34 @@ public class StringLookupTests
     }
 
     [Test]
+    public void Vocabulary_AsGetVocabularyReturnsIt_IsAccepted_AsKeras()
+    {
+        // Keras's set_vocabulary strips a leading [mask, oov * num_oov_indices]; a saved get_vocabulary() round-trips.
+        var plain = new StringLookup(vocabulary: ["[UNK]", "a", "b"]);
+        Assert.That(plain.GetVocabulary(), Is.EqualTo(new[] { "[UNK]", "a", "b" }));
+        Assert.That(plain.Lookup(["b", "a", "zz"]).data<long>().ToArray(), Is.EqualTo(new long[] { 2, 1, 0 }));
+
+        var masked = new StringLookup(vocabulary: ["", "[UNK]", "a", "b", "c", "d"], maskToken: "");
+        Assert.That(masked.GetVocabulary(), Is.EqualTo(new[] { "", "[UNK]", "a", "b", "c", "d" }));
+        Assert.That(masked.Lookup(["a", "", "d"]).data<long>().ToArray(), Is.EqualTo(new long[] { 2, 0, 5 }));
+
+        var twoOov = new StringLookup(vocabulary: ["a"], numOovIndices: 2);
+        var again = new StringLookup(vocabulary: twoOov.GetVocabulary(), numOovIndices: 2);
+        Assert.That(again.GetVocabulary(), Is.EqualTo(twoOov.GetVocabulary()));
+    }
+
+    [Test]
+    public void Vocabulary_SpecialTokenElsewhere_OrOnlySpecials_Throws()
+    {
+        var inside = Assert.Throws<ArgumentException>(() => _ = new StringLookup(vocabulary: ["a", "[UNK]"]))!;
+        Assert.That(inside.Message, Does.Contain("special token \"[UNK]\""));
+        // With a mask token the prefix must be the mask then the OOV token: [UNK] alone is not it.
+        Assert.Throws<ArgumentException>(() => _ = new StringLookup(vocabulary: ["[UNK]", "a"], maskToken: ""));
+        var only = Assert.Throws<ArgumentException>(() => _ = new StringLookup(vocabulary: ["[UNK]"]))!;
+        Assert.That(only.Message, Does.Contain("only the special entries"));
+    }
+
+    [Test]
     public void SeveralOovIndices_SpreadUnknownTokensDeterministically()
     {
         var lookup = new StringLookup(vocabulary: ["a"], numOovIndices: 3);
