@@ -268,6 +268,13 @@ public abstract partial class Model : nn.Module<Tensor, Tensor>
     /// Trains the model on an iterator of batches, such as <c>ImageDataGenerator.FlowFromDirectory</c>'s
     /// (Keras's <c>model.fit(generator, ...)</c>). One enumeration is one pass over the data.
     /// </summary>
+    /// <remarks>
+    /// Each batch is checked as the tensor overloads check all their data: NaN or infinite inputs or targets, and
+    /// targets the loss refuses (a label outside the model's classes), throw an <see cref="ArgumentException"/> that names
+    /// the batch and the sample. Batches on the host are checked before they are copied to the device (one reduction
+    /// over the batch); for batches the iterator already put on a GPU only the first is checked, so that training does
+    /// not wait for the device on every step.
+    /// </remarks>
     /// <param name="data">Batches of (inputs, targets).</param>
     /// <param name="epochs">Index of the last epoch to train.</param>
     /// <param name="stepsPerEpoch">Batches per epoch; when larger than one pass, continues into the next pass.</param>
