@@ -56,9 +56,13 @@ internal static class NativeCache
             {
                 return OpenIn(root, name, expected, readme, skipped, scratchFolder: null);
             }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            catch (UnauthorizedAccessException e)
             {
-                skipped.Add(e.Message);
+                skipped.Add(e.Message); // already names the folder and the fix
+            }
+            catch (IOException e)
+            {
+                skipped.Add($"Could not use the native library cache folder {root}: {e.Message}");
             }
         }
         string scratch = Directory.CreateTempSubdirectory("sequential-native-").FullName;

@@ -253,6 +253,19 @@ public class NativeCacheTests
     }
 
     [Test]
+    public void Open_CacheFolderThatCannotBeCreated_IsSkippedNamingIt()
+    {
+        string file = Path.Combine(_root, "file");
+        File.WriteAllText(file, "not a folder");
+        string below = Path.Combine(file, "cache");
+
+        using var copy = Open(below, Cache);
+
+        Assert.That(copy.Skipped.Single(), Does.StartWith($"Could not use the native library cache folder {below}: "));
+        Assert.That(copy.Path, Is.EqualTo(Target));
+    }
+
+    [Test]
     public void Open_CacheFolderIsAFile_IsSkipped()
     {
         string file = Path.Combine(_root, "file");
