@@ -20,7 +20,11 @@ public static class Backend
     /// says why and what to install.</exception>
     public static void EnsureNativeLoaded() => NativeLoader.EnsureLoaded();
 
-    /// <summary>What <see cref="EnsureNativeLoaded"/> did: "not needed ...", "patched copy at ...", or "failed: ...".</summary>
+    /// <summary>
+    /// What <see cref="EnsureNativeLoaded"/> did: "not needed ...", "patched copy at PATH ...; cached copy verified"
+    /// (or "; written now, the cached copy was missing" and the like, plus "; skipped: ..." for each cache folder
+    /// refused as unsafe or unwritable), or "failed: ...".
+    /// </summary>
     public static string NativeStatus => NativeLoader.Status;
 
     /// <summary>True when TorchSharp can use a CUDA device.</summary>

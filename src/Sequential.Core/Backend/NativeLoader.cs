@@ -12,8 +12,9 @@ namespace Sequential;
 /// <remarks>
 /// TorchSharp 0.107.0 ships <c>libLibTorchSharp.so</c> built with GCC 13; it asks libstdc++ for
 /// <c>GLIBCXX_3.4.32</c>, which Debian 12 and Ubuntu 22.04 do not have, so the first TorchSharp call
-/// fails there. Where (and only where) that happens, this class writes a patched copy of the library
-/// into a cache folder (see <see cref="ElfSymbolVersionPatcher"/>), loads it, and routes TorchSharp's
+/// fails there. Where (and only where) that happens, this class patches the library in memory (see
+/// <see cref="ElfSymbolVersionPatcher"/>), keeps a copy in a private cache folder that is checked byte for byte
+/// against that patch before every load (see <see cref="NativeCache"/>), loads it, and routes TorchSharp's
 /// <c>DllImport("LibTorchSharp")</c> to it. The original files are never modified. It runs from the
 /// module initializers of the Sequential assemblies, so every consumer gets it without a manual step.
 /// </remarks>
@@ -86,19 +87,28 @@ internal static class NativeLoader
                 $"TorchSharp's native library {original} could not be loaded: {firstError}. " +
                 "Check that the TorchSharp-cpu (or -cuda) package restored completely (delete bin/ and obj/ and build again).");
 
-        string patched = PatchedCopy(original, firstError);
+        byte[] image = File.ReadAllBytes(original);
+        string hash = Convert.ToHexString(SHA256.HashData(image))[..16].ToLowerInvariant();
+        var result = Patch(image, original, firstError);
+        using var copy = NativeCache.Open(CacheRoots(), hash, image, Readme(original, result));
         try
         {
-            Route(NativeLibrary.Load(patched));
+            // The verified handle, not the name: what was checked is what gets mapped (see NativeCache).
+            Route(NativeLibrary.Load(copy.LoadPath));
         }
         catch (DllNotFoundException e)
         {
             throw new DllNotFoundException(
                 $"TorchSharp's native library needs a newer libstdc++ than this system has ({firstError}), and the " +
-                $"compatibility copy {patched} did not load either: {e.Message}. Install GCC 13's libstdc++ " +
+                $"compatibility copy {copy.Path} did not load either: {e.Message}. Install GCC 13's libstdc++ " +
                 "(libstdc++6 >= 13) or use a newer distribution.", e);
         }
-        return "patched copy at " + patched + " (system libstdc++ lacks GLIBCXX_3.4.32)";
+        var status = new StringBuilder(copy.IsScratch ? "patched copy loaded from a temporary folder, now deleted: " : "patched copy at ");
+        status.Append(copy.Path).Append(" (system libstdc++ lacks GLIBCXX_3.4.32)");
+        status.Append(copy.Rewritten is null ? "; cached copy verified" : $"; written now, the cached copy was {copy.Rewritten}");
+        foreach (var reason in copy.Skipped)
+            status.Append("; skipped: ").Append(reason);
+        return status.ToString();
     }
 
     /// <summary>Points TorchSharp's DllImport("LibTorchSharp") at the loaded handle.</summary>
@@ -117,15 +127,10 @@ internal static class NativeLoader
         }
     }
 
-    private static string PatchedCopy(string original, string loadError)
+    /// <summary>Patches <paramref name="image"/> (the bytes of <paramref name="original"/>) in memory for this system's
+    /// libstdc++; the cached copy must then equal it byte for byte.</summary>
+    private static ElfSymbolVersionPatcher.Result Patch(byte[] image, string original, string loadError)
     {
-        byte[] image = File.ReadAllBytes(original);
-        string hash = Convert.ToHexString(SHA256.HashData(image))[..16].ToLowerInvariant();
-        string folder = Path.Combine(CacheRoot(), hash);
-        string target = Path.Combine(folder, LibraryFile);
-        if (File.Exists(target))
-            return target;
-
         IntPtr stdcxx = NativeLibrary.Load(StdCxx);
         byte[]? stdcxxImage = LoadedLibraryImage("libstdc++.so");
         ElfSymbolVersionPatcher.Result result;
@@ -145,43 +150,27 @@ internal static class NativeLoader
             throw new DllNotFoundException(
                 $"TorchSharp's native library {original} could not be loaded ({loadError}), and no missing libstdc++ " +
                 "version was found to adapt. Install GCC 13's libstdc++ (libstdc++6 >= 13).");
-
-        try
-        {
-            WritePatched(folder, target, image, original, result);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            // A read-only or full home folder: fall back to the temporary folder rather than fail.
-            folder = Path.Combine(Path.GetTempPath(), $"sequential-native-{Environment.UserName}", hash);
-            target = Path.Combine(folder, LibraryFile);
-            if (!File.Exists(target))
-                WritePatched(folder, target, image, original, result);
-        }
-        return target;
+        return result;
     }
 
-    private static void WritePatched(string folder, string target, byte[] image, string original, ElfSymbolVersionPatcher.Result result)
-    {
-        Directory.CreateDirectory(folder);
-        string temporary = Path.Combine(folder, $".{LibraryFile}.{Environment.ProcessId}.tmp");
-        File.WriteAllBytes(temporary, image);
-        File.Move(temporary, target, overwrite: true); // atomic: a concurrent process sees old-or-new, never half
-        File.WriteAllText(Path.Combine(folder, "README.txt"),
-            $"Patched copy of {original}\nso that it loads with this system's {StdCxx}.\n" +
-            $"Weakened versions: {string.Join(", ", result.WeakenedVersions)}\n" +
-            $"Redirected symbols: {string.Join(", ", result.RenamedSymbols)}\n" +
-            "Written by Sequential (NativeLoader); safe to delete.\n");
-    }
+    private static string Readme(string original, ElfSymbolVersionPatcher.Result result) =>
+        $"Patched copy of {original}\nso that it loads with this system's {StdCxx}.\n" +
+        $"Weakened versions: {string.Join(", ", result.WeakenedVersions)}\n" +
+        $"Redirected symbols: {string.Join(", ", result.RenamedSymbols)}\n" +
+        "Written by Sequential (NativeLoader), which checks it byte for byte before each use; safe to delete.\n";
 
-    private static string CacheRoot()
+    /// <summary>The cache folders to try, best first: the configured or per-user one, then one in the temporary folder.</summary>
+    private static string[] CacheRoots()
     {
         string? configured = Environment.GetEnvironmentVariable("SEQUENTIAL_NATIVE_CACHE");
-        if (!string.IsNullOrEmpty(configured)) return configured;
         string? xdg = Environment.GetEnvironmentVariable("XDG_CACHE_HOME");
         string home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
-        string root = !string.IsNullOrEmpty(xdg) ? xdg : !string.IsNullOrEmpty(home) ? Path.Combine(home, ".cache") : Path.GetTempPath();
-        return Path.Combine(root, "sequential", "native");
+        string temp = Path.Combine(Path.GetTempPath(), $"sequential-native-{Environment.UserName}");
+        string? first = !string.IsNullOrEmpty(configured) ? configured
+            : !string.IsNullOrEmpty(xdg) ? Path.Combine(xdg, "sequential", "native")
+            : !string.IsNullOrEmpty(home) ? Path.Combine(home, ".cache", "sequential", "native")
+            : null;
+        return first is null ? [temp] : [first, temp];
     }
 
     /// <summary>Finds a native file where the .NET host looks for native assets of this application.</summary>

@@ -96,8 +96,7 @@ internal static class ModelFile
         }
         catch (IOException e) when (e is not FileNotFoundException and not DirectoryNotFoundException)
         {
-            throw new IOException(
-                $"Could not write '{path}': {e.Message} (is the disk full?). The previous file, if any, is unchanged.", e);
+            throw new IOException(AtomicFile.DescribeFailure(path, e), e);
         }
     }
 
