@@ -75,7 +75,9 @@ public sealed class DirectoryIterator : ImageIterator
         for (int k = 0; k < classNames.Count; k++)
         {
             string classDir = Path.Combine(Directory, classNames[k]);
-            var files = System.IO.Directory.Exists(classDir) ? Walk(classDir, followLinks) : [];
+            var files = System.IO.Directory.Exists(classDir)
+                ? ClassFolder.Walk(classDir, Directory, followLinks, warning => Console.Error.WriteLine($"Warning: FlowFromDirectory is {warning}"))
+                : [];
             int start = (int)(split.Item1 * files.Count), stop = (int)(split.Item2 * files.Count);
             if (files.Count == 0)
                 Console.Error.WriteLine($"Warning: class folder '{classDir}' holds no {Quoted(ImageDecoder.Extensions)} images.");
@@ -180,31 +182,6 @@ public sealed class DirectoryIterator : ImageIterator
             default:
                 return torch.empty([0], ScalarType.Float32);
         }
-    }
-
-    /// <summary>Image files under a class folder in Python's <c>os.walk</c> order, sorted as Keras sorts them.</summary>
-    private static List<string> Walk(string root, bool followLinks)
-    {
-        var folders = new List<string>();
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        var stack = new Stack<string>();
-        stack.Push(root);
-        while (stack.Count > 0)
-        {
-            string dir = stack.Pop();
-            string real = new DirectoryInfo(dir).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? Path.GetFullPath(dir);
-            if (!seen.Add(real)) continue; // a link cycle
-            folders.Add(dir);
-            foreach (var sub in new DirectoryInfo(dir).EnumerateDirectories())
-                if (followLinks || sub.LinkTarget is null)
-                    stack.Push(sub.FullName);
-        }
-        var files = new List<string>();
-        foreach (string dir in folders.Order(StringComparer.Ordinal))
-            files.AddRange(new DirectoryInfo(dir).EnumerateFiles()
-                .Where(f => ImageDecoder.Extensions.Any(e => f.Name.EndsWith(e, StringComparison.OrdinalIgnoreCase)))
-                .Select(f => f.FullName).Order(StringComparer.Ordinal));
-        return files;
     }
 
     private static int[] Shape((int, int) targetSize, string colorMode)

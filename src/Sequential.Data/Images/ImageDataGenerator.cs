@@ -283,7 +283,13 @@ public sealed class ImageDataGenerator
     /// <param name="subset"><c>"training"</c> or <c>"validation"</c> with <see cref="ValidationSplit"/>: the first
     /// <c>validationSplit</c> of each class's sorted files is validation, the rest training. Null = all.</param>
     /// <param name="interpolation"><c>"nearest"</c>, <c>"bilinear"</c> or <c>"bicubic"</c> resizing.</param>
-    /// <param name="followLinks">Descend into symbolic links to folders inside the class folders.</param>
+    /// <param name="followLinks">Descend into symbolic links to folders inside the class folders (Keras's
+    /// <c>follow_links</c>). Links are compared by their canonical real path (every link in the path resolved, as
+    /// <c>realpath</c>): a link back to its class folder or a folder above it (a cycle), or into another folder of
+    /// <paramref name="directory"/> (such as another class, whose images would be counted under this one), is not
+    /// followed, with a warning on standard error; a folder reached twice is read once, under its own path when it
+    /// lies inside the class folder. Links to folders outside <paramref name="directory"/> are followed, as Keras
+    /// follows them. Links to files are read whatever this says, as in Keras.</param>
     /// <param name="onInvalidImage"><c>"skip"</c> (default): an unreadable, truncated or empty image file is left out of its
     /// batch (which is then smaller) with one warning on standard error naming it and counting them, and left out
     /// of every later pass; <c>"error"</c>: throws <see cref="InvalidDataException"/> naming the file. Files are

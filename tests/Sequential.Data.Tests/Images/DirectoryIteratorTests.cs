@@ -373,4 +373,82 @@ public sealed class DirectoryIteratorTests
         var e = Assert.Throws<ArgumentException>(() => model.Fit(train, epochs: 1, verbose: 0));
         Assert.That(e!.Message, Does.Contain("\"flatten\"").And.Contain("(None, 28, 28, 3)").And.Contain("(None, 32, 32, 3)"));
     }
+
+    /// <summary>Runs <paramref name="action"/> with standard error captured; returns what was written there.</summary>
+    private static string StdErr(Action action)
+    {
+        var errors = new StringWriter();
+        var saved = Console.Error;
+        Console.SetError(errors);
+        try
+        {
+            action();
+        }
+        finally
+        {
+            Console.SetError(saved);
+        }
+        return errors.ToString();
+    }
+
+    [Test]
+    public void LinkToAParentFolderIsNotFollowed()
+    {
+        // The old walk followed a/up -> .. again and again: 246 samples from 6 files, b's files labelled a.
+        for (int i = 0; i < 3; i++)
+        {
+            TestImages.Solid(Path.Combine(_root, "a", $"{i}.png"), 2, 2, SKColors.Red);
+            TestImages.Solid(Path.Combine(_root, "b", $"{i}.png"), 2, 2, SKColors.Blue);
+        }
+        Directory.CreateSymbolicLink(Path.Combine(_root, "a", "up"), "..");
+        DirectoryIterator it = null!;
+        string log = StdErr(() => it = new ImageDataGenerator().FlowFromDirectory(_root, targetSize: (2, 2), followLinks: true));
+        Assert.That(it.Filenames, Is.EqualTo(new[] { "a/0.png", "a/1.png", "a/2.png", "b/0.png", "b/1.png", "b/2.png" }));
+        Assert.That(it.Classes, Is.EqualTo(new[] { 0, 0, 0, 1, 1, 1 }));
+        Assert.That(log, Does.Contain($"not following the link '{Path.Combine(_root, "a", "up")}': it leads back to")
+            .And.Contain("the class folder or a folder above it (a cycle)"));
+    }
+
+    [Test]
+    public void LinkIntoAnotherClassIsNotFollowed()
+    {
+        TestImages.Solid(Path.Combine(_root, "a", "x.png"), 2, 2, SKColors.Red);
+        TestImages.Solid(Path.Combine(_root, "b", "sub", "y.png"), 2, 2, SKColors.Blue);
+        Directory.CreateSymbolicLink(Path.Combine(_root, "a", "all_b"), Path.Combine(_root, "b"));
+        Directory.CreateSymbolicLink(Path.Combine(_root, "a", "some_b"), Path.Combine("..", "b", "sub"));
+        DirectoryIterator it = null!;
+        string log = StdErr(() => it = new ImageDataGenerator().FlowFromDirectory(_root, targetSize: (2, 2), followLinks: true));
+        Assert.That(it.Filenames, Is.EqualTo(new[] { "a/x.png", "b/sub/y.png" }));
+        Assert.That(it.Classes, Is.EqualTo(new[] { 0, 1 }));
+        Assert.That(log, Does.Contain($"'{Path.Combine(_root, "a", "some_b")}': it leads to '")
+            .And.Contain("but outside this class's folder, so its images would be counted under the wrong class"));
+    }
+
+    [Test]
+    public void LinksOutsideAreFollowedOnceAndLinksBackFromThereAreNot()
+    {
+        string outside = Path.Combine(_root, "outside");
+        TestImages.Solid(Path.Combine(outside, "x.png"), 2, 2, SKColors.Green);
+        Directory.CreateSymbolicLink(Path.Combine(outside, "self"), ".");
+        string data = Path.Combine(_root, "data");
+        TestImages.Solid(Path.Combine(data, "a", "y.png"), 2, 2, SKColors.Red);
+        TestImages.Solid(Path.Combine(data, "b", "z.png"), 2, 2, SKColors.Blue);
+        Directory.CreateSymbolicLink(Path.Combine(outside, "back"), data);
+        Directory.CreateSymbolicLink(Path.Combine(data, "a", "ext"), outside);
+        Directory.CreateSymbolicLink(Path.Combine(data, "a", "ext2"), outside);
+        DirectoryIterator it = null!;
+        string log = StdErr(() => it = new ImageDataGenerator().FlowFromDirectory(data, targetSize: (2, 2), followLinks: true));
+        Assert.That(it.Filenames, Is.EqualTo(new[] { "a/y.png", "a/ext/x.png", "b/z.png" }));   // Keras: folders sorted, then files
+        Assert.That(it.Classes, Is.EqualTo(new[] { 0, 0, 1 }));
+        Assert.That(log, Does.Contain($"'{Path.Combine(data, "a", "ext", "back")}': it leads back to"));
+    }
+
+    [Test]
+    public void FolderAlsoReachedByALinkKeepsItsOwnName()
+    {
+        TestImages.Solid(Path.Combine(_root, "a", "sub", "x.png"), 2, 2, SKColors.Red);
+        Directory.CreateSymbolicLink(Path.Combine(_root, "a", "0alias"), "sub");
+        var it = new ImageDataGenerator().FlowFromDirectory(_root, targetSize: (2, 2), followLinks: true);
+        Assert.That(it.Filenames, Is.EqualTo(new[] { "a/sub/x.png" }));
+    }
 }
