@@ -283,6 +283,9 @@ public sealed class DirectoryIteratorTests
         Assert.That(e.Message, Does.Contain("got 0"));
         Assert.Throws<ArgumentException>(() => gen.FlowFromDirectory(dir, colorMode: "cmyk"));
         Assert.Throws<ArgumentException>(() => gen.FlowFromDirectory(dir, interpolation: "lanczos"));
+        // Once h * w * c overflowed an int in the batch loader; now refused while it can be named.
+        Assert.That(Assert.Throws<ArgumentOutOfRangeException>(() => gen.FlowFromDirectory(dir, targetSize: (30000, 30000)))!.Message,
+            Does.Contain("targetSize (30000, 30000) is 900000000 pixels"));
     }
 
     [Test]
@@ -389,6 +392,73 @@ public sealed class DirectoryIteratorTests
             Console.SetError(saved);
         }
         return errors.ToString();
+    }
+
+    [Test]
+    public void HeaderBombsAreSkippedOrRaisedAsOnInvalidImageSays()
+    {
+        // Under 1 KB each; the old code died with SIGSEGV on either (reproduced by hand, not in this process).
+        TestImages.Solid(Path.Combine(_root, "cats", "ok.png"), 4, 4, SKColors.Red);
+        File.WriteAllBytes(Path.Combine(_root, "cats", "bomb.png"), TestImages.PngClaiming(65536, 16385));
+        File.WriteAllBytes(Path.Combine(_root, "cats", "bomb.bmp"), TestImages.BmpClaiming(65535, 16385));
+        TestImages.Solid(Path.Combine(_root, "dogs", "ok.png"), 4, 4, SKColors.Blue);
+        var gen = new ImageDataGenerator();
+
+        var skip = gen.FlowFromDirectory(_root, targetSize: (4, 4), shuffle: false);
+        Assert.That(skip.MaxImagePixels, Is.EqualTo(89_478_485));
+        List<long> sizes = [];
+        string log = StdErr(() => sizes = skip.Select(b => b.x.shape[0]).ToList());
+        Assert.That(sizes, Is.EqualTo(new long[] { 2 }));
+        Assert.That(skip.InvalidFiles, Is.EquivalentTo(new[] { "cats/bomb.png", "cats/bomb.bmp" }));
+        Assert.That(log, Does.Contain("cats/bomb.png (its header claims 65536x16385 = 1,073,807,360 pixels, more than maxImagePixels (89,478,485)")
+            .And.Contain("cats/bomb.bmp (its header claims 65535x16385 = 1,073,790,975 pixels"));
+
+        File.Delete(Path.Combine(_root, "cats", "bomb.bmp"));
+        var raise = gen.FlowFromDirectory(_root, targetSize: (4, 4), onInvalidImage: "error");
+        var e = Assert.Throws<InvalidDataException>(() => raise.ToList())!;
+        Assert.That(e.Message, Does.Contain(Path.Combine(_root, "cats", "bomb.png")).And.Contain("65536x16385")
+            .And.Contain("pass a larger maxImagePixels to FlowFromDirectory"));
+    }
+
+    [Test]
+    public void MaxImagePixelsAndMaxFileBytesAreOptions()
+    {
+        string path = TestImages.Solid(Path.Combine(_root, "c", "a.png"), 20, 10, SKColors.Red);
+        long size = new FileInfo(path).Length;
+        var gen = new ImageDataGenerator();
+        DirectoryIterator Flow(long pixels, long bytes) => gen.FlowFromDirectory(_root, targetSize: (2, 2), onInvalidImage: "error",
+            maxImagePixels: pixels, maxFileBytes: bytes);
+
+        Assert.That(Flow(200, size).Single().x.shape[0], Is.EqualTo(1));
+        var pixels = Assert.Throws<InvalidDataException>(() => Flow(199, size).ToList())!;
+        Assert.That(pixels.Message, Does.Contain("20x10 = 200 pixels, more than maxImagePixels (199)"));
+        var bytes = Assert.Throws<InvalidDataException>(() => Flow(200, size - 1).ToList())!;
+        Assert.That(bytes.Message, Does.Contain($"is {size:N0} bytes, more than maxFileBytes ({size - 1:N0} bytes)"));
+        Assert.That(Flow(7, 8).MaxFileBytes, Is.EqualTo(8));
+
+        Assert.That(Assert.Throws<ArgumentOutOfRangeException>(() => Flow(0, 8))!.ParamName, Is.EqualTo("maxImagePixels"));
+        Assert.That(Assert.Throws<ArgumentOutOfRangeException>(() => Flow(536_870_912, 8))!.Message, Does.Contain("536870911"));
+        Assert.That(Assert.Throws<ArgumentOutOfRangeException>(() => Flow(8, 1L << 31))!.ParamName, Is.EqualTo("maxFileBytes"));
+    }
+
+    [Test]
+    public void FifoAndLinkToDevZeroNamedLikeImagesAreSkippedNotHung()
+    {
+        TestImages.Solid(Path.Combine(_root, "c", "ok.png"), 4, 4, SKColors.Red);
+        string fifo = Path.Combine(_root, "c", "fifo.png");
+        if (!TestImages.MakeFifo(fifo) || !File.Exists("/dev/zero"))
+            Assert.Ignore("no FIFOs or /dev/zero on this platform");
+        File.CreateSymbolicLink(Path.Combine(_root, "c", "zero.png"), "/dev/zero");
+        var it = new ImageDataGenerator().FlowFromDirectory(_root, targetSize: (4, 4));
+        it.Workers = 1;   // so a regression reading /dev/zero costs one 2 GB array, not one per core
+        Assert.That(it.Samples, Is.EqualTo(3));
+
+        // The old code blocked for ever opening the FIFO (and ran /dev/zero out of memory).
+        string log = TestImages.WithoutHanging(fifo, () => StdErr(() => Assert.That(it.Single().x.shape[0], Is.EqualTo(1))));
+        Assert.That(it.InvalidFiles, Is.EquivalentTo(new[] { "c/fifo.png", "c/zero.png" }));
+        if (OperatingSystem.IsLinux())
+            Assert.That(log, Does.Contain("c/fifo.png (is not a regular file (it is a FIFO); only regular files are read)")
+                .And.Contain("c/zero.png (is not a regular file (it is a character device)"));
     }
 
     [Test]
