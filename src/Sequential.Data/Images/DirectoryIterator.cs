@@ -11,7 +11,11 @@ namespace Sequential.Data;
 /// <remarks>
 /// <c>x</c> is float32 <c>[N, H, W, C]</c>; <c>y</c> depends on <see cref="ClassMode"/>. Files with the extensions
 /// <c>.png .jpg .jpeg .bmp .gif .webp</c> (any case) are read, recursively inside each class folder, in Keras's
-/// order (folders then files sorted by ordinal name).
+/// order (folders then files sorted by ordinal name). Every file is treated as hostile: only regular files of at
+/// most <see cref="MaxFileBytes"/> are read, and an image whose header claims more than <see cref="MaxImagePixels"/>
+/// pixels is refused before decoding; such files are invalid, skipped or raised as <c>onInvalidImage</c> says. Memory
+/// during a pass is bounded by about <see cref="ImageIterator.PrefetchBatches"/> + 2 batches plus, on each of the
+/// <see cref="ImageIterator.Workers"/> threads, one file and its decoded pixels, freed after each image.
 /// </remarks>
 public sealed class DirectoryIterator : ImageIterator
 {
@@ -26,7 +30,7 @@ public sealed class DirectoryIterator : ImageIterator
 
     internal DirectoryIterator(string directory, ImageDataGenerator generator, (int, int) targetSize, string colorMode,
         IReadOnlyList<string>? classes, ClassMode classMode, int batchSize, bool shuffle, int? seed, string? subset,
-        string interpolation, bool followLinks, string onInvalidImage)
+        string interpolation, bool followLinks, string onInvalidImage, long maxImagePixels, long maxFileBytes)
         : base(0, 1, shuffle, seed, Shape(targetSize, colorMode))
     {
         ArgumentNullException.ThrowIfNull(directory);
@@ -41,6 +45,14 @@ public sealed class DirectoryIterator : ImageIterator
             "error" => true,
             _ => throw new ArgumentException($"Unknown onInvalidImage \"{onInvalidImage}\"; accepted: \"skip\", \"error\".", nameof(onInvalidImage)),
         };
+        if (maxImagePixels < 1 || maxImagePixels > ImageDecoder.MaxDecodablePixels)
+            throw new ArgumentOutOfRangeException(nameof(maxImagePixels), maxImagePixels,
+                $"maxImagePixels must be in [1, {ImageDecoder.MaxDecodablePixels}] (an image's RGBA bytes must fit 2 GiB); got {maxImagePixels}.");
+        if (maxFileBytes < 1 || maxFileBytes > int.MaxValue)
+            throw new ArgumentOutOfRangeException(nameof(maxFileBytes), maxFileBytes,
+                $"maxFileBytes must be in [1, {int.MaxValue}]; got {maxFileBytes}.");
+        MaxImagePixels = maxImagePixels;
+        MaxFileBytes = maxFileBytes;
         (double, double) split = subset?.ToLowerInvariant() switch
         {
             null => (0, 1),
@@ -75,7 +87,9 @@ public sealed class DirectoryIterator : ImageIterator
         for (int k = 0; k < classNames.Count; k++)
         {
             string classDir = Path.Combine(Directory, classNames[k]);
-            var files = System.IO.Directory.Exists(classDir) ? Walk(classDir, followLinks) : [];
+            var files = System.IO.Directory.Exists(classDir)
+                ? ClassFolder.Walk(classDir, Directory, followLinks, warning => Console.Error.WriteLine($"Warning: FlowFromDirectory is {warning}"))
+                : [];
             int start = (int)(split.Item1 * files.Count), stop = (int)(split.Item2 * files.Count);
             if (files.Count == 0)
                 Console.Error.WriteLine($"Warning: class folder '{classDir}' holds no {Quoted(ImageDecoder.Extensions)} images.");
@@ -122,6 +136,12 @@ public sealed class DirectoryIterator : ImageIterator
     /// <summary>Every file's full path (Keras's <c>filepaths</c>).</summary>
     public IReadOnlyList<string> Filepaths => _paths;
 
+    /// <summary>The most pixels an image's header may claim (<c>maxImagePixels</c>); larger images are invalid.</summary>
+    public long MaxImagePixels { get; }
+
+    /// <summary>The largest file read (<c>maxFileBytes</c>); larger files are invalid.</summary>
+    public long MaxFileBytes { get; }
+
     /// <summary>Files found unusable so far (relative names); they are left out of every pass.</summary>
     public IReadOnlyList<string> InvalidFiles
     {
@@ -133,7 +153,7 @@ public sealed class DirectoryIterator : ImageIterator
         if (_invalid.ContainsKey(index))
             return false;
         int h = ImageShape[0], w = ImageShape[1], c = ImageShape[2];
-        string? error = ImageDecoder.Load(_paths[index], h, w, c, _interpolation, dest);
+        string? error = ImageDecoder.Load(_paths[index], h, w, c, _interpolation, MaxFileBytes, MaxImagePixels, dest);
         if (error is not null)
         {
             if (_throwOnInvalid)
@@ -182,36 +202,14 @@ public sealed class DirectoryIterator : ImageIterator
         }
     }
 
-    /// <summary>Image files under a class folder in Python's <c>os.walk</c> order, sorted as Keras sorts them.</summary>
-    private static List<string> Walk(string root, bool followLinks)
-    {
-        var folders = new List<string>();
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        var stack = new Stack<string>();
-        stack.Push(root);
-        while (stack.Count > 0)
-        {
-            string dir = stack.Pop();
-            string real = new DirectoryInfo(dir).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? Path.GetFullPath(dir);
-            if (!seen.Add(real)) continue; // a link cycle
-            folders.Add(dir);
-            foreach (var sub in new DirectoryInfo(dir).EnumerateDirectories())
-                if (followLinks || sub.LinkTarget is null)
-                    stack.Push(sub.FullName);
-        }
-        var files = new List<string>();
-        foreach (string dir in folders.Order(StringComparer.Ordinal))
-            files.AddRange(new DirectoryInfo(dir).EnumerateFiles()
-                .Where(f => ImageDecoder.Extensions.Any(e => f.Name.EndsWith(e, StringComparison.OrdinalIgnoreCase)))
-                .Select(f => f.FullName).Order(StringComparer.Ordinal));
-        return files;
-    }
-
     private static int[] Shape((int, int) targetSize, string colorMode)
     {
         var (h, w) = targetSize;
         if (h <= 0 || w <= 0)
             throw new ArgumentOutOfRangeException(nameof(targetSize), targetSize, $"targetSize must be (height, width) of at least 1 each; got ({h}, {w}).");
+        if ((long)h * w > ImageDecoder.MaxDecodablePixels)
+            throw new ArgumentOutOfRangeException(nameof(targetSize), targetSize,
+                $"targetSize ({h}, {w}) is {(long)h * w} pixels; at most {ImageDecoder.MaxDecodablePixels} fit one image's buffer.");
         int c = (colorMode ?? throw new ArgumentNullException(nameof(colorMode))).ToLowerInvariant() switch
         {
             "rgb" => 3,

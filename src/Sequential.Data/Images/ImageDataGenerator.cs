@@ -29,6 +29,19 @@ namespace Sequential.Data;
 /// </example>
 public sealed class ImageDataGenerator
 {
+    /// <summary>
+    /// Default of <see cref="FlowFromDirectory"/>'s <c>maxImagePixels</c>: 89,478,485, Pillow's
+    /// <c>Image.MAX_IMAGE_PIXELS</c> (its RGB bytes are 256 MiB). A larger image header is refused before decoding:
+    /// a 400 KB PNG can claim 20000x20000 pixels, 1.6 GB once decoded.
+    /// </summary>
+    public const long DefaultMaxImagePixels = 89_478_485;
+
+    /// <summary>
+    /// Default of <see cref="FlowFromDirectory"/>'s <c>maxFileBytes</c>: 256 MiB. Each decoding thread holds one
+    /// file in memory; a training image is a few MB, a photo of tens of megapixels a few tens of MB.
+    /// </summary>
+    public const long DefaultMaxFileBytes = 256L * 1024 * 1024;
+
     /// <summary>Creates a generator; every argument is Keras's, in camelCase.</summary>
     /// <param name="rescale">Multiplies every pixel (after augmentation), e.g. <c>1f / 255</c>. 1 = none.</param>
     /// <param name="rotationRange">Random rotation in degrees, uniform in <c>[-r, r]</c>.</param>
@@ -283,15 +296,32 @@ public sealed class ImageDataGenerator
     /// <param name="subset"><c>"training"</c> or <c>"validation"</c> with <see cref="ValidationSplit"/>: the first
     /// <c>validationSplit</c> of each class's sorted files is validation, the rest training. Null = all.</param>
     /// <param name="interpolation"><c>"nearest"</c>, <c>"bilinear"</c> or <c>"bicubic"</c> resizing.</param>
-    /// <param name="followLinks">Descend into symbolic links to folders inside the class folders.</param>
-    /// <param name="onInvalidImage"><c>"skip"</c> (default): an unreadable, truncated or empty image file is left out of its
-    /// batch (which is then smaller) with one warning on standard error naming it and counting them, and left out
-    /// of every later pass; <c>"error"</c>: throws <see cref="InvalidDataException"/> naming the file. Files are
+    /// <param name="followLinks">Descend into symbolic links to folders inside the class folders (Keras's
+    /// <c>follow_links</c>). Links are compared by their canonical real path (every link in the path resolved, as
+    /// <c>realpath</c>): a link back to its class folder or a folder above it (a cycle), or into another folder of
+    /// <paramref name="directory"/> (such as another class, whose images would be counted under this one), is not
+    /// followed, with a warning on standard error; a folder reached twice is read once, under its own path when it
+    /// lies inside the class folder. Links to folders outside <paramref name="directory"/> are followed, as Keras
+    /// follows them. Links to files are read whatever this says, as in Keras.</param>
+    /// <param name="onInvalidImage"><c>"skip"</c> (default): an unreadable, truncated or empty image file, a file
+    /// that is not a regular file (a FIFO, a device such as a link to <c>/dev/zero</c>), a file over
+    /// <paramref name="maxFileBytes"/> or an image over <paramref name="maxImagePixels"/> is left out of its batch
+    /// (which is then smaller) with one warning on standard error naming it and counting them, and left out of
+    /// every later pass; <c>"error"</c>: throws <see cref="InvalidDataException"/> naming the file and why. Files are
     /// checked when first decoded, not at construction (that would decode the whole folder twice).</param>
+    /// <param name="maxImagePixels">The most pixels (width x height, as the file's header claims them) an image may
+    /// have; larger ones are refused before decoding, as <paramref name="onInvalidImage"/> says. Default
+    /// <see cref="DefaultMaxImagePixels"/> (Pillow's <c>MAX_IMAGE_PIXELS</c>); at most 536,870,911 (2 GiB of RGBA).
+    /// Decoding one image costs 4 bytes per pixel (8 for an EXIF-rotated image resized bilinear or bicubic) on each
+    /// worker thread, freed once it is decoded.</param>
+    /// <param name="maxFileBytes">The largest image file read; larger ones are refused unread, as
+    /// <paramref name="onInvalidImage"/> says. Default <see cref="DefaultMaxFileBytes"/> (256 MiB); at most
+    /// <see cref="int.MaxValue"/>.</param>
     /// <returns>The iterator; prints Keras's "Found N images belonging to K classes."</returns>
     /// <exception cref="DirectoryNotFoundException"><paramref name="directory"/> does not exist.</exception>
     /// <exception cref="ArgumentException">No class sub-folders, no images, an unknown mode, or binary mode without exactly two classes.</exception>
-    /// <exception cref="ArgumentOutOfRangeException">A target size or batch size below 1.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A target size or batch size below 1, a target size over 536,870,911
+    /// pixels, or <paramref name="maxImagePixels"/> or <paramref name="maxFileBytes"/> out of range.</exception>
     /// <example>
     /// Keras's <c>flow_from_directory('data/train', target_size=(150, 150), batch_size=20, class_mode='binary')</c>:
     /// <code>
@@ -307,9 +337,10 @@ public sealed class ImageDataGenerator
     public DirectoryIterator FlowFromDirectory(string directory, (int, int)? targetSize = null, string colorMode = "rgb",
         IReadOnlyList<string>? classes = null, ClassMode classMode = ClassMode.Categorical, int batchSize = 32,
         bool shuffle = true, int? seed = null, string? subset = null, string interpolation = "nearest",
-        bool followLinks = false, string onInvalidImage = "skip")
+        bool followLinks = false, string onInvalidImage = "skip", long maxImagePixels = DefaultMaxImagePixels,
+        long maxFileBytes = DefaultMaxFileBytes)
         => new(directory, this, targetSize ?? (256, 256), colorMode, classes, classMode, batchSize, shuffle, seed, subset,
-            interpolation, followLinks, onInvalidImage);
+            interpolation, followLinks, onInvalidImage, maxImagePixels, maxFileBytes);
 
     /// <summary>Batches of augmented images from tensors (Keras's <c>flow</c>).</summary>
     /// <param name="x">Images <c>[N, H, W, C]</c>, any numeric type (copied to float32 on the host).</param>

@@ -1,4 +1,5 @@
-using System.Buffers;
+using System.Globalization;
+using System.Runtime.InteropServices;
 using SkiaSharp;
 
 namespace Sequential.Data;
@@ -12,6 +13,8 @@ namespace Sequential.Data;
 /// to RGBA first. A JPEG at least twice as large as the target in both directions is decoded at 1/2, 1/4 or 1/8
 /// scale (libjpeg's DCT scaling, as PIL's <c>draft</c>) so a huge photo never costs its full size in memory;
 /// the result can differ from Keras's full-size decode by the resampling.
+/// Every file is hostile: <see cref="ImageFile"/> reads regular files of bounded size only, and an image whose
+/// header claims more than <c>maxImagePixels</c> pixels is refused before any pixel buffer is allocated.
 /// </remarks>
 internal static class ImageDecoder
 {
@@ -21,42 +24,56 @@ internal static class ImageDecoder
     /// <summary>The interpolations accepted for resizing.</summary>
     internal static readonly string[] Interpolations = ["nearest", "bilinear", "bicubic"];
 
+    /// <summary>The most pixels <c>maxImagePixels</c> may allow: their RGBA bytes must fit one span (2 GiB).</summary>
+    internal const long MaxDecodablePixels = int.MaxValue / 4;
+
     /// <summary>Decodes <paramref name="path"/> into <paramref name="dest"/> (<c>[height, width, channels]</c>).</summary>
     /// <returns>Null on success, else why the file is not a usable image.</returns>
-    internal static string? Load(string path, int height, int width, int channels, string interpolation, Span<float> dest)
+    internal static string? Load(string path, int height, int width, int channels, string interpolation,
+        long maxFileBytes, long maxImagePixels, Span<float> dest)
     {
-        byte[] bytes;
-        try
-        {
-            bytes = File.ReadAllBytes(path);
-        }
-        catch (IOException e)
-        {
-            return $"cannot be read: {e.Message}";
-        }
-        catch (UnauthorizedAccessException e)
-        {
-            return $"cannot be read: {e.Message}";
-        }
-        if (bytes.Length == 0)
-            return "empty file (0 bytes)";
-        return Decode(bytes, height, width, channels, interpolation, dest);
+        if (ImageFile.Read(path, maxFileBytes, out var data) is { } unreadable)
+            return unreadable;
+        using (data)
+            return Decode(data!, height, width, channels, interpolation, maxImagePixels, dest);
     }
 
     /// <summary>Decodes encoded image bytes into <paramref name="dest"/>.</summary>
-    internal static unsafe string? Decode(byte[] bytes, int height, int width, int channels, string interpolation, Span<float> dest)
+    internal static string? Decode(byte[] bytes, int height, int width, int channels, string interpolation, Span<float> dest,
+        long maxImagePixels = ImageDataGenerator.DefaultMaxImagePixels)
     {
         using var data = SKData.CreateCopy(bytes);
-        using var codec = data is null ? null : SKCodec.Create(data);
+        return Decode(data, height, width, channels, interpolation, maxImagePixels, dest);
+    }
+
+    /// <summary>
+    /// Decodes encoded image bytes into <paramref name="dest"/>, refusing from the header alone an image of more
+    /// than <paramref name="maxImagePixels"/> pixels. The working buffers are native memory freed before returning,
+    /// so nothing the size of a decoded image outlives the call (a pooled array would stay cached per thread).
+    /// </summary>
+    internal static unsafe string? Decode(SKData? data, int height, int width, int channels, string interpolation,
+        long maxImagePixels, Span<float> dest)
+    {
+        using var codec = data is null || data.IsEmpty ? null : SKCodec.Create(data);
         if (codec is null)
             return "not a recognised image (JPEG, PNG, BMP, GIF or WebP)";
+
+        // The header's size, before anything is decoded or allocated (Pillow's MAX_IMAGE_PIXELS check). A JPEG
+        // decoded below at 1/8 scale is still judged by its full size, as Pillow judges it.
+        var header = codec.Info.Size;
+        if (header.Width <= 0 || header.Height <= 0)
+            return "has no pixels";
+        long pixels = (long)header.Width * header.Height;
+        if (pixels > maxImagePixels)
+            return $"its header claims {header.Width}x{header.Height} = {Count(pixels)} pixels, more than maxImagePixels " +
+                $"({Count(maxImagePixels)}) allows (a decompression bomb?); pass a larger maxImagePixels to FlowFromDirectory if the file is trusted";
 
         var origin = codec.EncodedOrigin;
         bool transposed = origin is SKEncodedOrigin.LeftTop or SKEncodedOrigin.RightTop
             or SKEncodedOrigin.RightBottom or SKEncodedOrigin.LeftBottom;
         // The size wanted in the stored (not yet oriented) frame.
         int needW = transposed ? height : width, needH = transposed ? width : height;
-        var size = codec.Info.Size;
+        var size = header;
         if (codec.EncodedFormat == SKEncodedImageFormat.Jpeg)
         {
             foreach (float scale in (ReadOnlySpan<float>)[0.125f, 0.25f, 0.5f])
@@ -70,22 +87,22 @@ internal static class ImageDecoder
             }
         }
         int sw = size.Width, sh = size.Height;
-        if (sw <= 0 || sh <= 0)
+        if (sw <= 0 || sh <= 0 || (long)sw * sh > pixels)
             return "has no pixels";
+        // pixels <= maxImagePixels <= MaxDecodablePixels, so these fit an int; checked in case that ever changes.
+        int storedBytes = checked(sw * sh * 4), resizedBytes = checked(width * height * 4);
 
         var info = new SKImageInfo(sw, sh, SKColorType.Rgba8888, SKAlphaType.Unpremul);
-        byte[] stored = ArrayPool<byte>.Shared.Rent(sw * sh * 4);
-        byte[]? oriented = null;
-        byte[]? resized = null;
+        byte* stored = null, oriented = null, resized = null;
         try
         {
-            SKCodecResult result;
-            fixed (byte* p = stored)
-                result = codec.GetPixels(info, (IntPtr)p);
+            stored = (byte*)NativeMemory.Alloc((nuint)storedBytes);
+            var result = codec.GetPixels(info, (IntPtr)stored);
             if (result != SKCodecResult.Success)
                 return result == SKCodecResult.IncompleteInput
                     ? "truncated (the image data ends early)"
                     : $"cannot be decoded ({result})";
+            var storedSpan = new ReadOnlySpan<byte>(stored, storedBytes);
 
             int dw = transposed ? sh : sw, dh = transposed ? sw : sh;
             if (interpolation == "nearest")
@@ -98,47 +115,54 @@ internal static class ImageDecoder
                     {
                         int dx = Math.Min((int)((ox + 0.5) * dw / width), dw - 1);
                         var (x, y) = Stored(origin, dx, dy, sw, sh);
-                        WritePixel(stored, (y * sw + x) * 4, dest, (oy * width + ox) * channels, channels);
+                        WritePixel(storedSpan, (y * sw + x) * 4, dest, (oy * width + ox) * channels, channels);
                     }
                 }
                 return null;
             }
 
-            byte[] display = stored;
+            byte* display = stored;
             if (origin != SKEncodedOrigin.TopLeft && origin != SKEncodedOrigin.Default)
             {
-                oriented = ArrayPool<byte>.Shared.Rent(dw * dh * 4);
+                oriented = (byte*)NativeMemory.Alloc((nuint)storedBytes);
+                var orientedSpan = new Span<byte>(oriented, storedBytes);
                 for (int dy = 0; dy < dh; dy++)
                     for (int dx = 0; dx < dw; dx++)
                     {
                         var (x, y) = Stored(origin, dx, dy, sw, sh);
-                        stored.AsSpan((y * sw + x) * 4, 4).CopyTo(oriented.AsSpan((dy * dw + dx) * 4, 4));
+                        storedSpan.Slice((y * sw + x) * 4, 4).CopyTo(orientedSpan.Slice((dy * dw + dx) * 4, 4));
                     }
                 display = oriented;
             }
-            resized = ArrayPool<byte>.Shared.Rent(width * height * 4);
+            resized = (byte*)NativeMemory.Alloc((nuint)resizedBytes);
             var sampling = interpolation == "bicubic"
                 ? new SKSamplingOptions(SKCubicResampler.CatmullRom)
                 : new SKSamplingOptions(SKFilterMode.Linear, SKMipmapMode.None);
-            fixed (byte* src = display)
-            fixed (byte* dst = resized)
+            using (var from = new SKPixmap(new SKImageInfo(dw, dh, SKColorType.Rgba8888, SKAlphaType.Unpremul), (IntPtr)display))
+            using (var to = new SKPixmap(new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Unpremul), (IntPtr)resized))
             {
-                using var from = new SKPixmap(new SKImageInfo(dw, dh, SKColorType.Rgba8888, SKAlphaType.Unpremul), (IntPtr)src);
-                using var to = new SKPixmap(new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Unpremul), (IntPtr)dst);
                 if (!from.ScalePixels(to, sampling))
                     return "cannot be resized";
             }
+            var resizedSpan = new ReadOnlySpan<byte>(resized, resizedBytes);
             for (int i = 0; i < width * height; i++)
-                WritePixel(resized, i * 4, dest, i * channels, channels);
+                WritePixel(resizedSpan, i * 4, dest, i * channels, channels);
             return null;
+        }
+        catch (OutOfMemoryException)
+        {
+            return $"cannot be decoded: its {sw}x{sh} pixels need {ImageFile.Bytes(storedBytes)} and there is not that much memory free";
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(stored);
-            if (oriented is not null) ArrayPool<byte>.Shared.Return(oriented);
-            if (resized is not null) ArrayPool<byte>.Shared.Return(resized);
+            NativeMemory.Free(stored);
+            NativeMemory.Free(oriented);
+            NativeMemory.Free(resized);
         }
     }
+
+    /// <summary>"89,478,485", invariant digits grouped.</summary>
+    private static string Count(long n) => n.ToString("N0", CultureInfo.InvariantCulture);
 
     /// <summary>The stored pixel shown at displayed position (dx, dy) under an EXIF orientation.</summary>
     private static (int x, int y) Stored(SKEncodedOrigin origin, int dx, int dy, int sw, int sh) => origin switch
@@ -154,7 +178,7 @@ internal static class ImageDecoder
     };
 
     /// <summary>One RGBA pixel to 1 (PIL's "L" luma), 3 (alpha dropped, as PIL's convert("RGB")) or 4 floats.</summary>
-    private static void WritePixel(byte[] rgba, int i, Span<float> dest, int o, int channels)
+    private static void WritePixel(ReadOnlySpan<byte> rgba, int i, Span<float> dest, int o, int channels)
     {
         switch (channels)
         {

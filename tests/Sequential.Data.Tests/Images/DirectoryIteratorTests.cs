@@ -283,6 +283,9 @@ public sealed class DirectoryIteratorTests
         Assert.That(e.Message, Does.Contain("got 0"));
         Assert.Throws<ArgumentException>(() => gen.FlowFromDirectory(dir, colorMode: "cmyk"));
         Assert.Throws<ArgumentException>(() => gen.FlowFromDirectory(dir, interpolation: "lanczos"));
+        // Once h * w * c overflowed an int in the batch loader; now refused while it can be named.
+        Assert.That(Assert.Throws<ArgumentOutOfRangeException>(() => gen.FlowFromDirectory(dir, targetSize: (30000, 30000)))!.Message,
+            Does.Contain("targetSize (30000, 30000) is 900000000 pixels"));
     }
 
     [Test]
@@ -372,5 +375,150 @@ public sealed class DirectoryIteratorTests
         model.Compile(optimizer: "adam", loss: "binary_crossentropy", device: "cpu");
         var e = Assert.Throws<ArgumentException>(() => model.Fit(train, epochs: 1, verbose: 0));
         Assert.That(e!.Message, Does.Contain("\"flatten\"").And.Contain("(None, 28, 28, 3)").And.Contain("(None, 32, 32, 3)"));
+    }
+
+    /// <summary>Runs <paramref name="action"/> with standard error captured; returns what was written there.</summary>
+    private static string StdErr(Action action)
+    {
+        var errors = new StringWriter();
+        var saved = Console.Error;
+        Console.SetError(errors);
+        try
+        {
+            action();
+        }
+        finally
+        {
+            Console.SetError(saved);
+        }
+        return errors.ToString();
+    }
+
+    [Test]
+    public void HeaderBombsAreSkippedOrRaisedAsOnInvalidImageSays()
+    {
+        // Under 1 KB each; the old code died with SIGSEGV on either (reproduced by hand, not in this process).
+        TestImages.Solid(Path.Combine(_root, "cats", "ok.png"), 4, 4, SKColors.Red);
+        File.WriteAllBytes(Path.Combine(_root, "cats", "bomb.png"), TestImages.PngClaiming(65536, 16385));
+        File.WriteAllBytes(Path.Combine(_root, "cats", "bomb.bmp"), TestImages.BmpClaiming(65535, 16385));
+        TestImages.Solid(Path.Combine(_root, "dogs", "ok.png"), 4, 4, SKColors.Blue);
+        var gen = new ImageDataGenerator();
+
+        var skip = gen.FlowFromDirectory(_root, targetSize: (4, 4), shuffle: false);
+        Assert.That(skip.MaxImagePixels, Is.EqualTo(89_478_485));
+        List<long> sizes = [];
+        string log = StdErr(() => sizes = skip.Select(b => b.x.shape[0]).ToList());
+        Assert.That(sizes, Is.EqualTo(new long[] { 2 }));
+        Assert.That(skip.InvalidFiles, Is.EquivalentTo(new[] { "cats/bomb.png", "cats/bomb.bmp" }));
+        Assert.That(log, Does.Contain("cats/bomb.png (its header claims 65536x16385 = 1,073,807,360 pixels, more than maxImagePixels (89,478,485)")
+            .And.Contain("cats/bomb.bmp (its header claims 65535x16385 = 1,073,790,975 pixels"));
+
+        File.Delete(Path.Combine(_root, "cats", "bomb.bmp"));
+        var raise = gen.FlowFromDirectory(_root, targetSize: (4, 4), onInvalidImage: "error");
+        var e = Assert.Throws<InvalidDataException>(() => raise.ToList())!;
+        Assert.That(e.Message, Does.Contain(Path.Combine(_root, "cats", "bomb.png")).And.Contain("65536x16385")
+            .And.Contain("pass a larger maxImagePixels to FlowFromDirectory"));
+    }
+
+    [Test]
+    public void MaxImagePixelsAndMaxFileBytesAreOptions()
+    {
+        string path = TestImages.Solid(Path.Combine(_root, "c", "a.png"), 20, 10, SKColors.Red);
+        long size = new FileInfo(path).Length;
+        var gen = new ImageDataGenerator();
+        DirectoryIterator Flow(long pixels, long bytes) => gen.FlowFromDirectory(_root, targetSize: (2, 2), onInvalidImage: "error",
+            maxImagePixels: pixels, maxFileBytes: bytes);
+
+        Assert.That(Flow(200, size).Single().x.shape[0], Is.EqualTo(1));
+        var pixels = Assert.Throws<InvalidDataException>(() => Flow(199, size).ToList())!;
+        Assert.That(pixels.Message, Does.Contain("20x10 = 200 pixels, more than maxImagePixels (199)"));
+        var bytes = Assert.Throws<InvalidDataException>(() => Flow(200, size - 1).ToList())!;
+        Assert.That(bytes.Message, Does.Contain($"is {size:N0} bytes, more than maxFileBytes ({size - 1:N0} bytes)"));
+        Assert.That(Flow(7, 8).MaxFileBytes, Is.EqualTo(8));
+
+        Assert.That(Assert.Throws<ArgumentOutOfRangeException>(() => Flow(0, 8))!.ParamName, Is.EqualTo("maxImagePixels"));
+        Assert.That(Assert.Throws<ArgumentOutOfRangeException>(() => Flow(536_870_912, 8))!.Message, Does.Contain("536870911"));
+        Assert.That(Assert.Throws<ArgumentOutOfRangeException>(() => Flow(8, 1L << 31))!.ParamName, Is.EqualTo("maxFileBytes"));
+    }
+
+    [Test]
+    public void FifoAndLinkToDevZeroNamedLikeImagesAreSkippedNotHung()
+    {
+        TestImages.Solid(Path.Combine(_root, "c", "ok.png"), 4, 4, SKColors.Red);
+        string fifo = Path.Combine(_root, "c", "fifo.png");
+        if (!TestImages.MakeFifo(fifo) || !File.Exists("/dev/zero"))
+            Assert.Ignore("no FIFOs or /dev/zero on this platform");
+        File.CreateSymbolicLink(Path.Combine(_root, "c", "zero.png"), "/dev/zero");
+        var it = new ImageDataGenerator().FlowFromDirectory(_root, targetSize: (4, 4));
+        it.Workers = 1;   // so a regression reading /dev/zero costs one 2 GB array, not one per core
+        Assert.That(it.Samples, Is.EqualTo(3));
+
+        // The old code blocked for ever opening the FIFO (and ran /dev/zero out of memory).
+        string log = TestImages.WithoutHanging(fifo, () => StdErr(() => Assert.That(it.Single().x.shape[0], Is.EqualTo(1))));
+        Assert.That(it.InvalidFiles, Is.EquivalentTo(new[] { "c/fifo.png", "c/zero.png" }));
+        if (OperatingSystem.IsLinux())
+            Assert.That(log, Does.Contain("c/fifo.png (is not a regular file (it is a FIFO); only regular files are read)")
+                .And.Contain("c/zero.png (is not a regular file (it is a character device)"));
+    }
+
+    [Test]
+    public void LinkToAParentFolderIsNotFollowed()
+    {
+        // The old walk followed a/up -> .. again and again: 246 samples from 6 files, b's files labelled a.
+        for (int i = 0; i < 3; i++)
+        {
+            TestImages.Solid(Path.Combine(_root, "a", $"{i}.png"), 2, 2, SKColors.Red);
+            TestImages.Solid(Path.Combine(_root, "b", $"{i}.png"), 2, 2, SKColors.Blue);
+        }
+        Directory.CreateSymbolicLink(Path.Combine(_root, "a", "up"), "..");
+        DirectoryIterator it = null!;
+        string log = StdErr(() => it = new ImageDataGenerator().FlowFromDirectory(_root, targetSize: (2, 2), followLinks: true));
+        Assert.That(it.Filenames, Is.EqualTo(new[] { "a/0.png", "a/1.png", "a/2.png", "b/0.png", "b/1.png", "b/2.png" }));
+        Assert.That(it.Classes, Is.EqualTo(new[] { 0, 0, 0, 1, 1, 1 }));
+        Assert.That(log, Does.Contain($"not following the link '{Path.Combine(_root, "a", "up")}': it leads back to")
+            .And.Contain("the class folder or a folder above it (a cycle)"));
+    }
+
+    [Test]
+    public void LinkIntoAnotherClassIsNotFollowed()
+    {
+        TestImages.Solid(Path.Combine(_root, "a", "x.png"), 2, 2, SKColors.Red);
+        TestImages.Solid(Path.Combine(_root, "b", "sub", "y.png"), 2, 2, SKColors.Blue);
+        Directory.CreateSymbolicLink(Path.Combine(_root, "a", "all_b"), Path.Combine(_root, "b"));
+        Directory.CreateSymbolicLink(Path.Combine(_root, "a", "some_b"), Path.Combine("..", "b", "sub"));
+        DirectoryIterator it = null!;
+        string log = StdErr(() => it = new ImageDataGenerator().FlowFromDirectory(_root, targetSize: (2, 2), followLinks: true));
+        Assert.That(it.Filenames, Is.EqualTo(new[] { "a/x.png", "b/sub/y.png" }));
+        Assert.That(it.Classes, Is.EqualTo(new[] { 0, 1 }));
+        Assert.That(log, Does.Contain($"'{Path.Combine(_root, "a", "some_b")}': it leads to '")
+            .And.Contain("but outside this class's folder, so its images would be counted under the wrong class"));
+    }
+
+    [Test]
+    public void LinksOutsideAreFollowedOnceAndLinksBackFromThereAreNot()
+    {
+        string outside = Path.Combine(_root, "outside");
+        TestImages.Solid(Path.Combine(outside, "x.png"), 2, 2, SKColors.Green);
+        Directory.CreateSymbolicLink(Path.Combine(outside, "self"), ".");
+        string data = Path.Combine(_root, "data");
+        TestImages.Solid(Path.Combine(data, "a", "y.png"), 2, 2, SKColors.Red);
+        TestImages.Solid(Path.Combine(data, "b", "z.png"), 2, 2, SKColors.Blue);
+        Directory.CreateSymbolicLink(Path.Combine(outside, "back"), data);
+        Directory.CreateSymbolicLink(Path.Combine(data, "a", "ext"), outside);
+        Directory.CreateSymbolicLink(Path.Combine(data, "a", "ext2"), outside);
+        DirectoryIterator it = null!;
+        string log = StdErr(() => it = new ImageDataGenerator().FlowFromDirectory(data, targetSize: (2, 2), followLinks: true));
+        Assert.That(it.Filenames, Is.EqualTo(new[] { "a/y.png", "a/ext/x.png", "b/z.png" }));   // Keras: folders sorted, then files
+        Assert.That(it.Classes, Is.EqualTo(new[] { 0, 0, 1 }));
+        Assert.That(log, Does.Contain($"'{Path.Combine(data, "a", "ext", "back")}': it leads back to"));
+    }
+
+    [Test]
+    public void FolderAlsoReachedByALinkKeepsItsOwnName()
+    {
+        TestImages.Solid(Path.Combine(_root, "a", "sub", "x.png"), 2, 2, SKColors.Red);
+        Directory.CreateSymbolicLink(Path.Combine(_root, "a", "0alias"), "sub");
+        var it = new ImageDataGenerator().FlowFromDirectory(_root, targetSize: (2, 2), followLinks: true);
+        Assert.That(it.Filenames, Is.EqualTo(new[] { "a/sub/x.png" }));
     }
 }

@@ -105,4 +105,42 @@ public sealed class ImageDecoderTests
         Assert.That(ImageDecoder.Decode(jpeg[..(jpeg.Length / 2)], 4, 4, 3, "nearest", dest), Does.Contain("truncated"));
         Assert.That(ImageDecoder.Decode("hello, not an image"u8.ToArray(), 4, 4, 3, "nearest", dest), Does.Contain("not a recognised image"));
     }
+
+    // On the old code these headers made Decode size its buffer as int sw * sh * 4: 65536x16385 wrapped to 256 KB and
+    // Skia wrote 4 GB into it (SIGSEGV, reproduced by hand, not here); 32768x32768 wrapped to 0 (ArgumentNullException).
+    [TestCase("png", 65536, 16385)]
+    [TestCase("bmp", 65535, 16385)]   // Skia's BMP reader takes widths below 65536
+    [TestCase("png", 32768, 32768)]
+    [TestCase("png", 20000, 20000)]   // the 400 KB decompression bomb: 1.6 GB decoded
+    public void HeaderOverThePixelLimitIsRefusedBeforeDecoding(string format, int w, int h)
+    {
+        var bytes = format == "png" ? TestImages.PngClaiming(w, h) : TestImages.BmpClaiming(w, h);
+        Assert.That(bytes.Length, Is.LessThan(1024));
+        var dest = new float[4 * 4 * 3];
+        Assert.That(ImageDecoder.Decode(bytes, 4, 4, 3, "nearest", dest), Is.EqualTo(
+            $"its header claims {w}x{h} = {(long)w * h:N0} pixels, more than maxImagePixels (89,478,485) allows (a decompression bomb?); " +
+            "pass a larger maxImagePixels to FlowFromDirectory if the file is trusted"));
+    }
+
+    [Test]
+    public void PixelLimitJudgesAJpegByItsHeaderNotItsScaledDecode()
+    {
+        // 400x300 into 30x40 is decoded at 1/8 scale (50x38), but the limit is on the 120,000 pixels it claims.
+        var jpeg = TestImages.Encode(400, 300, (_, _) => new SKColor(0, 255, 0), SKEncodedImageFormat.Jpeg);
+        var dest = new float[30 * 40 * 3];
+        Assert.That(ImageDecoder.Decode(jpeg, 30, 40, 3, "nearest", dest, maxImagePixels: 119_999),
+            Does.StartWith("its header claims 400x300 = 120,000 pixels, more than maxImagePixels (119,999) allows"));
+        Assert.That(ImageDecoder.Decode(jpeg, 30, 40, 3, "nearest", dest, maxImagePixels: 120_000), Is.Null);
+        Assert.That(dest[1], Is.EqualTo(255).Within(8));
+    }
+
+    [Test]
+    public void PixelLimitIsInclusiveAndCheckedBeforeTheData()
+    {
+        var png = TestImages.PngClaiming(20, 10);
+        var dest = new float[2 * 2];
+        // 4 real rows of 10: at the limit the decoder reaches the data and finds it truncated.
+        Assert.That(ImageDecoder.Decode(png, 2, 2, 1, "nearest", dest, maxImagePixels: 199), Does.Contain("20x10 = 200 pixels"));
+        Assert.That(ImageDecoder.Decode(png, 2, 2, 1, "nearest", dest, maxImagePixels: 200), Is.EqualTo("truncated (the image data ends early)"));
+    }
 }

@@ -1,3 +1,6 @@
+using System.Buffers.Binary;
+using System.IO.Compression;
+using System.Runtime.InteropServices;
 using SkiaSharp;
 
 namespace Sequential.Data.Tests;
@@ -81,5 +84,83 @@ internal static class TestImages
         int len = payload.Length + 2;
         byte[] app1 = [0xFF, 0xE1, (byte)(len >> 8), (byte)len, .. payload];
         return [.. jpeg[..2], .. app1, .. jpeg[2..]];
+    }
+
+    /// <summary>
+    /// A PNG of a few hundred bytes whose IHDR claims <paramref name="w"/> x <paramref name="h"/> 8-bit grey pixels,
+    /// followed by four rows of zeros: a header-only decompression bomb (the limit is checked before decoding).
+    /// </summary>
+    public static byte[] PngClaiming(int w, int h)
+    {
+        var ihdr = new byte[13];
+        BinaryPrimitives.WriteInt32BigEndian(ihdr, w);
+        BinaryPrimitives.WriteInt32BigEndian(ihdr.AsSpan(4), h);
+        ihdr[8] = 8;   // bit depth; colour type 0 (grey), deflate, filter 0, not interlaced
+        var idat = new MemoryStream();
+        using (var z = new ZLibStream(idat, CompressionLevel.SmallestSize, leaveOpen: true))
+            z.Write(new byte[((long)w + 1) * 4]);
+        return [137, 80, 78, 71, 13, 10, 26, 10, .. PngChunk("IHDR", ihdr), .. PngChunk("IDAT", idat.ToArray()), .. PngChunk("IEND", [])];
+    }
+
+    /// <summary>A 24-bit BMP header claiming <paramref name="w"/> x <paramref name="h"/>, with 64 bytes of pixels.</summary>
+    public static byte[] BmpClaiming(int w, int h)
+    {
+        var b = new byte[54 + 64];
+        b[0] = (byte)'B'; b[1] = (byte)'M';
+        BitConverter.GetBytes(b.Length).CopyTo(b, 2);
+        BitConverter.GetBytes(54).CopyTo(b, 10);
+        BitConverter.GetBytes(40).CopyTo(b, 14);
+        BitConverter.GetBytes(w).CopyTo(b, 18);
+        BitConverter.GetBytes(h).CopyTo(b, 22);
+        BitConverter.GetBytes((short)1).CopyTo(b, 26);
+        BitConverter.GetBytes((short)24).CopyTo(b, 28);
+        return b;
+    }
+
+    /// <summary>One PNG chunk: length, type, data, CRC-32 of type and data.</summary>
+    private static byte[] PngChunk(string type, byte[] data)
+    {
+        var chunk = new byte[12 + data.Length];
+        BinaryPrimitives.WriteInt32BigEndian(chunk, data.Length);
+        System.Text.Encoding.ASCII.GetBytes(type).CopyTo(chunk, 4);
+        data.CopyTo(chunk, 8);
+        // PNG's CRC is zlib's CRC-32; eight lines here rather than a package in the tests for it.
+        uint crc = ~0u;
+        foreach (byte v in chunk.AsSpan(4, 4 + data.Length))
+        {
+            crc ^= v;
+            for (int k = 0; k < 8; k++)
+                crc = (crc >> 1) ^ (0xEDB88320u & (0u - (crc & 1)));
+        }
+        BinaryPrimitives.WriteUInt32BigEndian(chunk.AsSpan(8 + data.Length), ~crc);
+        return chunk;
+    }
+
+    /// <summary>Makes a FIFO (named pipe) at <paramref name="path"/>; false where the platform has none.</summary>
+    public static bool MakeFifo(string path)
+    {
+        if (OperatingSystem.IsWindows())
+            return false;
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        return MkFifo(path, 0b110_100_100) == 0;
+    }
+
+    [DllImport("libc", EntryPoint = "mkfifo")]
+    private static extern int MkFifo([MarshalAs(UnmanagedType.LPUTF8Str)] string path, uint mode);
+
+    /// <summary>
+    /// Runs <paramref name="action"/> and returns its result, failing the test (not hanging it) if it has not
+    /// finished after a minute; a reader stuck opening <paramref name="fifo"/> is then released by opening it for
+    /// writing, so the test run goes on.
+    /// </summary>
+    public static T WithoutHanging<T>(string fifo, Func<T> action)
+    {
+        var task = Task.Run(action);
+        if (!((IAsyncResult)task).AsyncWaitHandle.WaitOne(TimeSpan.FromMinutes(1)))
+        {
+            Task.Run(() => { using var writer = File.OpenWrite(fifo); });
+            Assert.Fail($"still blocked after a minute: the FIFO '{fifo}' was opened for reading");
+        }
+        return task.GetAwaiter().GetResult();
     }
 }
