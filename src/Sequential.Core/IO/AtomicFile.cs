@@ -142,7 +142,7 @@ internal static class AtomicFile
                     TryDelete(file);
             }
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or DllNotFoundException or EntryPointNotFoundException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or PlatformNotSupportedException)
         {
             // A folder we cannot list, a file that vanished meanwhile, a libc without statx (musl before 1.2.5):
             // the write itself may still succeed.

@@ -4,8 +4,9 @@ using Microsoft.Win32.SafeHandles;
 namespace Sequential.IO;
 
 /// <summary>
-/// The few POSIX calls the BCL lacks: the owner of a file (<c>statx</c>), the effective user id, and
-/// <c>fsync</c> of a folder. Unix only; callers check the platform.
+/// The few POSIX calls the BCL lacks: the owner and type of a file (<c>statx</c>), the effective user id, a
+/// non-blocking open, and <c>fsync</c> of a folder. Unix only; callers check the platform. Shared by the native
+/// library cache, atomic writes and the image reader (Sequential.Data).
 /// </summary>
 /// <remarks>
 /// <c>statx</c> rather than <c>stat</c>/<c>lstat</c>: its buffer has one documented layout on every Linux
@@ -36,6 +37,19 @@ internal static class Posix
 
         /// <summary>Group or others may write it (<c>S_IWGRP | S_IWOTH</c>).</summary>
         public bool WritableByOthers => (Mode & 0x12) != 0;
+
+        /// <summary>Null for a regular file, else what the type bits say it is ("a FIFO", "a directory", ...).</summary>
+        public string? NotRegularFile => (Mode & TypeMask) switch
+        {
+            0x8000 => null,
+            0x1000 => "a FIFO",
+            0x2000 => "a character device",
+            0x4000 => "a directory",
+            0x6000 => "a block device",
+            0xA000 => "a symbolic link",
+            0xC000 => "a socket",
+            _ => $"of file type 0x{Mode & TypeMask:X4}",
+        };
     }
 
     private const int AtFdCwd = -100;
@@ -50,14 +64,47 @@ internal static class Posix
 
     /// <summary>Describes <paramref name="path"/> itself, not what a symbolic link there points to; null when nothing is there.</summary>
     /// <exception cref="IOException">statx failed for another reason (for example permission denied on a parent folder).</exception>
-    internal static Status? LStat(string path)
+    /// <exception cref="PlatformNotSupportedException">This C library or kernel has no statx (see <see cref="HasStatx"/>).</exception>
+    internal static Status? LStat(string path) => PathStatus(path, AtSymlinkNoFollow);
+
+    /// <summary>Describes what <paramref name="path"/> names, following symbolic links (what <c>stat</c> says); null when nothing is there.</summary>
+    /// <exception cref="IOException">statx failed for another reason.</exception>
+    /// <exception cref="PlatformNotSupportedException">This C library or kernel has no statx (see <see cref="HasStatx"/>).</exception>
+    internal static Status? Stat(string path) => PathStatus(path, 0);
+
+    /// <summary>
+    /// False once statx turned out to be missing here (glibc before 2.28, musl before 1.2.5, a kernel before 4.11, or a
+    /// container whose seccomp profile refuses it); callers then take a portable path.
+    /// </summary>
+    internal static bool HasStatx => !_noStatx;
+
+    private static volatile bool _noStatx;
+
+    private static Status? PathStatus(string path, int flags)
     {
         var buffer = new byte[256];
-        if (statx(AtFdCwd, path, AtSymlinkNoFollow, StatxBasicStats, buffer) == 0)
+        if (Statx(AtFdCwd, path, flags, buffer) == 0)
             return Parse(buffer);
         int errno = Marshal.GetLastPInvokeError();
         if (errno is Enoent or Enotdir) return null;
         throw new IOException($"Could not examine '{path}': {Marshal.GetPInvokeErrorMessage(errno)}.", errno);
+    }
+
+    /// <summary>
+    /// Opens a file for reading with <c>O_NONBLOCK</c>, so that a FIFO or device put in a file's place cannot block the
+    /// caller (check what was opened with <see cref="FStat"/>), and <c>O_NOCTTY | O_CLOEXEC</c>.
+    /// </summary>
+    /// <exception cref="IOException">open failed; the message says why.</exception>
+    internal static SafeFileHandle OpenForReadingNonBlocking(string path)
+    {
+        const int ORdOnly = 0, ONoCtty = 0x100, ONonBlock = 0x800, OCloExec = 0x80000;
+        int fd = open(path, ORdOnly | ONonBlock | OCloExec | ONoCtty);
+        if (fd < 0)
+        {
+            int errno = Marshal.GetLastPInvokeError();
+            throw new IOException(Marshal.GetPInvokeErrorMessage(errno), errno);
+        }
+        return new SafeFileHandle(fd, ownsHandle: true);
     }
 
     /// <summary>Describes the file that <paramref name="handle"/> has open (what <c>fstat</c> says).</summary>
@@ -69,7 +116,7 @@ internal static class Posix
         try
         {
             handle.DangerousAddRef(ref added);
-            if (statx((int)handle.DangerousGetHandle(), "", AtEmptyPath, StatxBasicStats, buffer) == 0)
+            if (Statx((int)handle.DangerousGetHandle(), "", AtEmptyPath, buffer) == 0)
                 return Parse(buffer);
             int errno = Marshal.GetLastPInvokeError();
             throw new IOException($"Could not examine an open file: {Marshal.GetPInvokeErrorMessage(errno)}.", errno);
@@ -101,6 +148,30 @@ internal static class Posix
     // struct statx, in native byte order: stx_uid at 20, stx_mode (16 bits) at 28, stx_size at 40, on every architecture.
     private static Status Parse(byte[] b) =>
         new(MemoryMarshal.Read<uint>(b.AsSpan(20)), MemoryMarshal.Read<ushort>(b.AsSpan(28)), (long)MemoryMarshal.Read<ulong>(b.AsSpan(40)));
+
+    /// <summary>statx, turning "not available here" into <see cref="PlatformNotSupportedException"/> (remembered).</summary>
+    private static int Statx(int dirfd, string path, int flags, byte[] buffer)
+    {
+        const int ENoSys = 38, EPerm = 1;
+        if (_noStatx) throw new PlatformNotSupportedException("statx is not available on this system.");
+        int result;
+        try
+        {
+            result = statx(dirfd, path, flags, StatxBasicStats, buffer);
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+        {
+            _noStatx = true;
+            throw new PlatformNotSupportedException("statx is not available in this C library.", e);
+        }
+        // ENOSYS: no such system call; EPERM from statx itself: refused by a container's seccomp profile.
+        if (result != 0 && Marshal.GetLastPInvokeError() is ENoSys or EPerm)
+        {
+            _noStatx = true;
+            throw new PlatformNotSupportedException("statx is refused or missing on this system.");
+        }
+        return result;
+    }
 
     [DllImport("libc", SetLastError = true)]
     private static extern int statx(int dirfd, [MarshalAs(UnmanagedType.LPUTF8Str)] string path, int flags, uint mask, [Out] byte[] buffer);

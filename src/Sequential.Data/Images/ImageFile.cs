@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
 using Microsoft.Win32.SafeHandles;
+using Sequential.IO;
 using SkiaSharp;
 
 namespace Sequential.Data;
@@ -18,7 +19,7 @@ namespace Sequential.Data;
 /// <c>statx</c> is refused, as by old container seccomp profiles) a size of 0 is refused before opening: FIFOs,
 /// character and block devices and sockets report 0 there.
 /// </remarks>
-internal static partial class ImageFile
+internal static class ImageFile
 {
     /// <summary>Reads <paramref name="path"/> (links followed) into <paramref name="data"/>.</summary>
     /// <param name="path">The file.</param>
@@ -127,28 +128,6 @@ internal static partial class ImageFile
 
     // ---- Linux: statx before opening, O_NONBLOCK open, statx on the descriptor ----
 
-    private const int AtFdCwd = -100, AtEmptyPath = 0x1000;
-    private const uint StatxType = 0x1, StatxSize = 0x200;
-    private const int ORdOnly = 0, ONoCtty = 0x100, ONonBlock = 0x800, OCloExec = 0x80000;
-    private const int ENoSys = 38, EPerm = 1;
-
-    /// <summary>Set once statx is found missing, so the portable path is taken without trying again.</summary>
-    private static volatile bool _noStatx;
-
-    /// <summary>The fields read from Linux's <c>struct statx</c> (256 bytes, one layout on every architecture).</summary>
-    [StructLayout(LayoutKind.Explicit, Size = 256)]
-    private struct Statx
-    {
-        [FieldOffset(28)] public ushort Mode;
-        [FieldOffset(40)] public ulong Size;
-    }
-
-    [LibraryImport("libc", EntryPoint = "statx", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    private static partial int StatxCall(int dirfd, string path, int flags, uint mask, out Statx buffer);
-
-    [LibraryImport("libc", EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    private static partial int OpenCall(string path, int flags);
-
     /// <summary>
     /// Opens a regular file of 1 to <paramref name="maxBytes"/> bytes. Returns null with no handle when statx is
     /// not available here (the caller then takes the portable path).
@@ -157,56 +136,38 @@ internal static partial class ImageFile
     {
         handle = null;
         length = 0;
-        if (_noStatx)
+        if (!Posix.HasStatx)
             return null;
-        Statx before;
+        Posix.Status before;
         try
         {
-            if (StatxCall(AtFdCwd, path, 0, StatxType | StatxSize, out before) != 0)
-            {
-                int errno = Marshal.GetLastPInvokeError();
-                _noStatx = errno == ENoSys;
-                return errno is ENoSys or EPerm ? null : $"cannot be read: {Marshal.GetPInvokeErrorMessage(errno)}";
-            }
+            before = Posix.Stat(path) ?? throw new FileNotFoundException($"'{path}' does not exist");
         }
-        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+        catch (PlatformNotSupportedException)
         {
-            _noStatx = true;   // a C library without statx (glibc before 2.28, older musl)
             return null;
         }
-        if (Refusal(TypeName(before.Mode), (long)before.Size, maxBytes) is { } why)
+        if (Refusal(before.NotRegularFile, before.Size, maxBytes) is { } why)
             return why;
 
-        int fd = OpenCall(path, ORdOnly | ONonBlock | OCloExec | ONoCtty);
-        if (fd < 0)
-            return $"cannot be read: {Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError())}";
-        var opened = new SafeFileHandle(fd, ownsHandle: true);
-        // The file may have been replaced between the two calls: judge the one actually opened.
-        if (StatxCall(fd, "", AtEmptyPath, StatxType | StatxSize, out var after) != 0)
+        var opened = Posix.OpenForReadingNonBlocking(path);
+        try
         {
-            string error = Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError());
-            opened.Dispose();
-            return $"cannot be read: {error}";
+            // The file may have been replaced between the two calls: judge the one actually opened.
+            var after = Posix.FStat(opened);
+            if (Refusal(after.NotRegularFile, after.Size, maxBytes) is { } changed)
+            {
+                opened.Dispose();
+                return changed;
+            }
+            handle = opened;
+            length = after.Size;
+            return null;
         }
-        if (Refusal(TypeName(after.Mode), (long)after.Size, maxBytes) is { } changed)
+        catch
         {
             opened.Dispose();
-            return changed;
+            throw;
         }
-        handle = opened;
-        length = (long)after.Size;
-        return null;
     }
-
-    /// <summary>Null for a regular file, else what the <c>st_mode</c> type bits say it is.</summary>
-    private static string? TypeName(ushort mode) => (mode & 0xF000) switch
-    {
-        0x8000 => null,
-        0x1000 => "a FIFO",
-        0x2000 => "a character device",
-        0x4000 => "a directory",
-        0x6000 => "a block device",
-        0xC000 => "a socket",
-        _ => $"of file type 0x{mode & 0xF000:X4}",
-    };
 }
