@@ -175,7 +175,7 @@ public class ElfSymbolVersionPatcherTests
             process = Process.Start(new ProcessStartInfo("readelf", $"{arguments} \"{file}\"")
             { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false });
         }
-        catch (System.ComponentModel.Win32Exception) { Assert.Ignore("readelf is not installed"); return ""; }
+        catch (System.ComponentModel.Win32Exception) { Assert.Ignore("readelf is not installed: install the Debian package binutils (`apt install binutils`; .ci/run does)."); return ""; }
         string output = process!.StandardOutput.ReadToEnd();
         process.WaitForExit();
         Assert.That(process.ExitCode, Is.Zero, process.StandardError.ReadToEnd());
