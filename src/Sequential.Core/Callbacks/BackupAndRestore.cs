@@ -83,15 +83,16 @@ public sealed class BackupAndRestore : Callback
             ModelFile.Contents contents;
             try
             {
+                // Everything is checked before the model is touched: a bad backup leaves it as it was for the next one.
                 contents = ModelFile.Read(file);
+                CheckFitsThisRun(file, contents.Training);
             }
             catch (InvalidDataException e)
             {
                 Console.Error.WriteLine($"BackupAndRestore: skipping unreadable backup ({e.Message})");
                 continue;
             }
-            var state = ModelFile.Restore(model, contents)
-                ?? throw new InvalidDataException($"'{file}' has no training state; it was not written by BackupAndRestore.");
+            var state = ModelFile.Restore(model, contents)!;
             RestoredFrom = file;
             int epoch = state.Epoch ?? 0;
             if (state.Step > 0 && state.EpochStartRngState is { } start)
@@ -108,6 +109,21 @@ public sealed class BackupAndRestore : Callback
             }
             return;
         }
+    }
+
+    /// <summary>
+    /// Refuses a backup that cannot resume this <c>Fit</c>: one without training state, or one that resumes at a batch
+    /// beyond an epoch of this run (libtorch never sees its generator state; <see cref="TrainingState.FromJson"/> has
+    /// checked the values themselves).
+    /// </summary>
+    private void CheckFitsThisRun(string file, TrainingState? state)
+    {
+        if (state is null)
+            throw new InvalidDataException($"'{file}' has no training state; it was not written by BackupAndRestore.");
+        if (state.Step > 0 && Params.TryGetValue("steps", out var steps) && steps is int total && state.Step >= total)
+            throw new InvalidDataException(
+                $"'{file}' resumes after batch {state.Step} of epoch {state.Epoch}, but an epoch of this Fit has {total} batches " +
+                "(were the data or the batch size changed?).");
     }
 
     /// <inheritdoc/>

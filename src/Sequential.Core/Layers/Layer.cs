@@ -20,6 +20,10 @@ public abstract class Layer : nn.Module<Tensor, Tensor>
     // Names, not Parameter objects: moving the module to another device replaces the registered tensors.
     private readonly List<string> _weightNames = [];
     private readonly List<string> _nonTrainable = [];
+    // What the last Build registered (names, and the counts of the lists above before it): Unbuild removes it.
+    private string[] _builtParameters = [];
+    private string[] _builtBuffers = [];
+    private (int weights, int nonTrainable) _builtCounts;
 
     /// <summary>Creates a layer.</summary>
     /// <param name="name">Unique name within a model; default: the Keras snake_case of the type name.</param>
@@ -96,10 +100,55 @@ public abstract class Layer : nn.Module<Tensor, Tensor>
                 $"Input 0 of layer \"{Name}\" is incompatible with the layer: expected shape {Shapes.FormatBatch(InputShape)} " +
                 $"(its inputShape), but received input with shape {Shapes.FormatBatch(inputShape)}.");
         var output = ComputeOutputShape(inputShape);
-        Build(inputShape);
+        // What Build registers is remembered, so that a failed Build (or a model undoing a build that did not
+        // fit a file) leaves the layer as it was: unbuilt, with nothing registered, and buildable again.
+        var parameters = _internal_params.Keys.ToHashSet();
+        var buffers = _internal_buffers.Keys.ToHashSet();
+        _builtCounts = (_weightNames.Count, _nonTrainable.Count);
+        try
+        {
+            Build(inputShape);
+        }
+        catch
+        {
+            RememberBuilt();
+            Forget();
+            throw;
+        }
+        RememberBuilt();
         BuiltInputShape = (long[])inputShape.Clone();
         OutputShape = output;
         Built = true;
+
+        void RememberBuilt()
+        {
+            _builtParameters = [.. _internal_params.Keys.Where(k => !parameters.Contains(k))];
+            _builtBuffers = [.. _internal_buffers.Keys.Where(k => !buffers.Contains(k))];
+        }
+    }
+
+    /// <summary>
+    /// Undoes <see cref="EnsureBuilt"/>: removes and disposes what <see cref="Build"/> registered and marks the layer
+    /// unbuilt. Used when building fails part way, or when a model built for a file that then does not fit it is put
+    /// back as it was.
+    /// </summary>
+    internal void Unbuild()
+    {
+        Forget();
+        BuiltInputShape = null;
+        OutputShape = null;
+        Built = false;
+    }
+
+    private void Forget()
+    {
+        foreach (var name in _builtParameters)
+            if (_internal_params.TryGetValue(name, out var parameter)) { _internal_params.Remove(name); parameter.Dispose(); }
+        foreach (var name in _builtBuffers)
+            if (_internal_buffers.TryGetValue(name, out var buffer)) { _internal_buffers.Remove(name); buffer.Item1.Dispose(); }
+        _weightNames.RemoveRange(_builtCounts.weights, _weightNames.Count - _builtCounts.weights);
+        _nonTrainable.RemoveRange(_builtCounts.nonTrainable, _nonTrainable.Count - _builtCounts.nonTrainable);
+        (_builtParameters, _builtBuffers) = ([], []);
     }
 
     /// <summary>Per-sample output shape for a per-sample input shape; throws for shapes the layer cannot take.</summary>
@@ -136,8 +185,11 @@ public abstract class Layer : nn.Module<Tensor, Tensor>
     /// <param name="fanOut">Fan-out used by variance-scaling initializers.</param>
     /// <param name="trainable">Whether training updates it.</param>
     /// <returns>The registered parameter.</returns>
+    /// <exception cref="InvalidDataException">While a model file is loaded: the file's weights do not hold this many values
+    /// (its configuration asks for more than it carries).</exception>
     protected Parameter AddWeight(string name, long[] shape, Initializer initializer, long fanIn, long fanOut, bool trainable = true)
     {
+        Persistence.LoadBudget.Charge(this, name, shape);
         var tensor = empty(shape, ScalarType.Float32);
         initializer.Initialize(tensor, fanIn, fanOut);
         var parameter = new Parameter(tensor, requires_grad: trainable);
@@ -146,6 +198,17 @@ public abstract class Layer : nn.Module<Tensor, Tensor>
         _weightNames.Add(name);
         return parameter;
     }
+
+    /// <summary>
+    /// Checks a state tensor that <see cref="Build"/> is about to allocate itself (weights made by <see cref="AddWeight"/>
+    /// are checked already). While a model file is loaded, the layers may create no more values than the file's weights
+    /// hold, so that a corrupted or hostile configuration fails before a huge allocation; call this before allocating.
+    /// </summary>
+    /// <param name="name">The state's name within the layer, e.g. <c>moving_mean</c>.</param>
+    /// <param name="shape">Its shape.</param>
+    /// <exception cref="ArgumentException">A negative size, or more elements than fit in 64 bits.</exception>
+    /// <exception cref="InvalidDataException">While a model file is loaded: the file's weights do not hold this many values.</exception>
+    protected void ReserveState(string name, params long[] shape) => Persistence.LoadBudget.Charge(this, name, shape);
 
     /// <summary>Registers a non-trainable state tensor (e.g. moving statistics), counted by Summary as Keras does.</summary>
     /// <param name="name">Buffer name within the layer.</param>

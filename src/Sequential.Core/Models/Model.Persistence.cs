@@ -29,7 +29,8 @@ public abstract partial class Model
     /// <param name="path">The file to read.</param>
     /// <returns>The model, built, compiled (when it was) and with its optimizer state restored.</returns>
     /// <exception cref="InvalidDataException">The file is truncated or corrupted, from a newer format version, names an
-    /// unknown layer type, or holds weights whose shapes do not fit the architecture.</exception>
+    /// unknown layer type, holds weights whose shapes do not fit the architecture, or exceeds a limit that keeps a hostile
+    /// file from exhausting memory (docs/file-format.md, "Limits"). Every failure is this exception, naming the file.</exception>
     public static Model Load(string path) => ModelFile.Load(path);
 
     /// <summary>Saves the weights alone as a safetensors file (Keras's <c>model.save_weights</c>), readable by PyTorch's <c>safetensors</c>.</summary>
@@ -39,11 +40,28 @@ public abstract partial class Model
 
     /// <summary>
     /// Loads weights saved by <see cref="SaveWeights"/> (or the weights of a <see cref="Save"/> file) into this model
-    /// (Keras's <c>model.load_weights</c>). Every name, dtype and shape is checked before anything is copied.
+    /// (Keras's <c>model.load_weights</c>). Every name, dtype and shape is checked before anything is copied. An unbuilt
+    /// model is built for the input shape the file records; if the file then does not fit, it is unbuilt again, so a
+    /// failed call leaves the model as it was.
     /// </summary>
     /// <param name="path">A safetensors file, or a model file.</param>
-    /// <exception cref="InvalidDataException">The file does not fit the model: the message names the layer, the weight and both shapes.</exception>
+    /// <exception cref="InvalidDataException">The file is not valid safetensors (the message names the file and the tensor),
+    /// or does not fit the model (the message names the layer, the weight and both shapes).</exception>
     public void LoadWeights(string path) => ModelFile.LoadWeights(this, path);
+
+    /// <summary>
+    /// Builds for <paramref name="inputShape"/>, then runs <paramref name="check"/>; when either throws, the model is put
+    /// back as it was before the call (LoadWeights into an unbuilt model builds it for the file's input shape, and a file
+    /// that then does not fit must leave the model unbuilt). <see cref="SequentialModel"/> undoes its layers' builds;
+    /// a model that builds its own way keeps what its <see cref="Build"/> made.
+    /// </summary>
+    /// <param name="inputShape">Per-sample input shape.</param>
+    /// <param name="check">Runs once the model is built; null for none.</param>
+    internal virtual void BuildChecked(long[] inputShape, Action? check)
+    {
+        Build(inputShape);
+        check?.Invoke();
+    }
 
     /// <summary>
     /// Set by a callback during <c>OnTrainBegin</c> to make <c>Fit</c> resume at an epoch and batch (BackupAndRestore);

@@ -110,18 +110,37 @@ public partial class SequentialModel : Model
     }
 
     /// <inheritdoc/>
-    public override void Build(long[] inputShape)
+    /// <remarks>A Build that fails leaves the model as it was: the layers it had built are unbuilt again.</remarks>
+    public override void Build(long[] inputShape) => BuildChecked(inputShape, null);
+
+    /// <inheritdoc/>
+    internal override void BuildChecked(long[] inputShape, Action? check)
     {
         ArgumentNullException.ThrowIfNull(inputShape);
         if (_layers.Count == 0)
             throw new InvalidOperationException($"Model \"{Name}\" has no layers; add some before building or training it.");
-        var shape = inputShape;
-        foreach (var layer in _layers)
+        var previous = _builtInputShape;
+        var builtHere = new List<Layer>();
+        try
         {
-            layer.EnsureBuilt(shape);
-            shape = layer.OutputShape!;
+            var shape = inputShape;
+            foreach (var layer in _layers)
+            {
+                bool wasBuilt = layer.Built;
+                layer.EnsureBuilt(shape);
+                if (!wasBuilt) builtHere.Add(layer);
+                shape = layer.OutputShape!;
+            }
+            _builtInputShape = (long[])inputShape.Clone();
+            check?.Invoke();
         }
-        _builtInputShape = (long[])inputShape.Clone();
+        catch
+        {
+            // Layers built before this call (an adapted Normalization, say) keep their state.
+            foreach (var layer in builtHere) layer.Unbuild();
+            _builtInputShape = previous;
+            throw;
+        }
     }
 
     /// <inheritdoc/>

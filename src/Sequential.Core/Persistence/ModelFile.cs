@@ -163,70 +163,140 @@ internal static class ModelFile
 
     // ---------------------------------------------------------------- reading
 
-    /// <summary>Reads a model file and checks its format, version and checksums. Touches no model.</summary>
+    // What a file may make this library read (docs/file-format.md, "Limits"): checked against each entry's declared
+    // size before anything is decompressed, and again while reading, since the zip directory can lie.
+    internal const long MaxJsonEntryBytes = 16 << 20;
+    internal const long MaxTensorEntryBytes = 0x7FFFFFC7; // Array.MaxLength: one entry becomes one byte array
+    internal const long MaxCompressionRatio = 100;
+    private const long RatioExemptBytes = 1 << 20; // small entries may compress better (JSON of zeros)
+
+    /// <summary>
+    /// Reads a model file and checks its format, version, entry sizes and checksums. Touches no model. Only the entries
+    /// the manifest lists and this version uses are decompressed, each within its size limit.
+    /// </summary>
+    /// <exception cref="FileNotFoundException">No file at <paramref name="path"/>.</exception>
+    /// <exception cref="InvalidDataException">The file is not a complete, intact model file; the message names it.</exception>
     public static Contents Read(string path)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         if (!File.Exists(path)) throw new FileNotFoundException($"No model file at '{path}'.", path);
-        var data = new Dictionary<string, byte[]>();
-        try
-        {
-            using var zip = ZipFile.OpenRead(path);
-            foreach (var entry in zip.Entries)
-            {
-                using var stream = entry.Open();
-                using var buffer = new MemoryStream();
-                stream.CopyTo(buffer);
-                data[entry.FullName] = buffer.ToArray();
-            }
-        }
-        catch (InvalidDataException e)
-        {
-            throw new InvalidDataException(
-                $"'{path}' is not a readable Sequential model file (a zip archive): {e.Message} The file is truncated or corrupted; " +
-                "use a previous copy or save the model again.", e);
-        }
-        if (!data.TryGetValue(ManifestEntry, out var manifestBytes))
-            throw new InvalidDataException($"'{path}' has no {ManifestEntry}; it is not a Sequential model file (written by model.Save).");
-        var manifest = ParseObject(manifestBytes, ManifestEntry, path);
+        using var zip = OpenZip(path);
+        var manifestEntry = zip.GetEntry(ManifestEntry)
+            ?? throw new InvalidDataException($"'{path}' has no {ManifestEntry}; it is not a Sequential model file (written by model.Save).");
+        var manifest = ParseObject(ReadEntry(manifestEntry, path, null, null), ManifestEntry, path);
         CheckFormat(manifest, path);
-        var listed = manifest["entries"]?.AsObject() ?? throw new InvalidDataException($"'{path}': {ManifestEntry} lists no entries.");
-        foreach (var (name, info) in listed)
-        {
-            if (!data.TryGetValue(name, out var bytes))
+        var listed = manifest["entries"] as JsonObject ?? throw new InvalidDataException($"'{path}': {ManifestEntry} lists no entries.");
+        foreach (var (name, _) in listed)
+            if (zip.GetEntry(name) is null)
                 throw new InvalidDataException($"'{path}' lacks the entry {name} that its manifest lists; the file is incomplete.");
-            string expected = info?["sha256"]?.GetValue<string>() ?? "";
-            string actual = Convert.ToHexStringLower(SHA256.HashData(bytes));
-            if (!string.Equals(expected, actual, StringComparison.OrdinalIgnoreCase))
-                throw new InvalidDataException(
-                    $"'{path}': checksum mismatch in {name} (SHA-256 {actual}, manifest says {expected}). The file is corrupted; " +
-                    "use a previous copy or save the model again.");
-        }
         foreach (var required in new[] { ConfigEntry, WeightsEntry })
             if (!listed.ContainsKey(required))
                 throw new InvalidDataException($"'{path}' has no {required}; it is not a complete Sequential model file.");
-        var config = ParseObject(data[ConfigEntry], ConfigEntry, path);
-        if (listed.ContainsKey(LegacyOptimizerEntry) && !listed.ContainsKey(OptimizerEntry))
+        byte[]? Listed(string name)
+        {
+            if (!listed.TryGetPropertyValue(name, out var info)) return null;
+            if (info is not JsonObject)
+                throw new InvalidDataException(
+                    $"'{path}': {ManifestEntry} describes {name} as {info?.ToJsonString() ?? "null"}, not an object. The file is corrupted.");
+            return ReadEntry(zip.GetEntry(name)!, path,
+                Integer(info["size"], $"the size of {name} in {ManifestEntry}", path),
+                Text(info["sha256"], $"the sha256 of {name} in {ManifestEntry}", path));
+        }
+
+        var config = ParseObject(Listed(ConfigEntry)!, ConfigEntry, path);
+        byte[] weights = Listed(WeightsEntry)!;
+        byte[]? optimizerState = Listed(OptimizerEntry);
+        // Their headers are checked now (no tensor is allocated), so that a file read without error is usable as a whole:
+        // BackupAndRestore falls back to an older backup on any error here, before it touches the model.
+        SafeTensors.ReadHeader(weights, path);
+        if (optimizerState is not null) SafeTensors.ReadHeader(optimizerState, $"{path} (optimizer state)");
+        var training = Listed(TrainingEntry) is { } trainingBytes
+            ? TrainingState.FromJson(ParseObject(trainingBytes, TrainingEntry, path), path)
+            : null;
+        if (listed.ContainsKey(LegacyOptimizerEntry) && optimizerState is null)
             Console.Error.WriteLine(
                 $"Warning: '{path}' keeps its optimizer state in {LegacyOptimizerEntry}, TorchSharp's format used by Sequential " +
                 "before its own optimizers, which this version does not read. Weights and settings are loaded; the optimizer " +
                 "starts again from zero moments, so training from here will not repeat an uninterrupted run exactly.");
-        return new Contents
+        return new Contents { Source = path, Config = config, Weights = weights, OptimizerState = optimizerState, Training = training };
+    }
+
+    private static ZipArchive OpenZip(string path)
+    {
+        try
         {
-            Source = path,
-            Config = config,
-            Weights = data[WeightsEntry],
-            OptimizerState = listed.ContainsKey(OptimizerEntry) ? data[OptimizerEntry] : null,
-            Training = listed.ContainsKey(TrainingEntry) ? TrainingState.FromJson(ParseObject(data[TrainingEntry], TrainingEntry, path), path) : null,
-        };
+            return ZipFile.OpenRead(path);
+        }
+        catch (Exception e) when (e is InvalidDataException or NotSupportedException || e is IOException and not FileNotFoundException)
+        {
+            throw Unreadable(path, e);
+        }
+    }
+
+    private static InvalidDataException Unreadable(string path, Exception e) => new(
+        $"'{path}' is not a readable Sequential model file (a zip archive): {e.Message} The file is truncated or corrupted; " +
+        "use a previous copy or save the model again.", e);
+
+    /// <summary>
+    /// Reads one entry, refusing before decompressing anything an entry whose declared size differs from the manifest's,
+    /// exceeds the limit for its kind, or expands more than <see cref="MaxCompressionRatio"/> times; then reads exactly
+    /// the declared bytes (more or fewer is corruption) and checks the SHA-256 the manifest lists.
+    /// </summary>
+    /// <param name="entry">The entry.</param>
+    /// <param name="path">The file, for messages.</param>
+    /// <param name="size">Its size as the manifest lists it, or null for the manifest itself.</param>
+    /// <param name="sha256">Its SHA-256 as the manifest lists it, or null for the manifest itself.</param>
+    private static byte[] ReadEntry(ZipArchiveEntry entry, string path, long? size, string? sha256)
+    {
+        string name = entry.FullName;
+        long declared = entry.Length;
+        long limit = name.EndsWith(".json", StringComparison.Ordinal) ? MaxJsonEntryBytes : MaxTensorEntryBytes;
+        if (size is not null && declared != size)
+            throw new InvalidDataException(
+                $"'{path}': the zip directory says {name} holds {declared} bytes, but the manifest says {size}. The file is corrupted; " +
+                "use a previous copy or save the model again.");
+        if (declared > limit)
+            throw new InvalidDataException(
+                $"'{path}': {name} would expand to {declared} bytes, more than the {limit} bytes Sequential reads for it. " +
+                "The file is corrupted or was not written by Sequential.");
+        if (declared > RatioExemptBytes && declared / MaxCompressionRatio > entry.CompressedLength)
+            throw new InvalidDataException(
+                $"'{path}': {name} would expand from {entry.CompressedLength} to {declared} bytes, more than {MaxCompressionRatio} times " +
+                "(Save stores tensors uncompressed). The file is corrupted or hostile (a zip bomb).");
+        var data = new byte[declared];
+        int read;
+        bool more;
+        try
+        {
+            using var stream = entry.Open();
+            read = stream.ReadAtLeast(data, data.Length, throwOnEndOfStream: false);
+            more = stream.ReadByte() >= 0;
+        }
+        catch (Exception e) when (e is InvalidDataException or NotSupportedException || e is IOException and not FileNotFoundException)
+        {
+            throw Unreadable(path, e);
+        }
+        if (read != declared || more)
+            throw new InvalidDataException(
+                $"'{path}': {name} holds {(more ? "more" : $"only {read}")} bytes than the {declared} its zip directory declares. " +
+                "The file is corrupted; use a previous copy or save the model again.");
+        if (sha256 is not null)
+        {
+            string actual = Convert.ToHexStringLower(SHA256.HashData(data));
+            if (!string.Equals(sha256, actual, StringComparison.OrdinalIgnoreCase))
+                throw new InvalidDataException(
+                    $"'{path}': checksum mismatch in {name} (SHA-256 {actual}, manifest says {sha256}). The file is corrupted; " +
+                    "use a previous copy or save the model again.");
+        }
+        return data;
     }
 
     private static void CheckFormat(JsonObject manifest, string path)
     {
-        string? format = manifest["format"]?.GetValue<string>();
+        string? format = manifest["format"] is JsonValue f && f.TryGetValue<string>(out var s) ? s : null;
         if (format != FormatName)
             throw new InvalidDataException($"'{path}' is a '{format}' file, not a '{FormatName}' file written by model.Save.");
-        int version = manifest["format_version"]?.GetValue<int>() ?? 0;
+        long version = Integer(manifest["format_version"], "format_version", path);
         if (version > FormatVersion)
             throw new InvalidDataException(
                 $"'{path}' uses format version {version}, but this version of Sequential reads format version {FormatVersion} and older. " +
@@ -239,7 +309,9 @@ internal static class ModelFile
     {
         try
         {
-            return JsonNode.Parse(bytes)?.AsObject() ?? throw new InvalidDataException($"'{path}': {entry} is empty.");
+            // A name given twice is refused here rather than by JsonObject's first lookup (an ArgumentException).
+            return JsonNode.Parse(bytes, documentOptions: new JsonDocumentOptions { AllowDuplicateProperties = false }) as JsonObject
+                ?? throw new InvalidDataException($"'{path}': {entry} is not a JSON object.");
         }
         catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
@@ -247,51 +319,112 @@ internal static class ModelFile
         }
     }
 
-    /// <summary>Creates the model a file describes, with its weights, compile settings and optimizer state.</summary>
+    /// <summary>An integer of a file's JSON, or an error naming the file and what was read.</summary>
+    private static long Integer(JsonNode? node, string what, string path) =>
+        node is JsonValue value && value.GetValueKind() == JsonValueKind.Number && value.TryGetValue<long>(out long result)
+            ? result
+            : throw new InvalidDataException($"'{path}': {what} is {node?.ToJsonString() ?? "missing"}, not an integer. The file is corrupted.");
+
+    /// <summary>A string of a file's JSON, or an error naming the file and what was read.</summary>
+    private static string Text(JsonNode? node, string what, string path) =>
+        node is JsonValue value && value.TryGetValue<string>(out var result)
+            ? result
+            : throw new InvalidDataException($"'{path}': {what} is {node?.ToJsonString() ?? "missing"}, not a string. The file is corrupted.");
+
+    /// <summary>A per-sample input shape recorded in a file: positive sizes whose product fits in 64 bits.</summary>
+    private static long[] InputShape(JsonNode? node, string path)
+    {
+        var shape = node is JsonArray array && array.Count > 0
+            ? array.Select(d => d is JsonValue v && v.GetValueKind() == JsonValueKind.Number && v.TryGetValue<long>(out long n) && n > 0 ? n : -1).ToArray()
+            : null;
+        bool fits = true;
+        try { if (shape is not null) SafeTensors.Elements(shape); }
+        catch (OverflowException) { fits = false; }
+        if (shape is null || shape.Any(d => d <= 0) || !fits)
+            throw new InvalidDataException(
+                $"'{path}' records the input shape {node?.ToJsonString() ?? "null"}; an input shape lists positive sizes " +
+                "(without the batch dimension) whose product fits in 64 bits. The file is corrupted.");
+        return shape;
+    }
+
+    /// <summary>
+    /// Creates the model a file describes, with its weights, compile settings and optimizer state. The layers are built
+    /// under a <see cref="LoadBudget"/>: they may create no more values than the file's weights hold.
+    /// </summary>
+    /// <exception cref="InvalidDataException">Anything in the file that does not make a model; the message names the file.</exception>
     public static Model Load(string path)
     {
         var contents = Read(path);
-        var modelJson = contents.Config["model"]?.AsObject() ?? throw new InvalidDataException($"'{path}': config.json has no model.");
-        string? className = modelJson["class_name"]?.GetValue<string>();
-        if (className != "Sequential")
-            throw new InvalidDataException($"'{path}' holds a model of class '{className}'; this version of Sequential loads 'Sequential' models.");
+        var header = SafeTensors.ReadHeader(contents.Weights, path);
         var layers = new List<Layer>();
-        foreach (var layerJson in modelJson["layers"]?.AsArray() ?? [])
+        SequentialModel? model = null;
+        bool loaded = false;
+        try
         {
-            string layerClass = layerJson?["class_name"]?.GetValue<string>() ?? throw new InvalidDataException($"'{path}': a layer has no class_name.");
-            var config = (layerJson["config"]?.AsObject() ?? [])
-                .ToDictionary(kv => kv.Key, kv => (object?)ConfigReflection.ToElement(kv.Value));
-            try
+            var modelJson = contents.Config["model"] as JsonObject ?? throw new InvalidDataException($"'{path}': config.json has no model.");
+            string? className = modelJson["class_name"] is JsonValue c && c.TryGetValue<string>(out var s) ? s : null;
+            if (className != "Sequential")
+                throw new InvalidDataException($"'{path}' holds a model of class '{className}'; this version of Sequential loads 'Sequential' models.");
+            long[]? inputShape = modelJson["input_shape"] is null ? null : InputShape(modelJson["input_shape"], path);
+            using (LoadBudget.Begin(path, header))
             {
-                layers.Add(Sequential.Layers.Layers.FromConfig(layerClass, config));
+                var layersJson = modelJson["layers"] as JsonArray
+                    ?? throw new InvalidDataException($"'{path}': config.json's model has no layers array.");
+                foreach (var (layerJson, index) in layersJson.Select((l, i) => (l, i)))
+                {
+                    if (layerJson is not JsonObject)
+                        throw new InvalidDataException($"'{path}': layer {index} of config.json is not an object.");
+                    string layerClass = Text(layerJson["class_name"], "a layer's class_name", path);
+                    var config = (layerJson["config"]?.AsObject() ?? [])
+                        .ToDictionary(kv => kv.Key, kv => (object?)ConfigReflection.ToElement(kv.Value));
+                    try
+                    {
+                        layers.Add(Sequential.Layers.Layers.FromConfig(layerClass, config));
+                    }
+                    catch (InvalidDataException e)
+                    {
+                        throw new InvalidDataException($"'{path}': {e.Message}", e);
+                    }
+                }
+                model = new SequentialModel(layers, modelJson["name"] is null ? "sequential" : Text(modelJson["name"], "the model's name", path));
+                if (inputShape is not null && !model.Built) model.Build(inputShape);
             }
-            catch (InvalidDataException e)
+            AssignWeights(model, contents.Weights, path);
+            if (contents.Config["compile"] is JsonObject compile)
             {
-                throw new InvalidDataException($"'{path}': {e.Message}", e);
+                var optimizer = (Optimizer)Create(compile["optimizer"], n => Optimizers.Optimizers.Get(n).GetType(), "optimizer", path);
+                var loss = (Loss)Create(compile["loss"], n => Losses.Losses.Get(n).GetType(), "loss", path);
+                var metrics = (compile["metrics"]?.AsArray() ?? []).Select(m => (object)Text(m, "a metric", path)).ToList();
+                try
+                {
+                    model.Compile(optimizer, loss, metrics);
+                }
+                catch (ArgumentException e)
+                {
+                    throw new InvalidDataException($"'{path}': the saved compile settings are not valid here: {e.Message}", e);
+                }
+                if (model.Built && contents.OptimizerState is { } state)
+                    model.Optimizer!.RestoreState(state, TrainableParameters(model), contents.Training?.Iterations ?? 0,
+                        contents.Training?.LearningRate ?? optimizer.LearningRate, path);
+            }
+            loaded = true;
+            return model;
+        }
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException or FormatException or OverflowException
+                                      or JsonException or NotSupportedException or KeyNotFoundException
+                                      or System.Runtime.InteropServices.ExternalException)
+        {
+            // (ExternalException: an error libtorch reported for a layer the configuration made.)
+            throw new InvalidDataException($"'{path}' describes a model that cannot be created: {e.Message} The file is corrupted or hostile.", e);
+        }
+        finally
+        {
+            if (!loaded)
+            {
+                if (model is not null) model.Dispose();
+                else foreach (var layer in layers) layer.Dispose();
             }
         }
-        var model = new SequentialModel(layers, modelJson["name"]?.GetValue<string>() ?? "sequential");
-        if (modelJson["input_shape"] is JsonArray shape && !model.Built)
-            model.Build(shape.Select(d => d!.GetValue<long>()).ToArray());
-        AssignWeights(model, contents.Weights, path);
-        if (contents.Config["compile"] is JsonObject compile)
-        {
-            var optimizer = (Optimizer)Create(compile["optimizer"], n => Optimizers.Optimizers.Get(n).GetType(), "optimizer", path);
-            var loss = (Loss)Create(compile["loss"], n => Losses.Losses.Get(n).GetType(), "loss", path);
-            var metrics = (compile["metrics"]?.AsArray() ?? []).Select(m => (object)m!.GetValue<string>()).ToList();
-            try
-            {
-                model.Compile(optimizer, loss, metrics);
-            }
-            catch (ArgumentException e)
-            {
-                throw new InvalidDataException($"'{path}': the saved compile settings are not valid here: {e.Message}", e);
-            }
-            if (model.Built && contents.OptimizerState is { } state)
-                model.Optimizer!.RestoreState(state, TrainableParameters(model), contents.Training?.Iterations ?? 0,
-                    contents.Training?.LearningRate ?? optimizer.LearningRate, path);
-        }
-        return model;
     }
 
     /// <summary>Restores weights, optimizer state and the random generator into an existing model (BackupAndRestore).</summary>
@@ -308,7 +441,11 @@ internal static class ModelFile
 
     private static object Create(JsonNode? node, Func<string, Type> lookup, string what, string path)
     {
-        string name = node?["name"]?.GetValue<string>() ?? throw new InvalidDataException($"'{path}': the saved {what} has no name.");
+        if (node is not null and not JsonObject)
+            throw new InvalidDataException($"'{path}': the saved {what} is {node.ToJsonString()}, not an object. The file is corrupted.");
+        string name = node?["name"] is null
+            ? throw new InvalidDataException($"'{path}': the saved {what} has no name.")
+            : Text(node["name"], $"the name of the saved {what}", path);
         Type type;
         try { type = lookup(name); }
         catch (ArgumentException e) { throw new InvalidDataException($"'{path}': unknown {what} '{name}'. {e.Message}", e); }
@@ -317,49 +454,66 @@ internal static class ModelFile
     }
 
     /// <summary>
-    /// Reads safetensors weights into new tensors, checks every name, dtype and shape against the model, and only
-    /// then copies them in: a file that does not fit leaves the model untouched.
+    /// Checks every name, dtype and shape in a safetensors header against the model, and only then reads the tensors and
+    /// copies them in: a file that does not fit leaves the model untouched. An unbuilt model is built for the input shape
+    /// the file records, within what the file's weights hold (<see cref="LoadBudget"/>), and is unbuilt again when the
+    /// file does not fit it.
     /// </summary>
+    /// <exception cref="InvalidDataException">The bytes are not valid safetensors, or do not fit the model; the message
+    /// names <paramref name="source"/>, and for a misfit the layer, the weight and both shapes.</exception>
     public static void AssignWeights(Model model, byte[] bytes, string source)
     {
-        var (loaded, metadata) = SafeTensors.Read(bytes, source);
-        try
+        var header = SafeTensors.ReadHeader(bytes, source);
+        if (!model.Built)
         {
-            if (!model.Built)
+            if (header.Entries.Count == 0) return;
+            if (!header.Metadata.TryGetValue("input_shape", out var shapeJson))
+                throw new InvalidOperationException(
+                    $"Model \"{model.Name}\" is not built, and '{source}' does not record an input shape. Build it first: model.Build([...]).");
+            JsonNode? shapeNode;
+            try { shapeNode = JsonNode.Parse(shapeJson); }
+            catch (JsonException) { shapeNode = JsonValue.Create(shapeJson); }
+            long[] inputShape = InputShape(shapeNode, source);
+            try
             {
-                if (loaded.Count == 0) return;
-                if (!metadata.TryGetValue("input_shape", out var shapeJson))
-                    throw new InvalidOperationException(
-                        $"Model \"{model.Name}\" is not built, and '{source}' does not record an input shape. Build it first: model.Build([...]).");
-                model.Build(JsonSerializer.Deserialize<long[]>(shapeJson)!);
-                if (model.IsCompiled) model.Place();
+                using (LoadBudget.Begin(source, header))
+                    model.BuildChecked(inputShape, () => CheckFits(model, header, source));
             }
-            var targets = model.state_dict();
-            var byName = loaded.ToDictionary(l => l.entry.Name, l => l);
-            var missing = targets.Keys.Where(k => !byName.ContainsKey(k)).ToList();
-            if (missing.Count > 0)
-                throw new InvalidDataException(
-                    $"'{source}' does not fit model \"{model.Name}\": it lacks {string.Join(", ", missing.Select(Describe))}. " +
-                    $"It holds {string.Join(", ", byName.Keys)}.");
-            var extra = byName.Keys.Where(k => !targets.ContainsKey(k)).ToList();
-            if (extra.Count > 0)
-                throw new InvalidDataException(
-                    $"'{source}' does not fit model \"{model.Name}\": it holds {string.Join(", ", extra.Select(Describe))}, which the model does not have.");
-            foreach (var (name, target) in targets)
+            catch (ArgumentException e)
             {
-                var (entry, tensor) = byName[name];
-                if (!entry.Shape.SequenceEqual(target.shape) || tensor.dtype != target.dtype)
-                    throw new InvalidDataException(
-                        $"'{source}' does not fit model \"{model.Name}\": {Describe(name)} has shape {Shapes.Format(target.shape)} " +
-                        $"({SafeTensors.DTypeName(target.dtype)}) in the model but shape {Shapes.Format(entry.Shape)} ({entry.DType}) in the file.");
+                throw new InvalidDataException(
+                    $"'{source}' does not fit model \"{model.Name}\": built for the input shape {Shapes.Format(inputShape)} the file records, " +
+                    $"{e.Message}", e);
             }
-            using var noGrad = no_grad();
-            foreach (var (name, target) in targets)
-                target.copy_(byName[name].tensor);
+            Copy(model, bytes, header);
+            if (model.IsCompiled) model.Place();
+            return;
         }
-        finally
+        CheckFits(model, header, source);
+        Copy(model, bytes, header);
+    }
+
+    private static void CheckFits(Model model, SafeTensors.Header header, string source)
+    {
+        var targets = model.state_dict();
+        var byName = header.Entries.ToDictionary(e => e.Name);
+        var missing = targets.Keys.Where(k => !byName.ContainsKey(k)).ToList();
+        if (missing.Count > 0)
+            throw new InvalidDataException(
+                $"'{source}' does not fit model \"{model.Name}\": it lacks {string.Join(", ", missing.Select(Describe))}. " +
+                $"It holds {string.Join(", ", byName.Keys)}.");
+        var extra = byName.Keys.Where(k => !targets.ContainsKey(k)).ToList();
+        if (extra.Count > 0)
+            throw new InvalidDataException(
+                $"'{source}' does not fit model \"{model.Name}\": it holds {string.Join(", ", extra.Select(Describe))}, which the model does not have.");
+        foreach (var (name, target) in targets)
         {
-            foreach (var (_, tensor) in loaded) tensor.Dispose();
+            var entry = byName[name];
+            string dtype = SafeTensors.DTypeName(target.dtype);
+            if (!entry.Shape.SequenceEqual(target.shape) || entry.DType != dtype)
+                throw new InvalidDataException(
+                    $"'{source}' does not fit model \"{model.Name}\": {Describe(name)} has shape {Shapes.Format(target.shape)} " +
+                    $"({dtype}) in the model but shape {Shapes.Format(entry.Shape)} ({entry.DType}) in the file.");
         }
 
         static string Describe(string key)
@@ -369,15 +523,31 @@ internal static class ModelFile
         }
     }
 
-    /// <summary>Loads a weights file (safetensors) into a model.</summary>
+    /// <summary>Copies checked tensors in, one at a time (a new CPU tensor each, so at most one extra copy is held).</summary>
+    private static void Copy(Model model, byte[] bytes, SafeTensors.Header header)
+    {
+        var byName = header.Entries.ToDictionary(e => e.Name);
+        using var noGrad = no_grad();
+        foreach (var (name, target) in model.state_dict())
+        {
+            using var value = SafeTensors.ReadTensor(bytes, header, byName[name]);
+            target.copy_(value);
+        }
+    }
+
+    /// <summary>Loads a weights file (safetensors, or the weights of a model file) into a model.</summary>
     public static void LoadWeights(Model model, string path)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        if (!File.Exists(path)) throw new FileNotFoundException($"No weights file at '{path}'.", path);
+        var file = new FileInfo(path);
+        if (!file.Exists) throw new FileNotFoundException($"No weights file at '{path}'.", path);
+        if (file.Length > MaxTensorEntryBytes)
+            throw new InvalidDataException(
+                $"'{path}' has {file.Length} bytes; Sequential reads weights files of up to {MaxTensorEntryBytes} bytes (one .NET array).");
         byte[] bytes = File.ReadAllBytes(path);
         if (bytes.Length >= 4 && bytes[0] == (byte)'P' && bytes[1] == (byte)'K')
         {
-            // A whole model file: take its weights (after its checksums are verified).
+            // A whole model file: take its weights (after its sizes and checksums are verified).
             bytes = Read(path).Weights;
         }
         AssignWeights(model, bytes, path);

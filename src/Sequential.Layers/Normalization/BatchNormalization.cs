@@ -112,8 +112,8 @@ public sealed class BatchNormalization : Layer
         _statShape = Enumerable.Range(0, rank).Select(a => a == _axis ? features : 1L).ToArray();
         if (Scale) AddWeight("gamma", [features], GammaInitializer, features, features);
         if (Center) AddWeight("beta", [features], BetaInitializer, features, features);
-        AddNonTrainableState("moving_mean", State(features, MovingMeanInitializer));
-        AddNonTrainableState("moving_variance", State(features, MovingVarianceInitializer));
+        AddNonTrainableState("moving_mean", State("moving_mean", features, MovingMeanInitializer));
+        AddNonTrainableState("moving_variance", State("moving_variance", features, MovingVarianceInitializer));
     }
 
     /// <inheritdoc/>
@@ -142,8 +142,9 @@ public sealed class BatchNormalization : Layer
         return addcmul(shift.view(_statShape), x, factor.view(_statShape), 1);
     }
 
-    private Tensor State(long features, Initializer initializer)
+    private Tensor State(string name, long features, Initializer initializer)
     {
+        ReserveState(name, features);
         var state = empty([features], ScalarType.Float32);
         initializer.Initialize(state, features, features);
         state.DetachFromDisposeScope();

@@ -186,8 +186,11 @@ public sealed class Normalization : Layer
             features = inputShape[keep - 1];
             _broadcastShape[keep] = features;
         }
+        ReserveState("mean", features);
+        ReserveState("variance", features);
         if (_mean is null)
         {
+            ReserveState("count");
             AddNonTrainableState("mean", zeros([features], ScalarType.Float32).DetachFromDisposeScope());
             AddNonTrainableState("variance", ones([features], ScalarType.Float32).DetachFromDisposeScope());
             AddNonTrainableState("count", zeros([], ScalarType.Int64).DetachFromDisposeScope());

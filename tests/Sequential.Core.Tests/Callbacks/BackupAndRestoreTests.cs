@@ -81,6 +81,42 @@ public class BackupAndRestoreTests
             Is.EqualTo(new[] { "backup-000003-000000000.seqmodel", "backup-000004-000000000.seqmodel" }));
     }
 
+    /// <summary>Crashes a run in epoch 3 (backups of epochs 2 and 3 on disk), edits the latest training state, resumes.</summary>
+    private (SequentialModel model, BackupAndRestore callback, string errors) ResumeAfterEditingTheLatestState(Action<System.Text.Json.Nodes.JsonObject> edit)
+    {
+        string backup = Path.Combine(_dir, "backup");
+        Assert.Throws<IOException>(() => Train(backup, "epoch", 20));
+        string latest = Directory.GetFiles(backup).Order(StringComparer.Ordinal).Last();
+        Assert.That(Path.GetFileName(latest), Is.EqualTo("backup-000003-000000000.seqmodel"));
+        ModelFileEdits.RewriteJson(latest, "training_state.json", edit);
+
+        var (x, y) = TestModels.Data(samples: 48);
+        RandomSeed.Set(42);
+        var model = TestModels.Mlp();
+        var callback = new BackupAndRestore(backup);
+        var errors = new StringWriter();
+        var saved = Console.Error;
+        Console.SetError(errors);
+        try { model.Fit(x, y, epochs: 4, batchSize: 8, verbose: 0, callbacks: [callback]); }
+        finally { Console.SetError(saved); }
+        return (model, callback, errors.ToString());
+    }
+
+    [TestCase("epoch", -1, "epoch -1 is negative")]
+    [TestCase("step", -2, "step -2 is negative")]
+    [TestCase("step", 6, "resumes after batch 6 of epoch 3, but an epoch of this Fit has 6 batches")]
+    public void ALatestBackupWithAnImpossiblePositionFallsBackToThePreviousOne(string key, int value, string message)
+    {
+        var expected = Train(null, null, null);
+
+        var (model, callback, errors) = ResumeAfterEditingTheLatestState(t => t[key] = value);
+
+        Assert.That(Path.GetFileName(callback.RestoredFrom), Is.EqualTo("backup-000002-000000000.seqmodel"));
+        Assert.That(errors, Does.Contain("BackupAndRestore: skipping unreadable backup").And.Contain("backup-000003-000000000.seqmodel")
+            .And.Contain(message));
+        AssertSameWeights(model, expected);
+    }
+
     private sealed class LambdaEpochs(List<int> epochs) : Callback
     {
         public override void OnEpochBegin(int epoch, IReadOnlyDictionary<string, double> logs) => epochs.Add(epoch);
@@ -198,6 +234,33 @@ public class BackupAndRestoreTests
             Assert.DoesNotThrow(() => SequentialModel.Load(file), file);
 
         RunChild(backup, weights, "2");
+        Assert.That(File.ReadAllBytes(weights), Is.EqualTo(expected));
+    }
+
+    [TestCase("short")]
+    [TestCase("left")]
+    public void ChildWithABadGeneratorStateInTheLatestBackupFallsBackAndStillMatches(string damage)
+    {
+        // In a child process: libtorch, handed such a state, aborts the process (exit 134), which must not end this run.
+        byte[] expected = Uninterrupted();
+        string backup = Path.Combine(_dir, "backup");
+        string weights = Path.Combine(_dir, "resumed.safetensors");
+        using (var child = StartChild(backup, weights, "epoch", "block", "20"))
+        {
+            var marker = backup + ".marker";
+            var watch = Stopwatch.StartNew();
+            while (!File.Exists(marker) && !child.HasExited && watch.Elapsed < TimeSpan.FromSeconds(120)) Thread.Sleep(20);
+            Assert.That(File.Exists(marker), Is.True);
+            child.Kill();
+            child.WaitForExit();
+        }
+        string latest = Directory.GetFiles(backup, "backup-*.seqmodel").Order(StringComparer.Ordinal).Last();
+        byte[] state = damage == "short" ? new byte[100] : TrainingStateTests.StateWith("left", 0);
+        ModelFileEdits.RewriteJson(latest, "training_state.json", t => t["rng_state"] = Convert.ToBase64String(state));
+
+        string output = RunChild(backup, weights, "epoch");
+
+        Assert.That(output, Does.Contain("restored-from=").And.Contain("backup-000002-000000000.seqmodel"));
         Assert.That(File.ReadAllBytes(weights), Is.EqualTo(expected));
     }
 

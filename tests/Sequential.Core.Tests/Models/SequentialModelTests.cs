@@ -146,6 +146,22 @@ public class SequentialModelTests
     }
 
     [Test]
+    public void Build_ThatFailsAtALaterLayer_LeavesTheEarlierLayersUnbuilt()
+    {
+        // The BatchNormalization axis fits no input of rank 1: Build fails after Dense was built.
+        var model = new SequentialModel(new Dense(4), new BatchNormalization(axis: 5));
+
+        Assert.Throws<ArgumentException>(() => model.Build([3]));
+
+        Assert.That(model.Built, Is.False);
+        Assert.That(model.Layers[0].Built, Is.False);
+        Assert.That(model.Layers[0].Weights, Is.Empty);
+        model.Pop();
+        model.Build([7]); // not held to the failed build's input shape
+        Assert.That(model.Layers[0].Weights[0].shape, Is.EqualTo(new long[] { 4, 7 }));
+    }
+
+    [Test]
     public void Build_WithoutLayers_Throws()
     {
         var e = Assert.Throws<InvalidOperationException>(() => new SequentialModel().Build([3]));
