@@ -31,6 +31,30 @@ public class AtomicFileTests
     }
 
     [Test]
+    public void Write_AccessDenied_SaysReadOnlyForThisUser_ForEveryWriter()
+    {
+        // Root ignores permission bits, so the denial comes from the writer; every file the library writes (CSV logs,
+        // plots, checkpoints) goes through AtomicFile.Write and gets this message, not only model files.
+        string path = Path.Combine(_folder, "log.csv");
+        var e = Assert.Throws<UnauthorizedAccessException>(() =>
+            AtomicFile.Write(path, _ => throw new UnauthorizedAccessException("Access to the path is denied.")))!;
+        Assert.That(e.Message, Is.EqualTo($"Could not write '{path}': Access to the path is denied (the folder '{_folder}' " +
+            "is read-only for this user; save to a writable folder or change its permissions). The previous file, if any, is unchanged."));
+        Assert.That(e.InnerException, Is.TypeOf<UnauthorizedAccessException>());
+    }
+
+    [Test]
+    public void Write_FolderIsAFile_NamesTheTarget()
+    {
+        string blocker = Path.Combine(_folder, "plots");
+        File.WriteAllText(blocker, "not a folder");
+        string path = Path.Combine(blocker, "loss.png");
+        var e = Assert.Throws<IOException>(() => AtomicFile.Write(path, stream => stream.Write("x"u8)))!;
+        Assert.That(e.Message, Does.StartWith($"Could not write '{path}': "));
+        Assert.That(File.ReadAllText(blocker), Is.EqualTo("not a folder"));
+    }
+
+    [Test]
     public void Write_ReplacesExistingContentEntirely()
     {
         string path = Path.Combine(_folder, "out.txt");

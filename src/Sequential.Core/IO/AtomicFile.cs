@@ -40,6 +40,9 @@ internal static class AtomicFile
     /// <param name="mode">The Unix permissions of the new file. By default a replaced file keeps the permissions it
     /// had, and a new one gets the usual ones (0666 less the umask). Ignored on Windows.</param>
     /// <exception cref="ArgumentException"><paramref name="path"/> is empty or names a folder.</exception>
+    /// <exception cref="IOException">The file could not be written; the message names it and, where the error says so,
+    /// a cause the user can act on (<see cref="DescribeFailure"/>: a read-only file system, a full disk).</exception>
+    /// <exception cref="UnauthorizedAccessException">The folder is read-only for this user (message likewise).</exception>
     /// <remarks>If <paramref name="write"/> throws, the temporary file is deleted and the exception rethrown.</remarks>
     public static void Write(string path, Action<Stream> write, UnixFileMode? mode = null)
     {
@@ -51,6 +54,22 @@ internal static class AtomicFile
         if (fileName.Length == 0)
             throw new ArgumentException($"'{path}' names a folder, not a file. Pass a file path such as 'out/log.csv'.", nameof(path));
 
+        try
+        {
+            WriteReplacing(fullPath, fileName, write, mode);
+        }
+        catch (IOException e) when (e is not FileNotFoundException and not DirectoryNotFoundException)
+        {
+            throw new IOException(DescribeFailure(path, e), e);
+        }
+        catch (UnauthorizedAccessException e)
+        {
+            throw new UnauthorizedAccessException(DescribeFailure(path, e), e);
+        }
+    }
+
+    private static void WriteReplacing(string fullPath, string fileName, Action<Stream> write, UnixFileMode? mode)
+    {
         string folder = Path.GetDirectoryName(fullPath)!;
         Directory.CreateDirectory(folder);
         DeleteStaleTemporaries(folder, fileName);

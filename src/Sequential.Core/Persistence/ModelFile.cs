@@ -68,7 +68,7 @@ internal static class ModelFile
             }))),
         };
         entries.Add((ManifestEntry, Json(manifest)));
-        WriteAtomically(path, stream =>
+        AtomicFile.Write(path, stream =>
         {
             using var zip = new ZipArchive(stream, ZipArchiveMode.Create, leaveOpen: true);
             foreach (var (name, data) in entries)
@@ -85,19 +85,7 @@ internal static class ModelFile
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         byte[] bytes = WeightsBytes(model);
-        WriteAtomically(path, stream => stream.Write(bytes));
-    }
-
-    private static void WriteAtomically(string path, Action<Stream> write)
-    {
-        try
-        {
-            AtomicFile.Write(path, write);
-        }
-        catch (IOException e) when (e is not FileNotFoundException and not DirectoryNotFoundException)
-        {
-            throw new IOException(AtomicFile.DescribeFailure(path, e), e);
-        }
+        AtomicFile.Write(path, stream => stream.Write(bytes));
     }
 
     private static byte[] WeightsBytes(Model model)
