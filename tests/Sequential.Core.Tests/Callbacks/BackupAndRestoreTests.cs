@@ -237,14 +237,9 @@ public class BackupAndRestoreTests
         Assert.That(File.ReadAllBytes(weights), Is.EqualTo(expected));
     }
 
-    [TestCase("short")]
-    [TestCase("left")]
-    public void ChildWithABadGeneratorStateInTheLatestBackupFallsBackAndStillMatches(string damage)
+    /// <summary>Runs the child until it has written its backups and blocks, kills it, and returns its latest backup.</summary>
+    private static string LatestBackupOfAKilledChild(string backup, string weights)
     {
-        // In a child process: libtorch, handed such a state, aborts the process (exit 134), which must not end this run.
-        byte[] expected = Uninterrupted();
-        string backup = Path.Combine(_dir, "backup");
-        string weights = Path.Combine(_dir, "resumed.safetensors");
         using (var child = StartChild(backup, weights, "epoch", "block", "20"))
         {
             var marker = backup + ".marker";
@@ -254,7 +249,18 @@ public class BackupAndRestoreTests
             child.Kill();
             child.WaitForExit();
         }
-        string latest = Directory.GetFiles(backup, "backup-*.seqmodel").Order(StringComparer.Ordinal).Last();
+        return Directory.GetFiles(backup, "backup-*.seqmodel").Order(StringComparer.Ordinal).Last();
+    }
+
+    [TestCase("short")]
+    [TestCase("left")]
+    public void ChildWithABadGeneratorStateInTheLatestBackupFallsBackAndStillMatches(string damage)
+    {
+        // In a child process: libtorch, handed such a state, aborts the process (exit 134), which must not end this run.
+        byte[] expected = Uninterrupted();
+        string backup = Path.Combine(_dir, "backup");
+        string weights = Path.Combine(_dir, "resumed.safetensors");
+        string latest = LatestBackupOfAKilledChild(backup, weights);
         byte[] state = damage == "short" ? new byte[100] : TrainingStateTests.StateWith("left", 0);
         ModelFileEdits.RewriteJson(latest, "training_state.json", t => t["rng_state"] = Convert.ToBase64String(state));
 
@@ -270,16 +276,7 @@ public class BackupAndRestoreTests
         byte[] expected = Uninterrupted();
         string backup = Path.Combine(_dir, "backup");
         string weights = Path.Combine(_dir, "resumed.safetensors");
-        using (var child = StartChild(backup, weights, "epoch", "block", "20"))
-        {
-            var marker = backup + ".marker";
-            var watch = Stopwatch.StartNew();
-            while (!File.Exists(marker) && !child.HasExited && watch.Elapsed < TimeSpan.FromSeconds(120)) Thread.Sleep(20);
-            Assert.That(File.Exists(marker), Is.True);
-            child.Kill();
-            child.WaitForExit();
-        }
-        string latest = Directory.GetFiles(backup, "backup-*.seqmodel").Order(StringComparer.Ordinal).Last();
+        string latest = LatestBackupOfAKilledChild(backup, weights);
         var bytes = File.ReadAllBytes(latest);
         bytes[bytes.Length / 2] ^= 0xFF;
         File.WriteAllBytes(latest, bytes);
