@@ -41,11 +41,7 @@ internal sealed class CompiledMetrics
             _logs = null;
         }
         _lossTracker.UpdateState(loss, batchSize);
-        foreach (var metric in _resolved)
-        {
-            if (sampleWeight is null) metric.UpdateState(yTrue, yPred);
-            else metric.UpdateState(yTrue, yPred, sampleWeight);
-        }
+        foreach (var metric in _resolved) metric.UpdateState(yTrue, yPred, sampleWeight);
         return Logs;
     }
 
