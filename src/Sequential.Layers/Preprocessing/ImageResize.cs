@@ -5,7 +5,7 @@ namespace Sequential.Layers;
 
 /// <summary>
 /// Image resizing as Keras 3 does it on its torch backend (<c>keras.ops.image.resize</c>), shared by
-/// <c>Resizing</c>, <c>CenterCrop</c> and <see cref="UpSampling2D"/>.
+/// <see cref="Resizing"/>, <see cref="CenterCrop"/> and <see cref="UpSampling2D"/>.
 /// </summary>
 /// <remarks>
 /// "bilinear" and "bicubic" use half-pixel centres (<c>align_corners: false</c>), which is also TensorFlow's
