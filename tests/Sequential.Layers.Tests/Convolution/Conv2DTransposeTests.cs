@@ -210,4 +210,26 @@ public class Conv2DTransposeTests
         Assert.That(loaded.OutputShape, Is.EqualTo(new long[] { 1, 11, 12 }));
         Assert.That(((Conv2DTranspose)loaded.Layers[1]).Bias, Is.Null);
     }
+
+    [Test]
+    public void SmallAutoencoder_TrainsThroughTheNewLayers()
+    {
+        // Gradients flow through the narrowed output of Conv2DTranspose, the grouped DepthwiseConv2D, PReLU's alpha and
+        // the training-only noise and dropout.
+        RandomSeed.Set(1);
+        var x = rand(32, 8, 8, 1);
+        var model = new SequentialModel(
+            new GaussianNoise(0.05, inputShape: [8, 8, 1]),
+            new Conv2D(4, 3, strides: 2, padding: "same", activation: "relu"),
+            new DepthwiseConv2D(3, padding: "same", depthMultiplier: 2),
+            new PReLU(alphaInitializer: "random_uniform", sharedAxes: [1, 2]),
+            new SpatialDropout2D(0.1),
+            new Conv2DTranspose(1, 3, strides: 2, padding: "same"));
+        model.Compile(optimizer: "adam", loss: "mse");
+        var alphaBefore = TestModels.Values(((PReLU)model.Layers[3]).Alpha!);
+        var history = model.Fit(x, x, batchSize: 8, epochs: 5, verbose: 0);
+        Assert.That(model.OutputShape, Is.EqualTo(new long[] { 8, 8, 1 }));
+        Assert.That(history["loss"][^1], Is.LessThan(history["loss"][0]));
+        Assert.That(TestModels.Values(((PReLU)model.Layers[3]).Alpha!), Is.Not.EqualTo(alphaBefore));
+    }
 }
