@@ -132,7 +132,7 @@ internal static class ModelFile
             json["compile"] = new JsonObject
             {
                 ["optimizer"] = NamedConfig(model.Optimizer!.Name, model.Optimizer),
-                ["loss"] = NamedConfig(model.Loss!.Name, model.Loss),
+                ["loss"] = model.Loss is null ? null : NamedConfig(model.Loss.Name, model.Loss),   // null: compiled without a loss
                 ["metrics"] = new JsonArray(model.CompiledMetrics.Specs
                     .Select(s => (JsonNode?)JsonValue.Create(s is Metric m ? m.Name : (string)s)).ToArray()),
             };
@@ -381,7 +381,7 @@ internal static class ModelFile
             if (contents.Config["compile"] is JsonObject compile)
             {
                 var optimizer = (Optimizer)Create(compile["optimizer"], n => Optimizers.Optimizers.Get(n).GetType(), "optimizer", path);
-                var loss = (Loss)Create(compile["loss"], n => Losses.Losses.Get(n).GetType(), "loss", path);
+                var loss = compile["loss"] is null ? null : (Loss)Create(compile["loss"], n => Losses.Losses.Get(n).GetType(), "loss", path);
                 var metrics = (compile["metrics"]?.AsArray() ?? []).Select(m => (object)Text(m, "a metric", path)).ToList();
                 try
                 {

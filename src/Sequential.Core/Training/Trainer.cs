@@ -89,7 +89,7 @@ internal sealed class Trainer(Model model)
             int step = 0;
             foreach (var _ in RunBatches(train, stepsPerEpoch, classWeights,
                          before: () => { if (step >= skip) list.OnTrainBatchBegin(step, Empty); },
-                         step: (x, y, w) => step < skip ? Empty : w is null ? model.TrainStep(x, y) : model.TrainStep(x, y, w)))
+                         step: batch => step < skip ? Empty : model.TrainStep(batch)))
             {
                 if (step < skip)
                 {
@@ -137,7 +137,7 @@ internal sealed class Trainer(Model model)
             int step = 0;
             foreach (var _ in RunBatches(data, null, null,
                          before: () => list.OnPredictBatchBegin(step, Empty),
-                         step: (x, _, _) => { outputs.Add(model.PredictStep(x).cpu().MoveToOuterDisposeScope()); return Empty; }))
+                         step: batch => { outputs.Add(model.PredictStep(batch with { Y = null }).cpu().MoveToOuterDisposeScope()); return Empty; }))
             {
                 list.OnPredictBatchEnd(step, Empty);
                 step++;
@@ -167,7 +167,7 @@ internal sealed class Trainer(Model model)
             int step = 0;
             foreach (var _ in RunBatches(data, steps, null,
                          before: () => list.OnTestBatchBegin(step, Empty),
-                         step: (x, y, w) => w is null ? model.TestStep(x, y) : model.TestStep(x, y, w)))
+                         step: model.TestStep))
             {
                 list.OnTestBatchEnd(step, metrics.Logs);
                 step++;
@@ -184,34 +184,33 @@ internal sealed class Trainer(Model model)
 
     /// <summary>
     /// Runs <paramref name="step"/> on each batch inside its own dispose scope, after moving the batch to the
-    /// model's device and converting it as the loss expects. <paramref name="before"/> runs once the batch is drawn
-    /// and before the step (the batch-begin hooks, as in Keras); the enumeration yields once per batch, after the
-    /// step. The step gets null weights unless the data carries sample weights or <paramref name="classWeights"/> is given.
+    /// model's device and converting its targets as the loss expects. <paramref name="before"/> runs once the batch is
+    /// drawn and before the step (the batch-begin hooks, as in Keras); the enumeration yields once per batch, after the
+    /// step. <paramref name="classWeights"/>, when given, are folded into the batch's sample weights.
     /// </summary>
     private IEnumerable<IReadOnlyDictionary<string, double>> RunBatches(DataAdapter data, int? steps, ClassWeights? classWeights,
-        Action before, Func<Tensor, Tensor, Tensor?, IReadOnlyDictionary<string, double>> step)
+        Action before, Func<Batch, IReadOnlyDictionary<string, double>> step)
     {
-        using var batches = data.WeightedBatches(steps).GetEnumerator();
+        using var batches = data.Batches(steps).GetEnumerator();
         var device = model.Device;
-        for (int batch = 0; ; batch++)
+        for (int index = 0; ; index++)
         {
             IReadOnlyDictionary<string, double> logs;
             using (var scope = NewDisposeScope())
             {
                 if (!batches.MoveNext()) yield break;
                 var (x, y, w) = batches.Current;
-                bool hasTargets = !ReferenceEquals(x, y); // prediction adapters pass x as y
                 if (x.dtype != ScalarType.Float32) x = x.to_type(ScalarType.Float32);
                 model.EnsureBuiltFor(x.shape[1..]);
-                if (model.Loss is not null && hasTargets) y = model.Loss.PrepareTargets(y);
-                if (data.ChecksBatches && (batch == 0 || x.device_type == DeviceType.CPU))
-                    CheckBatch(data, batch, x, hasTargets ? y : null);
+                if (y is not null && model.Loss is not null) y = model.Loss.PrepareTargets(y);
+                if (data.ChecksBatches && (index == 0 || x.device_type == DeviceType.CPU))
+                    CheckBatch(data, index, x, y);
                 x = ToDevice(x, device);
-                if (model.Loss is not null && hasTargets) y = ToDevice(y, device);
+                if (y is not null) y = ToDevice(y, device);
                 if (w is not null) w = ToDevice(w, device);
-                if (classWeights is not null && hasTargets) w = classWeights.Apply(y, w, model);
+                if (classWeights is not null && y is not null) w = classWeights.Apply(y, w, model);
                 before();
-                logs = step(x, y, w);
+                logs = step(new Batch(x, y, w));
             }
             yield return logs;
         }
@@ -228,8 +227,9 @@ internal sealed class Trainer(Model model)
     {
         string where = $"batch {batch} of {data.Name}";
         NonFinite.Check(x, $"{where}: x", data.Name, "remove, clip or fill them in the data source");
-        if (y is null || model.Loss is null) return;
+        if (y is null) return;
         NonFinite.Check(y, $"{where}: y", data.Name, "remove or fill them in the data source");
+        if (model.Loss is null) return;
         try
         {
             model.Loss.Validate(y, model.OutputShape!);
