@@ -87,7 +87,8 @@ internal sealed class Trainer(Model model)
             // Batches of a resumed epoch that were trained before the interruption: drawn (same shuffle), not trained.
             int skip = resume is not null && epoch == resume.Epoch ? resume.Step : 0;
             int step = 0;
-            foreach (var _ in RunBatches(train, stepsPerEpoch, classWeights,
+            IReadOnlyDictionary<string, double>? last = null;
+            foreach (var stepLogs in RunBatches(train, stepsPerEpoch, classWeights,
                          before: () => { if (step >= skip) list.OnTrainBatchBegin(step, Empty); },
                          step: batch => step < skip ? Empty : model.TrainStep(batch)))
             {
@@ -96,11 +97,12 @@ internal sealed class Trainer(Model model)
                     if (++step == skip) resume!.BeforeFirstStep?.Invoke();
                     continue;
                 }
-                list.OnTrainBatchEnd(step, metrics.Logs);
+                last = stepLogs;
+                list.OnTrainBatchEnd(step, stepLogs);
                 step++;
                 if (model.StopTraining) break;
             }
-            var logs = metrics.Values();
+            var logs = MetricsOrLastLogs(metrics, last);
             // Keras's _should_eval: validation_freq counts epochs from 1.
             if (validation is not null && !model.StopTraining && (epoch + 1) % validationFreq == 0)
             {
@@ -153,6 +155,18 @@ internal sealed class Trainer(Model model)
         return cat(outputs, 0).MoveToOuterDisposeScope();
     }
 
+    /// <summary>
+    /// The logs of an epoch or an evaluation (Keras's <c>_get_metrics_result_or_logs</c>): the model's metrics, read
+    /// once, when the steps returned the metrics' logs (the default steps, or a custom step returning
+    /// <c>ComputeMetrics</c>); otherwise what the last custom step returned.
+    /// </summary>
+    private static Dictionary<string, double> MetricsOrLastLogs(CompiledMetrics metrics, IReadOnlyDictionary<string, double>? last)
+    {
+        if (last is null || ReferenceEquals(last, metrics.Logs) || last.Keys.ToHashSet().SetEquals(metrics.Logs.Keys))
+            return metrics.Values();
+        return last.ToDictionary(entry => entry.Key, entry => entry.Value);
+    }
+
     /// <summary>The evaluation loop, shared by Evaluate and Fit's validation.</summary>
     private Dictionary<string, double> Test(DataAdapter data, int? steps, CallbackList list)
     {
@@ -165,14 +179,16 @@ internal sealed class Trainer(Model model)
             metrics.Reset();
             list.OnTestBegin(Empty);
             int step = 0;
-            foreach (var _ in RunBatches(data, steps, null,
+            IReadOnlyDictionary<string, double>? last = null;
+            foreach (var stepLogs in RunBatches(data, steps, null,
                          before: () => list.OnTestBatchBegin(step, Empty),
                          step: model.TestStep))
             {
-                list.OnTestBatchEnd(step, metrics.Logs);
+                last = stepLogs;
+                list.OnTestBatchEnd(step, stepLogs);
                 step++;
             }
-            var logs = metrics.Values();
+            var logs = MetricsOrLastLogs(metrics, last);
             list.OnTestEnd(logs);
             return logs;
         }
