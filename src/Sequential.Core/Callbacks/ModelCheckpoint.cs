@@ -84,7 +84,8 @@ public sealed class ModelCheckpoint : MonitorCallback
     /// <inheritdoc/>
     public override void OnEpochEnd(int epoch, IReadOnlyDictionary<string, double> logs)
     {
-        ResolveMode();
+        // Keras resolves "auto" here even when the monitor is unused; without saveBestOnly nothing needs it.
+        if (SaveBestOnly) ResolveMode();
         if (_saveEveryBatches is null) SaveModel(epoch, null, logs);
     }
 

@@ -137,6 +137,18 @@ public class ModelCheckpointTests
         Assert.That(checkpoint.Best, Is.Null);
     }
 
+    [Test]
+    public void WithoutSaveBestOnlyAnUnresolvableMonitorIsNoError()
+    {
+        // The monitor only matters for saveBestOnly; Keras would still raise on "auto" for an unknown name.
+        var model = TestModels.Mlp();
+        var checkpoint = new ModelCheckpoint(Path.Combine(_dir, "e{epoch}.seqmodel"), monitor: "throughput");
+        checkpoint.SetModel(model);
+        checkpoint.OnEpochEnd(0, Logs(("loss", 1.0), ("throughput", 9.0)));
+        Assert.That(File.Exists(Path.Combine(_dir, "e1.seqmodel")), Is.True);
+        Assert.That(checkpoint.Maximizes, Is.Null);
+    }
+
     // Keras model_checkpoint_test Cases 11 to 15: initial_value_threshold is the best value to beat.
     [TestCase("max", "val_acc", -0.01, 0.5, true)]
     [TestCase("auto", "val_loss", null, 0.5, true)]
