@@ -66,7 +66,7 @@ internal sealed class Trainer(Model model)
             // Also when a callback or the data throws: Dropout and BatchNormalization must not stay in training mode.
             model.train(false);
         }
-        return history;
+        return list.History!; // the user's History when callbacks held one (Keras 3), else the one made above
     }
 
     private void RunEpochs(DataAdapter train, DataAdapter? validation, int epochs, int initialEpoch, int? stepsPerEpoch,
