@@ -284,7 +284,8 @@ public abstract partial class Model : nn.Module<Tensor, Tensor>
     /// <param name="batchSize">Samples per gradient update (default 32).</param>
     /// <param name="epochs">Index of the last epoch to train (with <paramref name="initialEpoch"/> 0: the number of epochs).</param>
     /// <param name="verbose">0 silent, 1 progress bar, 2 one line per epoch; default 1 on a terminal, 2 when output is redirected.</param>
-    /// <param name="callbacks">Callbacks to call during training; History and the progress bar are added automatically.</param>
+    /// <param name="callbacks">Callbacks to call during training; History and the progress bar are added automatically unless
+    /// <paramref name="callbacks"/> already holds one (Fit then returns that History).</param>
     /// <param name="validationSplit">Fraction in [0, 1) of the data, taken from the end before shuffling, to validate on.</param>
     /// <param name="validationData">Data to validate on at the end of each epoch; overrides <paramref name="validationSplit"/>.</param>
     /// <param name="shuffle">Shuffle the training samples before each epoch.</param>
