@@ -171,7 +171,9 @@ public sealed class History : Callback
     /// <summary>
     /// Writes the history as CSV, like Keras's <c>CSVLogger</c>: a header <c>epoch,accuracy,loss,val_accuracy,val_loss</c>
     /// (keys ordered as in <see cref="ToDataFrame"/>), then one row per epoch with the 0-based epoch and the values
-    /// in the invariant culture, round-trippable; an epoch that did not log a key writes <c>NA</c> there.
+    /// written exactly as <see cref="Callbacks.CSVLogger"/> writes them, which is Python's <c>str(float)</c>: the
+    /// shortest text that reads back to the same double (<c>0.1</c>, <c>1.0</c>, <c>1e-05</c>, <c>nan</c>,
+    /// <c>inf</c>), whatever the current culture; an epoch that did not log a key writes <c>NA</c> there.
     /// </summary>
     /// <param name="path">The file to create or replace; its folder is created if missing.</param>
     /// <param name="separator">The field separator, for example <c>';'</c> or <c>'\t'</c>.</param>
@@ -188,7 +190,7 @@ public sealed class History : Callback
         {
             var series = _series[keys[k]];
             for (int i = 0; i < series.Values.Count; i++)
-                cells[series.Rows[i], k] = series.Values[i].ToString("R", CultureInfo.InvariantCulture);
+                cells[series.Rows[i], k] = PythonFormat.Str(series.Values[i]);
         }
 
         var text = new StringBuilder();

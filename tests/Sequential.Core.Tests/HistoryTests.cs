@@ -201,9 +201,34 @@ public class HistoryTests
         Assert.That(File.ReadAllText(path), Is.EqualTo(
             "epoch,accuracy,loss,val_accuracy,val_loss\n" +
             "0,0.5,0.3333333333333333,0.25,0.1\n" +
-            "1,0.6666666666666666,0.2,1,1E-20\n"));
+            "1,0.6666666666666666,0.2,1.0,1e-20\n"));
         string[] row = File.ReadAllLines(path)[1].Split(',');
         Assert.That(double.Parse(row[2], CultureInfo.InvariantCulture), Is.EqualTo(1.0 / 3));
+    }
+
+    [Test]
+    public void SaveCsv_WritesEveryNumberAsCSVLoggerDoes()
+    {
+        // One History, written by SaveCsv and by a CSVLogger fed the same epochs: the number cells must be the same
+        // text (Python's str(float), as Keras's CSVLogger writes them). Line ends differ by design (\n vs csv's \r\n).
+        double[] values = [0.1, 1e-05, 1234567.0, double.NaN, double.PositiveInfinity, double.NegativeInfinity,
+            1000000000000000.5, 1e16, -0.0, 2.0 / 3];
+        var history = new History();
+        string loggerPath = Path.Combine(_folder, "logger.csv");
+        var logger = new Sequential.Callbacks.CSVLogger(loggerPath);
+        logger.OnTrainBegin(Empty);
+        var epochs = values.Select((v, i) => new Dictionary<string, double> { ["loss"] = v, ["val_loss"] = values[^(i + 1)] }).ToArray();
+        for (int epoch = 0; epoch < epochs.Length; epoch++) logger.OnEpochEnd(epoch, epochs[epoch]);
+        Train(history, epochs);
+        string historyPath = Path.Combine(_folder, "history.csv");
+        history.SaveCsv(historyPath);
+
+        string[] fromHistory = File.ReadAllText(historyPath).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        string[] fromLogger = File.ReadAllText(loggerPath).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        Assert.That(fromHistory, Is.EqualTo(fromLogger));
+        // What Python prints for each value (checked with python3: str(v) for v in values).
+        Assert.That(fromHistory.Skip(1).Select(line => line.Split(',')[1]), Is.EqualTo(new[]
+            { "0.1", "1e-05", "1234567.0", "nan", "inf", "-inf", "1000000000000000.5", "1e+16", "-0.0", "0.6666666666666666" }));
     }
 
     [Test]

@@ -20,6 +20,12 @@ public class LayerTests
         Assert.That(new Dropout(0.1).Name, Is.EqualTo("dropout"));
         Assert.That(new InputLayer([2]).Name, Is.EqualTo("input_layer"));
         Assert.That(new MaxPooling2D().Name, Is.EqualTo("max_pooling2d"));
+        // Keras's to_snake_case: (.)([A-Z][a-z]+) -> \1_\2, then ([a-z])([A-Z]) -> \1_\2, lower-cased.
+        Assert.That(new Conv2DTranspose(1, 2).Name, Is.EqualTo("conv2d_transpose"));
+        Assert.That(new PReLU().Name, Is.EqualTo("p_re_lu"));
+        Assert.That(new ReLU().Name, Is.EqualTo("re_lu"));
+        Assert.That(new GlobalAveragePooling2D().Name, Is.EqualTo("global_average_pooling2d"));
+        Assert.That(new SeparableConv2D(1, 3).Name, Is.EqualTo("separable_conv2d"));
     }
 
     [Test]

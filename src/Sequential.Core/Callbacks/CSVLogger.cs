@@ -87,7 +87,7 @@ public sealed class CSVLogger : Callback
             _writeHeader = false;
         }
         AppendRow([epoch.ToString(CultureInfo.InvariantCulture),
-            .. _keys.Select(k => logs.TryGetValue(k, out double v) ? PythonFloat(v) : "NA")]);
+            .. _keys.Select(k => logs.TryGetValue(k, out double v) ? PythonFormat.Str(v) : "NA")]);
         byte[] bytes = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false).GetBytes(_content.ToString());
         AtomicFile.Write(Filename, stream => stream.Write(bytes));
     }
@@ -100,37 +100,4 @@ public sealed class CSVLogger : Callback
         field.Contains(Separator, StringComparison.Ordinal) || field.IndexOfAny(['"', '\r', '\n']) >= 0
             ? $"\"{field.Replace("\"", "\"\"")}\""
             : field;
-
-    /// <summary>Python's <c>repr(float)</c>: shortest round-trip digits, fixed for exponents in [-4, 16), else <c>1e-05</c>.</summary>
-    internal static string PythonFloat(double value)
-    {
-        if (double.IsNaN(value)) return "nan";
-        if (double.IsPositiveInfinity(value)) return "inf";
-        if (double.IsNegativeInfinity(value)) return "-inf";
-        string sign = value < 0 || (value == 0 && double.IsNegative(value)) ? "-" : "";
-        if (value == 0) return sign + "0.0";
-        string r = Math.Abs(value).ToString("R", CultureInfo.InvariantCulture);
-        int e = 0;
-        int ePos = r.IndexOf('E');
-        if (ePos >= 0)
-        {
-            e = int.Parse(r[(ePos + 1)..], CultureInfo.InvariantCulture);
-            r = r[..ePos];
-        }
-        int dot = r.IndexOf('.');
-        string all = dot < 0 ? r : r.Remove(dot, 1);
-        int point = (dot < 0 ? r.Length : dot) + e;
-        int leading = all.Length - all.TrimStart('0').Length;
-        string digits = all.Trim('0');
-        int x = point - leading - 1; // value = d.ddd * 10^x
-        if (x is >= -4 and < 16)
-        {
-            if (x < 0) return sign + "0." + new string('0', -x - 1) + digits;
-            string whole = digits.Length > x + 1 ? digits[..(x + 1)] : digits.PadRight(x + 1, '0');
-            string fraction = digits.Length > x + 1 ? digits[(x + 1)..] : "0";
-            return sign + whole + "." + fraction;
-        }
-        string mantissa = digits.Length > 1 ? digits[0] + "." + digits[1..] : digits;
-        return sign + mantissa + "e" + (x < 0 ? "-" : "+") + Math.Abs(x).ToString("00", CultureInfo.InvariantCulture);
-    }
 }

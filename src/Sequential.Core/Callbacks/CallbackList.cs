@@ -2,8 +2,13 @@ namespace Sequential.Callbacks;
 
 /// <summary>
 /// A callback that forwards every hook to a list of callbacks, in order (Keras's <c>CallbackList</c>).
-/// The training loop talks only to this; the progress bar is first and History last, as in Keras.
+/// The training loop talks only to this; the progress bar it adds comes first and the History it adds last.
 /// </summary>
+/// <remarks>
+/// As Keras 3's <c>CallbackList._add_default_callbacks</c> does, a <see cref="ProgbarLogger"/> or
+/// <see cref="Sequential.History"/> among the user's callbacks replaces the one the loop would add (it stays where the
+/// user put it), so the progress appears once and <c>Fit</c> returns the user's History, which holds the records.
+/// </remarks>
 public sealed class CallbackList : Callback
 {
     private readonly List<Callback> _callbacks;
@@ -15,15 +20,22 @@ public sealed class CallbackList : Callback
     /// <summary>The callbacks, in call order.</summary>
     public IReadOnlyList<Callback> Callbacks => _callbacks;
 
+    /// <summary>The History that records this call: the user's when the callbacks hold one (the last, as Keras
+    /// keeps), else the one the loop added; null for <c>Evaluate</c>/<c>Predict</c> without one.</summary>
+    internal History? History { get; private init; }
+
     internal static CallbackList Create(Model model, IEnumerable<Callback>? user, int verbose, History? history,
         Training.ProgressTarget target, IReadOnlyDictionary<string, object?> parameters)
     {
-        var all = new List<Callback>();
-        if (verbose > 0) all.Add(new ProgbarLogger(verbose, target));
+        var given = new List<Callback>();
         foreach (var (callback, index) in (user ?? []).Select((c, i) => (c, i)))
-            all.Add(callback ?? throw new ArgumentException($"callbacks[{index}] is null.", "callbacks"));
-        if (history is not null) all.Add(history);
-        var list = new CallbackList(all);
+            given.Add(callback ?? throw new ArgumentException($"callbacks[{index}] is null.", "callbacks"));
+        var userHistory = given.OfType<History>().LastOrDefault();
+        var all = new List<Callback>();
+        if (verbose > 0 && !given.OfType<ProgbarLogger>().Any()) all.Add(new ProgbarLogger(verbose, target));
+        all.AddRange(given);
+        if (userHistory is null && history is not null) all.Add(history);
+        var list = new CallbackList(all) { History = userHistory ?? history };
         list.SetModel(model);
         list.SetParams(parameters);
         return list;

@@ -8,8 +8,8 @@ namespace Sequential.Callbacks;
 /// <remarks>
 /// <para>
 /// Keras's algorithm, step by step: at the end of each epoch from <see cref="StartFromEpoch"/> on, the wait counter
-/// grows by one; if the value improves on the best so far by more than <see cref="MinDelta"/> it becomes the best and,
-/// when it also beats <see cref="Baseline"/> (if any), the counter goes back to 0; otherwise, once the counter has
+/// grows by one; if the value improves on the best so far by more than <see cref="MonitorCallback.MinDelta"/> it becomes the best and,
+/// when it also beats <see cref="MonitorCallback.Baseline"/> (if any), the counter goes back to 0; otherwise, once the counter has
 /// reached <see cref="Patience"/> (and the epoch is not the first), training stops.
 /// </para>
 /// <para>
@@ -27,53 +27,39 @@ namespace Sequential.Callbacks;
 /// Console.WriteLine($"stopped after {history.Epochs.Count} epochs");
 /// </code>
 /// </example>
-public sealed class EarlyStopping : Callback
+public sealed class EarlyStopping : MonitorCallback
 {
-    private readonly bool _maximize;
     private Dictionary<string, Tensor>? _bestWeights;
 
     /// <summary>Creates the callback (Keras's argument names and defaults).</summary>
     /// <param name="monitor">The log key to watch, e.g. <c>val_loss</c> or <c>val_accuracy</c>.</param>
-    /// <param name="minDelta">Smallest change that counts as an improvement (its sign is ignored).</param>
+    /// <param name="minDelta">Smallest change that counts as an improvement (its sign is ignored, as in Keras).</param>
     /// <param name="patience">Epochs without improvement after which training stops.</param>
     /// <param name="verbose">1 prints when stopping and when restoring weights.</param>
-    /// <param name="mode"><c>"min"</c>, <c>"max"</c>, or <c>"auto"</c> (max when the name contains <c>acc</c> or <c>auc</c>).</param>
+    /// <param name="mode"><c>"min"</c>, <c>"max"</c>, or <c>"auto"</c> (decided as <see cref="MonitorCallback"/> describes).</param>
     /// <param name="baseline">A value the monitor must beat; until it does, the wait counter is never reset.</param>
     /// <param name="restoreBestWeights">Put back the weights of the best epoch at the end of training.</param>
     /// <param name="startFromEpoch">Epochs to wait before watching at all (a warm-up).</param>
-    /// <exception cref="ArgumentException">An unknown <paramref name="mode"/>.</exception>
+    /// <exception cref="ArgumentException">An unknown <paramref name="mode"/> or a NaN <paramref name="minDelta"/>.</exception>
     /// <exception cref="ArgumentOutOfRangeException">A negative <paramref name="patience"/> or <paramref name="startFromEpoch"/>.</exception>
     public EarlyStopping(string monitor = "val_loss", double minDelta = 0, int patience = 0, int verbose = 0, string mode = "auto",
         double? baseline = null, bool restoreBestWeights = false, int startFromEpoch = 0)
+        : base(monitor, mode, baseline, minDelta)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(monitor);
-        ArgumentNullException.ThrowIfNull(mode);
+        Best = null; // Keras keeps the baseline apart from best: it only decides when the wait counter restarts
         ArgumentOutOfRangeException.ThrowIfNegative(patience);
         ArgumentOutOfRangeException.ThrowIfNegative(startFromEpoch);
-        _maximize = Monitor.Maximizes(monitor, mode, nameof(EarlyStopping));
-        MonitorKey = monitor;
-        MinDelta = Math.Abs(minDelta);
         Patience = patience;
         Verbose = verbose;
-        Baseline = baseline;
         RestoreBestWeights = restoreBestWeights;
         StartFromEpoch = startFromEpoch;
     }
-
-    /// <summary>The log key watched.</summary>
-    public string MonitorKey { get; }
-
-    /// <summary>Smallest change that counts as an improvement (non-negative).</summary>
-    public double MinDelta { get; }
 
     /// <summary>Epochs without improvement after which training stops.</summary>
     public int Patience { get; }
 
     /// <summary>1 prints messages.</summary>
     public int Verbose { get; }
-
-    /// <summary>The value the monitor must beat, or null.</summary>
-    public double? Baseline { get; }
 
     /// <summary>Whether the best weights are restored at the end of training.</summary>
     public bool RestoreBestWeights { get; }
@@ -87,10 +73,7 @@ public sealed class EarlyStopping : Callback
     /// <summary>The 0-based epoch at which training was stopped, or 0 when it was not (Keras's <c>stopped_epoch</c>).</summary>
     public int StoppedEpoch { get; private set; }
 
-    /// <summary>The best monitored value so far, or null before the first watched epoch.</summary>
-    public double? Best { get; private set; }
-
-    /// <summary>The 0-based epoch of <see cref="Best"/>.</summary>
+    /// <summary>The 0-based epoch of <see cref="MonitorCallback.Best"/>.</summary>
     public int BestEpoch { get; private set; }
 
     /// <summary>Resets the state, so one instance can serve several <c>Fit</c> calls.</summary>
@@ -109,7 +92,8 @@ public sealed class EarlyStopping : Callback
     /// <param name="logs">The epoch's logs.</param>
     public override void OnEpochEnd(int epoch, IReadOnlyDictionary<string, double> logs)
     {
-        double? current = Monitor.Read(logs, MonitorKey, "Early stopping");
+        ResolveMode(); // Keras decides "auto" here, when the model's metrics exist, even if the value is missing
+        double? current = GetMonitorValue(logs);
         if (current is null || epoch < StartFromEpoch) return;
         if (RestoreBestWeights && _bestWeights is null)
         {
@@ -153,12 +137,8 @@ public sealed class EarlyStopping : Callback
         }
     }
 
-    private bool IsImprovement(double value, double? reference)
-    {
-        if (reference is null) return true;
-        // Keras: monitor_op(value - min_delta, reference), with min_delta negated for "min".
-        return _maximize ? value - MinDelta > reference.Value : value + MinDelta < reference.Value;
-    }
+    /// <inheritdoc/>
+    protected override string MonitorPurpose => "Early stopping";
 
     private void CopyWeights()
     {

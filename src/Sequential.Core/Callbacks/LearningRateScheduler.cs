@@ -49,5 +49,5 @@ public sealed class LearningRateScheduler : Callback
     /// <param name="epoch">0-based epoch index.</param>
     /// <param name="logs">The epoch's logs.</param>
     public override void OnEpochEnd(int epoch, IReadOnlyDictionary<string, double> logs) =>
-        Monitor.Log(logs, "learning_rate", Model!.Optimizer!.LearningRate);
+        EpochLogs.Set(logs, "learning_rate", Model!.Optimizer!.LearningRate);
 }

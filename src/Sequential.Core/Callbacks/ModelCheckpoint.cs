@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace Sequential.Callbacks;
 
 /// <summary>
@@ -19,54 +17,39 @@ namespace Sequential.Callbacks;
 ///     callbacks: [new ModelCheckpoint("best.seqmodel", monitor: "val_accuracy", saveBestOnly: true)]);
 /// </code>
 /// </example>
-public sealed class ModelCheckpoint : Callback
+public sealed class ModelCheckpoint : MonitorCallback
 {
     private readonly int? _saveEveryBatches;
-    private readonly bool _maximize;
     private int _batchesSinceLastSave;
     private int _currentEpoch;
-    private bool _warnedMissing;
 
     /// <summary>Creates a ModelCheckpoint callback.</summary>
     /// <param name="filepath">Where to save; may hold placeholders such as <c>{epoch:02d}</c> and <c>{val_loss:.2f}</c>.</param>
     /// <param name="monitor">The log value compared by <paramref name="saveBestOnly"/> (default <c>val_loss</c>).</param>
     /// <param name="verbose">1 prints a line each time the callback saves (or decides not to).</param>
-    /// <param name="saveBestOnly">Save only when <paramref name="monitor"/> improves on the best value so far.</param>
+    /// <param name="saveBestOnly">Save only when <paramref name="monitor"/> improves on the best value so far; when
+    /// the logs lack it, warn and save anyway (as Keras does).</param>
     /// <param name="saveWeightsOnly">Save the weights alone (safetensors) instead of the whole model.</param>
-    /// <param name="mode"><c>"min"</c>, <c>"max"</c> or <c>"auto"</c> (max for accuracies, else min), as Keras.</param>
+    /// <param name="mode"><c>"min"</c>, <c>"max"</c> or <c>"auto"</c> (decided as <see cref="MonitorCallback"/> describes).</param>
     /// <param name="saveFreq"><c>"epoch"</c>, or an int: save every that many batches.</param>
-    /// <param name="initialValueThreshold">The best value to beat before the first save (with <paramref name="saveBestOnly"/>).</param>
+    /// <param name="initialValueThreshold">The best value to beat before the first save (with
+    /// <paramref name="saveBestOnly"/>); it is the monitor's <see cref="MonitorCallback.Baseline"/>.</param>
     /// <exception cref="ArgumentException">An unknown mode or saveFreq.</exception>
     public ModelCheckpoint(string filepath, string monitor = "val_loss", int verbose = 0, bool saveBestOnly = false,
         bool saveWeightsOnly = false, string mode = "auto", object? saveFreq = null, double? initialValueThreshold = null)
+        : base(monitor, mode, initialValueThreshold)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(filepath);
-        ArgumentNullException.ThrowIfNull(monitor);
         Filepath = filepath;
-        Monitor = monitor;
         Verbose = verbose;
         SaveBestOnly = saveBestOnly;
         SaveWeightsOnly = saveWeightsOnly;
-        Mode = (mode ?? "auto").ToLowerInvariant();
         SaveFreq = saveFreq ?? "epoch";
-        InitialValueThreshold = initialValueThreshold;
-        _maximize = Mode switch
-        {
-            "min" => false,
-            "max" => true,
-            "auto" => monitor.Contains("acc", StringComparison.Ordinal) || monitor.StartsWith("fmeasure", StringComparison.Ordinal) ||
-                      monitor.Contains("auc", StringComparison.Ordinal),
-            _ => throw new ArgumentException($"ModelCheckpoint mode must be \"auto\", \"min\" or \"max\"; got \"{mode}\".", nameof(mode)),
-        };
         _saveEveryBatches = SaveFrequency.Batches(SaveFreq, "ModelCheckpoint");
-        Best = initialValueThreshold ?? (_maximize ? double.NegativeInfinity : double.PositiveInfinity);
     }
 
     /// <summary>The path template.</summary>
     public string Filepath { get; }
-
-    /// <summary>The monitored log value.</summary>
-    public string Monitor { get; }
 
     /// <summary>1 prints a line per save decision.</summary>
     public int Verbose { get; }
@@ -77,17 +60,11 @@ public sealed class ModelCheckpoint : Callback
     /// <summary>Whether only weights are saved.</summary>
     public bool SaveWeightsOnly { get; }
 
-    /// <summary><c>min</c>, <c>max</c> or <c>auto</c>.</summary>
-    public string Mode { get; }
-
     /// <summary><c>"epoch"</c> or a number of batches.</summary>
     public object SaveFreq { get; }
 
-    /// <summary>The initial best value, when given.</summary>
-    public double? InitialValueThreshold { get; }
-
-    /// <summary>The best monitored value seen so far (Keras's <c>best</c>).</summary>
-    public double Best { get; private set; }
+    /// <summary>The initial best value, when given (the same as <see cref="MonitorCallback.Baseline"/>).</summary>
+    public double? InitialValueThreshold => Baseline;
 
     /// <summary>The path of the last file written, or null.</summary>
     public string? LastSavedPath { get; private set; }
@@ -107,6 +84,8 @@ public sealed class ModelCheckpoint : Callback
     /// <inheritdoc/>
     public override void OnEpochEnd(int epoch, IReadOnlyDictionary<string, double> logs)
     {
+        // Keras resolves "auto" here even when the monitor is unused; without saveBestOnly nothing needs it.
+        if (SaveBestOnly) ResolveMode();
         if (_saveEveryBatches is null) SaveModel(epoch, null, logs);
     }
 
@@ -144,25 +123,20 @@ public sealed class ModelCheckpoint : Callback
         string path = FormatFilepath(epoch, batch, logs);
         if (SaveBestOnly)
         {
-            if (!logs.ContainsKey(Monitor))
+            // Keras saves when the monitor is missing (after the warning) rather than never saving.
+            if (GetMonitorValue(logs) is { } current)
             {
-                if (!_warnedMissing)
-                    Console.Error.WriteLine(
-                        $"ModelCheckpoint: can save best model only with {Monitor} available; the logs have {string.Join(", ", logs.Keys)}. Skipping.");
-                _warnedMissing = true;
-                return;
-            }
-            double current = logs[Monitor];
-            bool improved = _maximize ? current > Best : current < Best;
-            if (!improved)
-            {
+                string best = Best is { } b ? Num(b) : "None";
+                if (!IsImprovement(current, Best))
+                {
+                    if (Verbose > 0)
+                        Console.WriteLine($"\nEpoch {epoch + 1}: {Monitor} did not improve from {best}");
+                    return;
+                }
                 if (Verbose > 0)
-                    Console.WriteLine($"\nEpoch {epoch + 1}: {Monitor} did not improve from {Num(Best)}");
-                return;
+                    Console.WriteLine($"\nEpoch {epoch + 1}: {Monitor} improved from {best} to {Num(current)}, saving model to {path}");
+                Best = current;
             }
-            if (Verbose > 0)
-                Console.WriteLine($"\nEpoch {epoch + 1}: {Monitor} improved from {Num(Best)} to {Num(current)}, saving model to {path}");
-            Best = current;
         }
         else if (Verbose > 0)
         {
@@ -172,6 +146,9 @@ public sealed class ModelCheckpoint : Callback
         else model.Save(path);
         LastSavedPath = path;
     }
+
+    /// <inheritdoc/>
+    protected override string MonitorPurpose => "Saving only the best model";
 
     private static string Num(double value) => PythonFormat.FormatValue(value, ".5f");
 }

@@ -10,14 +10,27 @@ namespace Sequential.Callbacks;
 /// verbose 1: a live bar redrawn at most every 0.1 s, <c>1688/1688 ━━━━━━━━━━━━━━━━━━━━ 3s 2ms/step - accuracy: 0.8789 - loss: 0.4216</c>;
 /// verbose 2: one line per epoch, <c>1688/1688 - 3s - 2ms/step - accuracy: ... </c>.
 /// </summary>
-/// <remarks>Values are read from the device only when a line is drawn, so the bar costs no per-batch synchronisation.</remarks>
+/// <remarks>
+/// <para>Values are read from the device only when a line is drawn, so the bar costs no per-batch synchronisation.</para>
+/// <para>Passing one in <c>callbacks:</c> replaces the progress bar <c>Fit</c>/<c>Evaluate</c>/<c>Predict</c> would
+/// add (Keras 3's <c>CallbackList</c> adds its own only when the list has none), so the output appears once. Unlike
+/// Keras's, whose verbosity comes from <c>fit(verbose=...)</c>, this one keeps the <c>verbose</c> it was created with:
+/// <c>Fit(..., verbose: 0, callbacks: [new ProgbarLogger(2)])</c> prints one line per epoch.</para>
+/// </remarks>
+/// <example>
+/// <code>
+/// // one line per epoch even on a terminal (where Fit's default is the live bar)
+/// model.Fit(x, y, epochs: 10, callbacks: [new ProgbarLogger(verbose: 2)]);
+/// </code>
+/// </example>
 public sealed class ProgbarLogger : Callback
 {
     private const int BarWidth = 20;
     private static readonly TimeSpan Interval = TimeSpan.FromSeconds(0.1);
     private readonly int _verbose;
-    private readonly ProgressTarget _target;
-    private readonly TextWriter _out;
+    private readonly ProgressTarget? _target;
+    private readonly TextWriter? _output;
+    private bool _calledInFit;
     private readonly Stopwatch _clock = new();
     private TimeSpan _lastDraw;
     private int _epochs;
@@ -25,16 +38,38 @@ public sealed class ProgbarLogger : Callback
     private int _seen;
     private int _lastLineLength;
 
-    /// <summary>Creates a progress logger writing to the console.</summary>
-    /// <param name="verbose">1 for the live bar, 2 for one line per epoch.</param>
-    public ProgbarLogger(int verbose = 1) : this(verbose, ProgressTarget.Train) { }
+    /// <summary>Creates a progress logger writing to the console (<see cref="Console.Out"/> at the time it writes).</summary>
+    /// <param name="verbose">0 silent, 1 the live bar, 2 one line per epoch.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="verbose"/> is not 0, 1 or 2.</exception>
+    /// <remarks>It follows whichever loop it is given to: inside <c>Fit</c> the epochs (validation stays silent, as
+    /// in Keras), in <c>Evaluate</c> the evaluation, in <c>Predict</c> the prediction.</remarks>
+    public ProgbarLogger(int verbose = 1) : this(verbose, null) { }
 
-    internal ProgbarLogger(int verbose, ProgressTarget target, TextWriter? output = null)
+    /// <param name="verbose">0, 1 or 2.</param>
+    /// <param name="target">The loop the automatically added bar follows; null decides as Keras's ProgbarLogger
+    /// does (test hooks draw only outside <c>Fit</c>).</param>
+    /// <param name="output">Where to write; null is <see cref="Console.Out"/> at the time of writing.</param>
+    internal ProgbarLogger(int verbose, ProgressTarget? target, TextWriter? output = null)
     {
+        if (verbose is < 0 or > 2)
+            throw new ArgumentOutOfRangeException(nameof(verbose), verbose,
+                $"ProgbarLogger verbose must be 0 (silent), 1 (progress bar) or 2 (one line per epoch); got {verbose}.");
         _verbose = verbose;
         _target = target;
-        _out = output ?? Console.Out;
+        _output = output;
     }
+
+    private TextWriter Out => _output ?? Console.Out;
+
+    private bool FollowsTest => _target == ProgressTarget.Test || (_target is null && !_calledInFit);
+
+    /// <summary>Notes that the hooks come from <c>Fit</c>, whose validation pass draws nothing (Keras's <c>_called_in_fit</c>).</summary>
+    /// <param name="logs">Unused.</param>
+    public override void OnTrainBegin(IReadOnlyDictionary<string, double> logs) => _calledInFit = true;
+
+    /// <summary>Ends the <c>Fit</c> call, so a later <c>Evaluate</c> with the same logger draws its progress.</summary>
+    /// <param name="logs">Unused.</param>
+    public override void OnTrainEnd(IReadOnlyDictionary<string, double> logs) => _calledInFit = false;
 
     /// <inheritdoc/>
     public override void SetParams(IReadOnlyDictionary<string, object?> parameters)
@@ -47,7 +82,8 @@ public sealed class ProgbarLogger : Callback
     /// <inheritdoc/>
     public override void OnEpochBegin(int epoch, IReadOnlyDictionary<string, double> logs)
     {
-        _out.WriteLine($"Epoch {epoch + 1}/{_epochs}");
+        if (_verbose == 0) return;
+        Out.WriteLine($"Epoch {epoch + 1}/{_epochs}");
         Start();
     }
 
@@ -60,19 +96,19 @@ public sealed class ProgbarLogger : Callback
     /// <inheritdoc/>
     public override void OnTestBegin(IReadOnlyDictionary<string, double> logs)
     {
-        if (_target == ProgressTarget.Test) Start();
+        if (FollowsTest) Start();
     }
 
     /// <inheritdoc/>
     public override void OnTestBatchEnd(int batch, IReadOnlyDictionary<string, double> logs)
     {
-        if (_target == ProgressTarget.Test) Batch(batch, logs);
+        if (FollowsTest) Batch(batch, logs);
     }
 
     /// <inheritdoc/>
     public override void OnTestEnd(IReadOnlyDictionary<string, double> logs)
     {
-        if (_target == ProgressTarget.Test) Finish(logs);
+        if (FollowsTest) Finish(logs);
     }
 
     /// <inheritdoc/>
@@ -104,18 +140,19 @@ public sealed class ProgbarLogger : Callback
 
     private void Finish(IReadOnlyDictionary<string, double> logs)
     {
-        if (_verbose == 1) { Draw(logs, final: true); _out.WriteLine(); }
-        else _out.WriteLine(Line(logs, final: true));
-        _out.Flush();
+        if (_verbose == 0) return;
+        if (_verbose == 1) { Draw(logs, final: true); Out.WriteLine(); }
+        else Out.WriteLine(Line(logs, final: true));
+        Out.Flush();
     }
 
     private void Draw(IReadOnlyDictionary<string, double> logs, bool final)
     {
         string line = Line(logs, final);
         string pad = line.Length < _lastLineLength ? new string(' ', _lastLineLength - line.Length) : "";
-        _out.Write("\r" + line + pad);
+        Out.Write("\r" + line + pad);
         _lastLineLength = line.Length;
-        _out.Flush();
+        Out.Flush();
     }
 
     /// <summary>Formats one progress line (public for tests of the format).</summary>

@@ -136,18 +136,49 @@ internal static partial class PythonFormat
         return text;
     }
 
-    /// <summary>Python's <c>repr</c>/<c>str</c> of a float: the shortest round-trip digits, scientific below 1e-4 or from 1e16.</summary>
-    private static string Repr(double x, int? precision)
+    /// <summary>Python's <c>repr</c>/<c>str</c> of a float with an optional <c>.precision</c> (then <c>g</c>-like).</summary>
+    private static string Repr(double x, int? precision) =>
+        precision is { } p ? General(x, p, upper: false, keepZeros: false) : Str(x);
+
+    /// <summary>
+    /// Python's <c>str(float)</c> (equal to <c>repr</c> since Python 3.2): the shortest digits that round-trip,
+    /// positional for decimal exponents in [-4, 16) with at least one digit after the point (<c>0.1</c>, <c>1.0</c>,
+    /// <c>1234567.0</c>, <c>1000000000000000.5</c>), else scientific with a two-digit exponent (<c>1e-05</c>,
+    /// <c>1e+16</c>); <c>nan</c>, <c>inf</c>, <c>-inf</c>, <c>-0.0</c>. Every file and name the library writes
+    /// numbers into as Keras would (CSVLogger, History.SaveCsv, ModelCheckpoint paths) uses this one formatter.
+    /// </summary>
+    /// <param name="value">Any double.</param>
+    /// <returns>The text Python prints for the same float.</returns>
+    public static string Str(double value)
     {
-        if (precision is { } p) return General(x, p, upper: false, keepZeros: false);
-        string r = x.ToString("R", CultureInfo.InvariantCulture);
-        int e = r.IndexOf('E');
-        if (e < 0) return r.Contains('.') ? r : r + ".0";
-        string mantissa = r[..e];
-        int exponent = int.Parse(r[(e + 1)..], CultureInfo.InvariantCulture);
-        if (exponent < -4 || exponent >= 16)
-            return mantissa + "e" + (exponent < 0 ? "-" : "+") + Math.Abs(exponent).ToString("00", CultureInfo.InvariantCulture);
-        string fixedText = ((decimal)x).ToString(CultureInfo.InvariantCulture);
-        return fixedText.Contains('.') ? fixedText : fixedText + ".0";
+        if (double.IsNaN(value)) return "nan";
+        if (double.IsPositiveInfinity(value)) return "inf";
+        if (double.IsNegativeInfinity(value)) return "-inf";
+        string sign = double.IsNegative(value) ? "-" : "";
+        if (value == 0) return sign + "0.0";
+        // .NET's "R" gives the same shortest round-trip digits as Python; only the layout differs (1E-05, 1E+15).
+        string r = Math.Abs(value).ToString("R", CultureInfo.InvariantCulture);
+        int e = 0;
+        int ePos = r.IndexOf('E');
+        if (ePos >= 0)
+        {
+            e = int.Parse(r[(ePos + 1)..], CultureInfo.InvariantCulture);
+            r = r[..ePos];
+        }
+        int dot = r.IndexOf('.');
+        string all = dot < 0 ? r : r.Remove(dot, 1);
+        int point = (dot < 0 ? r.Length : dot) + e;
+        int leading = all.Length - all.TrimStart('0').Length;
+        string digits = all.Trim('0');
+        int x = point - leading - 1; // value = d.ddd * 10^x
+        if (x is >= -4 and < 16)
+        {
+            if (x < 0) return sign + "0." + new string('0', -x - 1) + digits;
+            string whole = digits.Length > x + 1 ? digits[..(x + 1)] : digits.PadRight(x + 1, '0');
+            string fraction = digits.Length > x + 1 ? digits[(x + 1)..] : "0";
+            return sign + whole + "." + fraction;
+        }
+        string mantissa = digits.Length > 1 ? digits[0] + "." + digits[1..] : digits;
+        return sign + mantissa + "e" + (x < 0 ? "-" : "+") + Math.Abs(x).ToString("00", CultureInfo.InvariantCulture);
     }
 }

@@ -1,11 +1,9 @@
-using System.Globalization;
-
 namespace Sequential.Callbacks;
 
 /// <summary>
 /// Lowers the learning rate when a monitored quantity has stopped improving (Keras's
 /// <c>keras.callbacks.ReduceLROnPlateau</c>): after <see cref="Patience"/> epochs without an improvement larger than
-/// <see cref="MinDelta"/>, the rate is multiplied by <see cref="Factor"/>, never below <see cref="MinLr"/>, and the
+/// <see cref="MonitorCallback.MinDelta"/>, the rate is multiplied by <see cref="Factor"/>, never below <see cref="MinLr"/>, and the
 /// callback then rests for <see cref="Cooldown"/> epochs.
 /// </summary>
 /// <remarks>
@@ -17,43 +15,34 @@ namespace Sequential.Callbacks;
 /// callbacks: [new ReduceLROnPlateau(monitor: "val_loss", factor: 0.2, patience: 5, minLr: 0.001)]
 /// </code>
 /// </example>
-public sealed class ReduceLROnPlateau : Callback
+public sealed class ReduceLROnPlateau : MonitorCallback
 {
-    private readonly bool _maximize;
-    private double _best;
-
     /// <summary>Creates the callback (Keras's argument names and defaults).</summary>
     /// <param name="monitor">The log key to watch.</param>
     /// <param name="factor">The rate is multiplied by this; must be below 1.</param>
     /// <param name="patience">Epochs without improvement before the rate is lowered.</param>
     /// <param name="verbose">1 prints each reduction.</param>
-    /// <param name="mode"><c>"min"</c>, <c>"max"</c> or <c>"auto"</c> (max when the name contains <c>acc</c> or <c>auc</c>).</param>
-    /// <param name="minDelta">Smallest change that counts as an improvement.</param>
+    /// <param name="mode"><c>"min"</c>, <c>"max"</c> or <c>"auto"</c> (decided as <see cref="MonitorCallback"/> describes).</param>
+    /// <param name="minDelta">Smallest change that counts as an improvement (its sign is ignored, as in Keras).</param>
     /// <param name="cooldown">Epochs to rest after a reduction before counting again.</param>
     /// <param name="minLr">Lower bound of the learning rate.</param>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="factor"/> is 1 or more (Keras raises too).</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="factor"/> is 1 or more (Keras raises too), or a
+    /// negative <paramref name="patience"/> or <paramref name="cooldown"/>.</exception>
+    /// <exception cref="ArgumentException">An unknown <paramref name="mode"/> or a NaN <paramref name="minDelta"/>.</exception>
     public ReduceLROnPlateau(string monitor = "val_loss", double factor = 0.1, int patience = 10, int verbose = 0, string mode = "auto",
         double minDelta = 1e-4, int cooldown = 0, double minLr = 0)
+        : base(monitor, mode, minDelta: minDelta)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(monitor);
-        ArgumentNullException.ThrowIfNull(mode);
         if (!(factor < 1.0))
             throw new ArgumentOutOfRangeException(nameof(factor), factor, $"ReduceLROnPlateau does not support a factor >= 1.0; got {factor}.");
         ArgumentOutOfRangeException.ThrowIfNegative(patience);
         ArgumentOutOfRangeException.ThrowIfNegative(cooldown);
-        _maximize = Monitor.Maximizes(monitor, mode, nameof(ReduceLROnPlateau));
-        MonitorKey = monitor;
         Factor = factor;
         Patience = patience;
         Verbose = verbose;
-        MinDelta = minDelta;
         Cooldown = cooldown;
         MinLr = minLr;
-        Reset();
     }
-
-    /// <summary>The log key watched.</summary>
-    public string MonitorKey { get; }
 
     /// <summary>The multiplier applied to the learning rate.</summary>
     public double Factor { get; }
@@ -63,9 +52,6 @@ public sealed class ReduceLROnPlateau : Callback
 
     /// <summary>1 prints each reduction.</summary>
     public int Verbose { get; }
-
-    /// <summary>Smallest change that counts as an improvement.</summary>
-    public double MinDelta { get; }
 
     /// <summary>Epochs to rest after a reduction.</summary>
     public int Cooldown { get; }
@@ -88,18 +74,19 @@ public sealed class ReduceLROnPlateau : Callback
     /// <param name="logs">The epoch's logs.</param>
     public override void OnEpochEnd(int epoch, IReadOnlyDictionary<string, double> logs)
     {
+        ResolveMode();
         var optimizer = Model!.Optimizer ?? throw Sequential.Model.NotCompiled("Fit");
-        Monitor.Log(logs, "learning_rate", optimizer.LearningRate);
-        double? current = Monitor.Read(logs, MonitorKey, "Learning rate reduction");
+        EpochLogs.Set(logs, "learning_rate", optimizer.LearningRate);
+        double? current = GetMonitorValue(logs);
         if (current is null) return;
         if (CooldownCounter > 0)
         {
             CooldownCounter--;
             Wait = 0;
         }
-        if (IsImprovement(current.Value))
+        if (IsImprovement(current.Value, Best))
         {
-            _best = current.Value;
+            Best = current.Value;
             Wait = 0;
         }
         else if (CooldownCounter == 0)
@@ -113,7 +100,7 @@ public sealed class ReduceLROnPlateau : Callback
                     double newLr = Math.Max(oldLr * Factor, MinLr);
                     optimizer.LearningRate = newLr;
                     if (Verbose > 0)
-                        Console.WriteLine($"\nEpoch {epoch + 1}: ReduceLROnPlateau reducing learning rate to {newLr.ToString(CultureInfo.InvariantCulture)}.");
+                        Console.WriteLine($"\nEpoch {epoch + 1}: ReduceLROnPlateau reducing learning rate to {PythonFormat.Str(newLr)}.");
                     CooldownCounter = Cooldown;
                     Wait = 0;
                 }
@@ -121,11 +108,12 @@ public sealed class ReduceLROnPlateau : Callback
         }
     }
 
-    private bool IsImprovement(double value) => _maximize ? value > _best + MinDelta : value < _best - MinDelta;
+    /// <inheritdoc/>
+    protected override string MonitorPurpose => "Learning rate reduction";
 
     private void Reset()
     {
-        _best = _maximize ? double.NegativeInfinity : double.PositiveInfinity;
+        Best = null;
         CooldownCounter = 0;
         Wait = 0;
     }

@@ -1,4 +1,4 @@
-using System.Text;
+using System.Text.RegularExpressions;
 using TorchSharp;
 using TorchSharp.Modules;
 using Sequential.Initializers;
@@ -224,21 +224,19 @@ public abstract class Layer : nn.Module<Tensor, Tensor>
     private long NonTrainableBufferCount() =>
         named_buffers().Where(b => _nonTrainable.Contains(b.name)).Sum(b => b.buffer.numel());
 
-    /// <summary>Keras's default layer name: the snake_case of the class name (Dense -> dense, MaxPooling2D -> max_pooling2d).</summary>
+    /// <summary>
+    /// Keras's default layer name, its <c>to_snake_case</c> of the class name: Dense -> dense, MaxPooling2D ->
+    /// max_pooling2d, Conv2DTranspose -> conv2d_transpose, PReLU -> p_re_lu.
+    /// </summary>
     /// <param name="type">The layer type; null gives a placeholder.</param>
     /// <returns>The name.</returns>
     internal static string DefaultName(Type? type)
     {
         if (type is null) return "layer";
-        var name = type.Name;
-        var builder = new StringBuilder(name.Length + 4);
-        for (int i = 0; i < name.Length; i++)
-        {
-            char c = name[i];
-            if (char.IsUpper(c) && i > 0 && char.IsLower(name[i - 1])) builder.Append('_');
-            builder.Append(char.ToLowerInvariant(c));
-        }
-        return builder.ToString();
+        // Keras: re.sub("(.)([A-Z][a-z]+)", r"\1_\2"), then re.sub("([a-z])([A-Z])", r"\1_\2"), then lower().
+        string name = Regex.Replace(type.Name, @"\W+", "");
+        name = Regex.Replace(name, "(.)([A-Z][a-z]+)", "$1_$2");
+        return Regex.Replace(name, "([a-z])([A-Z])", "$1_$2").ToLowerInvariant();
     }
 
     /// <summary>

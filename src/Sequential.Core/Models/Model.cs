@@ -4,14 +4,16 @@ using Sequential.Metrics;
 using Sequential.Optimizers;
 using Sequential.Training;
 using TorchSharp;
+using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace Sequential;
 
 /// <summary>
 /// Base class of trainable models (Keras's <c>keras.Model</c>): <c>Compile</c>, <c>Fit</c>,
-/// <c>Evaluate</c>, <c>Predict</c>, and the override points <see cref="TrainStep(Tensor, Tensor)"/>,
-/// <see cref="TestStep(Tensor, Tensor)"/> and <see cref="PredictStep"/>.
+/// <c>Evaluate</c>, <c>Predict</c>, and the override points <see cref="TrainStep"/>, <see cref="TestStep"/> and
+/// <see cref="PredictStep"/> with the seams they use (<see cref="ComputeLoss"/>, <see cref="ComputeMetrics"/>,
+/// <see cref="TrainableWeights"/>, <see cref="Optimizers.Optimizer.Apply"/>).
 /// </summary>
 /// <remarks>
 /// A model is a TorchSharp module: <c>parameters()</c>, <c>state_dict()</c> and friends work as usual.
@@ -45,7 +47,7 @@ public abstract partial class Model : nn.Module<Tensor, Tensor>
     public Device Device { get; private set; } = CPU;
 
     /// <summary>Whether <see cref="Compile"/> has been called.</summary>
-    public bool IsCompiled => Optimizer is not null && Loss is not null;
+    public bool IsCompiled => Optimizer is not null;
 
     /// <summary>The metrics being tracked, loss first, once resolved by the first batch.</summary>
     public IReadOnlyList<Metric> Metrics => _metrics?.All ?? [];
@@ -78,7 +80,8 @@ public abstract partial class Model : nn.Module<Tensor, Tensor>
     /// Configures the model for training (Keras's <c>model.compile</c>).
     /// </summary>
     /// <param name="optimizer">An optimizer, or a Keras name such as <c>"adam"</c>.</param>
-    /// <param name="loss">A loss, or a Keras name such as <c>"sparse_categorical_crossentropy"</c>.</param>
+    /// <param name="loss">A loss, or a Keras name such as <c>"sparse_categorical_crossentropy"</c>; null for a model whose
+    /// <see cref="TrainStep"/> computes its own loss (Keras allows <c>compile()</c> without one).</param>
     /// <param name="metrics">Metric names (<c>"accuracy"</c>, <c>"mae"</c>, ...) or <see cref="Metric"/> objects.</param>
     /// <param name="device"><c>"cpu"</c>, <c>"cuda"</c>, <c>"cuda:1"</c>, or null/<c>"auto"</c> for CUDA when available.</param>
     /// <example>
@@ -89,10 +92,9 @@ public abstract partial class Model : nn.Module<Tensor, Tensor>
     /// </code>
     /// </example>
     /// <exception cref="ArgumentException">An unknown name, or a metric that is neither a string nor a <see cref="Metric"/>.</exception>
-    public void Compile(Optimizer optimizer, Loss loss, IEnumerable<object>? metrics = null, string? device = null)
+    public void Compile(Optimizer optimizer, Loss? loss = null, IEnumerable<object>? metrics = null, string? device = null)
     {
         ArgumentNullException.ThrowIfNull(optimizer);
-        ArgumentNullException.ThrowIfNull(loss);
         var specs = (metrics ?? []).Select((m, i) => m switch
         {
             string or Metric => m,
@@ -150,41 +152,97 @@ public abstract partial class Model : nn.Module<Tensor, Tensor>
         "loss: \"sparse_categorical_crossentropy\", metrics: [\"accuracy\"]).");
 
     /// <summary>
-    /// One training step (Keras's <c>train_step</c>): forward, loss, backward, optimizer step, metric update.
-    /// Override to customise training; the loop around it stays the same.
+    /// The weights that training updates (Keras's <c>trainable_weights</c>): every parameter of the model that requires
+    /// a gradient, in registration order. A custom <see cref="TrainStep"/> passes their gradients to
+    /// <see cref="Optimizers.Optimizer.Apply"/>.
     /// </summary>
-    /// <param name="x">Input batch, on <see cref="Device"/>.</param>
-    /// <param name="y">Target batch, on <see cref="Device"/>, already converted by the loss.</param>
-    /// <returns>Running logs of the epoch; values are copied from the device only when read.</returns>
-    public virtual IReadOnlyDictionary<string, double> TrainStep(Tensor x, Tensor y) => TrainStep(x, y, null);
+    public IReadOnlyList<Parameter> TrainableWeights => parameters().Where(p => p.requires_grad).ToList();
 
     /// <summary>
-    /// One training step with per-sample weights (Keras's <c>train_step((x, y, sample_weight))</c>): the loss is
-    /// <c>sum(loss_i * w_i) / N</c> and the metrics are weighted, as in Keras 3. The loop calls this overload only
-    /// when there are weights (<c>classWeight</c> or <c>sampleWeight</c>); otherwise it calls
-    /// <see cref="TrainStep(Tensor, Tensor)"/>, whose path stays exactly the unweighted one.
+    /// The loss of a batch (Keras's <c>compute_loss</c>): the compiled loss of <paramref name="y"/> and
+    /// <paramref name="yPred"/>, weighted by <paramref name="sampleWeight"/>. It also adds the value to the loss tracker
+    /// (the <c>loss</c> entry of the logs, weighted by the batch size), as Keras's train and test steps do, so that a
+    /// custom <see cref="TrainStep"/> that calls it and <see cref="ComputeMetrics"/> logs its loss. Override it to add
+    /// terms.
     /// </summary>
-    /// <param name="x">Input batch, on <see cref="Device"/>.</param>
-    /// <param name="y">Target batch, on <see cref="Device"/>.</param>
-    /// <param name="sampleWeight">One weight per sample, shape [N], on <see cref="Device"/>; null for none.</param>
-    /// <returns>Running logs of the epoch.</returns>
-    public virtual IReadOnlyDictionary<string, double> TrainStep(Tensor x, Tensor y, Tensor? sampleWeight)
+    /// <param name="x">The inputs (unused by the default; there for overrides, as in Keras).</param>
+    /// <param name="y">The targets.</param>
+    /// <param name="yPred">The model's outputs for <paramref name="x"/>.</param>
+    /// <param name="sampleWeight">One weight per sample, or null.</param>
+    /// <param name="training">True inside <see cref="TrainStep"/>, false inside <see cref="TestStep"/>.</param>
+    /// <returns>A scalar tensor.</returns>
+    /// <exception cref="InvalidOperationException">The model was compiled without a loss, or the batch has no targets.</exception>
+    public virtual Tensor ComputeLoss(Tensor? x, Tensor? y, Tensor yPred, Tensor? sampleWeight = null, bool training = true)
     {
-        var optimizer = Optimizer!;
-        optimizer.ZeroGrad();
-        var yPred = Call(x, training: true);
-        var loss = sampleWeight is null ? Loss!.Call(y, yPred) : Loss!.Call(y, yPred, sampleWeight);
-        if (loss.requires_grad)
+        ArgumentNullException.ThrowIfNull(yPred);
+        if (Loss is null)
+            throw new InvalidOperationException(
+                $"No loss to compute for model \"{Name}\". Provide a loss argument in Compile(), or override ComputeLoss or TrainStep.");
+        if (y is null)
+            throw new InvalidOperationException(
+                $"Model \"{Name}\" got a batch without targets (y), but its loss '{Loss.Name}' needs them. Pass y to Fit/Evaluate, " +
+                "or override TrainStep/ComputeLoss to compute a loss from the inputs alone.");
+        var loss = sampleWeight is null ? Loss.Call(y, yPred) : Loss.Call(y, yPred, sampleWeight);
+        CompiledMetrics.UpdateLoss(loss.detach(), yPred.shape.Length > 0 ? yPred.shape[0] : 1);
+        return loss;
+    }
+
+    /// <summary>
+    /// Updates the compiled metrics with a batch and returns the running logs of every metric, the loss first (Keras's
+    /// <c>compute_metrics</c>; the loss tracker is updated by <see cref="ComputeLoss"/>).
+    /// </summary>
+    /// <param name="x">The inputs (unused by the default).</param>
+    /// <param name="y">The targets; null updates nothing but still returns the logs.</param>
+    /// <param name="yPred">The model's outputs.</param>
+    /// <param name="sampleWeight">One weight per sample, or null.</param>
+    /// <returns>Running logs; each value is copied from the device only when read.</returns>
+    public virtual IReadOnlyDictionary<string, double> ComputeMetrics(Tensor? x, Tensor? y, Tensor yPred, Tensor? sampleWeight = null)
+    {
+        ArgumentNullException.ThrowIfNull(yPred);
+        if (y is not null) CompiledMetrics.UpdateMetrics(y, yPred, sampleWeight);
+        return CompiledMetrics.Logs;
+    }
+
+    /// <summary>
+    /// One training step (Keras's <c>train_step</c>): forward, <see cref="ComputeLoss"/>, backward,
+    /// <see cref="Optimizers.Optimizer.Apply"/> on <see cref="TrainableWeights"/>, <see cref="ComputeMetrics"/>. Override
+    /// it to customise training; the loop around it (callbacks, validation, progress) stays the same. The loop calls it for
+    /// every batch, with <c>classWeight</c> and <c>sampleWeight</c> folded into <see cref="Batch.SampleWeight"/>.
+    /// </summary>
+    /// <param name="batch">The batch, on <see cref="Device"/>.</param>
+    /// <returns>Running logs of the epoch (what the progress bar and the batch-end callbacks see).</returns>
+    /// <example>
+    /// <code>
+    /// public override IReadOnlyDictionary&lt;string, double&gt; TrainStep(Batch batch)
+    /// {
+    ///     var yPred = Call(batch.X, training: true);
+    ///     var loss = ComputeLoss(batch.X, batch.Y, yPred, batch.SampleWeight);
+    ///     var weights = TrainableWeights;
+    ///     foreach (var w in weights) w.grad = null;
+    ///     loss.backward();
+    ///     using (torch.no_grad()) Optimizer!.Apply(weights.Select(w => w.grad).ToList(), weights);
+    ///     return ComputeMetrics(batch.X, batch.Y, yPred.detach(), batch.SampleWeight);
+    /// }
+    /// </code>
+    /// </example>
+    public virtual IReadOnlyDictionary<string, double> TrainStep(Batch batch)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        var weights = TrainableWeights;
+        foreach (var weight in weights) weight.grad = null; // dropped, not zeroed: a weight without a gradient is not moved
+        var yPred = Call(batch.X, training: true);
+        var loss = ComputeLoss(batch.X, batch.Y, yPred, batch.SampleWeight, training: true);
+        if (weights.Count > 0 && loss.requires_grad)
         {
             loss.backward();
-            optimizer.Step();
+            using (no_grad()) Optimizer!.Apply(weights.Select(w => w.grad).ToList(), weights);
         }
         else
         {
             // Keras's torch trainer: no backward pass, a warning, and the loss and metrics are still logged.
             WarnNoTrainableWeights();
         }
-        return CompiledMetrics.Update(y, yPred.detach(), loss.detach(), x.shape[0], sampleWeight);
+        return ComputeMetrics(batch.X, batch.Y, yPred.detach(), batch.SampleWeight);
     }
 
     private bool _warnedNoTrainableWeights;
@@ -197,38 +255,37 @@ public abstract partial class Model : nn.Module<Tensor, Tensor>
                                 "metrics but nothing is updated; set Trainable = true on a layer with weights to train it.");
     }
 
-    /// <summary>One evaluation step (Keras's <c>test_step</c>): forward, loss, metric update, no gradients.</summary>
-    /// <param name="x">Input batch, on <see cref="Device"/>.</param>
-    /// <param name="y">Target batch, on <see cref="Device"/>.</param>
+    /// <summary>One evaluation step (Keras's <c>test_step</c>): forward, <see cref="ComputeLoss"/>, metrics; no gradients.</summary>
+    /// <param name="batch">The batch, on <see cref="Device"/>.</param>
     /// <returns>Running logs of the evaluation.</returns>
-    public virtual IReadOnlyDictionary<string, double> TestStep(Tensor x, Tensor y) => TestStep(x, y, null);
-
-    /// <summary>One evaluation step with per-sample weights (validation data split off a weighted <c>Fit</c>).</summary>
-    /// <param name="x">Input batch, on <see cref="Device"/>.</param>
-    /// <param name="y">Target batch, on <see cref="Device"/>.</param>
-    /// <param name="sampleWeight">One weight per sample, or null.</param>
-    /// <returns>Running logs of the evaluation.</returns>
-    public virtual IReadOnlyDictionary<string, double> TestStep(Tensor x, Tensor y, Tensor? sampleWeight)
+    public virtual IReadOnlyDictionary<string, double> TestStep(Batch batch)
     {
-        var yPred = Call(x, training: false);
-        var loss = sampleWeight is null ? Loss!.Call(y, yPred) : Loss!.Call(y, yPred, sampleWeight);
-        return CompiledMetrics.Update(y, yPred, loss, x.shape[0], sampleWeight);
+        ArgumentNullException.ThrowIfNull(batch);
+        var yPred = Call(batch.X, training: false);
+        ComputeLoss(batch.X, batch.Y, yPred, batch.SampleWeight, training: false);
+        return ComputeMetrics(batch.X, batch.Y, yPred, batch.SampleWeight);
     }
 
     /// <summary>One prediction step (Keras's <c>predict_step</c>).</summary>
-    /// <param name="x">Input batch, on <see cref="Device"/>.</param>
+    /// <param name="batch">The batch, on <see cref="Device"/>; <see cref="Batch.Y"/> is null.</param>
     /// <returns>The model's outputs.</returns>
-    public virtual Tensor PredictStep(Tensor x) => Call(x, training: false);
+    public virtual Tensor PredictStep(Batch batch)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        return Call(batch.X, training: false);
+    }
 
     /// <summary>
     /// Trains the model on tensors (Keras's <c>model.fit(x, y, ...)</c>).
     /// </summary>
     /// <param name="x">Inputs, <c>[N, ...]</c>; integer tensors are converted to float32 as Keras does.</param>
-    /// <param name="y">Targets, <c>[N]</c> class indices or <c>[N, ...]</c> values.</param>
+    /// <param name="y">Targets, <c>[N]</c> class indices or <c>[N, ...]</c> values; null when the model's
+    /// <see cref="TrainStep"/> needs none (an autoencoder's step comparing outputs with <c>batch.X</c>, say).</param>
     /// <param name="batchSize">Samples per gradient update (default 32).</param>
     /// <param name="epochs">Index of the last epoch to train (with <paramref name="initialEpoch"/> 0: the number of epochs).</param>
     /// <param name="verbose">0 silent, 1 progress bar, 2 one line per epoch; default 1 on a terminal, 2 when output is redirected.</param>
-    /// <param name="callbacks">Callbacks to call during training; History and the progress bar are added automatically.</param>
+    /// <param name="callbacks">Callbacks to call during training; History and the progress bar are added automatically unless
+    /// <paramref name="callbacks"/> already holds one (Fit then returns that History).</param>
     /// <param name="validationSplit">Fraction in [0, 1) of the data, taken from the end before shuffling, to validate on.</param>
     /// <param name="validationData">Data to validate on at the end of each epoch; overrides <paramref name="validationSplit"/>.</param>
     /// <param name="shuffle">Shuffle the training samples before each epoch.</param>
@@ -247,8 +304,8 @@ public abstract partial class Model : nn.Module<Tensor, Tensor>
     /// Console.WriteLine(history["val_accuracy"][^1]);
     /// </code>
     /// </example>
-    public History Fit(Tensor x, Tensor y, int batchSize = 32, int epochs = 1, int? verbose = null,
-        IEnumerable<Callback>? callbacks = null, double validationSplit = 0.0, (Tensor x, Tensor y)? validationData = null,
+    public History Fit(Tensor x, Tensor? y = null, int batchSize = 32, int epochs = 1, int? verbose = null,
+        IEnumerable<Callback>? callbacks = null, double validationSplit = 0.0, (Tensor x, Tensor? y)? validationData = null,
         bool shuffle = true, int initialEpoch = 0, int? stepsPerEpoch = null,
         IReadOnlyDictionary<int, double>? classWeight = null, Tensor? sampleWeight = null, int validationFreq = 1)
     {
@@ -302,13 +359,13 @@ public abstract partial class Model : nn.Module<Tensor, Tensor>
 
     /// <summary>Computes the loss and metrics on data (Keras's <c>model.evaluate</c>).</summary>
     /// <param name="x">Inputs.</param>
-    /// <param name="y">Targets.</param>
+    /// <param name="y">Targets; null when the model's <see cref="TestStep"/> needs none.</param>
     /// <param name="batchSize">Samples per batch (default 32).</param>
     /// <param name="verbose">0 silent, 1 progress bar, 2 one line; default 1 on a terminal, 2 when output is redirected.</param>
     /// <param name="callbacks">Callbacks to call.</param>
     /// <returns><c>{"loss": ..., "accuracy": ...}</c>.</returns>
     /// <example><code>var result = model.Evaluate(xTest / 255f, yTest); Console.WriteLine(result["accuracy"]);</code></example>
-    public IReadOnlyDictionary<string, double> Evaluate(Tensor x, Tensor y, int batchSize = 32, int? verbose = null,
+    public IReadOnlyDictionary<string, double> Evaluate(Tensor x, Tensor? y = null, int batchSize = 32, int? verbose = null,
         IEnumerable<Callback>? callbacks = null)
     {
         if (!IsCompiled) throw NotCompiled("Evaluate");

@@ -24,6 +24,7 @@ public abstract partial class Optimizer
 {
     private double _learningRate;
     private List<Parameter>? _variables;
+    private Dictionary<Parameter, int>? _indices;
     private readonly List<(string Name, IReadOnlyList<Tensor> Tensors)> _slots = [];
     private Tensor? _scratch;
 
@@ -88,6 +89,8 @@ public abstract partial class Optimizer
     {
         DisposeState();
         _variables = parameters.ToList();
+        _indices = new Dictionary<Parameter, int>(ReferenceEqualityComparer.Instance);
+        for (int i = 0; i < _variables.Count; i++) _indices.TryAdd(_variables[i], i);
         var largest = _variables.MaxBy(v => v.numel());
         // One buffer as large as the largest variable holds each update's temporary (Adam's denominator...).
         _scratch = largest is null ? null : empty(largest.numel(), largest.dtype, largest.device).DetachFromDisposeScope();
@@ -95,30 +98,62 @@ public abstract partial class Optimizer
         Iterations = 0;
     }
 
-    /// <summary>Clears gradients before a backward pass.</summary>
-    internal void ZeroGrad()
+    /// <summary>
+    /// Applies one update (Keras's <c>optimizer.apply(grads, trainable_variables)</c>), in Keras's order: gradient
+    /// clipping, weight decay, then <see cref="UpdateStep"/> per variable; a null gradient leaves its variable alone.
+    /// Creates the optimizer's state for <paramref name="variables"/> on the first call when the optimizer is not bound
+    /// yet (a second optimizer of a custom training step, say); afterwards every variable must be one it was built
+    /// for, in any order or subset.
+    /// </summary>
+    /// <param name="gradients">One gradient (or null) per variable, e.g. <c>weights.Select(w => w.grad).ToList()</c>.</param>
+    /// <param name="variables">The variables to update, e.g. <see cref="Model.TrainableWeights"/>.</param>
+    /// <exception cref="ArgumentException">The lists differ in length, a gradient's shape differs from its variable's,
+    /// or a variable is not one the optimizer was built for (its state would be missing).</exception>
+    /// <example>
+    /// <code>
+    /// var weights = TrainableWeights;
+    /// loss.backward();
+    /// using (torch.no_grad()) Optimizer!.Apply(weights.Select(w => w.grad).ToList(), weights);
+    /// </code>
+    /// </example>
+    public void Apply(IReadOnlyList<Tensor?> gradients, IReadOnlyList<Parameter> variables)
     {
-        foreach (var variable in Variables()) variable.grad = null;
+        ArgumentNullException.ThrowIfNull(gradients);
+        ArgumentNullException.ThrowIfNull(variables);
+        if (gradients.Count != variables.Count)
+            throw new ArgumentException(
+                $"{Name}.Apply got {gradients.Count} gradients for {variables.Count} variables; pass one gradient (or null) per variable.",
+                nameof(gradients));
+        if (_variables is null) Bind(variables);
+        var indices = new int[variables.Count];
+        for (int i = 0; i < variables.Count; i++)
+        {
+            if (!_indices!.TryGetValue(variables[i], out indices[i]))
+                throw new ArgumentException(
+                    $"Variable {i} of shape {Layers.Shapes.Format(variables[i].shape)} is not one this {Name} optimizer was built for " +
+                    $"(it was built for {_variables!.Count} variables). A layer made trainable after Compile needs Compile again; a " +
+                    "second set of weights needs its own optimizer.", nameof(variables));
+            if (gradients[i] is { } g && !g.shape.SequenceEqual(variables[i].shape))
+                throw new ArgumentException(
+                    $"Gradient {i} has shape {Layers.Shapes.Format(g.shape)} but its variable has shape {Layers.Shapes.Format(variables[i].shape)}.",
+                    nameof(gradients));
+        }
+        Update([.. gradients], variables, indices);
     }
 
-    /// <summary>
-    /// Applies one update from the current gradients, in Keras's order: gradient clipping, weight decay, then
-    /// <see cref="UpdateStep"/> per variable. Variables without a gradient are left alone.
-    /// </summary>
-    internal void Step()
+    /// <summary>One update; <paramref name="indices"/> maps each variable to its state.</summary>
+    private void Update(List<Tensor?> gradients, IReadOnlyList<Parameter> variables, int[] indices)
     {
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         double learningRate = _learningRate;
-        var variables = Variables();
-        var gradients = variables.Select(v => v.grad).ToList();
         ClipGradients(gradients);
         for (int i = 0; i < variables.Count; i++)
         {
             if (gradients[i] is not { } gradient) continue;
             var variable = variables[i];
             if (WeightDecay > 0) variable.mul_(1 - WeightDecay * learningRate);
-            UpdateStep(gradient, variable, i, learningRate);
+            UpdateStep(gradient, variable, indices[i], learningRate);
         }
         Iterations++;
     }
@@ -142,9 +177,6 @@ public abstract partial class Optimizer
     /// <summary><c>g * limit / max(norm, limit)</c>: unchanged when the norm is within the limit.</summary>
     private static void ScaleToNorm(Tensor gradient, Tensor norm, double limit) =>
         gradient.mul_(norm.clamp_min(limit).reciprocal().mul_(limit));
-
-    private List<Parameter> Variables() => _variables ?? throw new InvalidOperationException(
-        $"This {Name} optimizer is not bound to any parameters yet; pass it to model.Compile(optimizer: ...) and call Fit.");
 
     /// <summary>Creates the optimizer's state for the variables (Keras's <c>build</c>) with <see cref="AddVariables"/>.</summary>
     /// <param name="variables">The trainable parameters, in a fixed order; <see cref="UpdateStep"/> receives their index.</param>
@@ -206,6 +238,7 @@ public abstract partial class Optimizer
         _scratch?.Dispose();
         _scratch = null;
         _variables = null;
+        _indices = null;
     }
 
     /// <summary>Lets a Keras name stand for an optimizer: <c>Compile(optimizer: "adam", ...)</c>.</summary>

@@ -134,7 +134,7 @@ internal static class ModelFile
             json["compile"] = new JsonObject
             {
                 ["optimizer"] = ClassConfig(model.Optimizer!, ConfigReflection.GetConfig(model.Optimizer!)),
-                ["loss"] = ClassConfig(model.Loss!, model.Loss!.GetConfig()),
+                ["loss"] = model.Loss is null ? null : ClassConfig(model.Loss, model.Loss.GetConfig()),   // null: compiled without a loss
                 ["metrics"] = new JsonArray(model.CompiledMetrics.Specs
                     .Select(s => s is Metric m ? ClassConfig(m, MetricConfig(m)) : (JsonNode?)JsonValue.Create((string)s)).ToArray()),
             };
@@ -389,7 +389,7 @@ internal static class ModelFile
             if (contents.Config["compile"] is JsonObject compile)
             {
                 var optimizer = Create(compile["optimizer"], "optimizer", path, Optimizers.Optimizers.FromConfig, n => Optimizers.Optimizers.Get(n));
-                var loss = Create(compile["loss"], "loss", path, Losses.Losses.FromConfig, n => Losses.Losses.Get(n));
+                var loss = compile["loss"] is null ? null : Create(compile["loss"], "loss", path, Losses.Losses.FromConfig, n => Losses.Losses.Get(n));
                 var metrics = (compile["metrics"]?.AsArray() ?? []).Select(m => m is JsonObject
                     ? Create(m, "metric", path, Metrics.Metrics.FromConfig, null)
                     : (object)Text(m, "a metric", path)).ToList();

@@ -10,13 +10,13 @@ namespace Sequential.Training;
 /// </summary>
 internal sealed class CompiledMetrics
 {
-    private readonly Loss _loss;
+    private readonly Loss? _loss;
     private readonly IReadOnlyList<object> _specs;
     private readonly Mean _lossTracker = new("loss");
     private List<Metric>? _resolved;
     private MetricLogs? _logs;
 
-    public CompiledMetrics(Loss loss, IReadOnlyList<object> specs)
+    public CompiledMetrics(Loss? loss, IReadOnlyList<object> specs)
     {
         _loss = loss;
         _specs = specs;
@@ -28,11 +28,11 @@ internal sealed class CompiledMetrics
     /// <summary>The loss tracker first, then the resolved metrics (empty list before the first batch).</summary>
     public IReadOnlyList<Metric> All => [_lossTracker, .. _resolved ?? []];
 
-    /// <summary>
-    /// Accumulates one batch on the device and returns the (lazy) running logs. With <paramref name="sampleWeight"/>,
-    /// the metrics are weighted as Keras 3 weights compiled metrics; the loss is already weighted by the step.
-    /// </summary>
-    public IReadOnlyDictionary<string, double> Update(Tensor yTrue, Tensor yPred, Tensor loss, long batchSize, Tensor? sampleWeight = null)
+    /// <summary>Adds a batch's loss to the loss tracker, weighted by the batch size (Keras's <c>_loss_tracker</c>).</summary>
+    public void UpdateLoss(Tensor loss, long batchSize) => _lossTracker.UpdateState(loss, batchSize);
+
+    /// <summary>Updates the compiled metrics (not the loss), resolving their names on the first call.</summary>
+    public void UpdateMetrics(Tensor yTrue, Tensor yPred, Tensor? sampleWeight = null)
     {
         if (_resolved is null)
         {
@@ -40,9 +40,7 @@ internal sealed class CompiledMetrics
                 ?? Sequential.Metrics.Metrics.Get((string)spec, _loss, yTrue.shape, yPred.shape)).ToList();
             _logs = null;
         }
-        _lossTracker.UpdateState(loss, batchSize);
         foreach (var metric in _resolved) metric.UpdateState(yTrue, yPred, sampleWeight);
-        return Logs;
     }
 
     /// <summary>Running logs that read each value from the device only when accessed.</summary>

@@ -4,7 +4,7 @@ namespace Sequential.Training;
 
 /// <summary>
 /// Turns some input (tensors, an iterator of batches) into batches for one epoch. Everything downstream
-/// of an adapter sees one shape of data: (x, y) pairs on the host or device, one pass per call.
+/// of an adapter sees one shape of data: <see cref="Batch"/>es on the host or device, one pass per call.
 /// </summary>
 internal abstract class DataAdapter
 {
@@ -21,19 +21,10 @@ internal abstract class DataAdapter
     public abstract int? BatchesPerPass { get; }
 
     /// <summary>
-    /// The batches of one epoch. Enumerate inside a DisposeScope per batch: tensors the adapter creates
-    /// for a batch are created during <c>MoveNext</c> and belong to that scope.
+    /// The batches of one epoch, with <see cref="Batch.Y"/> null when the data has no targets and
+    /// <see cref="Batch.SampleWeight"/> null when it has no weights. Enumerate inside a DisposeScope per batch: tensors
+    /// the adapter creates for a batch are created during <c>MoveNext</c> and belong to that scope.
     /// </summary>
     /// <param name="steps">Batches to yield; null for one full pass.</param>
-    public abstract IEnumerable<(Tensor x, Tensor y)> Batches(int? steps);
-
-    /// <summary>
-    /// The batches of one epoch with their per-sample weights (Keras's <c>(x, y, sample_weight)</c>); null weights
-    /// when the source has none. The training loop reads this; adapters without weights need not override it.
-    /// </summary>
-    /// <param name="steps">Batches to yield; null for one full pass.</param>
-    public virtual IEnumerable<(Tensor x, Tensor y, Tensor? sampleWeight)> WeightedBatches(int? steps)
-    {
-        foreach (var (x, y) in Batches(steps)) yield return (x, y, null);
-    }
+    public abstract IEnumerable<Batch> Batches(int? steps);
 }

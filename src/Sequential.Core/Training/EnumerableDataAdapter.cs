@@ -28,7 +28,7 @@ internal sealed class EnumerableDataAdapter(IEnumerable<(Tensor x, Tensor y)> so
         _ => null,
     };
 
-    public override IEnumerable<(Tensor x, Tensor y)> Batches(int? steps)
+    public override IEnumerable<Batch> Batches(int? steps)
     {
         steps ??= defaultSteps;
         Trainer.CheckSteps(steps, nameof(steps));
@@ -38,10 +38,10 @@ internal sealed class EnumerableDataAdapter(IEnumerable<(Tensor x, Tensor y)> so
             _open?.Dispose();
             _open = null;
             int produced = 0;
-            foreach (var batch in source)
+            foreach (var (x, y) in source)
             {
                 produced++;
-                yield return batch;
+                yield return new Batch(x, y);
             }
             if (produced == 0)
                 throw new ArgumentException($"{name} produced no batches. Check that the directory or tensors hold samples.");
@@ -57,7 +57,7 @@ internal sealed class EnumerableDataAdapter(IEnumerable<(Tensor x, Tensor y)> so
                 if (!_open.MoveNext())
                     throw new ArgumentException($"{name} produced no batches. Check that the directory or tensors hold samples.");
             }
-            yield return _open.Current;
+            yield return new Batch(_open.Current.x, _open.Current.y);
         }
     }
 }

@@ -38,7 +38,8 @@ internal sealed class TensorDataAdapter : DataAdapter, IDisposable
         return this;
     }
 
-    private static Tensor[] Created(Tensor original, Tensor prepared) => ReferenceEquals(original, prepared) ? [] : [prepared];
+    private static Tensor[] Created(Tensor? original, Tensor? prepared) =>
+        prepared is null || ReferenceEquals(original, prepared) ? [] : [prepared];
 
     /// <summary>Data up to this size is copied to an accelerator once per call instead of once per batch.</summary>
     internal const long ResidentLimitBytes = 2L << 30;
@@ -61,16 +62,11 @@ internal sealed class TensorDataAdapter : DataAdapter, IDisposable
         return moved;
     }
 
-    private static long Bytes(Tensor t) => t.numel() * t.element_size();
+    private static long Bytes(Tensor? t) => t is null ? 0 : t.numel() * t.element_size();
 
     public override int? BatchesPerPass => (int)((Samples + _batchSize - 1) / _batchSize);
 
-    public override IEnumerable<(Tensor x, Tensor y)> Batches(int? steps)
-    {
-        foreach (var (x, y, _) in WeightedBatches(steps)) yield return (x, y);
-    }
-
-    public override IEnumerable<(Tensor x, Tensor y, Tensor? sampleWeight)> WeightedBatches(int? steps)
+    public override IEnumerable<Batch> Batches(int? steps)
     {
         long n = Samples;
         int total = steps ?? BatchesPerPass!.Value;
@@ -91,13 +87,11 @@ internal sealed class TensorDataAdapter : DataAdapter, IDisposable
                 if (_shuffle)
                 {
                     var index = order!.narrow(0, start, length);
-                    var x = _x.index_select(0, index);
-                    yield return (x, _y is null ? x : _y.index_select(0, index), _w?.index_select(0, index)); // y == x marks "no targets"
+                    yield return new Batch(_x.index_select(0, index), _y?.index_select(0, index), _w?.index_select(0, index));
                 }
                 else
                 {
-                    var x = _x.narrow(0, start, length);
-                    yield return (x, _y is null ? x : _y.narrow(0, start, length), _w?.narrow(0, start, length));
+                    yield return new Batch(_x.narrow(0, start, length), _y?.narrow(0, start, length), _w?.narrow(0, start, length));
                 }
                 start += length;
             }
@@ -114,22 +108,24 @@ internal sealed class TensorDataAdapter : DataAdapter, IDisposable
     /// <c>train_validation_split</c> does, so the validation loss is weighted too; <paramref name="validationData"/>
     /// carries no weights.
     /// </remarks>
-    public static (TensorDataAdapter train, TensorDataAdapter? validation) Create(Model model, Tensor x, Tensor y, int batchSize,
-        bool shuffle, double validationSplit, (Tensor x, Tensor y)? validationData, Tensor? sampleWeight = null)
+    public static (TensorDataAdapter train, TensorDataAdapter? validation) Create(Model model, Tensor x, Tensor? y, int batchSize,
+        bool shuffle, double validationSplit, (Tensor x, Tensor? y)? validationData, Tensor? sampleWeight = null)
     {
         CheckBatchSize(batchSize);
         var (xs, ys) = Prepare(model, x, y, "x", "y");
         var ws = sampleWeight is null ? null : PrepareWeights(sampleWeight, xs.shape[0]);
         long bytes = Bytes(xs) + Bytes(ys);
-        (xs, ys) = (Resident(model, xs, x, bytes), Resident(model, ys, y, bytes));
+        xs = Resident(model, xs, x, bytes);
+        ys = ys is null ? null : Resident(model, ys, y!, bytes);
         if (ws is not null) ws = Resident(model, ws, sampleWeight!, bytes);
-        Tensor[] converted = [.. Created(x, xs), .. Created(y, ys), .. (ws is null ? [] : Created(sampleWeight!, ws))];
+        List<Tensor> converted = [.. Created(x, xs), .. Created(y, ys), .. Created(sampleWeight, ws)];
         TensorDataAdapter? validation = null;
         if (validationData is { } data)
         {
             var (xv, yv) = Prepare(model, data.x, data.y, "validationData.x", "validationData.y");
             long validationBytes = Bytes(xv) + Bytes(yv);
-            (xv, yv) = (Resident(model, xv, data.x, validationBytes), Resident(model, yv, data.y, validationBytes));
+            xv = Resident(model, xv, data.x, validationBytes);
+            yv = yv is null ? null : Resident(model, yv, data.y!, validationBytes);
             validation = new TensorDataAdapter(xv, yv, batchSize, shuffle: false).Owning([.. Created(data.x, xv), .. Created(data.y, yv)]);
         }
         else if (validationSplit > 0)
@@ -140,13 +136,17 @@ internal sealed class TensorDataAdapter : DataAdapter, IDisposable
                 throw new ArgumentException(
                     $"validationSplit {validationSplit} of {n} samples leaves {trainCount} for training and {n - trainCount} for validation; " +
                     "both need at least one sample. Use more data or another split.", nameof(validationSplit));
-            var (xv, yv, wv) = (xs.narrow(0, trainCount, n - trainCount), ys.narrow(0, trainCount, n - trainCount), ws?.narrow(0, trainCount, n - trainCount));
-            validation = new TensorDataAdapter(xv, yv, batchSize, false, wv).Owning([xv, yv, .. (wv is null ? [] : new[] { wv })]);
-            (xs, ys, ws) = (xs.narrow(0, 0, trainCount), ys.narrow(0, 0, trainCount), ws?.narrow(0, 0, trainCount));
-            converted = [.. converted, xs, ys, .. (ws is null ? [] : new[] { ws })];
+            Tensor? Tail(Tensor? t) => t?.narrow(0, trainCount, n - trainCount);
+            Tensor? Head(Tensor? t) => t?.narrow(0, 0, trainCount);
+            var (xv, yv, wv) = (Tail(xs)!, Tail(ys), Tail(ws));
+            validation = new TensorDataAdapter(xv, yv, batchSize, false, wv).Owning([xv, .. Present(yv, wv)]);
+            (xs, ys, ws) = (Head(xs)!, Head(ys), Head(ws));
+            converted = [.. converted, xs, .. Present(ys, ws)];
         }
-        return (new TensorDataAdapter(xs, ys, batchSize, shuffle, ws).Owning(converted), validation);
+        return (new TensorDataAdapter(xs, ys, batchSize, shuffle, ws).Owning([.. converted]), validation);
     }
+
+    private static Tensor[] Present(params Tensor?[] tensors) => [.. tensors.OfType<Tensor>()];
 
     private static Tensor PrepareWeights(Tensor sampleWeight, long samples)
     {
@@ -176,22 +176,22 @@ internal sealed class TensorDataAdapter : DataAdapter, IDisposable
             throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, $"batchSize must be a positive number of samples, e.g. 32; got {batchSize}.");
     }
 
-    private static (Tensor x, Tensor y) Prepare(Model model, Tensor x, Tensor y, string xName, string yName)
+    private static (Tensor x, Tensor? y) Prepare(Model model, Tensor x, Tensor? y, string xName, string yName)
     {
-        ArgumentNullException.ThrowIfNull(y, yName);
         var xs = PrepareInputs(model, x, xName);
+        if (y is null) return (xs, null); // Fit(x) for a model whose TrainStep needs no targets
         if (y.dim() == 0)
             throw new ArgumentException($"{yName} must have a sample dimension; got a scalar.", yName);
         if (y.shape[0] != xs.shape[0])
             throw new ArgumentException(
                 $"{xName} and {yName} must have the same number of samples: {xName} has {xs.shape[0]} (shape {Shapes.Format(xs.shape)}), " +
                 $"{yName} has {y.shape[0]} (shape {Shapes.Format(y.shape)}).");
-        var loss = model.Loss!;
-        var ys = loss.PrepareTargets(y);
+        var loss = model.Loss;
+        var ys = loss is null ? y : loss.PrepareTargets(y);
         using (NewDisposeScope()) // the checks' temporaries (as large as y) must not wait for the GC
         {
             NonFinite.Check(ys, yName, yName, "remove or fill them before training");
-            loss.Validate(ys, model.OutputShape!);
+            loss?.Validate(ys, model.OutputShape!);
         }
         return (xs, ys);
     }

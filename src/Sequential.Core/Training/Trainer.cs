@@ -66,7 +66,7 @@ internal sealed class Trainer(Model model)
             // Also when a callback or the data throws: Dropout and BatchNormalization must not stay in training mode.
             model.train(false);
         }
-        return history;
+        return list.History!; // the user's History when callbacks held one (Keras 3), else the one made above
     }
 
     private void RunEpochs(DataAdapter train, DataAdapter? validation, int epochs, int initialEpoch, int? stepsPerEpoch,
@@ -87,20 +87,22 @@ internal sealed class Trainer(Model model)
             // Batches of a resumed epoch that were trained before the interruption: drawn (same shuffle), not trained.
             int skip = resume is not null && epoch == resume.Epoch ? resume.Step : 0;
             int step = 0;
-            foreach (var _ in RunBatches(train, stepsPerEpoch, classWeights,
+            IReadOnlyDictionary<string, double>? last = null;
+            foreach (var stepLogs in RunBatches(train, stepsPerEpoch, classWeights,
                          before: () => { if (step >= skip) list.OnTrainBatchBegin(step, Empty); },
-                         step: (x, y, w) => step < skip ? Empty : w is null ? model.TrainStep(x, y) : model.TrainStep(x, y, w)))
+                         step: batch => step < skip ? Empty : model.TrainStep(batch)))
             {
                 if (step < skip)
                 {
                     if (++step == skip) resume!.BeforeFirstStep?.Invoke();
                     continue;
                 }
-                list.OnTrainBatchEnd(step, metrics.Logs);
+                last = stepLogs;
+                list.OnTrainBatchEnd(step, stepLogs);
                 step++;
                 if (model.StopTraining) break;
             }
-            var logs = metrics.Values();
+            var logs = MetricsOrLastLogs(metrics, last);
             // Keras's _should_eval: validation_freq counts epochs from 1.
             if (validation is not null && !model.StopTraining && (epoch + 1) % validationFreq == 0)
             {
@@ -137,7 +139,7 @@ internal sealed class Trainer(Model model)
             int step = 0;
             foreach (var _ in RunBatches(data, null, null,
                          before: () => list.OnPredictBatchBegin(step, Empty),
-                         step: (x, _, _) => { outputs.Add(model.PredictStep(x).cpu().MoveToOuterDisposeScope()); return Empty; }))
+                         step: batch => { outputs.Add(model.PredictStep(batch with { Y = null }).cpu().MoveToOuterDisposeScope()); return Empty; }))
             {
                 list.OnPredictBatchEnd(step, Empty);
                 step++;
@@ -153,6 +155,18 @@ internal sealed class Trainer(Model model)
         return cat(outputs, 0).MoveToOuterDisposeScope();
     }
 
+    /// <summary>
+    /// The logs of an epoch or an evaluation (Keras's <c>_get_metrics_result_or_logs</c>): the model's metrics, read
+    /// once, when the steps returned the metrics' logs (the default steps, or a custom step returning
+    /// <c>ComputeMetrics</c>); otherwise what the last custom step returned.
+    /// </summary>
+    private static Dictionary<string, double> MetricsOrLastLogs(CompiledMetrics metrics, IReadOnlyDictionary<string, double>? last)
+    {
+        if (last is null || ReferenceEquals(last, metrics.Logs) || last.Keys.ToHashSet().SetEquals(metrics.Logs.Keys))
+            return metrics.Values();
+        return last.ToDictionary(entry => entry.Key, entry => entry.Value);
+    }
+
     /// <summary>The evaluation loop, shared by Evaluate and Fit's validation.</summary>
     private Dictionary<string, double> Test(DataAdapter data, int? steps, CallbackList list)
     {
@@ -165,14 +179,16 @@ internal sealed class Trainer(Model model)
             metrics.Reset();
             list.OnTestBegin(Empty);
             int step = 0;
-            foreach (var _ in RunBatches(data, steps, null,
+            IReadOnlyDictionary<string, double>? last = null;
+            foreach (var stepLogs in RunBatches(data, steps, null,
                          before: () => list.OnTestBatchBegin(step, Empty),
-                         step: (x, y, w) => w is null ? model.TestStep(x, y) : model.TestStep(x, y, w)))
+                         step: model.TestStep))
             {
-                list.OnTestBatchEnd(step, metrics.Logs);
+                last = stepLogs;
+                list.OnTestBatchEnd(step, stepLogs);
                 step++;
             }
-            var logs = metrics.Values();
+            var logs = MetricsOrLastLogs(metrics, last);
             list.OnTestEnd(logs);
             return logs;
         }
@@ -184,34 +200,33 @@ internal sealed class Trainer(Model model)
 
     /// <summary>
     /// Runs <paramref name="step"/> on each batch inside its own dispose scope, after moving the batch to the
-    /// model's device and converting it as the loss expects. <paramref name="before"/> runs once the batch is drawn
-    /// and before the step (the batch-begin hooks, as in Keras); the enumeration yields once per batch, after the
-    /// step. The step gets null weights unless the data carries sample weights or <paramref name="classWeights"/> is given.
+    /// model's device and converting its targets as the loss expects. <paramref name="before"/> runs once the batch is
+    /// drawn and before the step (the batch-begin hooks, as in Keras); the enumeration yields once per batch, after the
+    /// step. <paramref name="classWeights"/>, when given, are folded into the batch's sample weights.
     /// </summary>
     private IEnumerable<IReadOnlyDictionary<string, double>> RunBatches(DataAdapter data, int? steps, ClassWeights? classWeights,
-        Action before, Func<Tensor, Tensor, Tensor?, IReadOnlyDictionary<string, double>> step)
+        Action before, Func<Batch, IReadOnlyDictionary<string, double>> step)
     {
-        using var batches = data.WeightedBatches(steps).GetEnumerator();
+        using var batches = data.Batches(steps).GetEnumerator();
         var device = model.Device;
-        for (int batch = 0; ; batch++)
+        for (int index = 0; ; index++)
         {
             IReadOnlyDictionary<string, double> logs;
             using (var scope = NewDisposeScope())
             {
                 if (!batches.MoveNext()) yield break;
                 var (x, y, w) = batches.Current;
-                bool hasTargets = !ReferenceEquals(x, y); // prediction adapters pass x as y
                 if (x.dtype != ScalarType.Float32) x = x.to_type(ScalarType.Float32);
                 model.EnsureBuiltFor(x.shape[1..]);
-                if (model.Loss is not null && hasTargets) y = model.Loss.PrepareTargets(y);
-                if (data.ChecksBatches && (batch == 0 || x.device_type == DeviceType.CPU))
-                    CheckBatch(data, batch, x, hasTargets ? y : null);
+                if (y is not null && model.Loss is not null) y = model.Loss.PrepareTargets(y);
+                if (data.ChecksBatches && (index == 0 || x.device_type == DeviceType.CPU))
+                    CheckBatch(data, index, x, y);
                 x = ToDevice(x, device);
-                if (model.Loss is not null && hasTargets) y = ToDevice(y, device);
+                if (y is not null) y = ToDevice(y, device);
                 if (w is not null) w = ToDevice(w, device);
-                if (classWeights is not null && hasTargets) w = classWeights.Apply(y, w, model);
+                if (classWeights is not null && y is not null) w = classWeights.Apply(y, w, model);
                 before();
-                logs = step(x, y, w);
+                logs = step(new Batch(x, y, w));
             }
             yield return logs;
         }
@@ -228,8 +243,9 @@ internal sealed class Trainer(Model model)
     {
         string where = $"batch {batch} of {data.Name}";
         NonFinite.Check(x, $"{where}: x", data.Name, "remove, clip or fill them in the data source");
-        if (y is null || model.Loss is null) return;
+        if (y is null) return;
         NonFinite.Check(y, $"{where}: y", data.Name, "remove or fill them in the data source");
+        if (model.Loss is null) return;
         try
         {
             model.Loss.Validate(y, model.OutputShape!);

@@ -117,6 +117,70 @@ public class EarlyStoppingTests
         Assert.That(history.Epochs, Is.EqualTo(new[] { 0, 1 }));
     }
 
+    [TestCase(0)]
+    [TestCase(1)]
+    [TestCase(2)]
+    [TestCase(3)]
+    public void PatienceAsKerasTestsIt(int patience)
+    {
+        // Keras early_stopping_test.test_early_stopping_patience: stopped_epoch == max(patience, 1) + 2.
+        using var model = Linear();
+        var callback = new EarlyStopping(monitor: "loss", patience: patience);
+        Run(callback, model, "loss", [10.0, 9.0, 8.0, 9.0, 8.9, 8.8, 8.7, 8.6, 8.5]);
+        Assert.That(callback.StoppedEpoch, Is.EqualTo(Math.Max(patience, 1) + 2));
+    }
+
+    [Test]
+    public void OnTrainBeginClearsTheLastRun()
+    {
+        // Keras test_state_reset_across_fit_calls: best None, wait 0, stopped_epoch 0, best_epoch 0.
+        using var model = Linear();
+        var callback = new EarlyStopping(monitor: "loss", patience: 1, baseline: 0.05);
+        Run(callback, model, "loss", [0.5, 0.1, 0.2, 0.3]);
+        Assert.That((callback.Best, callback.StoppedEpoch), Is.EqualTo((0.1, 2)));
+        callback.OnTrainBegin(Logs());
+        Assert.That(callback.Best, Is.Null);
+        Assert.That((callback.Wait, callback.StoppedEpoch, callback.BestEpoch), Is.EqualTo((0, 0, 0)));
+        Assert.That(callback.Baseline, Is.EqualTo(0.05));
+    }
+
+    [Test]
+    public void RestoresTheBestEpochWhenNoneBeatsTheBaseline()
+    {
+        // Keras test_early_stopping_final_weights_when_restoring_model_weights, second part: baseline 0.5, patience 5,
+        // val_loss [0.9, 0.8, 0.7, 0.71, 0.72, 0.73]: no epoch beats the baseline, so training stops after 5 epochs
+        // and the weights of epoch 2 (the best, 0.7) come back. The kernel holds the epoch index.
+        using var model = Linear();
+        var callback = new EarlyStopping(monitor: "val_loss", patience: 5, baseline: 0.5, restoreBestWeights: true);
+        int? stopped = Run(callback, model, "val_loss", [0.9, 0.8, 0.7, 0.71, 0.72, 0.73], epoch => SetKernel(model, epoch));
+        Assert.That(stopped, Is.EqualTo(4)); // 5 epochs trained
+        Assert.That(Kernel(model), Is.EqualTo(2.0));
+    }
+
+    [Test]
+    public void RestoresTheBestEpochWhenAnotherCallbackStops()
+    {
+        // Third part of the same Keras test: another callback stops training at epoch 3; epoch 2's weights come back.
+        using var model = Linear();
+        var callback = new EarlyStopping(monitor: "val_loss", patience: 5, baseline: 0.5, restoreBestWeights: true);
+        double[] losses = [0.9, 0.8, 0.7, 0.71, 0.72, 0.73];
+        callback.SetModel(model);
+        model.StopTraining = false;
+        callback.OnTrainBegin(Logs());
+        int trained = 0;
+        for (int epoch = 0; epoch < losses.Length; epoch++)
+        {
+            trained++;
+            SetKernel(model, epoch);
+            callback.OnEpochEnd(epoch, Logs(("val_loss", losses[epoch])));
+            if (epoch == 3) model.StopTraining = true;
+            if (model.StopTraining) break;
+        }
+        callback.OnTrainEnd(Logs());
+        Assert.That(trained, Is.EqualTo(4));
+        Assert.That(Kernel(model), Is.EqualTo(2.0));
+    }
+
     [Test]
     public void RejectsAnUnknownMode() =>
         Assert.Throws<ArgumentException>(() => new EarlyStopping(mode: "maximum"));

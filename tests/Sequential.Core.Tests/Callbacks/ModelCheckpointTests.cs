@@ -112,6 +112,62 @@ public class ModelCheckpointTests
     }
 
     [Test]
+    public void SaveBestOnlyWithoutTheMonitorWarnsAndSavesAnyway()
+    {
+        // Keras model_checkpoint_test Case 5: monitor="unknown", save_best_only=True, mode="min" -> a UserWarning and
+        // the file exists (_should_save_model returns True when the monitor is missing).
+        var model = TestModels.Mlp();
+        string path = Path.Combine(_dir, "ck.seqmodel");
+        var checkpoint = new ModelCheckpoint(path, monitor: "unknown", saveBestOnly: true, mode: "min");
+        checkpoint.SetModel(model);
+        var previous = Console.Error;
+        var error = new StringWriter();
+        Console.SetError(error);
+        try
+        {
+            checkpoint.OnEpochEnd(0, Logs(("loss", 1.0), ("val_loss", 0.5)));
+        }
+        finally
+        {
+            Console.SetError(previous);
+        }
+        Assert.That(File.Exists(path), Is.True);
+        Assert.That(error.ToString(), Does.Contain(
+            "Saving only the best model is conditioned on metric `unknown` which is not available. Available metrics are: loss,val_loss"));
+        Assert.That(checkpoint.Best, Is.Null);
+    }
+
+    [Test]
+    public void WithoutSaveBestOnlyAnUnresolvableMonitorIsNoError()
+    {
+        // The monitor only matters for saveBestOnly; Keras would still raise on "auto" for an unknown name.
+        var model = TestModels.Mlp();
+        var checkpoint = new ModelCheckpoint(Path.Combine(_dir, "e{epoch}.seqmodel"), monitor: "throughput");
+        checkpoint.SetModel(model);
+        checkpoint.OnEpochEnd(0, Logs(("loss", 1.0), ("throughput", 9.0)));
+        Assert.That(File.Exists(Path.Combine(_dir, "e1.seqmodel")), Is.True);
+        Assert.That(checkpoint.Maximizes, Is.Null);
+    }
+
+    // Keras model_checkpoint_test Cases 11 to 15: initial_value_threshold is the best value to beat.
+    [TestCase("max", "val_acc", -0.01, 0.5, true)]
+    [TestCase("auto", "val_loss", null, 0.5, true)]
+    [TestCase("min", "val_loss", 0.0, 0.5, false)]
+    [TestCase("auto", "val_loss", 0.0, 0.5, false)]
+    [TestCase("auto", "val_auc", 1.0, 0.8, false)]
+    public void InitialValueThresholdIsTheValueToBeat(string mode, string monitor, double? threshold, double value, bool saved)
+    {
+        var model = TestModels.Mlp();
+        string path = Path.Combine(_dir, "ck.seqmodel");
+        var checkpoint = new ModelCheckpoint(path, monitor: monitor, saveBestOnly: true, mode: mode, initialValueThreshold: threshold);
+        Assert.That(checkpoint.Best, Is.EqualTo(threshold));
+        Assert.That(checkpoint.Baseline, Is.EqualTo(threshold));
+        checkpoint.SetModel(model);
+        checkpoint.OnEpochEnd(0, Logs(("loss", 1.0), (monitor, value)));
+        Assert.That(File.Exists(path), Is.EqualTo(saved));
+    }
+
+    [Test]
     public void SavesEveryEpochDuringFit()
     {
         var (x, y) = TestModels.Data();

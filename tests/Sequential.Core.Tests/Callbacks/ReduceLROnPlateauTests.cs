@@ -64,6 +64,41 @@ public class ReduceLROnPlateauTests
     }
 
     [Test]
+    public void OnTrainBeginClearsTheLastRun()
+    {
+        // Keras test_state_reset_across_fit_calls: best None, wait 0, cooldown_counter 0.
+        var callback = new ReduceLROnPlateau(monitor: "val_loss", factor: 0.5, patience: 1, minDelta: 0, cooldown: 2);
+        Run(callback, 3);
+        Assert.That((callback.Best, callback.CooldownCounter), Is.EqualTo((1.0, 1)));
+        callback.OnTrainBegin(Logs());
+        Assert.That(callback.Best, Is.Null);
+        Assert.That((callback.Wait, callback.CooldownCounter), Is.EqualTo((0, 0)));
+    }
+
+    [Test]
+    public void VerboseMessagePrintsTheRateAsPythonDoes()
+    {
+        // Keras: f"... reducing learning rate to {new_lr}." -> Python's str(float): 1e-05, not .NET's 1E-05.
+        var previous = Console.Out;
+        var text = new StringWriter();
+        Console.SetOut(text);
+        try
+        {
+            using var model = Linear(learningRate: 1e-4);
+            var callback = new ReduceLROnPlateau(monitor: "val_loss", factor: 0.1, patience: 0, verbose: 1);
+            callback.SetModel(model);
+            callback.OnTrainBegin(Logs());
+            callback.OnEpochEnd(0, Logs(("val_loss", 1.0)));
+            callback.OnEpochEnd(1, Logs(("val_loss", 1.0)));
+        }
+        finally
+        {
+            Console.SetOut(previous);
+        }
+        Assert.That(text.ToString(), Does.Contain("Epoch 2: ReduceLROnPlateau reducing learning rate to 1e-05."));
+    }
+
+    [Test]
     public void RejectsAFactorOfOneOrMore() =>
         Assert.Throws<ArgumentOutOfRangeException>(() => new ReduceLROnPlateau(factor: 1.0));
 }

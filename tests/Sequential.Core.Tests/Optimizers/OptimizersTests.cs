@@ -22,9 +22,9 @@ public class OptimizersTests
 
     private static void Step(Optimizer optimizer, Parameter w)
     {
-        optimizer.ZeroGrad();
+        w.grad = null;
         w.pow(2).backward();
-        optimizer.Step();
+        optimizer.Apply([w.grad], [w]);
     }
 
     [TestCase("Adam")]
@@ -254,13 +254,12 @@ public class OptimizersTests
         var adam = new Adam(learningRate: 0.1);
         var (a, b) = (Scalar(1.0), Scalar(1.0));
         adam.Bind([a, b]);
-        adam.ZeroGrad();
         (a.pow(2) + b.pow(2)).backward();
-        adam.Step();
+        adam.Apply([a.grad, b.grad], [a, b]);
         double bAfterFirst = b.item<double>();
-        adam.ZeroGrad();
+        (a.grad, b.grad) = (null, null);
         a.pow(2).backward();
-        adam.Step();
+        adam.Apply([a.grad, b.grad], [a, b]);
         Assert.That(b.item<double>(), Is.EqualTo(bAfterFirst));
         Assert.That(a.item<double>(), Is.Not.EqualTo(bAfterFirst));
     }
@@ -270,9 +269,8 @@ public class OptimizersTests
     {
         var variables = gradients.Select(g => new Parameter(zeros(g.Length, ScalarType.Float64), requires_grad: true)).ToList();
         sgd.Bind(variables);
-        sgd.ZeroGrad();
         variables.Select((v, i) => (v * tensor(gradients[i])).sum()).Aggregate((a, b) => a + b).backward();
-        sgd.Step();
+        sgd.Apply(variables.Select(v => v.grad).ToList(), variables);
         return variables.Select(v => v.data<double>().ToArray()).ToArray();
     }
 

@@ -16,8 +16,8 @@ public class EnumerableDataAdapterTests
         for (int i = 0; i < count; i++) yield return (full(1, 1, (float)i), tensor(new long[] { i }));
     }
 
-    private static long[] Ids(IEnumerable<(Tensor x, Tensor y)> batches) =>
-        batches.Select(b => b.y.item<long>()).ToArray();
+    private static long[] Ids(IEnumerable<Batch> batches) =>
+        batches.Select(b => b.Y!.item<long>()).ToArray();
 
     [Test]
     public void BatchesPerPass_KnownForCollections_NullForGenerators()
