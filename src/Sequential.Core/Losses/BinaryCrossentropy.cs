@@ -6,7 +6,7 @@ namespace Sequential.Losses;
 /// <summary>
 /// Cross-entropy for binary (0 or 1) and multi-label targets (Keras's <c>keras.losses.BinaryCrossentropy</c>,
 /// string <c>"binary_crossentropy"</c>). The per-sample loss is the mean over the last axis; the batch loss is the
-/// mean over samples.
+/// mean over samples (<see cref="Loss.Reduction"/>).
 /// </summary>
 /// <remarks>
 /// With probabilities, predictions are clipped to [1e-7, 1 - 1e-7] first, as Keras does, so a prediction of exactly
@@ -26,8 +26,13 @@ public sealed class BinaryCrossentropy : Loss
     /// <summary>Creates the loss.</summary>
     /// <param name="fromLogits">True when the model outputs logits (no sigmoid on the last layer).</param>
     /// <param name="labelSmoothing">In [0, 1]: targets become <c>y * (1 - labelSmoothing) + 0.5 * labelSmoothing</c>.</param>
+    /// <param name="reduction">How <see cref="Loss.Call(Tensor, Tensor, Tensor?)"/> reduces the per-sample values:
+    /// <c>"sum_over_batch_size"</c> (default), <c>"sum"</c>, <c>"none"</c>, <c>"mean"</c> or <c>"mean_with_sample_weight"</c>.</param>
+    /// <param name="name">The loss's name.</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="labelSmoothing"/> is outside [0, 1].</exception>
-    public BinaryCrossentropy(bool fromLogits = false, double labelSmoothing = 0) : base("binary_crossentropy")
+    /// <exception cref="ArgumentException"><paramref name="reduction"/> is unknown.</exception>
+    public BinaryCrossentropy(bool fromLogits = false, double labelSmoothing = 0, string? reduction = "sum_over_batch_size",
+        string name = "binary_crossentropy") : base(name, reduction)
     {
         _fromLogits = fromLogits;
         LabelSmoothing = TargetChecks.LabelSmoothing(labelSmoothing);
@@ -40,29 +45,14 @@ public sealed class BinaryCrossentropy : Loss
     public double LabelSmoothing { get; }
 
     /// <inheritdoc/>
-    public override Tensor Call(Tensor yTrue, Tensor yPred)
+    public override Tensor ComputeValues(Tensor yTrue, Tensor yPred)
     {
-        (yTrue, yPred) = TargetChecks.MatchRank(yTrue, yPred);
-        TargetChecks.CheckBatchShapes(Name, yTrue, yPred);
-        yTrue = TargetChecks.AsDtypeOf(yTrue, yPred);
-        if (LabelSmoothing > 0) yTrue = yTrue * (1 - LabelSmoothing) + 0.5 * LabelSmoothing;
-        // The mean over all elements equals Keras's mean over samples of the per-sample mean over the last axis.
-        return _fromLogits
-            ? binary_cross_entropy_with_logits(yPred, yTrue)
-            : binary_cross_entropy(yPred.clamp(TargetChecks.Epsilon, 1 - TargetChecks.Epsilon), yTrue);
-    }
-
-    /// <inheritdoc/>
-    public override Tensor CallPerSample(Tensor yTrue, Tensor yPred)
-    {
-        (yTrue, yPred) = TargetChecks.MatchRank(yTrue, yPred);
-        TargetChecks.CheckBatchShapes(Name, yTrue, yPred);
-        yTrue = TargetChecks.AsDtypeOf(yTrue, yPred);
+        (yTrue, yPred) = TargetChecks.ElementwisePair(Name, yTrue, yPred);
         if (LabelSmoothing > 0) yTrue = yTrue * (1 - LabelSmoothing) + 0.5 * LabelSmoothing;
         var elementwise = _fromLogits
             ? binary_cross_entropy_with_logits(yPred, yTrue, reduction: nn.Reduction.None)
             : binary_cross_entropy(yPred.clamp(TargetChecks.Epsilon, 1 - TargetChecks.Epsilon), yTrue, reduction: nn.Reduction.None);
-        return TargetChecks.PerSampleMean(elementwise);
+        return TargetChecks.MeanOverLastAxis(elementwise);
     }
 
     /// <inheritdoc/>

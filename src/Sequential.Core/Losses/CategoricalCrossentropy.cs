@@ -23,8 +23,13 @@ public sealed class CategoricalCrossentropy : Loss
     /// <summary>Creates the loss.</summary>
     /// <param name="fromLogits">True when the model outputs logits (no softmax on the last layer).</param>
     /// <param name="labelSmoothing">In [0, 1]: targets become <c>y * (1 - labelSmoothing) + labelSmoothing / classes</c>.</param>
+    /// <param name="reduction">How <see cref="Loss.Call(Tensor, Tensor, Tensor?)"/> reduces the per-sample values:
+    /// <c>"sum_over_batch_size"</c> (default), <c>"sum"</c>, <c>"none"</c>, <c>"mean"</c> or <c>"mean_with_sample_weight"</c>.</param>
+    /// <param name="name">The loss's name.</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="labelSmoothing"/> is outside [0, 1].</exception>
-    public CategoricalCrossentropy(bool fromLogits = false, double labelSmoothing = 0) : base("categorical_crossentropy")
+    /// <exception cref="ArgumentException"><paramref name="reduction"/> is unknown.</exception>
+    public CategoricalCrossentropy(bool fromLogits = false, double labelSmoothing = 0, string? reduction = "sum_over_batch_size",
+        string name = "categorical_crossentropy") : base(name, reduction)
     {
         _fromLogits = fromLogits;
         LabelSmoothing = TargetChecks.LabelSmoothing(labelSmoothing);
@@ -37,14 +42,8 @@ public sealed class CategoricalCrossentropy : Loss
     public double LabelSmoothing { get; }
 
     /// <inheritdoc/>
-    public override Tensor Call(Tensor yTrue, Tensor yPred) => CrossEntropyPerPosition(yTrue, yPred).mean().neg();
-
-    /// <inheritdoc/>
-    public override Tensor CallPerSample(Tensor yTrue, Tensor yPred) =>
-        TargetChecks.PerSampleMean(CrossEntropyPerPosition(yTrue, yPred)).neg();
-
-    /// <summary>sum(yTrue * log p) over the class axis (negated by the callers): shape [N, ...] without the class axis.</summary>
-    private Tensor CrossEntropyPerPosition(Tensor yTrue, Tensor yPred)
+    /// <returns><c>-sum(yTrue * log p)</c> over the class axis: shape [N] (or [N, T] for a time axis).</returns>
+    public override Tensor ComputeValues(Tensor yTrue, Tensor yPred)
     {
         (yTrue, yPred) = TargetChecks.MatchRank(yTrue, yPred);
         TargetChecks.CheckBatchShapes(Name, yTrue, yPred);
@@ -53,7 +52,7 @@ public sealed class CategoricalCrossentropy : Loss
         Tensor logProb = _fromLogits
             ? log_softmax(yPred, -1)
             : (yPred / yPred.sum(-1, keepdim: true)).clamp(TargetChecks.Epsilon, 1 - TargetChecks.Epsilon).log();
-        return (yTrue * logProb).sum(-1);
+        return (yTrue * logProb).sum(-1).neg();
     }
 
     /// <inheritdoc/>

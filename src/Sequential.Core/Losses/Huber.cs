@@ -17,8 +17,12 @@ public sealed class Huber : Loss
 {
     /// <summary>Creates the loss.</summary>
     /// <param name="delta">Where the loss turns from quadratic to linear; must be positive.</param>
+    /// <param name="reduction">How <see cref="Loss.Call(Tensor, Tensor, Tensor?)"/> reduces the per-sample values:
+    /// <c>"sum_over_batch_size"</c> (default), <c>"sum"</c>, <c>"none"</c>, <c>"mean"</c> or <c>"mean_with_sample_weight"</c>.</param>
+    /// <param name="name">The loss's name.</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="delta"/> is not positive.</exception>
-    public Huber(double delta = 1.0) : base("huber_loss")
+    /// <exception cref="ArgumentException"><paramref name="reduction"/> is unknown.</exception>
+    public Huber(double delta = 1.0, string? reduction = "sum_over_batch_size", string name = "huber_loss") : base(name, reduction)
     {
         if (!(delta > 0))
             throw new ArgumentOutOfRangeException(nameof(delta), delta, "delta must be positive (Keras's default is 1.0).");
@@ -29,23 +33,10 @@ public sealed class Huber : Loss
     public double Delta { get; }
 
     /// <inheritdoc/>
-    public override Tensor Call(Tensor yTrue, Tensor yPred)
+    public override Tensor ComputeValues(Tensor yTrue, Tensor yPred)
     {
-        (yTrue, yPred) = TargetChecks.MatchRank(yTrue, yPred);
-        TargetChecks.CheckBatchShapes(Name, yTrue, yPred);
-        yTrue = TargetChecks.AsDtypeOf(yTrue, yPred);
-        return huber_loss(yPred, yTrue, Delta);
-    }
-
-    /// <inheritdoc/>
-    public override Tensor CallPerSample(Tensor yTrue, Tensor yPred)
-    {
-        (yTrue, yPred) = TargetChecks.MatchRank(yTrue, yPred);
-        TargetChecks.CheckBatchShapes(Name, yTrue, yPred);
-        yTrue = TargetChecks.AsDtypeOf(yTrue, yPred);
-        var error = (yPred - yTrue).abs();
-        var elementwise = where(error <= Delta, 0.5 * error.square(), Delta * error - 0.5 * Delta * Delta);
-        return TargetChecks.PerSampleMean(elementwise);
+        (yTrue, yPred) = TargetChecks.ElementwisePair(Name, yTrue, yPred);
+        return TargetChecks.MeanOverLastAxis(huber_loss(yPred, yTrue, reduction: nn.Reduction.None, delta: Delta));
     }
 
     /// <inheritdoc/>

@@ -1,3 +1,5 @@
+using Sequential.Persistence;
+
 namespace Sequential.Losses;
 
 /// <summary>
@@ -10,6 +12,7 @@ namespace Sequential.Losses;
 /// <c>mean_absolute_error</c>, <c>huber</c>), Keras's aliases (<c>bce</c>, <c>mse</c>, <c>mae</c>, and
 /// <c>huber_loss</c>, the name of Keras's <c>Huber</c> class) and the class names (<c>BinaryCrossentropy</c>, ...).
 /// A string selects the default configuration (probabilities, not logits); construct the class to pass options.
+/// Model files name a loss by its class; <see cref="Register{T}"/> makes your own loss classes loadable.
 /// </remarks>
 /// <example>
 /// <code>
@@ -19,15 +22,17 @@ namespace Sequential.Losses;
 /// </example>
 public static class Losses
 {
-    private static readonly (string[] Names, string ClassName, Func<Loss> Create)[] Known =
+    private static readonly (string[] Names, Type Type, Func<Loss> Create)[] Known =
     [
-        (["binary_crossentropy", "bce"], nameof(BinaryCrossentropy), () => new BinaryCrossentropy()),
-        (["categorical_crossentropy"], nameof(CategoricalCrossentropy), () => new CategoricalCrossentropy()),
-        (["sparse_categorical_crossentropy"], nameof(SparseCategoricalCrossentropy), () => new SparseCategoricalCrossentropy()),
-        (["mean_squared_error", "mse"], nameof(MeanSquaredError), () => new MeanSquaredError()),
-        (["mean_absolute_error", "mae"], nameof(MeanAbsoluteError), () => new MeanAbsoluteError()),
-        (["huber", "huber_loss"], nameof(Huber), () => new Huber()),
+        (["binary_crossentropy", "bce"], typeof(BinaryCrossentropy), () => new BinaryCrossentropy()),
+        (["categorical_crossentropy"], typeof(CategoricalCrossentropy), () => new CategoricalCrossentropy()),
+        (["sparse_categorical_crossentropy"], typeof(SparseCategoricalCrossentropy), () => new SparseCategoricalCrossentropy()),
+        (["mean_squared_error", "mse"], typeof(MeanSquaredError), () => new MeanSquaredError()),
+        (["mean_absolute_error", "mae"], typeof(MeanAbsoluteError), () => new MeanAbsoluteError()),
+        (["huber", "huber_loss"], typeof(Huber), () => new Huber()),
     ];
+
+    private static readonly TypeRegistry<Loss> Classes = new("loss", "Sequential.Losses.Losses", Known.Select(k => k.Type));
 
     /// <summary>The accepted loss strings, besides the class names (matching ignores case).</summary>
     public static IReadOnlyList<string> Names { get; } = [.. Known.SelectMany(k => k.Names)];
@@ -46,11 +51,37 @@ public static class Losses
         ArgumentNullException.ThrowIfNull(name);
         Backend.EnsureNativeLoaded();
         string key = name.Trim().ToLowerInvariant();
-        foreach (var (names, className, create) in Known)
-            if (names.Contains(key) || key == className.ToLowerInvariant()) return create();
+        foreach (var (names, type, create) in Known)
+            if (names.Contains(key) || key == type.Name.ToLowerInvariant()) return create();
         throw new ArgumentException(
             $"Unknown loss '{name}'. Accepted: {string.Join(", ", Names)} (any case), or the class names " +
-            $"{string.Join(", ", Known.Select(k => k.ClassName))}; or pass a Loss object such as " +
+            $"{string.Join(", ", Known.Select(k => k.Type.Name))}; or pass a Loss object such as " +
             "new SparseCategoricalCrossentropy(fromLogits: true).", nameof(name));
     }
+
+    /// <summary>
+    /// Makes your own loss class loadable from model files (Keras's <c>register_keras_serializable</c> /
+    /// <c>custom_objects</c>). Saving needs nothing: a loss is saved as its class name and <see cref="Loss.GetConfig"/>.
+    /// </summary>
+    /// <typeparam name="T">A non-abstract loss whose largest public constructor's parameters each have a same-named
+    /// PascalCase public property (or which overrides <see cref="Loss.GetConfig"/>).</typeparam>
+    /// <exception cref="ArgumentException"><typeparamref name="T"/> is abstract or has no public constructor.</exception>
+    /// <example>
+    /// <code>
+    /// Losses.Register&lt;MeanFourthPower&gt;();
+    /// var model = SequentialModel.Load("model.seqmodel");
+    /// </code>
+    /// </example>
+    public static void Register<T>() where T : Loss => Classes.Register(typeof(T));
+
+    /// <summary>The class names a model file may name: the built-in losses and those registered, sorted.</summary>
+    public static IReadOnlyList<string> ClassNames => Classes.ClassNames;
+
+    /// <summary>Creates a loss from its class name and the configuration returned by <see cref="Loss.GetConfig"/>.</summary>
+    /// <param name="className">The class name as saved in a model file, e.g. <c>BinaryCrossentropy</c>.</param>
+    /// <param name="config">Constructor argument name -> value (CLR values or parsed JSON).</param>
+    /// <returns>A new loss.</returns>
+    /// <exception cref="InvalidDataException">The class is neither built in nor registered (the message says how to
+    /// register it), or the configuration does not fit its constructor.</exception>
+    public static Loss FromConfig(string className, IReadOnlyDictionary<string, object?> config) => Classes.Create(className, config);
 }

@@ -1,5 +1,4 @@
 using static TorchSharp.torch;
-using static TorchSharp.torch.nn.functional;
 
 namespace Sequential.Losses;
 
@@ -16,24 +15,17 @@ namespace Sequential.Losses;
 public sealed class MeanAbsoluteError : Loss
 {
     /// <summary>Creates the loss.</summary>
-    public MeanAbsoluteError() : base("mean_absolute_error") { }
+    /// <param name="reduction">How <see cref="Loss.Call(Tensor, Tensor, Tensor?)"/> reduces the per-sample values:
+    /// <c>"sum_over_batch_size"</c> (default), <c>"sum"</c>, <c>"none"</c>, <c>"mean"</c> or <c>"mean_with_sample_weight"</c>.</param>
+    /// <param name="name">The loss's name.</param>
+    /// <exception cref="ArgumentException"><paramref name="reduction"/> is unknown.</exception>
+    public MeanAbsoluteError(string? reduction = "sum_over_batch_size", string name = "mean_absolute_error") : base(name, reduction) { }
 
     /// <inheritdoc/>
-    public override Tensor Call(Tensor yTrue, Tensor yPred)
+    public override Tensor ComputeValues(Tensor yTrue, Tensor yPred)
     {
-        (yTrue, yPred) = TargetChecks.MatchRank(yTrue, yPred);
-        TargetChecks.CheckBatchShapes(Name, yTrue, yPred);
-        yTrue = TargetChecks.AsDtypeOf(yTrue, yPred);
-        return l1_loss(yPred, yTrue);
-    }
-
-    /// <inheritdoc/>
-    public override Tensor CallPerSample(Tensor yTrue, Tensor yPred)
-    {
-        (yTrue, yPred) = TargetChecks.MatchRank(yTrue, yPred);
-        TargetChecks.CheckBatchShapes(Name, yTrue, yPred);
-        yTrue = TargetChecks.AsDtypeOf(yTrue, yPred);
-        return TargetChecks.PerSampleMean((yPred - yTrue).abs());
+        (yTrue, yPred) = TargetChecks.ElementwisePair(Name, yTrue, yPred);
+        return TargetChecks.MeanOverLastAxis((yPred - yTrue).abs());
     }
 
     /// <inheritdoc/>

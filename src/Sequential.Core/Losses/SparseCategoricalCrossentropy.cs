@@ -9,7 +9,7 @@ namespace Sequential.Losses;
 /// outputs one unit per class.
 /// </summary>
 /// <remarks>
-/// With <c>fromLogits: true</c> a batch costs exactly one <c>torch.nn.functional.cross_entropy(yPred, yTrue)</c>
+/// With <c>fromLogits: true</c> the per-sample values come from one <c>torch.nn.functional.cross_entropy</c>
 /// (fused log-softmax and NLL; the fastest and most stable choice). With probabilities, predictions are divided by
 /// their sum and clipped to [1e-7, 1 - 1e-7] before the log, as in Keras.
 /// </remarks>
@@ -24,20 +24,20 @@ public sealed class SparseCategoricalCrossentropy : Loss
 
     /// <summary>Creates the loss.</summary>
     /// <param name="fromLogits">True when the model outputs logits (no softmax on the last layer).</param>
-    public SparseCategoricalCrossentropy(bool fromLogits = false) : base("sparse_categorical_crossentropy") =>
+    /// <param name="reduction">How <see cref="Loss.Call(Tensor, Tensor, Tensor?)"/> reduces the per-sample values:
+    /// <c>"sum_over_batch_size"</c> (default), <c>"sum"</c>, <c>"none"</c>, <c>"mean"</c> or <c>"mean_with_sample_weight"</c>.</param>
+    /// <param name="name">The loss's name.</param>
+    /// <exception cref="ArgumentException"><paramref name="reduction"/> is unknown.</exception>
+    public SparseCategoricalCrossentropy(bool fromLogits = false, string? reduction = "sum_over_batch_size",
+        string name = "sparse_categorical_crossentropy") : base(name, reduction) =>
         _fromLogits = fromLogits;
 
     /// <inheritdoc/>
     public override bool FromLogits => _fromLogits;
 
     /// <inheritdoc/>
-    public override Tensor Call(Tensor yTrue, Tensor yPred) => Compute(yTrue, yPred, perSample: false);
-
-    /// <inheritdoc/>
-    public override Tensor CallPerSample(Tensor yTrue, Tensor yPred) => Compute(yTrue, yPred, perSample: true);
-
-    /// <summary>The batch mean (one fused torch call) or, for weighting, the per-sample losses [N].</summary>
-    private Tensor Compute(Tensor yTrue, Tensor yPred, bool perSample)
+    /// <returns>The negative log-probability of each label: the labels' shape, [N] (or [N, T] for a time axis).</returns>
+    public override Tensor ComputeValues(Tensor yTrue, Tensor yPred)
     {
         if (yTrue.dim() == yPred.dim() && yTrue.shape[^1] == 1) yTrue = yTrue.squeeze(-1);
         if (yTrue.dtype != ScalarType.Int64) yTrue = yTrue.to_type(ScalarType.Int64);
@@ -45,22 +45,18 @@ public sealed class SparseCategoricalCrossentropy : Loss
             throw new ArgumentException(
                 $"sparse_categorical_crossentropy: labels of shape {TargetChecks.Format(yTrue.shape)} do not match the " +
                 $"model's output of shape {TargetChecks.Format(yPred.shape)}; expected one class index per sample.");
-        long n = yTrue.shape[0];
+        long[] labelShape = yTrue.shape;
         if (yPred.dim() > 2)
         {
-            // torch wants classes on axis 1, Keras has them last: flatten all leading axes (mean is unchanged).
+            // torch wants classes on axis 1, Keras has them last: flatten the leading axes, and restore them after.
             yPred = yPred.reshape(-1, yPred.shape[^1]);
             yTrue = yTrue.reshape(-1);
         }
-        var reduction = perSample ? nn.Reduction.None : nn.Reduction.Mean;
-        Tensor loss;
-        if (_fromLogits) loss = cross_entropy(yPred, yTrue, reduction: reduction);
-        else
-        {
-            var prob = (yPred / yPred.sum(-1, keepdim: true)).clamp(TargetChecks.Epsilon, 1 - TargetChecks.Epsilon);
-            loss = nll_loss(prob.log(), yTrue, reduction: reduction);
-        }
-        return perSample ? TargetChecks.PerSampleMean(loss.reshape(n, -1)) : loss;
+        Tensor loss = _fromLogits
+            ? cross_entropy(yPred, yTrue, reduction: nn.Reduction.None)
+            : nll_loss((yPred / yPred.sum(-1, keepdim: true)).clamp(TargetChecks.Epsilon, 1 - TargetChecks.Epsilon).log(), yTrue,
+                reduction: nn.Reduction.None);
+        return labelShape.Length == 1 ? loss : loss.reshape(labelShape);
     }
 
     /// <summary>

@@ -18,14 +18,23 @@ internal static class TargetChecks
             : throw new ArgumentOutOfRangeException(nameof(labelSmoothing), labelSmoothing,
                 "labelSmoothing must be in [0, 1] (0 disables smoothing).");
 
-    /// <summary>Averages per-element losses over every axis but the first: [N, ...] -> [N] (Keras's per-sample loss).</summary>
-    internal static Tensor PerSampleMean(Tensor elementwise) =>
-        elementwise.dim() switch
-        {
-            0 => elementwise.reshape(1),
-            1 => elementwise,
-            _ => elementwise.reshape(elementwise.shape[0], -1).mean([1]),
-        };
+    /// <summary>
+    /// Keras's per-sample reduction of element-wise losses: the mean over the last axis ([N, C] -> [N],
+    /// [N, T, C] -> [N, T]). A tensor of rank 0 or 1 is already one value per sample.
+    /// </summary>
+    internal static Tensor MeanOverLastAxis(Tensor elementwise) =>
+        elementwise.dim() <= 1 ? elementwise : elementwise.mean([-1]);
+
+    /// <summary>
+    /// What the element-wise losses (MSE, MAE, Huber, binary cross-entropy) do first: Keras's rank matching, the
+    /// per-batch shape check, and float targets in the prediction's dtype.
+    /// </summary>
+    internal static (Tensor yTrue, Tensor yPred) ElementwisePair(string loss, Tensor yTrue, Tensor yPred)
+    {
+        (yTrue, yPred) = MatchRank(yTrue, yPred);
+        CheckBatchShapes(loss, yTrue, yPred);
+        return (AsDtypeOf(yTrue, yPred), yPred);
+    }
 
     /// <summary>Shapes read as everywhere else in the library: Keras's tuples, <c>(2, 10)</c>.</summary>
     internal static string Format(long[] shape) => Layers.Shapes.Format(shape);

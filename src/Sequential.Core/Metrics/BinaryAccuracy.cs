@@ -11,7 +11,7 @@ namespace Sequential.Metrics;
 /// For a model that outputs logits, the threshold that matches probability 0.5 is 0;
 /// <see cref="Metrics.Get"/> picks it automatically when the loss is <c>BinaryCrossentropy(fromLogits: true)</c>.
 /// </remarks>
-public sealed class BinaryAccuracy : Mean
+public sealed class BinaryAccuracy : MeanMetricWrapper
 {
     /// <summary>Creates the metric.</summary>
     /// <param name="threshold">Predictions above it count as class 1 (use 0 for logits).</param>
@@ -22,11 +22,10 @@ public sealed class BinaryAccuracy : Mean
     public double Threshold { get; }
 
     /// <inheritdoc/>
-    public override void UpdateState(Tensor yTrue, Tensor yPred)
+    /// <returns>1 where the thresholded prediction equals the label, else 0, per output unit.</returns>
+    public override Tensor ComputeValues(Tensor yTrue, Tensor yPred)
     {
-        using var scope = NewDisposeScope();
-        (yTrue, yPred) = TargetChecks.MatchRank(yTrue, yPred.detach());
-        var predicted = yPred.gt(Threshold).to_type(yTrue.dtype);
-        AddSamples(predicted.eq(yTrue));
+        (yTrue, yPred) = TargetChecks.MatchRank(yTrue, yPred);
+        return yPred.gt(Threshold).to_type(yTrue.dtype).eq(yTrue);
     }
 }

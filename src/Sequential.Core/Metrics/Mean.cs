@@ -1,58 +1,87 @@
+using Sequential.Losses;
 using static TorchSharp.torch;
 
 namespace Sequential.Metrics;
 
 /// <summary>
-/// A weighted running mean (Keras's <c>keras.metrics.Mean</c>); the training loop uses it to track the loss, and the
-/// other metrics here derive from it (as Keras's <c>MeanMetricWrapper</c> does).
+/// A weighted running mean (Keras's <c>keras.metrics.Mean</c>): the training loop tracks the loss with it, and
+/// <see cref="MeanMetricWrapper"/> (the base of accuracy, MAE, MSE, ...) averages per-sample values with it.
 /// </summary>
 /// <remarks>
-/// The running total and count are 0-dimensional float64 tensors, created on the device of the first batch and kept
-/// out of every <c>DisposeScope</c>, so they survive the scope the training loop opens per batch, while everything
-/// an update computes is disposed at once. Updating never copies to the host. As in Keras (<c>divide_no_nan</c>),
-/// the result of a metric with no updates is 0.
+/// <para>The running total is a 0-dimensional float64 tensor, created on the device of the first batch and kept out
+/// of every <c>DisposeScope</c>, so it survives the scope the training loop opens per batch, while everything an
+/// update computes is disposed at once. The count of unweighted samples lives on the host (a batch's size is known
+/// without reading the device); the sum of weights lives on the device. Updating never copies to the host. As in Keras
+/// (<c>divide_no_nan</c>), the result with nothing (or a total weight of 0) accumulated is 0.</para>
+/// <para>Weights follow Keras's <c>reduce_to_samplewise_values</c>: values are first averaged down to the weights'
+/// rank (one weight per sample averages each sample's values), multiplied by the weights (which may broadcast, e.g.
+/// <c>[1, C]</c> against <c>[N, C]</c>), and the count grows by the weights' per-sample mean summed over the batch.</para>
 /// </remarks>
 /// <example>
 /// <code>
 /// var lossTracker = new Mean("loss");
 /// lossTracker.UpdateState(batchLoss, count: batchSize);   // batchLoss: the mean loss of the batch
-/// double epochLoss = lossTracker.Value();                 // the sample-weighted mean so far
+/// var m = new Mean();
+/// m.UpdateValues(tensor(new[] { 1f, 3, 5, 7 }), sampleWeight: tensor(new[] { 1f, 1, 0, 0 }));   // 2
+/// double value = m.Value();
 /// </code>
 /// </example>
 public class Mean : Metric
 {
-    private Tensor? _total;  // float64 on the device of the first batch
-    private double _count;   // on the host: how many samples a batch holds is known without reading the device
-    private Tensor? _weightTotal; // float64 on the device; only created once weighted updates happen
-    private Tensor? _pendingWeight; // the weights of the weighted update in progress
+    private Tensor? _total;       // float64 on the device of the first batch
+    private double _count;        // unweighted samples, on the host
+    private Tensor? _weightTotal; // float64 on the device; created by the first weighted update
 
     /// <summary>Creates the metric.</summary>
     /// <param name="name">The key in logs and History.</param>
     public Mean(string name = "mean") : base(name) { }
 
     /// <summary>
-    /// Keras's <c>Mean.update_state(values)</c>: adds each sample of <paramref name="yPred"/> (averaged over its
-    /// non-batch axes) with weight 1; <paramref name="yTrue"/> is ignored. Derived metrics override this.
+    /// As <c>compile</c> calls it: adds the samples of <paramref name="yPred"/> (the values; <paramref name="yTrue"/>
+    /// is ignored), as <see cref="UpdateValues"/> does. <see cref="MeanMetricWrapper"/> overrides this to compute the
+    /// values from targets and predictions.
     /// </summary>
     /// <param name="yTrue">Ignored.</param>
     /// <param name="yPred">The values, shape [N, ...] (a 0-dimensional tensor counts as one sample).</param>
-    public override void UpdateState(Tensor yTrue, Tensor yPred) => AddSamples(yPred);
+    /// <param name="sampleWeight">Weights, or null.</param>
+    public override void UpdateState(Tensor yTrue, Tensor yPred, Tensor? sampleWeight) => UpdateValues(yPred, sampleWeight);
 
     /// <summary>
-    /// Weighted update (Keras's <c>sample_weight</c>): each per-sample value that the metric's
-    /// <see cref="UpdateState(Tensor, Tensor)"/> adds is multiplied by its weight, and the count grows by the sum of
-    /// the weights, so the result is <c>sum(v_i * w_i) / sum(w_i)</c>. Derived metrics get this without changes.
-    /// The sum of the weights stays on the device: a weighted update does not synchronise either.
+    /// Keras's <c>Mean.update_state(values, sample_weight)</c>: a tensor of shape [N, ...] contributes N samples, each
+    /// the mean over its non-batch axes, weighted as the remarks describe. Named apart from
+    /// <see cref="Metric.UpdateState(Tensor, Tensor)"/>, which takes targets and predictions.
     /// </summary>
-    /// <param name="yTrue">Targets of the batch.</param>
-    /// <param name="yPred">Model outputs of the batch.</param>
-    /// <param name="sampleWeight">One weight per sample, shape [N], or null for weight 1.</param>
-    public override void UpdateState(Tensor yTrue, Tensor yPred, Tensor? sampleWeight)
+    /// <param name="values">Per-sample values (detached here).</param>
+    /// <param name="sampleWeight">Null for weight 1; a single number; one weight per sample ([N] or [N, 1]); or weights
+    /// that broadcast against <paramref name="values"/>.</param>
+    /// <exception cref="ArgumentException">The weights do not broadcast against the values; the message names both shapes.</exception>
+    public void UpdateValues(Tensor values, Tensor? sampleWeight = null)
     {
-        if (sampleWeight is null) { UpdateState(yTrue, yPred); return; }
-        _pendingWeight = sampleWeight;
-        try { UpdateState(yTrue, yPred); }
-        finally { _pendingWeight = null; }
+        using var scope = NewDisposeScope();
+        var v = OnStateDevice(values.detach()).to_type(ScalarType.Float64);
+        if (sampleWeight is null)
+        {
+            long n = v.dim() == 0 ? 1 : v.shape[0];
+            if (v.dim() > 1) v = v.mean(Axes(1, v.dim()));
+            _total!.add_(v.sum());
+            _count += n;
+            return;
+        }
+        var w = OnStateDevice(sampleWeight.detach()).to_type(ScalarType.Float64);
+        (v, w) = TargetChecks.MatchRank(v, w);
+        long weightRank = w.dim();
+        if (v.dim() > weightRank) v = v.mean(Axes(weightRank, v.dim()));
+        if (!Broadcasts(w.shape, v.shape))
+            throw new ArgumentException(
+                $"Metric '{Name}': sample weights of shape {TargetChecks.Format(sampleWeight.shape)} do not fit values of shape " +
+                $"{TargetChecks.Format(values.shape)}; pass one weight per sample.", nameof(sampleWeight));
+        w = w.broadcast_to(v.shape);
+        v = v * w;
+        if (weightRank > 1) w = w.mean(Axes(1, weightRank));
+        if (v.dim() > 1) v = v.mean(Axes(1, v.dim()));
+        _total!.add_(v.sum());
+        _weightTotal ??= zeros([], ScalarType.Float64, _total.device).DetachFromDisposeScope();
+        _weightTotal.add_(w.sum());
     }
 
     /// <summary>Adds a value that is already the mean of <paramref name="count"/> samples (e.g. a batch loss).</summary>
@@ -66,38 +95,6 @@ public class Mean : Metric
         var v = OnStateDevice(value.detach());
         _total!.add_(v.dim() == 0 ? v : v.sum(), alpha: count); // one fused multiply-add on the device
         _count += count;
-    }
-
-    /// <summary>
-    /// Adds per-sample values: a tensor of shape [N, ...] contributes N samples, each the mean over its non-batch
-    /// axes (Keras's <c>reduce_to_samplewise_values</c>).
-    /// </summary>
-    /// <param name="values">Per-sample values computed from a batch.</param>
-    protected void AddSamples(Tensor values)
-    {
-        using var scope = NewDisposeScope();
-        var v = OnStateDevice(values.detach());
-        long dims = v.dim();
-        long n = dims == 0 ? 1 : v.shape[0];
-        if (dims > 1) v = v.reshape(n, -1).to_type(ScalarType.Float64).mean([1]);
-        if (_pendingWeight is not null)
-        {
-            AddWeighted(v, n);
-            return;
-        }
-        _total!.add_(v.sum());
-        _count += n;
-    }
-
-    private void AddWeighted(Tensor perSample, long n)
-    {
-        var w = OnStateDevice(_pendingWeight!.detach()).reshape(-1).to_type(ScalarType.Float64);
-        if (perSample.dim() == 0) (perSample, w) = (perSample.reshape(1), w.mean().reshape(1)); // one value for the batch
-        else if (w.shape[0] != n)
-            throw new ArgumentException($"Metric '{Name}': {w.shape[0]} sample weights for {n} samples; pass one weight per sample.");
-        _total!.add_((perSample.to_type(ScalarType.Float64) * w).sum());
-        _weightTotal ??= zeros([], ScalarType.Float64, _total.device).DetachFromDisposeScope();
-        _weightTotal.add_(w.sum());
     }
 
     /// <inheritdoc/>
@@ -120,6 +117,22 @@ public class Mean : Metric
         _total?.zero_();
         _weightTotal?.zero_();
         _count = 0;
+    }
+
+    private static long[] Axes(long from, long to)
+    {
+        var axes = new long[to - from];
+        for (int i = 0; i < axes.Length; i++) axes[i] = from + i;
+        return axes;
+    }
+
+    /// <summary>Whether <paramref name="weights"/> broadcast to <paramref name="values"/> (same rank; each size equal or 1).</summary>
+    private static bool Broadcasts(long[] weights, long[] values)
+    {
+        if (weights.Length > values.Length) return false;
+        for (int i = 1; i <= weights.Length; i++)
+            if (weights[^i] != values[^i] && weights[^i] != 1) return false;
+        return true;
     }
 
     /// <summary>Creates the state on <paramref name="t"/>'s device at the first update; moves later batches to it.</summary>

@@ -1,14 +1,17 @@
+using Sequential.Persistence;
 using static TorchSharp.torch;
 
 namespace Sequential.Metrics;
 
 /// <summary>
-/// Base class of stateful metrics (Keras's <c>keras.metrics.Metric</c>): <see cref="UpdateState(Tensor, Tensor)"/> per
-/// batch, <see cref="Result"/> when a value is needed, <see cref="ResetState"/> per epoch.
+/// Base class of stateful metrics (Keras's <c>keras.metrics.Metric</c>):
+/// <see cref="UpdateState(Tensor, Tensor, Tensor?)"/> per batch, <see cref="Result"/> when a value is needed,
+/// <see cref="ResetState"/> per epoch.
 /// </summary>
 /// <remarks>
 /// State stays on the model's device: updating never copies to the host. Only reading
-/// <see cref="Result"/>'s value (<c>.item&lt;float&gt;()</c>) synchronises.
+/// <see cref="Result"/>'s value (<see cref="Value"/>) synchronises. A metric defined by a per-sample function derives
+/// from <see cref="MeanMetricWrapper"/> instead, which does the weighting and averaging.
 /// </remarks>
 public abstract class Metric
 {
@@ -19,28 +22,19 @@ public abstract class Metric
     /// <summary>The key of this metric in logs and History.</summary>
     public string Name { get; set; }
 
-    /// <summary>Accumulates one batch.</summary>
+    /// <summary>Accumulates one batch without weights: <see cref="UpdateState(Tensor, Tensor, Tensor?)"/> with null.</summary>
     /// <param name="yTrue">Targets of the batch.</param>
-    /// <param name="yPred">Model outputs of the batch (detached from autograd).</param>
-    public abstract void UpdateState(Tensor yTrue, Tensor yPred);
+    /// <param name="yPred">Model outputs of the batch.</param>
+    public void UpdateState(Tensor yTrue, Tensor yPred) => UpdateState(yTrue, yPred, null);
 
     /// <summary>
-    /// Accumulates one batch with per-sample weights (Keras's <c>update_state(y_true, y_pred, sample_weight)</c>;
-    /// Keras 3 passes <c>fit</c>'s <c>sample_weight</c> and <c>class_weight</c> to the compiled metrics).
-    /// Without weights this is <see cref="UpdateState(Tensor, Tensor)"/>.
+    /// Accumulates one batch (Keras's <c>update_state(y_true, y_pred, sample_weight)</c>; Keras 3 passes <c>fit</c>'s
+    /// <c>sample_weight</c> and <c>class_weight</c> to the compiled metrics, and so does <c>Fit</c> here).
     /// </summary>
     /// <param name="yTrue">Targets of the batch.</param>
-    /// <param name="yPred">Model outputs of the batch (detached from autograd).</param>
-    /// <param name="sampleWeight">One weight per sample, shape [N], or null.</param>
-    /// <exception cref="NotSupportedException">A metric that does not support weights was given some.</exception>
-    public virtual void UpdateState(Tensor yTrue, Tensor yPred, Tensor? sampleWeight)
-    {
-        if (sampleWeight is not null)
-            throw new NotSupportedException(
-                $"The metric {GetType().Name} ('{Name}') does not support sample weights. Override " +
-                "UpdateState(yTrue, yPred, sampleWeight), or train without classWeight/sampleWeight.");
-        UpdateState(yTrue, yPred);
-    }
+    /// <param name="yPred">Model outputs of the batch (detach before keeping anything: autograd is not involved).</param>
+    /// <param name="sampleWeight">Weights (one per sample, shape [N], for <c>Fit</c>'s weights), or null for none.</param>
+    public abstract void UpdateState(Tensor yTrue, Tensor yPred, Tensor? sampleWeight);
 
     /// <summary>The metric over everything accumulated since the last reset, as a 0-dimensional tensor.</summary>
     /// <returns>A scalar tensor on the metric's device (0 when nothing was accumulated, as Keras's <c>divide_no_nan</c>).</returns>
@@ -56,6 +50,18 @@ public abstract class Metric
         using var scope = NewDisposeScope();
         return Result().to_type(ScalarType.Float64).item<double>();
     }
+
+    /// <summary>
+    /// The metric's configuration (Keras's <c>get_config</c>): constructor argument name -> value, enough for
+    /// <see cref="Metrics.FromConfig"/> to create an equal metric (without its state). Saved in model files.
+    /// </summary>
+    /// <remarks>
+    /// By default it is read by reflection: for the public constructor with the most parameters, each parameter
+    /// <c>p</c> maps to the public property named PascalCase(<c>p</c>). Override it when a parameter has no such property.
+    /// </remarks>
+    /// <returns>The configuration.</returns>
+    /// <exception cref="InvalidOperationException">The metric cannot be described by a configuration.</exception>
+    public virtual IReadOnlyDictionary<string, object?> GetConfig() => ConfigReflection.GetConfig(this);
 
     /// <inheritdoc/>
     public override string ToString() => Name;

@@ -1,4 +1,5 @@
 using Sequential.Losses;
+using Sequential.Persistence;
 
 namespace Sequential.Metrics;
 
@@ -27,14 +28,17 @@ namespace Sequential.Metrics;
 /// </example>
 public static class Metrics
 {
-    private static readonly (string[] Names, string ClassName, Func<string, Loss?, Metric> Create)[] Known =
+    private static readonly (string[] Names, Type Type, Func<string, Loss?, Metric> Create)[] Known =
     [
-        (["binary_accuracy"], nameof(BinaryAccuracy), (n, loss) => new BinaryAccuracy(BinaryThreshold(loss), n)),
-        (["categorical_accuracy"], nameof(CategoricalAccuracy), (n, _) => new CategoricalAccuracy(n)),
-        (["sparse_categorical_accuracy"], nameof(SparseCategoricalAccuracy), (n, _) => new SparseCategoricalAccuracy(n)),
-        (["mean_squared_error", "mse"], nameof(MeanSquaredError), (n, _) => new MeanSquaredError(n)),
-        (["mean_absolute_error", "mae"], nameof(MeanAbsoluteError), (n, _) => new MeanAbsoluteError(n)),
+        (["binary_accuracy"], typeof(BinaryAccuracy), (n, loss) => new BinaryAccuracy(BinaryThreshold(loss), n)),
+        (["categorical_accuracy"], typeof(CategoricalAccuracy), (n, _) => new CategoricalAccuracy(n)),
+        (["sparse_categorical_accuracy"], typeof(SparseCategoricalAccuracy), (n, _) => new SparseCategoricalAccuracy(n)),
+        (["mean_squared_error", "mse"], typeof(MeanSquaredError), (n, _) => new MeanSquaredError(n)),
+        (["mean_absolute_error", "mae"], typeof(MeanAbsoluteError), (n, _) => new MeanAbsoluteError(n)),
     ];
+
+    private static readonly TypeRegistry<Metric> Classes =
+        new("metric", "Sequential.Metrics.Metrics", [typeof(Mean), .. Known.Select(k => k.Type)]);
 
     /// <summary>The accepted metric strings, besides the class names (matching ignores case).</summary>
     public static IReadOnlyList<string> Names { get; } = ["accuracy", "acc", .. Known.SelectMany(k => k.Names)];
@@ -62,11 +66,11 @@ public static class Metrics
         Backend.EnsureNativeLoaded();
         string key = name.Trim().ToLowerInvariant();
         if (key is "accuracy" or "acc") return ResolveAccuracy(name, loss, yTrueShape, yPredShape);
-        foreach (var (names, className, create) in Known)
-            if (names.Contains(key) || key == className.ToLowerInvariant()) return create(name, loss);
+        foreach (var (names, type, create) in Known)
+            if (names.Contains(key) || key == type.Name.ToLowerInvariant()) return create(name, loss);
         throw new ArgumentException(
             $"Unknown metric '{name}'. Accepted: {string.Join(", ", Names)} (any case), or the class names " +
-            $"{string.Join(", ", Known.Select(k => k.ClassName))}; or pass a Metric object.", nameof(name));
+            $"{string.Join(", ", Known.Select(k => k.Type.Name))}; or pass a Metric object.", nameof(name));
     }
 
     private static Metric ResolveAccuracy(string name, Loss? loss, long[]? yTrueShape, long[]? yPredShape)
@@ -93,4 +97,31 @@ public static class Metrics
 
     /// <summary>0 for logits (sigmoid(0) = 0.5), Keras's 0.5 for probabilities.</summary>
     private static double BinaryThreshold(Loss? loss) => loss is BinaryCrossentropy { FromLogits: true } ? 0.0 : 0.5;
+
+    /// <summary>
+    /// Makes your own metric class loadable from model files (Keras's <c>register_keras_serializable</c> /
+    /// <c>custom_objects</c>). Saving needs nothing: a metric object given to <c>Compile</c> is saved as its class name
+    /// and <see cref="Metric.GetConfig"/>.
+    /// </summary>
+    /// <typeparam name="T">A non-abstract metric whose largest public constructor's parameters each have a same-named
+    /// PascalCase public property (or which overrides <see cref="Metric.GetConfig"/>).</typeparam>
+    /// <exception cref="ArgumentException"><typeparamref name="T"/> is abstract or has no public constructor.</exception>
+    /// <example>
+    /// <code>
+    /// Metrics.Register&lt;WithinTenth&gt;();
+    /// var model = SequentialModel.Load("model.seqmodel");
+    /// </code>
+    /// </example>
+    public static void Register<T>() where T : Metric => Classes.Register(typeof(T));
+
+    /// <summary>The class names a model file may name: the built-in metrics and those registered, sorted.</summary>
+    public static IReadOnlyList<string> ClassNames => Classes.ClassNames;
+
+    /// <summary>Creates a metric from its class name and the configuration returned by <see cref="Metric.GetConfig"/>.</summary>
+    /// <param name="className">The class name as saved in a model file, e.g. <c>BinaryAccuracy</c>.</param>
+    /// <param name="config">Constructor argument name -> value (CLR values or parsed JSON).</param>
+    /// <returns>A new metric with no state.</returns>
+    /// <exception cref="InvalidDataException">The class is neither built in nor registered (the message says how to
+    /// register it), or the configuration does not fit its constructor.</exception>
+    public static Metric FromConfig(string className, IReadOnlyDictionary<string, object?> config) => Classes.Create(className, config);
 }

@@ -6,18 +6,18 @@ namespace Sequential.Metrics;
 /// How often the predicted class (arg-max of the output) equals an integer label (Keras's
 /// <c>keras.metrics.SparseCategoricalAccuracy</c>). Labels may have shape [N] or [N, 1].
 /// </summary>
-public sealed class SparseCategoricalAccuracy : Mean
+public sealed class SparseCategoricalAccuracy : MeanMetricWrapper
 {
     /// <summary>Creates the metric.</summary>
     /// <param name="name">The key in logs and History.</param>
     public SparseCategoricalAccuracy(string name = "sparse_categorical_accuracy") : base(name) { }
 
     /// <inheritdoc/>
-    public override void UpdateState(Tensor yTrue, Tensor yPred)
+    /// <returns>1 where the arg-max of the output is the label, else 0: shape [N].</returns>
+    public override Tensor ComputeValues(Tensor yTrue, Tensor yPred)
     {
-        using var scope = NewDisposeScope();
         if (yTrue.dim() == yPred.dim() && yTrue.shape[^1] == 1) yTrue = yTrue.squeeze(-1);
         if (yTrue.dtype != ScalarType.Int64) yTrue = yTrue.to_type(ScalarType.Int64);
-        AddSamples(yPred.detach().argmax(-1).eq(yTrue));
+        return yPred.argmax(-1).eq(yTrue);
     }
 }

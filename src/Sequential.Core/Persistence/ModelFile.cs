@@ -129,22 +129,30 @@ internal static class ModelFile
         };
         if (model.IsCompiled)
         {
+            // Each object by its class and configuration (Keras's compile_config), so arguments survive and a registered
+            // custom class loads; a metric given as a string stays a string, resolved again from the shapes on Fit.
             json["compile"] = new JsonObject
             {
-                ["optimizer"] = NamedConfig(model.Optimizer!.Name, model.Optimizer),
-                ["loss"] = model.Loss is null ? null : NamedConfig(model.Loss.Name, model.Loss),   // null: compiled without a loss
+                ["optimizer"] = ClassConfig(model.Optimizer!, ConfigReflection.GetConfig(model.Optimizer!)),
+                ["loss"] = model.Loss is null ? null : ClassConfig(model.Loss, model.Loss.GetConfig()),   // null: compiled without a loss
                 ["metrics"] = new JsonArray(model.CompiledMetrics.Specs
-                    .Select(s => (JsonNode?)JsonValue.Create(s is Metric m ? m.Name : (string)s)).ToArray()),
+                    .Select(s => s is Metric m ? ClassConfig(m, MetricConfig(m)) : (JsonNode?)JsonValue.Create((string)s)).ToArray()),
             };
         }
         return json;
     }
 
-    private static JsonObject NamedConfig(string name, object instance) => new()
+    private static JsonObject ClassConfig(object instance, IReadOnlyDictionary<string, object?> config) => new()
     {
-        ["name"] = name,
-        ["config"] = ConfigObject(ConfigReflection.GetConfig(instance)),
+        ["class_name"] = instance.GetType().Name,
+        ["config"] = ConfigObject(config),
     };
+
+    private static IReadOnlyDictionary<string, object?> MetricConfig(Metric metric)
+    {
+        try { return metric.GetConfig(); }
+        catch (InvalidOperationException e) { throw new InvalidOperationException($"Metric \"{metric.Name}\": {e.Message}", e); }
+    }
 
     private static JsonObject ConfigObject(IReadOnlyDictionary<string, object?> config) =>
         new(config.Select(kv => KeyValuePair.Create(kv.Key, JsonSerializer.SerializeToNode(ConfigReflection.ToElement(kv.Value)))));
@@ -380,9 +388,11 @@ internal static class ModelFile
             AssignWeights(model, contents.Weights, path);
             if (contents.Config["compile"] is JsonObject compile)
             {
-                var optimizer = (Optimizer)Create(compile["optimizer"], n => Optimizers.Optimizers.Get(n).GetType(), "optimizer", path);
-                var loss = compile["loss"] is null ? null : (Loss)Create(compile["loss"], n => Losses.Losses.Get(n).GetType(), "loss", path);
-                var metrics = (compile["metrics"]?.AsArray() ?? []).Select(m => (object)Text(m, "a metric", path)).ToList();
+                var optimizer = Create(compile["optimizer"], "optimizer", path, Optimizers.Optimizers.FromConfig, n => Optimizers.Optimizers.Get(n));
+                var loss = compile["loss"] is null ? null : Create(compile["loss"], "loss", path, Losses.Losses.FromConfig, n => Losses.Losses.Get(n));
+                var metrics = (compile["metrics"]?.AsArray() ?? []).Select(m => m is JsonObject
+                    ? Create(m, "metric", path, Metrics.Metrics.FromConfig, null)
+                    : (object)Text(m, "a metric", path)).ToList();
                 try
                 {
                     model.Compile(optimizer, loss, metrics);
@@ -427,18 +437,30 @@ internal static class ModelFile
 
     internal static IEnumerable<TorchSharp.Modules.Parameter> TrainableParameters(Model model) => model.parameters().Where(p => p.requires_grad);
 
-    private static object Create(JsonNode? node, Func<string, Type> lookup, string what, string path)
+    /// <summary>
+    /// Recreates a saved optimizer, loss or metric from <c>{"class_name": ..., "config": {...}}</c>, looking the class up
+    /// in its registry only. Files written before class names were saved hold <c>{"name": keras_name, "config": ...}</c>,
+    /// read through <paramref name="legacy"/> (the Keras string's default object gives the type).
+    /// </summary>
+    private static T Create<T>(JsonNode? node, string what, string path,
+        Func<string, IReadOnlyDictionary<string, object?>, T> fromConfig, Func<string, T>? legacy) where T : class
     {
-        if (node is not null and not JsonObject)
-            throw new InvalidDataException($"'{path}': the saved {what} is {node.ToJsonString()}, not an object. The file is corrupted.");
-        string name = node?["name"] is null
-            ? throw new InvalidDataException($"'{path}': the saved {what} has no name.")
-            : Text(node["name"], $"the name of the saved {what}", path);
+        if (node is not JsonObject saved)
+            throw new InvalidDataException($"'{path}': the saved {what} is {node?.ToJsonString() ?? "missing"}, not an object. The file is corrupted.");
+        var config = (saved["config"]?.AsObject() ?? []).ToDictionary(kv => kv.Key, kv => (object?)ConfigReflection.ToElement(kv.Value));
+        if (saved["class_name"] is not null || legacy is null)
+        {
+            string className = Text(saved["class_name"], $"the class_name of the saved {what}", path);
+            try { return fromConfig(className, config); }
+            catch (InvalidDataException e) { throw new InvalidDataException($"'{path}': {e.Message}", e); }
+        }
+        string name = saved["name"] is null
+            ? throw new InvalidDataException($"'{path}': the saved {what} has neither a class_name nor a name.")
+            : Text(saved["name"], $"the name of the saved {what}", path);
         Type type;
-        try { type = lookup(name); }
+        try { type = legacy(name).GetType(); }
         catch (ArgumentException e) { throw new InvalidDataException($"'{path}': unknown {what} '{name}'. {e.Message}", e); }
-        var config = (node["config"]?.AsObject() ?? []).ToDictionary(kv => kv.Key, kv => (object?)ConfigReflection.ToElement(kv.Value));
-        return ConfigReflection.Create(type, config, $"{what} {name} in '{path}'");
+        return (T)ConfigReflection.Create(type, config, $"{what} {name} in '{path}'");
     }
 
     /// <summary>

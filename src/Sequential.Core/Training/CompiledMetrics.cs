@@ -29,7 +29,19 @@ internal sealed class CompiledMetrics
     public IReadOnlyList<Metric> All => [_lossTracker, .. _resolved ?? []];
 
     /// <summary>Adds a batch's loss to the loss tracker, weighted by the batch size (Keras's <c>_loss_tracker</c>).</summary>
-    public void UpdateLoss(Tensor loss, long batchSize) => _lossTracker.UpdateState(loss, batchSize);
+    /// <exception cref="InvalidOperationException">The loss is not one number (a loss with reduction "none"): checked
+    /// here, before backward, which libtorch refuses for a tensor with an unhelpful message, and before the tracker
+    /// would sum it into a wrong mean.</exception>
+    public void UpdateLoss(Tensor loss, long batchSize)
+    {
+        if (loss.dim() != 0)
+            throw new InvalidOperationException(
+                $"The loss '{_loss?.Name ?? "(from ComputeLoss)"}' gave a tensor of shape {Layers.Shapes.Format(loss.shape)} for a batch, " +
+                "not one number: with reduction \"none\" a loss returns its per-sample values, which training cannot minimise. " +
+                "Compile with reduction \"sum_over_batch_size\" (the default), \"sum\" or \"mean_with_sample_weight\", " +
+                "or override ComputeLoss to reduce the values.");
+        _lossTracker.UpdateState(loss, batchSize);
+    }
 
     /// <summary>Updates the compiled metrics (not the loss), resolving their names on the first call.</summary>
     public void UpdateMetrics(Tensor yTrue, Tensor yPred, Tensor? sampleWeight = null)
@@ -40,11 +52,7 @@ internal sealed class CompiledMetrics
                 ?? Sequential.Metrics.Metrics.Get((string)spec, _loss, yTrue.shape, yPred.shape)).ToList();
             _logs = null;
         }
-        foreach (var metric in _resolved)
-        {
-            if (sampleWeight is null) metric.UpdateState(yTrue, yPred);
-            else metric.UpdateState(yTrue, yPred, sampleWeight);
-        }
+        foreach (var metric in _resolved) metric.UpdateState(yTrue, yPred, sampleWeight);
     }
 
     /// <summary>Running logs that read each value from the device only when accessed.</summary>

@@ -64,4 +64,76 @@ public class AccuracyTests
         using (NewDisposeScope()) m.UpdateState(L([1], 1), F([0.4f, 0.6f], 1, 2));
         Assert.That(m.Value(), Is.EqualTo(1.0).Within(1e-6));
     }
+
+    // accuracy_metrics_test.py (atol 1e-3): y [[1],[1],[0],[0]], p [[0.98],[1],[0],[0.6]] -> matches 1, 1, 1, 0
+    [Test]
+    public void BinaryAccuracy_Weighted_Keras()
+    {
+        var m = new BinaryAccuracy();
+        using (NewDisposeScope()) m.UpdateState(F([1, 1, 0, 0], 4, 1), F([0.98f, 1, 0, 0.6f], 4, 1), F([1, 0, 0, 1], 4));
+        Assert.That(m.Value(), Is.EqualTo(0.5).Within(1e-3));
+    }
+
+    [Test]
+    public void BinaryAccuracy_WeightedRank1_Keras()
+    {
+        var m = new BinaryAccuracy();
+        using (NewDisposeScope()) m.UpdateState(F([1, 1, 0, 0], 4), F([0.98f, 1, 0, 0.6f], 4), F([1, 0, 0, 1], 4));
+        Assert.That(m.Value(), Is.EqualTo(0.5).Within(1e-3));
+    }
+
+    [Test]
+    public void BinaryAccuracy_WeightedNdWeights_Keras()
+    {
+        var m = new BinaryAccuracy();
+        using (NewDisposeScope()) m.UpdateState(F([1, 1, 0, 0], 2, 2), F([0.98f, 1, 0, 0.6f], 2, 2), F([1, 0, 0, 1], 2, 2));
+        Assert.That(m.Value(), Is.EqualTo(0.5).Within(1e-3));
+    }
+
+    [Test]
+    public void BinaryAccuracy_WeightedNdBroadcastWeights_Keras()
+    {
+        var m = new BinaryAccuracy();
+        using (NewDisposeScope()) m.UpdateState(F([1, 1, 0, 0], 2, 2), F([0.98f, 1, 0, 0.6f], 2, 2), F([1, 0], 1, 2));
+        Assert.That(m.Value(), Is.EqualTo(1.0).Within(1e-3));
+    }
+
+    [Test]
+    public void BinaryAccuracy_Threshold_Keras()
+    {
+        var low = new BinaryAccuracy(threshold: 0.3);
+        var high = new BinaryAccuracy(threshold: 0.9);
+        using (NewDisposeScope())
+        {
+            low.UpdateState(F([1, 1, 0, 0], 4, 1), F([0.98f, 0.5f, 0.1f, 0.2f], 4, 1));
+            high.UpdateState(F([1, 1, 0, 0], 4, 1), F([0.98f, 0.5f, 0.1f, 0.2f], 4, 1));
+        }
+        Assert.That(low.Value(), Is.EqualTo(1.0).Within(1e-6));
+        Assert.That(high.Value(), Is.EqualTo(0.75).Within(1e-6));
+    }
+
+    [Test]
+    public void CategoricalAccuracy_Weighted_Keras()
+    {
+        var m = new CategoricalAccuracy();
+        using (NewDisposeScope())
+            m.UpdateState(F([0, 0, 1, 0, 1, 0], 2, 3), F([0.1f, 0.9f, 0.8f, 0.05f, 0.95f, 0], 2, 3), F([0.7f, 0.3f], 2));
+        Assert.That(m.Value(), Is.EqualTo(0.3).Within(1e-3));
+    }
+
+    [Test]
+    public void SparseCategoricalAccuracy_Weighted_Keras()
+    {
+        var m = new SparseCategoricalAccuracy();
+        using (NewDisposeScope()) m.UpdateState(F([2, 1], 2, 1), F([0.1f, 0.6f, 0.3f, 0.05f, 0.95f, 0], 2, 3), F([0.7f, 0.3f], 2));
+        Assert.That(m.Value(), Is.EqualTo(0.3).Within(1e-3));
+    }
+
+    [Test]
+    public void TheAccuraciesAreMeanMetricWrappers()
+    {
+        Assert.That(new BinaryAccuracy(), Is.InstanceOf<MeanMetricWrapper>());
+        Assert.That(new CategoricalAccuracy(), Is.InstanceOf<MeanMetricWrapper>());
+        Assert.That(new SparseCategoricalAccuracy(), Is.InstanceOf<MeanMetricWrapper>());
+    }
 }

@@ -65,4 +65,19 @@ public class MetricsTests
         Assert.That(ex!.Message, Does.StartWith("Unknown metric 'f1'. Accepted: accuracy, acc, binary_accuracy")
             .And.Contain("sparse_categorical_accuracy").And.Contain("mae"));
     }
+
+    [Test]
+    public void FromConfig_CreatesBuiltInsByClassName_AndRefusesOthersWithTheFix()
+    {
+        var accuracy = (BinaryAccuracy)MetricRegistry.FromConfig("BinaryAccuracy",
+            new Dictionary<string, object?> { ["threshold"] = 0.7, ["name"] = "acc" });
+        Assert.That((accuracy.Threshold, accuracy.Name), Is.EqualTo((0.7, "acc")));
+        Assert.That(accuracy.GetConfig(), Is.EqualTo(new Dictionary<string, object?> { ["threshold"] = 0.7, ["name"] = "acc" }));
+        var ex = Assert.Throws<InvalidDataException>(() => MetricRegistry.FromConfig("MeanMetricWrapper", new Dictionary<string, object?>()));
+        Assert.That(ex!.Message, Does.StartWith(
+            "Unknown metric class 'MeanMetricWrapper'. If it is your own metric, call Sequential.Metrics.Metrics.Register<MeanMetricWrapper>() before loading."));
+        Assert.Throws<ArgumentException>(MetricRegistry.Register<MeanMetricWrapperBase>);
+    }
+
+    private abstract class MeanMetricWrapperBase() : MeanMetricWrapper("base");
 }

@@ -30,4 +30,29 @@ public class RegressionMetricTests
         using (NewDisposeScope()) m.UpdateState(F([5], 1, 1), F([4], 1, 1));
         Assert.That(m.Value(), Is.EqualTo(1.0).Within(1e-6));
     }
+
+    // regression_metrics_test.py: 4 samples of 5 values, per-sample squared (= absolute) errors 0.4, 0.4, 0.4, 0.8
+    private static Tensor Y45() => F([0, 1, 0, 1, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 1], 4, 5);
+
+    private static Tensor P45() => F([0, 0, 1, 1, 0, 1, 1, 1, 1, 1, 0, 1, 0, 1, 0, 1, 1, 1, 1, 1], 4, 5);
+
+    [Test]
+    public void UnweightedAndWeighted_Keras()
+    {
+        var mse = new MseMetric();
+        var mae = new MaeMetric();
+        var weightedMse = new MseMetric();
+        var weightedMae = new MaeMetric();
+        using (NewDisposeScope())
+        {
+            mse.UpdateState(Y45(), P45());
+            mae.UpdateState(Y45(), P45());
+            weightedMse.UpdateState(Y45(), P45(), F([1, 1.5f, 2, 2.5f], 4));
+            weightedMae.UpdateState(Y45(), P45(), F([1, 1.5f, 2, 2.5f], 4));
+        }
+        Assert.That(mse.Value(), Is.EqualTo(0.5).Within(1e-5));
+        Assert.That(mae.Value(), Is.EqualTo(0.5).Within(1e-5));
+        Assert.That(weightedMse.Value(), Is.EqualTo(0.54285).Within(1e-5));
+        Assert.That(weightedMae.Value(), Is.EqualTo(0.54285).Within(1e-5));
+    }
 }

@@ -398,4 +398,16 @@ public class OptimizersTests
         Assert.That(adam.Iterations, Is.EqualTo(1));
         Assert.That(w, Is.EqualTo(5 - 0.1).Within(1e-6));
     }
+
+    [Test]
+    public void FromConfig_CreatesBuiltInsByClassName_AndRegisterRefusesAbstractTypes()
+    {
+        var sgd = (SGD)OptimizerRegistry.FromConfig("SGD", new Dictionary<string, object?> { ["learningRate"] = 0.3, ["momentum"] = 0.9 });
+        Assert.That((sgd.LearningRate, sgd.Momentum), Is.EqualTo((0.3, 0.9)));
+        Assert.That(OptimizerRegistry.ClassNames, Is.SupersetOf(new[] { "Adagrad", "Adam", "AdamW", "RMSprop", "SGD" }).And.Ordered);
+        var ex = Assert.Throws<InvalidDataException>(() => OptimizerRegistry.FromConfig("Lion", new Dictionary<string, object?>()));
+        Assert.That(ex!.Message, Does.StartWith(
+            "Unknown optimizer class 'Lion'. If it is your own optimizer, call Sequential.Optimizers.Optimizers.Register<Lion>() before loading."));
+        Assert.Throws<ArgumentException>(OptimizerRegistry.Register<Optimizer>);
+    }
 }
