@@ -182,7 +182,7 @@ public abstract partial class Model : nn.Module<Tensor, Tensor>
             throw new InvalidOperationException(
                 $"Model \"{Name}\" got a batch without targets (y), but its loss '{Loss.Name}' needs them. Pass y to Fit/Evaluate, " +
                 "or override TrainStep/ComputeLoss to compute a loss from the inputs alone.");
-        var loss = sampleWeight is null ? Loss.Call(y, yPred) : Loss.Call(y, yPred, sampleWeight);
+        var loss = Loss.Call(y, yPred, sampleWeight);
         CompiledMetrics.UpdateLoss(loss.detach(), yPred.shape.Length > 0 ? yPred.shape[0] : 1);
         return loss;
     }
