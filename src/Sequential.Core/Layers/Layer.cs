@@ -166,6 +166,28 @@ public abstract class Layer : nn.Module<Tensor, Tensor>
     /// <returns>Output batch.</returns>
     protected abstract Tensor Call(Tensor x, bool training);
 
+    /// <summary>
+    /// Calls the layer on a batch (Keras's <c>layer(x, training=...)</c>), building it first for the batch's per-sample
+    /// shape if it is not built yet. This is how a subclassed model's <c>Call</c> uses its layers.
+    /// </summary>
+    /// <param name="x">Input batch, <c>[N, ...]</c>.</param>
+    /// <param name="training">True inside training steps (dropout and augmentation active).</param>
+    /// <returns>Output batch.</returns>
+    /// <exception cref="ArgumentException">The batch's shape does not fit the layer; the message names the layer and both shapes.</exception>
+    /// <example>
+    /// <code>
+    /// public override Tensor Call(Tensor x, bool training) => _out.Apply(_hidden.Apply(x, training), training);
+    /// </code>
+    /// </example>
+    public Tensor Apply(Tensor x, bool training = false)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        if (x.dim() == 0)
+            throw new ArgumentException($"Layer \"{Name}\" ({TypeName}) needs a batch of samples, shape [N, ...]; got a scalar.", nameof(x));
+        EnsureBuilt(x.shape[1..]);
+        return Call(x, training);
+    }
+
     /// <summary>Runs the layer with an explicit training flag (used by models).</summary>
     /// <param name="x">Input batch.</param>
     /// <param name="training">True inside training steps.</param>

@@ -1,4 +1,5 @@
 using Sequential.Callbacks;
+using Sequential.Layers;
 using Sequential.Losses;
 using Sequential.Metrics;
 using Sequential.Optimizers;
@@ -24,11 +25,12 @@ public abstract partial class Model : nn.Module<Tensor, Tensor>
     private CompiledMetrics? _metrics;
 
     /// <summary>Creates a model.</summary>
-    /// <param name="name">The model's name, shown by <c>Summary</c>.</param>
-    protected Model(string name) : base(name)
+    /// <param name="name">The model's name, shown by <c>Summary</c>; default: the snake_case of the class name, as Keras
+    /// names a subclassed model (<c>Mlp</c> -> <c>mlp</c>).</param>
+    protected Model(string? name = null) : base(name ?? "model")
     {
         Backend.EnsureNativeLoaded();
-        Name = name;
+        Name = name ?? Layer.DefaultName(GetType());
     }
 
     /// <summary>The model's name (Keras's <c>model.name</c>).</summary>
@@ -52,18 +54,104 @@ public abstract partial class Model : nn.Module<Tensor, Tensor>
     /// <summary>The metrics being tracked, loss first, once resolved by the first batch.</summary>
     public IReadOnlyList<Metric> Metrics => _metrics?.All ?? [];
 
+    private long[]? _builtInputShape;
+    private long[]? _outputShape;
+
     /// <summary>Whether the model's weights exist (Keras's <c>model.built</c>).</summary>
-    public abstract bool Built { get; }
+    public virtual bool Built => _builtInputShape is not null;
 
     /// <summary>The per-sample input shape the model was built for, or null.</summary>
-    public abstract long[]? BuiltInputShape { get; }
+    public virtual long[]? BuiltInputShape => _builtInputShape;
 
     /// <summary>The per-sample output shape, once built, or null.</summary>
-    public abstract long[]? OutputShape { get; }
+    public virtual long[]? OutputShape => _outputShape;
 
-    /// <summary>Creates the weights for a per-sample input shape (Keras's <c>model.build</c>, without the batch dimension).</summary>
+    /// <summary>
+    /// The model's layers (Keras's <c>model.layers</c>). For a subclass: the layers it holds in fields, and in fields that
+    /// are lists or arrays of layers, in declaration order (tracked as Keras tracks attributes).
+    /// </summary>
+    public virtual IReadOnlyList<Layer> Layers
+    {
+        get
+        {
+            TrackLayers();
+            return [.. _tracked];
+        }
+    }
+
+    /// <summary>
+    /// Creates the weights for a per-sample input shape (Keras's <c>model.build</c>, without the batch dimension). The
+    /// default, for a subclass that overrides <see cref="Call"/>, calls the model once on a zero batch of one sample in
+    /// inference mode without gradients, so that every layer builds itself on its first <see cref="Layer.Apply(Tensor, bool)"/>
+    /// (Keras builds a subclassed model the same way).
+    /// </summary>
     /// <param name="inputShape">Per-sample input shape, e.g. [28, 28].</param>
-    public abstract void Build(long[] inputShape);
+    public virtual void Build(long[] inputShape)
+    {
+        ArgumentNullException.ThrowIfNull(inputShape);
+        TrackLayers();
+        bool wasTraining = training;
+        eval();
+        try
+        {
+            using var noGrad = no_grad();
+            using var input = zeros([1, .. inputShape]);
+            using var output = Call(input, training: false);
+            _outputShape = output.shape[1..];
+        }
+        finally
+        {
+            train(wasTraining);
+        }
+        _builtInputShape = (long[])inputShape.Clone();
+    }
+
+    private readonly List<Layer> _tracked = [];
+    private bool _trackedFields;
+
+    /// <summary>
+    /// Registers the layers a subclass holds in its fields (a <see cref="Layer"/>, or a list or array of them) as
+    /// submodules under their names, once: their weights then belong to the model (parameters, state_dict, devices,
+    /// the optimizer). Names are made unique as <see cref="SequentialModel.Add"/> does.
+    /// </summary>
+    private void TrackLayers()
+    {
+        if (_trackedFields || this is SequentialModel) return;
+        _trackedFields = true;
+        for (var type = GetType(); type is not null && type != typeof(Model); type = type.BaseType)
+        {
+            foreach (var field in type.GetFields(System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.Public |
+                                                 System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.DeclaredOnly))
+            {
+                var value = field.GetValue(this);
+                IEnumerable<Layer> layers = value switch
+                {
+                    Layer layer => [layer],
+                    IEnumerable<Layer> many => many,
+                    _ => [],
+                };
+                foreach (var layer in layers) Track(layer);
+            }
+        }
+    }
+
+    private void Track(Layer layer)
+    {
+        if (_tracked.Contains(layer)) return;
+        var names = _tracked.Select(l => l.Name).ToHashSet();
+        if (names.Contains(layer.Name))
+        {
+            if (layer.NameWasGiven)
+                throw new InvalidOperationException(
+                    $"Model \"{Name}\" holds two layers named \"{layer.Name}\"; layer names must be unique within a model.");
+            string stem = layer.Name;
+            int suffix = 1;
+            while (names.Contains($"{stem}_{suffix}")) suffix++;
+            layer.Name = $"{stem}_{suffix}";
+        }
+        _tracked.Add(layer);
+        register_module(layer.Name, layer);
+    }
 
     /// <summary>The model's forward computation.</summary>
     /// <param name="x">Input batch on <see cref="Device"/>.</param>
@@ -104,6 +192,7 @@ public abstract partial class Model : nn.Module<Tensor, Tensor>
         }).ToList();
         foreach (var name in specs.OfType<string>())
             Sequential.Metrics.Metrics.Get(name, loss, [1], [1]); // unknown names fail here, not at the first batch
+        TrackLayers();
         Device = Backend.ParseDevice(device);
         Optimizer = optimizer;
         Loss = loss;
@@ -414,7 +503,7 @@ public abstract partial class Model : nn.Module<Tensor, Tensor>
         return new Trainer(this).Predict(adapter, Trainer.ResolveVerbose(verbose), null);
     }
 
-    /// <summary>Keras-style table of the layers, output shapes and parameter counts.</summary>
+    /// <summary>Keras-style table of the layers (<see cref="Layers"/>), output shapes and parameter counts.</summary>
     /// <returns>The table as text.</returns>
-    public abstract string Summary();
+    public virtual string Summary() => SummaryTable.Format(Name, Layers);
 }

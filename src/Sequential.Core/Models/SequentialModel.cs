@@ -36,7 +36,7 @@ public partial class SequentialModel : Model
 
     /// <summary>Creates a named model from layers, in order.</summary>
     /// <param name="layers">The layers; the first may carry <c>inputShape</c>.</param>
-    /// <param name="name">The model's name, shown by <see cref="Summary"/>.</param>
+    /// <param name="name">The model's name, shown by <see cref="Model.Summary"/>.</param>
     public SequentialModel(IEnumerable<Layer> layers, string name = "sequential") : base(name)
     {
         ArgumentNullException.ThrowIfNull(layers);
@@ -44,7 +44,7 @@ public partial class SequentialModel : Model
     }
 
     /// <summary>The layers, in order (Keras's <c>model.layers</c>).</summary>
-    public IReadOnlyList<Layer> Layers => _layers.AsReadOnly();
+    public override IReadOnlyList<Layer> Layers => _layers.AsReadOnly();
 
     /// <inheritdoc/>
     public override bool Built => _builtInputShape is not null;
@@ -149,49 +149,5 @@ public partial class SequentialModel : Model
         foreach (var layer in _layers)
             x = layer.Invoke(x, training);
         return x;
-    }
-
-    /// <inheritdoc/>
-    public override string Summary()
-    {
-        const int c1 = 33, c2 = 24, c3 = 15;
-        var text = new StringBuilder();
-        text.Append("Model: \"").Append(Name).Append("\"\n");
-        text.Append('┏').Append('━', c1).Append('┳').Append('━', c2).Append('┳').Append('━', c3).Append("┓\n");
-        text.Append("┃ ").Append("Layer (type)".PadRight(c1 - 2)).Append(" ┃ ").Append("Output Shape".PadRight(c2 - 2))
-            .Append(" ┃ ").Append("Param #".PadLeft(c3 - 2)).Append(" ┃\n");
-        text.Append('┡').Append('━', c1).Append('╇').Append('━', c2).Append('╇').Append('━', c3).Append("┩\n");
-        for (int i = 0; i < _layers.Count; i++)
-        {
-            var layer = _layers[i];
-            string shape = layer.Built ? Shapes.FormatBatch(layer.OutputShape!) : "?";
-            string parameters = layer.Built ? layer.CountParams().ToString("N0", CultureInfo.InvariantCulture) : "0 (unbuilt)";
-            text.Append("│ ").Append(Fit($"{layer.Name} ({layer.TypeName})", c1 - 2)).Append(" │ ").Append(Fit(shape, c2 - 2))
-                .Append(" │ ").Append(parameters.PadLeft(c3 - 2)).Append(" │\n");
-            if (i < _layers.Count - 1)
-                text.Append('├').Append('─', c1).Append('┼').Append('─', c2).Append('┼').Append('─', c3).Append("┤\n");
-        }
-        text.Append('└').Append('─', c1).Append('┴').Append('─', c2).Append('┴').Append('─', c3).Append("┘\n");
-        long total = _layers.Where(l => l.Built).Sum(l => l.CountParams());
-        long trainable = _layers.Where(l => l.Built).Sum(l => l.CountTrainableParams());
-        text.Append(" Total params: ").Append(Count(total)).Append('\n');
-        text.Append(" Trainable params: ").Append(Count(trainable)).Append('\n');
-        text.Append(" Non-trainable params: ").Append(Count(total - trainable)).Append('\n');
-        return text.ToString();
-
-        static string Fit(string s, int width) => s.Length <= width ? s.PadRight(width) : s[..(width - 1)] + "…";
-        static string Count(long n) => $"{n.ToString("N0", CultureInfo.InvariantCulture)} ({MemorySize(n * 4)})";
-    }
-
-    /// <summary>Keras's readable memory size: 1024-based units with two decimals ("397.54 KB").</summary>
-    internal static string MemorySize(double bytes)
-    {
-        string[] units = ["B", "KB", "MB", "GB", "TB", "PB"];
-        foreach (var unit in units)
-        {
-            if (bytes / 1024 < 1) return bytes.ToString("0.00", CultureInfo.InvariantCulture) + " " + unit;
-            bytes /= 1024;
-        }
-        return bytes.ToString("0.00", CultureInfo.InvariantCulture) + " EB";
     }
 }

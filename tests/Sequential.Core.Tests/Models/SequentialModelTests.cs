@@ -171,10 +171,10 @@ public class SequentialModelTests
     [Test]
     public void MemorySize_UsesKerasUnits()
     {
-        Assert.That(SequentialModel.MemorySize(0), Is.EqualTo("0.00 B"));
-        Assert.That(SequentialModel.MemorySize(1023), Is.EqualTo("1023.00 B"));
-        Assert.That(SequentialModel.MemorySize(1024), Is.EqualTo("1.00 KB"));
-        Assert.That(SequentialModel.MemorySize(101_770 * 4), Is.EqualTo("397.54 KB"));
-        Assert.That(SequentialModel.MemorySize(3L * 1024 * 1024), Is.EqualTo("3.00 MB"));
+        Assert.That(SummaryTable.MemorySize(0), Is.EqualTo("0.00 B"));
+        Assert.That(SummaryTable.MemorySize(1023), Is.EqualTo("1023.00 B"));
+        Assert.That(SummaryTable.MemorySize(1024), Is.EqualTo("1.00 KB"));
+        Assert.That(SummaryTable.MemorySize(101_770 * 4), Is.EqualTo("397.54 KB"));
+        Assert.That(SummaryTable.MemorySize(3L * 1024 * 1024), Is.EqualTo("3.00 MB"));
     }
 }
