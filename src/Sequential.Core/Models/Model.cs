@@ -51,8 +51,13 @@ public abstract partial class Model : nn.Module<Tensor, Tensor>
     /// <summary>Whether <see cref="Compile"/> has been called.</summary>
     public bool IsCompiled => Optimizer is not null;
 
-    /// <summary>The metrics being tracked, loss first, once resolved by the first batch.</summary>
-    public IReadOnlyList<Metric> Metrics => _metrics?.All ?? [];
+    /// <summary>
+    /// The metrics being tracked (Keras's <c>model.metrics</c>): the loss tracker first, then the compiled metrics once
+    /// resolved by the first batch. Fit resets every one of them at the start of each epoch, and Evaluate before it runs;
+    /// a model whose custom step tracks its own metrics (a GAN's <c>d_loss</c> and <c>g_loss</c>) overrides this so that
+    /// they are reset too.
+    /// </summary>
+    public virtual IReadOnlyList<Metric> Metrics => _metrics?.All ?? [];
 
     private long[]? _builtInputShape;
     private long[]? _outputShape;
@@ -112,7 +117,8 @@ public abstract partial class Model : nn.Module<Tensor, Tensor>
     /// <summary>
     /// Registers the layers a subclass holds in its fields (a <see cref="Layer"/>, or a list or array of them) as
     /// submodules under their names, once: their weights then belong to the model (parameters, state_dict, devices,
-    /// the optimizer). Names are made unique as <see cref="SequentialModel.Add"/> does.
+    /// the optimizer). Names are made unique as <see cref="SequentialModel.Add"/> does. Models held in fields are
+    /// registered under the field's name (without a leading underscore).
     /// </summary>
     private void TrackLayers()
     {
@@ -124,6 +130,13 @@ public abstract partial class Model : nn.Module<Tensor, Tensor>
                                                  System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.DeclaredOnly))
             {
                 var value = field.GetValue(this);
+                if (value is Model inner)
+                {
+                    // A model held by another (a GAN's generator and discriminator): its weights belong to this one
+                    // (devices, state_dict, TrainableWeights), under the field's name.
+                    if (!ReferenceEquals(inner, this)) register_module(field.Name.TrimStart('_'), inner);
+                    continue;
+                }
                 IEnumerable<Layer> layers = value switch
                 {
                     Layer layer => [layer],

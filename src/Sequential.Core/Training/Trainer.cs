@@ -81,7 +81,7 @@ internal sealed class Trainer(Model model)
         if (resume is not null) initialEpoch = Math.Min(resume.Epoch, epochs);
         for (int epoch = initialEpoch; epoch < epochs; epoch++)
         {
-            metrics.Reset();
+            ResetMetrics();
             list.OnEpochBegin(epoch, Empty);
             model.train();
             // Batches of a resumed epoch that were trained before the interruption: drawn (same shuffle), not trained.
@@ -155,6 +155,13 @@ internal sealed class Trainer(Model model)
         return cat(outputs, 0).MoveToOuterDisposeScope();
     }
 
+    /// <summary>Resets the model's metrics (Keras resets <c>model.metrics</c>): the compiled ones and any a subclass adds.</summary>
+    private void ResetMetrics()
+    {
+        model.CompiledMetrics.Reset();
+        foreach (var metric in model.Metrics) metric.ResetState();
+    }
+
     /// <summary>
     /// The logs of an epoch or an evaluation (Keras's <c>_get_metrics_result_or_logs</c>): the model's metrics, read
     /// once, when the steps returned the metrics' logs (the default steps, or a custom step returning
@@ -176,7 +183,7 @@ internal sealed class Trainer(Model model)
         try
         {
             using var noGrad = no_grad();
-            metrics.Reset();
+            ResetMetrics();
             list.OnTestBegin(Empty);
             int step = 0;
             IReadOnlyDictionary<string, double>? last = null;

@@ -166,6 +166,31 @@ public class CustomTrainStepTests
         Assert.That(model.Optimizer!.Iterations, Is.EqualTo(1));
     }
 
+    /// <summary>A step that tracks its own metric, as the guide's GAN tracks d_loss and g_loss.</summary>
+    private sealed class CountsBatches(params Layer[] layers) : SequentialModel(layers)
+    {
+        private readonly Metrics.Mean _seen = new("seen");
+        private int _batch;
+
+        public override IReadOnlyList<Metrics.Metric> Metrics => [_seen];
+
+        public override IReadOnlyDictionary<string, double> TrainStep(Batch batch)
+        {
+            _seen.UpdateValues(tensor((float)++_batch).reshape(1));
+            return new Dictionary<string, double> { ["seen"] = _seen.Value() };
+        }
+    }
+
+    [Test]
+    public void MetricsOfASubclass_AreResetEachEpoch()
+    {
+        // Batches 1..4 in epoch 1 and 5..8 in epoch 2: a reset tracker averages 2.5 then 6.5 (not 4.5 over both).
+        var model = new CountsBatches(new Dense(1, inputShape: [2]));
+        model.Compile(optimizer: "sgd", device: "cpu");
+        var history = model.Fit(zeros(8, 2), batchSize: 2, epochs: 2, verbose: 0);
+        Assert.That(history["seen"], Is.EqualTo(new[] { 2.5, 6.5 }));
+    }
+
     [Test]
     public void Apply_RefusesMismatchedListsAndForeignVariables()
     {
