@@ -48,11 +48,94 @@ public class LayerTests
         Assert.That(layer.CountTrainableParams(), Is.Zero);
         Assert.That(layer.CountParams(), Is.EqualTo(total));
         Assert.That(layer.Weights.Any(w => w.requires_grad), Is.False);
-        Assert.That(layer.Trainable, weights.Length == 0 ? Is.True : Is.False);
+        Assert.That(layer.Trainable, Is.False); // as in Keras, also for a layer without weights
 
         layer.Trainable = true;
         Assert.That(layer.CountTrainableParams(), Is.EqualTo(trainable));
         Assert.That(layer.Trainable, Is.True);
+    }
+
+    [Test]
+    public void RegisteredSublayer_CountsInWeightsAndParams_AndFreezesWithItsOwner()
+    {
+        var layer = new Scaled(new BatchNormalization());
+        layer.EnsureBuilt([3]);
+
+        // Own weight first, then the sublayer's; its moving statistics count as non-trainable, as in Keras.
+        Assert.That(layer.Weights.Select(w => NameOf(layer, w)), Is.EqualTo(new[] { "scale", "inner.gamma", "inner.beta" }));
+        Assert.That(layer.CountParams(), Is.EqualTo(1 + 12));
+        Assert.That(layer.CountTrainableParams(), Is.EqualTo(1 + 6));
+
+        layer.Trainable = false;
+        Assert.That(layer.Inner.Weights.Any(w => w.requires_grad), Is.False);
+        Assert.That(layer.CountTrainableParams(), Is.Zero);
+    }
+
+    [Test]
+    public void Trainable_SetBeforeBuild_AppliesToTheWeightsTheBuildCreates()
+    {
+        var dense = new Dense(3) { Trainable = false };
+        Assert.That(dense.Trainable, Is.False);
+
+        dense.EnsureBuilt([4]);
+
+        Assert.That(dense.CountTrainableParams(), Is.Zero);
+        Assert.That(dense.Trainable, Is.False);
+        dense.Trainable = true;
+        Assert.That(dense.CountTrainableParams(), Is.EqualTo(15));
+    }
+
+    [Test]
+    public void Unfreezing_LeavesWeightsThatWereFrozenBefore()
+    {
+        var layer = new Scaled(new Dense(2), fixedScale: true);
+        layer.EnsureBuilt([3]);
+        Assert.That(layer.CountTrainableParams(), Is.EqualTo(8)); // the scale is made non-trainable
+
+        layer.Trainable = false;
+        layer.Trainable = false;
+        layer.Trainable = true;
+
+        Assert.That(layer.CountTrainableParams(), Is.EqualTo(8));
+        Assert.That(layer.Weights[0].requires_grad, Is.False);
+    }
+
+    [Test]
+    public void NonTrainableWeight_CreatedWhileFrozen_StaysFrozenWhenUnfrozen()
+    {
+        var layer = new Scaled(new Dense(2), fixedScale: true) { Trainable = false };
+        layer.EnsureBuilt([3]);
+        Assert.That(layer.CountTrainableParams(), Is.Zero);
+
+        layer.Trainable = true;
+
+        Assert.That(layer.CountTrainableParams(), Is.EqualTo(8));
+        Assert.That(layer.Weights[0].requires_grad, Is.False);
+    }
+
+    /// A user layer holding a sublayer: multiplies the sublayer's output by a weight of its own.
+    private sealed class Scaled : Layer
+    {
+        private readonly bool _fixedScale;
+
+        public Scaled(Layer inner, bool fixedScale = false) : base("scaled")
+        {
+            Inner = inner;
+            _fixedScale = fixedScale;
+            register_module("inner", inner);
+        }
+
+        public Layer Inner { get; }
+
+        public override long[] ComputeOutputShape(long[] inputShape) => Inner.ComputeOutputShape(inputShape);
+
+        protected override void Build(long[] inputShape)
+        {
+            AddWeight("scale", [1], Sequential.Initializers.Initializers.Get("ones"), 1, 1, trainable: !_fixedScale);
+            Inner.EnsureBuilt(inputShape);
+        }
+
+        protected override Tensor Call(Tensor x, bool training) => Inner.forward(x) * Weights[0];
     }
 
     private static string NameOf(Layer layer, TorchSharp.Modules.Parameter weight) =>
