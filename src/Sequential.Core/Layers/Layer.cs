@@ -320,6 +320,15 @@ public abstract class Layer : nn.Module<Tensor, Tensor>
     /// <returns>The configuration.</returns>
     public virtual IReadOnlyDictionary<string, object?> GetConfig() => Persistence.ConfigReflection.GetConfig(this);
 
+    /// <summary>
+    /// Throws when <see cref="Model.Save"/> could not write this layer so that <see cref="Model.Load"/> creates it again,
+    /// before anything is written. The default accepts the layer: its <see cref="GetConfig"/> describes it. Override it in
+    /// a layer that holds something a configuration cannot describe (a TorchSharp module without a registered factory).
+    /// Weights-only files (<see cref="Model.SaveWeights"/>, BackupAndRestore's backups) do not call it.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The layer cannot be saved; the message names it and says how to fix it.</exception>
+    protected internal virtual void CheckSavable() { }
+
     /// <inheritdoc/>
     public override string ToString() => $"{Name} ({TypeName})";
 }

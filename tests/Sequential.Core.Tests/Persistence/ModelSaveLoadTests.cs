@@ -22,6 +22,27 @@ public class ModelSaveLoadTests
     private string PathOf(string name) => Path.Combine(_dir, name);
 
     [Test]
+    public void Save_OfALayerThatRefusesIt_ThrowsBeforeWritingAnything()
+    {
+        var model = new SequentialModel(new Unsavable(inputShape: [3]));
+
+        var e = Assert.Throws<InvalidOperationException>(() => model.Save(PathOf("m.seqmodel")));
+
+        Assert.That(e!.Message, Is.EqualTo("unsavable cannot be saved"));
+        Assert.That(Directory.EnumerateFileSystemEntries(_dir), Is.Empty);
+    }
+
+    /// <summary>A user layer holding something a configuration cannot describe.</summary>
+    private sealed class Unsavable(long[] inputShape) : Layer("unsavable", inputShape)
+    {
+        public override long[] ComputeOutputShape(long[] inputShape) => inputShape;
+
+        protected override TorchSharp.torch.Tensor Call(TorchSharp.torch.Tensor x, bool training) => x;
+
+        protected internal override void CheckSavable() => throw new InvalidOperationException($"{Name} cannot be saved");
+    }
+
+    [Test]
     public void SaveThenLoadGivesIdenticalPredictionsAndSummary()
     {
         RandomSeed.Set(1);
