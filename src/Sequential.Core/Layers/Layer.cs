@@ -17,13 +17,18 @@ namespace Sequential.Layers;
 /// </remarks>
 public abstract class Layer : nn.Module<Tensor, Tensor>
 {
-    // Names, not Parameter objects: moving the module to another device replaces the registered tensors.
-    private readonly List<string> _weightNames = [];
+    // Names, not tensors: moving the module to another device replaces the registered tensors.
     private readonly List<string> _nonTrainable = [];
-    // What the last Build registered (names, and the counts of the lists above before it): Unbuild removes it.
+    // What the last Build registered (names, and the count of the list above before it): Unbuild removes it.
     private string[] _builtParameters = [];
     private string[] _builtBuffers = [];
-    private (int weights, int nonTrainable) _builtCounts;
+    private int _builtNonTrainableCount;
+    // Keras's layer.trainable flag: what a layer without weights reports, and what weights created later start as.
+    private bool _trainable = true;
+    // Weights that stay frozen whatever Trainable is set to, as Keras's setter flips only the variables created trainable:
+    // those made by AddWeight(trainable: false), and the parameters of a registered TorchSharp module that were frozen
+    // when it was registered. Names, relative to this layer.
+    private readonly HashSet<string> _fixed = new(StringComparer.Ordinal);
 
     /// <summary>Creates a layer.</summary>
     /// <param name="name">Unique name within a model; default: the Keras snake_case of the type name.</param>
@@ -61,20 +66,82 @@ public abstract class Layer : nn.Module<Tensor, Tensor>
     /// <summary>The per-sample output shape, once built.</summary>
     public long[]? OutputShape { get; private set; }
 
-    /// <summary>Whether the layer's weights are updated by training (Keras's <c>trainable</c>).</summary>
+    /// <summary>
+    /// Whether the layer's weights are updated by training (Keras's <c>trainable</c>). Setting it freezes or unfreezes
+    /// every weight the layer holds, including those of registered sublayers and TorchSharp modules, except weights that
+    /// are not trainable by design (created with <c>trainable: false</c>, or frozen in a TorchSharp module before it was
+    /// registered), which stay frozen. Set before the layer is built, it applies to the weights the build creates.
+    /// </summary>
+    /// <remarks>Reads true while any weight that can train does; for a layer without such weights, the value last set.</remarks>
     public bool Trainable
     {
-        get => _weightNames.Count == 0 || Weights.Any(w => w.requires_grad);
-        set { foreach (var w in Weights) w.requires_grad = value; }
+        get
+        {
+            bool any = false;
+            foreach (var weight in Freezable())
+            {
+                if (weight.requires_grad) return true;
+                any = true;
+            }
+            return !any && _trainable;
+        }
+        set
+        {
+            _trainable = value;
+            foreach (var layer in children().OfType<Layer>()) layer.Trainable = value;
+            foreach (var weight in Freezable()) weight.requires_grad = value;
+        }
     }
 
-    /// <summary>The weights in creation order (Keras's <c>layer.weights</c>).</summary>
-    public IReadOnlyList<Parameter> Weights => _weightNames.Select(n => get_parameter(n)!).ToList();
+    /// <summary>The weights that <see cref="Trainable"/> switches: all but those not trainable by design.</summary>
+    private IEnumerable<Parameter> Freezable()
+    {
+        foreach (var (name, weight) in named_parameters(recurse: false))
+            if (!_fixed.Contains(name)) yield return weight;
+        foreach (var (childName, child) in named_children())
+        {
+            var weights = child is Layer layer
+                ? layer.Freezable()
+                : child.named_parameters().Where(w => !_fixed.Contains($"{childName}.{w.name}")).Select(w => w.parameter);
+            foreach (var weight in weights) yield return weight;
+        }
+    }
+
+    /// <summary>
+    /// Registers a submodule (TorchSharp's <c>register_module</c>): its parameters become weights of this layer. The
+    /// parameters of a TorchSharp module that are frozen now stay frozen when <see cref="Trainable"/> is set to true.
+    /// </summary>
+    /// <param name="name">The submodule's name within the layer.</param>
+    /// <param name="submodule">The module.</param>
+    public override void register_module(string name, nn.Module submodule)
+    {
+        base.register_module(name, submodule);
+        if (submodule is Layer layer)
+        {
+            if (!_trainable) layer.Trainable = false;
+            return;
+        }
+        foreach (var (weightName, weight) in submodule.named_parameters())
+            if (!weight.requires_grad) _fixed.Add($"{name}.{weightName}");
+        if (!_trainable)
+            foreach (var weight in submodule.parameters()) weight.requires_grad = false;
+    }
+
+    /// <summary>
+    /// The weights (Keras's <c>layer.weights</c>): every parameter the layer holds, its own in creation order, then those
+    /// of registered submodules (a sublayer, a wrapped TorchSharp module) in registration order.
+    /// </summary>
+    public IReadOnlyList<Parameter> Weights => parameters().ToList();
 
     /// <summary>The Keras class name shown by <c>Summary</c>, e.g. <c>Dense</c>.</summary>
     public virtual string TypeName => GetType().Name;
 
-    /// <summary>Number of scalar weights, trainable and not (Keras's <c>count_params()</c>).</summary>
+    /// <summary>
+    /// Number of scalar weights, trainable and not (Keras's <c>count_params()</c>): the <see cref="Weights"/>, and the
+    /// non-trainable state (moving statistics) registered by <see cref="AddNonTrainableState"/> here and in sublayers.
+    /// Other buffers, such as a wrapped TorchSharp module's BatchNorm running statistics, are not counted, as Keras's
+    /// TorchModuleWrapper tracks only its module's parameters.
+    /// </summary>
     /// <returns>The parameter count.</returns>
     public long CountParams() => Weights.Sum(w => w.numel()) + NonTrainableBufferCount();
 
@@ -104,7 +171,7 @@ public abstract class Layer : nn.Module<Tensor, Tensor>
         // fit a file) leaves the layer as it was: unbuilt, with nothing registered, and buildable again.
         var parameters = _internal_params.Keys.ToHashSet();
         var buffers = _internal_buffers.Keys.ToHashSet();
-        _builtCounts = (_weightNames.Count, _nonTrainable.Count);
+        _builtNonTrainableCount = _nonTrainable.Count;
         try
         {
             Build(inputShape);
@@ -146,8 +213,8 @@ public abstract class Layer : nn.Module<Tensor, Tensor>
             if (_internal_params.TryGetValue(name, out var parameter)) { _internal_params.Remove(name); parameter.Dispose(); }
         foreach (var name in _builtBuffers)
             if (_internal_buffers.TryGetValue(name, out var buffer)) { _internal_buffers.Remove(name); buffer.Item1.Dispose(); }
-        _weightNames.RemoveRange(_builtCounts.weights, _weightNames.Count - _builtCounts.weights);
-        _nonTrainable.RemoveRange(_builtCounts.nonTrainable, _nonTrainable.Count - _builtCounts.nonTrainable);
+        _fixed.ExceptWith(_builtParameters);
+        _nonTrainable.RemoveRange(_builtNonTrainableCount, _nonTrainable.Count - _builtNonTrainableCount);
         (_builtParameters, _builtBuffers) = ([], []);
     }
 
@@ -214,10 +281,10 @@ public abstract class Layer : nn.Module<Tensor, Tensor>
         Persistence.LoadBudget.Charge(this, name, shape);
         var tensor = empty(shape, ScalarType.Float32);
         initializer.Initialize(tensor, fanIn, fanOut);
-        var parameter = new Parameter(tensor, requires_grad: trainable);
+        var parameter = new Parameter(tensor, requires_grad: trainable && _trainable); // a frozen layer builds frozen
         parameter.DetachFromDisposeScope();
         register_parameter(name, parameter);
-        _weightNames.Add(name);
+        if (!trainable) _fixed.Add(name);
         return parameter;
     }
 
@@ -243,8 +310,10 @@ public abstract class Layer : nn.Module<Tensor, Tensor>
         return value;
     }
 
-    private long NonTrainableBufferCount() =>
-        named_buffers().Where(b => _nonTrainable.Contains(b.name)).Sum(b => b.buffer.numel());
+    private long NonTrainableBufferCount() => OwnStateCount() + modules().OfType<Layer>().Sum(layer => layer.OwnStateCount());
+
+    private long OwnStateCount() =>
+        named_buffers(recurse: false).Where(b => _nonTrainable.Contains(b.name)).Sum(b => b.buffer.numel());
 
     /// <summary>
     /// Keras's default layer name, its <c>to_snake_case</c> of the class name: Dense -> dense, MaxPooling2D ->
@@ -272,6 +341,15 @@ public abstract class Layer : nn.Module<Tensor, Tensor>
     /// </remarks>
     /// <returns>The configuration.</returns>
     public virtual IReadOnlyDictionary<string, object?> GetConfig() => Persistence.ConfigReflection.GetConfig(this);
+
+    /// <summary>
+    /// Throws when <see cref="Model.Save"/> could not write this layer so that <see cref="Model.Load"/> creates it again,
+    /// before anything is written. The default accepts the layer: its <see cref="GetConfig"/> describes it. Override it in
+    /// a layer that holds something a configuration cannot describe (a TorchSharp module without a registered factory).
+    /// Weights-only files (<see cref="Model.SaveWeights"/>, BackupAndRestore's backups) do not call it.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The layer cannot be saved; the message names it and says how to fix it.</exception>
+    protected internal virtual void CheckSavable() { }
 
     /// <inheritdoc/>
     public override string ToString() => $"{Name} ({TypeName})";

@@ -1,3 +1,4 @@
+using Sequential.Layers;
 using Sequential.Persistence;
 using Sequential.Training;
 
@@ -20,7 +21,14 @@ public abstract partial class Model
     /// </example>
     /// <exception cref="IOException">The file could not be written (for example a full disk); the previous file is unchanged.</exception>
     /// <exception cref="NotSupportedException">The model is not a <see cref="SequentialModel"/> (use <see cref="SaveWeights"/>).</exception>
-    public void Save(string path) => ModelFile.Save(this, path, TrainingState.Capture(this));
+    /// <exception cref="InvalidOperationException">A layer cannot be created again from the file (a TorchModule without a
+    /// registered factory); nothing is written, and the message names the layer and the fix.</exception>
+    public void Save(string path)
+    {
+        // Before anything is written: a file that Load cannot read back is refused rather than written.
+        foreach (var layer in modules().OfType<Layer>()) layer.CheckSavable();
+        ModelFile.Save(this, path, TrainingState.Capture(this));
+    }
 
     /// <summary>
     /// Loads a model saved by <see cref="Save"/> (Keras's <c>keras.models.load_model</c>). Only layer types known to

@@ -8,11 +8,26 @@ namespace Sequential.Optimizers;
 // The state is a safetensors file with one tensor per slot and variable, named "{slot}/{variable index}".
 public abstract partial class Optimizer
 {
-    /// <summary>The state as safetensors bytes, or null when the optimizer is not bound.</summary>
-    internal byte[]? SaveState()
+    /// <summary>The metadata key under which <see cref="SaveState"/> lists the names of the variables it was bound to.</summary>
+    internal const string VariablesKey = "variables";
+
+    /// <summary>
+    /// The state as safetensors bytes, or null when the optimizer is not bound. With <paramref name="named"/> (a model's
+    /// named parameters), the names of the bound variables are recorded too, in order, so that loading binds to the same
+    /// ones whatever is trainable by then (a layer frozen after Compile keeps its slots).
+    /// </summary>
+    internal byte[]? SaveState(IEnumerable<(string name, Parameter parameter)>? named = null)
     {
         if (!IsBound) return null;
-        return SafeTensors.Write(NamedSlotTensors(), new Dictionary<string, string> { ["optimizer"] = Name });
+        var metadata = new Dictionary<string, string> { ["optimizer"] = Name };
+        if (named is not null)
+        {
+            var names = new Dictionary<Parameter, string>(ReferenceEqualityComparer.Instance);
+            foreach (var (name, parameter) in named) names.TryAdd(parameter, name);
+            if (_variables!.All(names.ContainsKey))
+                metadata[VariablesKey] = System.Text.Json.JsonSerializer.Serialize(_variables!.Select(v => names[v]));
+        }
+        return SafeTensors.Write(NamedSlotTensors(), metadata);
     }
 
     /// <summary>

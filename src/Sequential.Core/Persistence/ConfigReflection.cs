@@ -15,12 +15,19 @@ namespace Sequential.Persistence;
 /// </summary>
 internal static class ConfigReflection
 {
-    /// <summary>The constructor that defines a type's configuration.</summary>
+    /// <summary>
+    /// The constructor that defines a type's configuration: the public one with the most parameters among those whose
+    /// every parameter a configuration can hold (so a constructor taking an object, such as a TorchSharp module, is
+    /// passed over for one taking its registered name).
+    /// </summary>
     public static ConstructorInfo ConfigConstructor(Type type) =>
         type.GetConstructors(BindingFlags.Public | BindingFlags.Instance)
+            .Where(c => c.GetParameters().All(p => CanRead(p.ParameterType)))
             .OrderByDescending(c => c.GetParameters().Length)
             .FirstOrDefault()
-        ?? throw new InvalidOperationException($"{type.Name} has no public constructor, so it cannot be saved or loaded by configuration.");
+        ?? throw new InvalidOperationException(
+            $"{type.Name} has no public constructor whose parameters a configuration can hold (strings, numbers, booleans, enums, " +
+            "arrays and tuples of them), so it cannot be saved or loaded by configuration.");
 
     /// <summary>Reads an object's configuration: constructor parameter name -> JSON-friendly property value.</summary>
     public static Dictionary<string, object?> GetConfig(object instance)
@@ -143,6 +150,21 @@ internal static class ConfigReflection
             return Activator.CreateInstance(type, items.Select((e, i) => FromJson(e, argumentTypes[i])).ToArray());
         }
         throw new InvalidOperationException($"parameters of type {type.Name} cannot be read from a configuration");
+    }
+
+    /// <summary>Whether <see cref="FromJson"/> reads values of a type (keep the two in step).</summary>
+    public static bool CanRead(Type type)
+    {
+        type = Nullable.GetUnderlyingType(type) ?? type;
+        if (type == typeof(string) || type == typeof(bool) || type == typeof(int) || type == typeof(long) || type == typeof(double)
+            || type == typeof(float) || type.IsEnum)
+            return true;
+        if (type.IsGenericType && !type.IsArray && type.GetGenericArguments() is [var listItem]
+            && type.IsAssignableFrom(listItem.MakeArrayType()))
+            return CanRead(listItem);
+        if (type.IsArray) return CanRead(type.GetElementType()!);
+        return type.IsGenericType && type.FullName!.StartsWith("System.ValueTuple`", StringComparison.Ordinal)
+            && type.GetGenericArguments().All(CanRead);
     }
 
     /// <summary>camelCase or snake_case to PascalCase: <c>useBias</c> -> <c>UseBias</c>, <c>use_bias</c> -> <c>UseBias</c>.</summary>

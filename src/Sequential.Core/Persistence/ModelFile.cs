@@ -55,7 +55,7 @@ internal static class ModelFile
             (ConfigEntry, Json(ModelConfig(model))),
             (WeightsEntry, WeightsBytes(model)),
         };
-        if (model.Optimizer?.SaveState() is { } optimizerState) entries.Add((OptimizerEntry, optimizerState));
+        if (model.Optimizer?.SaveState(model.named_parameters()) is { } optimizerState) entries.Add((OptimizerEntry, optimizerState));
         entries.Add((TrainingEntry, Json(training.ToJson())));
         var manifest = new JsonObject
         {
@@ -112,6 +112,7 @@ internal static class ModelFile
             {
                 ["class_name"] = layer.GetType().Name,
                 ["config"] = ConfigObject(config),
+                ["trainable"] = layer.Trainable, // as Keras saves it: a frozen layer loads frozen, fitting the optimizer state
             });
         }
         var json = new JsonObject
@@ -381,6 +382,10 @@ internal static class ModelFile
                     {
                         throw new InvalidDataException($"'{path}': {e.Message}", e);
                     }
+                    // Files written before layers saved the flag have none: their layers load trainable.
+                    if (layerJson["trainable"] is { } trainable)
+                        layers[^1].Trainable = trainable is JsonValue t && t.TryGetValue<bool>(out bool b) ? b
+                            : throw new InvalidDataException($"'{path}': layer {index}'s trainable is {trainable.ToJsonString()}, not true or false. The file is corrupted.");
                 }
                 model = new SequentialModel(layers, modelJson["name"] is null ? "sequential" : Text(modelJson["name"], "the model's name", path));
                 if (inputShape is not null && !model.Built) model.Build(inputShape);
@@ -402,7 +407,7 @@ internal static class ModelFile
                     throw new InvalidDataException($"'{path}': the saved compile settings are not valid here: {e.Message}", e);
                 }
                 if (model.Built && contents.OptimizerState is { } state)
-                    model.Optimizer!.RestoreState(state, TrainableParameters(model), contents.Training?.Iterations ?? 0,
+                    model.Optimizer!.RestoreState(state, OptimizerVariables(model, state, path), contents.Training?.Iterations ?? 0,
                         contents.Training?.LearningRate ?? optimizer.LearningRate, path);
             }
             loaded = true;
@@ -430,12 +435,30 @@ internal static class ModelFile
     {
         AssignWeights(model, contents.Weights, contents.Source);
         if (contents.OptimizerState is { } state && model.Optimizer is { } optimizer && optimizer.IsBound)
-            optimizer.RestoreState(state, TrainableParameters(model), contents.Training?.Iterations ?? 0,
+            optimizer.RestoreState(state, OptimizerVariables(model, state, contents.Source), contents.Training?.Iterations ?? 0,
                 contents.Training?.LearningRate ?? optimizer.LearningRate, contents.Source);
         return contents.Training;
     }
 
-    internal static IEnumerable<TorchSharp.Modules.Parameter> TrainableParameters(Model model) => model.parameters().Where(p => p.requires_grad);
+    /// <summary>
+    /// The parameters a saved optimizer state belongs to: those its metadata names (the ones it was bound to when saved,
+    /// trainable or not by now), or, in files that name none, the trainable ones.
+    /// </summary>
+    /// <exception cref="InvalidDataException">The names are not a JSON list of strings, or name a weight the model lacks.</exception>
+    internal static IEnumerable<TorchSharp.Modules.Parameter> OptimizerVariables(Model model, byte[] state, string source)
+    {
+        var metadata = SafeTensors.ReadHeader(state, $"{source} (optimizer state)").Metadata;
+        if (!metadata.TryGetValue(Optimizer.VariablesKey, out var json))
+            return model.parameters().Where(p => p.requires_grad);
+        string[]? names;
+        try { names = JsonSerializer.Deserialize<string[]>(json); }
+        catch (JsonException) { names = null; }
+        if (names is null || names.Any(n => n is null))
+            throw new InvalidDataException($"'{source}': the optimizer state's list of variables is not a JSON list of weight names. The file is corrupted.");
+        var parameters = model.named_parameters().ToDictionary(p => p.name, p => p.parameter);
+        return names.Select(n => parameters.TryGetValue(n, out var p) ? p : throw new InvalidDataException(
+            $"'{source}': the optimizer state belongs to weight \"{n}\", which model \"{model.Name}\" does not have.")).ToList();
+    }
 
     /// <summary>
     /// Recreates a saved optimizer, loss or metric from <c>{"class_name": ..., "config": {...}}</c>, looking the class up

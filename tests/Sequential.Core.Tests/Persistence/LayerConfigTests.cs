@@ -83,6 +83,41 @@ public class LayerConfigTests
         Assert.That(e!.Message, Does.Contain("'size'").And.Contain("'Size'").And.Contain("GetConfig"));
     }
 
+    [Test]
+    public void ConfigConstructor_PassesOverAConstructorTakingAnObject()
+    {
+        // The constructor with the most parameters takes a function, which no configuration can hold: the one taking
+        // its name is the configuration.
+        Sequential.Layers.Layers.Register<Named>();
+        var layer = new Named(x => x * 2, "double", name: "n");
+
+        var again = (Named)Sequential.Layers.Layers.FromConfig(nameof(Named), layer.GetConfig());
+
+        Assert.That(layer.GetConfig().Keys, Is.EqualTo(new[] { "function", "name" }));
+        Assert.That(again.Function, Is.EqualTo("double"));
+        Assert.That(again.Name, Is.EqualTo("n"));
+    }
+
+    /// <summary>A user layer created from an object or from the name of one.</summary>
+    public sealed class Named : Layer
+    {
+        /// <summary>From the object.</summary>
+        public Named(Func<TorchSharp.torch.Tensor, TorchSharp.torch.Tensor> apply, string function, double unused = 0, string? name = null)
+            : base(name) => Function = function;
+
+        /// <summary>From its name.</summary>
+        public Named(string function, string? name = null) : this(x => x, function, 0, name) { }
+
+        /// <summary>The function's name.</summary>
+        public string Function { get; }
+
+        /// <inheritdoc/>
+        public override long[] ComputeOutputShape(long[] inputShape) => inputShape;
+
+        /// <inheritdoc/>
+        protected override TorchSharp.torch.Tensor Call(TorchSharp.torch.Tensor x, bool training) => x;
+    }
+
     /// <summary>A user layer: multiplies its input.</summary>
     public sealed class ScaleBy(double factor, string? name = null) : Layer(name)
     {

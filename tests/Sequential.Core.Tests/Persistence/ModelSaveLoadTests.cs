@@ -22,6 +22,82 @@ public class ModelSaveLoadTests
     private string PathOf(string name) => Path.Combine(_dir, name);
 
     [Test]
+    public void Save_OfALayerThatRefusesIt_ThrowsBeforeWritingAnything()
+    {
+        var model = new SequentialModel(new Unsavable(inputShape: [3]));
+
+        var e = Assert.Throws<InvalidOperationException>(() => model.Save(PathOf("m.seqmodel")));
+
+        Assert.That(e!.Message, Is.EqualTo("unsavable cannot be saved"));
+        Assert.That(Directory.EnumerateFileSystemEntries(_dir), Is.Empty);
+    }
+
+    /// <summary>A user layer holding something a configuration cannot describe.</summary>
+    private sealed class Unsavable(long[] inputShape) : Layer("unsavable", inputShape)
+    {
+        public override long[] ComputeOutputShape(long[] inputShape) => inputShape;
+
+        protected override TorchSharp.torch.Tensor Call(TorchSharp.torch.Tensor x, bool training) => x;
+
+        protected internal override void CheckSavable() => throw new InvalidOperationException($"{Name} cannot be saved");
+    }
+
+    [TestCase(false)]
+    [TestCase(true)]
+    public void SaveThenLoad_OfAModelWithAFrozenLayer_KeepsItFrozen_AndTrainsOnFromTheSavedOptimizer(bool recompile)
+    {
+        // Keras saves each layer's trainable flag. Without it the loaded layer trains again; and when the model was
+        // compiled after freezing (as Keras asks), the saved optimizer state has fewer variables than the loaded model.
+        RandomSeed.Set(1);
+        var (x, y) = TestModels.Data();
+        var model = TestModels.Mlp(dropout: false);
+        model.Layers[0].Trainable = false;
+        if (recompile) model.Compile(optimizer: new global::Sequential.Optimizers.Adam(learningRate: 0.01), loss: model.Loss!);
+        model.Fit(x, y, epochs: 1, batchSize: 16, verbose: 0);
+        model.Save(PathOf("m.seqmodel"));
+
+        var loaded = SequentialModel.Load(PathOf("m.seqmodel"));
+
+        Assert.That(loaded.Layers.Select(l => l.Trainable), Is.EqualTo(new[] { false, true }));
+        Assert.That(loaded.Summary(), Is.EqualTo(model.Summary()));
+        Assert.That(loaded.Optimizer!.Iterations, Is.EqualTo(4));
+        var frozen = TestModels.Flat(loaded.Layers[0].Weights[0]);
+        loaded.Fit(x, y, epochs: 1, batchSize: 16, verbose: 0);
+        Assert.That(TestModels.Flat(loaded.Layers[0].Weights[0]), Is.EqualTo(frozen));
+        Assert.That(loaded.Optimizer.Iterations, Is.EqualTo(8));
+    }
+
+    [Test]
+    public void Load_OfATrainableFlagThatIsNotABoolean_ThrowsInvalidDataException()
+    {
+        TestModels.Mlp().Save(PathOf("m.seqmodel"));
+        ModelFileEdits.RewriteJson(PathOf("m.seqmodel"), "config.json", c => c["model"]!["layers"]![1]!["trainable"] = "no");
+
+        var e = Assert.Throws<InvalidDataException>(() => SequentialModel.Load(PathOf("m.seqmodel")));
+
+        Assert.That(e!.Message, Does.Contain(PathOf("m.seqmodel")).And.Contain("layer 1's trainable is \"no\", not true or false"));
+    }
+
+    [Test]
+    public void Load_OfAnOptimizerStateNamingAWeightTheModelLacks_ThrowsInvalidDataException()
+    {
+        var (x, y) = TestModels.Data();
+        var model = TestModels.Mlp();
+        model.Fit(x, y, epochs: 1, batchSize: 32, verbose: 0);
+        string path = PathOf("m.seqmodel");
+        model.Save(path);
+        var (tensors, metadata) = global::Sequential.Persistence.SafeTensors.Read(ModelFileEdits.ReadEntry(path, "optimizer.safetensors"), "test");
+        Assert.That(metadata["variables"], Is.EqualTo("[\"dense.kernel\",\"dense.bias\",\"dense_1.kernel\",\"dense_1.bias\"]"));
+        metadata["variables"] = "[\"dense.kernel\",\"dense.bias\",\"dense_9.kernel\",\"dense_1.bias\"]";
+        ModelFileEdits.WriteEntry(path, "optimizer.safetensors",
+            global::Sequential.Persistence.SafeTensors.Write(tensors.Select(t => (t.entry.Name, t.tensor)), metadata));
+
+        var e = Assert.Throws<InvalidDataException>(() => SequentialModel.Load(path));
+
+        Assert.That(e!.Message, Does.Contain(path).And.Contain("belongs to weight \"dense_9.kernel\""));
+    }
+
+    [Test]
     public void SaveThenLoadGivesIdenticalPredictionsAndSummary()
     {
         RandomSeed.Set(1);
