@@ -4,7 +4,7 @@ namespace Sequential.Activations;
 
 /// <summary>
 /// A named element-wise activation (Keras's <c>keras.activations.*</c>), as used by the
-/// <c>activation:</c> argument of layers. Obtain one with <see cref="Activations.Get"/>.
+/// <c>activation:</c> argument of layers. Obtain one with <see cref="ActivationRegistry.Get"/>.
 /// </summary>
 /// <param name="name">The canonical Keras name, e.g. <c>relu</c>.</param>
 /// <param name="function">The function applied to a tensor.</param>

@@ -4,7 +4,7 @@ namespace Sequential.Initializers;
 
 /// <summary>
 /// Base class of weight initializers (Keras's <c>keras.initializers.Initializer</c>).
-/// Obtain the Keras ones by name with <see cref="Initializers.Get"/>.
+/// Obtain the Keras ones by name with <see cref="InitializerRegistry.Get"/>.
 /// </summary>
 public abstract class Initializer
 {

@@ -332,7 +332,7 @@ public abstract class Layer : nn.Module<Tensor, Tensor>
 
     /// <summary>
     /// The layer's configuration (Keras's <c>get_config</c>): constructor argument name -> JSON-friendly value,
-    /// enough for <see cref="Layers.FromConfig"/> to create an equal layer. Saved in model files.
+    /// enough for <see cref="LayerRegistry.FromConfig"/> to create an equal layer. Saved in model files.
     /// </summary>
     /// <remarks>
     /// By default it is read by reflection: for the public constructor with the most parameters, each parameter

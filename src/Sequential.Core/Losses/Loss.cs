@@ -19,7 +19,7 @@ namespace Sequential.Losses;
 /// applies to all of that sample's values.</para>
 /// <para>A custom loss that takes constructor arguments is saved with the model when each argument has a public
 /// property of the same name in PascalCase (or when it overrides <see cref="GetConfig"/>); register it with
-/// <see cref="Losses.Register{T}"/> before loading.</para>
+/// <see cref="LossRegistry.Register{T}"/> before loading.</para>
 /// </remarks>
 /// <example>
 /// <code>
@@ -29,7 +29,7 @@ namespace Sequential.Losses;
 /// }
 ///
 /// model.Compile(optimizer: "adam", loss: new MeanFourthPower());
-/// Losses.Register&lt;MeanFourthPower&gt;();   // so that SequentialModel.Load can recreate it
+/// LossRegistry.Register&lt;MeanFourthPower&gt;();   // so that SequentialModel.Load can recreate it
 /// </code>
 /// </example>
 public abstract class Loss
@@ -106,7 +106,7 @@ public abstract class Loss
 
     /// <summary>
     /// The loss's configuration (Keras's <c>get_config</c>): constructor argument name -> value, enough for
-    /// <see cref="Losses.FromConfig"/> to create an equal loss. Saved in model files.
+    /// <see cref="LossRegistry.FromConfig"/> to create an equal loss. Saved in model files.
     /// </summary>
     /// <remarks>
     /// By default it is read by reflection: for the public constructor with the most parameters, each parameter
@@ -116,8 +116,8 @@ public abstract class Loss
     public virtual IReadOnlyDictionary<string, object?> GetConfig() => ConfigReflection.GetConfig(this);
 
     /// <summary>Lets a Keras name stand for a loss: <c>Compile(loss: "binary_crossentropy", ...)</c>.</summary>
-    /// <param name="name">A name accepted by <see cref="Losses.Get"/>.</param>
-    public static implicit operator Loss(string name) => Losses.Get(name);
+    /// <param name="name">A name accepted by <see cref="LossRegistry.Get"/>.</param>
+    public static implicit operator Loss(string name) => LossRegistry.Get(name);
 
     /// <inheritdoc/>
     public override string ToString() => Name;

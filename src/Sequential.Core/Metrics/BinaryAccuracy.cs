@@ -9,7 +9,7 @@ namespace Sequential.Metrics;
 /// </summary>
 /// <remarks>
 /// For a model that outputs logits, the threshold that matches probability 0.5 is 0;
-/// <see cref="Metrics.Get"/> picks it automatically when the loss is <c>BinaryCrossentropy(fromLogits: true)</c>.
+/// <see cref="MetricRegistry.Get"/> picks it automatically when the loss is <c>BinaryCrossentropy(fromLogits: true)</c>.
 /// </remarks>
 public sealed class BinaryAccuracy : MeanMetricWrapper
 {

@@ -10,7 +10,7 @@ namespace Sequential.Metrics;
 /// <remarks>
 /// Two ways to make one: pass the function (<c>new MeanMetricWrapper(fn, name)</c>, quick, but such a metric cannot be
 /// saved with a model, since a file never holds code), or derive from it and override <see cref="ComputeValues"/>
-/// (saved as its class name and configuration; register the class with <see cref="Metrics.Register{T}"/> to load it).
+/// (saved as its class name and configuration; register the class with <see cref="MetricRegistry.Register{T}"/> to load it).
 /// </remarks>
 /// <example>
 /// <code>
@@ -73,7 +73,7 @@ public class MeanMetricWrapper : Mean
         GetType() == typeof(MeanMetricWrapper)
             ? throw new InvalidOperationException(
                 $"The metric '{Name}' wraps a function, which cannot be saved (a model file holds no code). Derive a class from " +
-                "MeanMetricWrapper that overrides ComputeValues and register it with Metrics.Register<T>() before loading, " +
+                "MeanMetricWrapper that overrides ComputeValues and register it with MetricRegistry.Register<T>() before loading, " +
                 "or compile with a built-in metric.")
             : base.GetConfig();
 }

@@ -53,7 +53,7 @@ public abstract class Metric
 
     /// <summary>
     /// The metric's configuration (Keras's <c>get_config</c>): constructor argument name -> value, enough for
-    /// <see cref="Metrics.FromConfig"/> to create an equal metric (without its state). Saved in model files.
+    /// <see cref="MetricRegistry.FromConfig"/> to create an equal metric (without its state). Saved in model files.
     /// </summary>
     /// <remarks>
     /// By default it is read by reflection: for the public constructor with the most parameters, each parameter

@@ -32,7 +32,7 @@ public abstract partial class Model
 
     /// <summary>
     /// Loads a model saved by <see cref="Save"/> (Keras's <c>keras.models.load_model</c>). Only layer types known to
-    /// <see cref="Sequential.Layers.Layers"/> are created; no code is read from the file.
+    /// <see cref="Sequential.Layers.LayerRegistry"/> are created; no code is read from the file.
     /// </summary>
     /// <param name="path">The file to read.</param>
     /// <returns>The model, built, compiled (when it was) and with its optimizer state restored.</returns>

@@ -204,7 +204,7 @@ public abstract partial class Model : nn.Module<Tensor, Tensor>
                 $"metrics[{i}] is a {m.GetType().Name} ({m}); pass a name such as \"accuracy\" or a Sequential.Metrics.Metric.", nameof(metrics)),
         }).ToList();
         foreach (var name in specs.OfType<string>())
-            Sequential.Metrics.Metrics.Get(name, loss, [1], [1]); // unknown names fail here, not at the first batch
+            Sequential.Metrics.MetricRegistry.Get(name, loss, [1], [1]); // unknown names fail here, not at the first batch
         TrackLayers();
         Device = Backend.ParseDevice(device);
         Optimizer = optimizer;

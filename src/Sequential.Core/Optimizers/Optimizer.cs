@@ -242,8 +242,8 @@ public abstract partial class Optimizer
     }
 
     /// <summary>Lets a Keras name stand for an optimizer: <c>Compile(optimizer: "adam", ...)</c>.</summary>
-    /// <param name="name">A name accepted by <see cref="Optimizers.Get"/>.</param>
-    public static implicit operator Optimizer(string name) => Optimizers.Get(name);
+    /// <param name="name">A name accepted by <see cref="OptimizerRegistry.Get"/>.</param>
+    public static implicit operator Optimizer(string name) => OptimizerRegistry.Get(name);
 
     /// <inheritdoc/>
     public override string ToString() => $"{Name}(learningRate: {LearningRate})";

@@ -376,7 +376,7 @@ internal static class ModelFile
                         .ToDictionary(kv => kv.Key, kv => (object?)ConfigReflection.ToElement(kv.Value));
                     try
                     {
-                        layers.Add(Sequential.Layers.Layers.FromConfig(layerClass, config));
+                        layers.Add(Sequential.Layers.LayerRegistry.FromConfig(layerClass, config));
                     }
                     catch (InvalidDataException e)
                     {
@@ -393,10 +393,10 @@ internal static class ModelFile
             AssignWeights(model, contents.Weights, path);
             if (contents.Config["compile"] is JsonObject compile)
             {
-                var optimizer = Create(compile["optimizer"], "optimizer", path, Optimizers.Optimizers.FromConfig, n => Optimizers.Optimizers.Get(n));
-                var loss = compile["loss"] is null ? null : Create(compile["loss"], "loss", path, Losses.Losses.FromConfig, n => Losses.Losses.Get(n));
+                var optimizer = Create(compile["optimizer"], "optimizer", path, OptimizerRegistry.FromConfig, n => OptimizerRegistry.Get(n));
+                var loss = compile["loss"] is null ? null : Create(compile["loss"], "loss", path, LossRegistry.FromConfig, n => LossRegistry.Get(n));
                 var metrics = (compile["metrics"]?.AsArray() ?? []).Select(m => m is JsonObject
-                    ? Create(m, "metric", path, Metrics.Metrics.FromConfig, null)
+                    ? Create(m, "metric", path, MetricRegistry.FromConfig, null)
                     : (object)Text(m, "a metric", path)).ToList();
                 try
                 {

@@ -6,7 +6,7 @@ namespace Sequential.Persistence;
 /// here only, so a file can make the library call nothing but constructors of these types.
 /// </summary>
 /// <param name="kind">What is registered, for messages: <c>"loss"</c>.</param>
-/// <param name="registry">The public registry class, for messages: <c>"Sequential.Losses.Losses"</c>.</param>
+/// <param name="registry">The public registry class, for messages: <c>"Sequential.Losses.LossRegistry"</c>.</param>
 /// <param name="builtIn">The built-in types, found by their class names.</param>
 internal sealed class TypeRegistry<TBase>(string kind, string registry, IEnumerable<Type> builtIn) where TBase : class
 {

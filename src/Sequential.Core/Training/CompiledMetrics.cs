@@ -49,7 +49,7 @@ internal sealed class CompiledMetrics
         if (_resolved is null)
         {
             _resolved = _specs.Select(spec => spec as Metric
-                ?? Sequential.Metrics.Metrics.Get((string)spec, _loss, yTrue.shape, yPred.shape)).ToList();
+                ?? Sequential.Metrics.MetricRegistry.Get((string)spec, _loss, yTrue.shape, yPred.shape)).ToList();
             _logs = null;
         }
         foreach (var metric in _resolved) metric.UpdateState(yTrue, yPred, sampleWeight);

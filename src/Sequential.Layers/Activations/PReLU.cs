@@ -28,7 +28,7 @@ public sealed class PReLU : Layer
     public PReLU(string alphaInitializer = "zeros", int[]? sharedAxes = null, long[]? inputShape = null, string? name = null)
         : base(name, inputShape)
     {
-        AlphaInitializer = Initializers.Initializers.Get(alphaInitializer);
+        AlphaInitializer = InitializerRegistry.Get(alphaInitializer);
         if (sharedAxes is not null && sharedAxes.Any(a => a < 1))
             throw new ArgumentOutOfRangeException(nameof(sharedAxes),
                 $"PReLU sharedAxes are 1-based axes of a sample (the batch axis 0 cannot be shared); got [{string.Join(", ", sharedAxes)}].");

@@ -55,10 +55,10 @@ public sealed class Conv2D : Layer
         DataFormat = ConvArithmetic.DataFormat(dataFormat, nameof(Conv2D));
         DilationRate = ConvArithmetic.Positive(dilationRate ?? (1, 1), nameof(dilationRate), nameof(Conv2D));
         ConvArithmetic.CheckStridesWithDilation(Strides, DilationRate, nameof(Conv2D));
-        Activation = Activations.Activations.Get(activation);
+        Activation = ActivationRegistry.Get(activation);
         UseBias = useBias;
-        KernelInitializer = Initializers.Initializers.Get(kernelInitializer);
-        BiasInitializer = Initializers.Initializers.Get(biasInitializer);
+        KernelInitializer = InitializerRegistry.Get(kernelInitializer);
+        BiasInitializer = InitializerRegistry.Get(biasInitializer);
         _same = Padding == "same";
         _channelsFirst = DataFormat == "channels_first";
     }

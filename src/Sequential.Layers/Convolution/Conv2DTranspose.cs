@@ -64,10 +64,10 @@ public sealed class Conv2DTranspose : Layer
         DataFormat = ConvArithmetic.DataFormat(dataFormat, type);
         DilationRate = ConvArithmetic.Positive(dilationRate ?? (1, 1), nameof(dilationRate), type);
         ConvArithmetic.CheckStridesWithDilation(Strides, DilationRate, type);
-        Activation = Activations.Activations.Get(activation);
+        Activation = ActivationRegistry.Get(activation);
         UseBias = useBias;
-        KernelInitializer = Initializers.Initializers.Get(kernelInitializer);
-        BiasInitializer = Initializers.Initializers.Get(biasInitializer);
+        KernelInitializer = InitializerRegistry.Get(kernelInitializer);
+        BiasInitializer = InitializerRegistry.Get(biasInitializer);
         _same = Padding == "same";
         _channelsFirst = DataFormat == "channels_first";
     }

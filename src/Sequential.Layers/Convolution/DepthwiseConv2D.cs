@@ -50,10 +50,10 @@ public sealed class DepthwiseConv2D : Layer
         DepthMultiplier = ConvArithmetic.Positive(depthMultiplier, nameof(depthMultiplier), type);
         DataFormat = ConvArithmetic.DataFormat(dataFormat, type);
         DilationRate = ConvArithmetic.Positive(dilationRate ?? (1, 1), nameof(dilationRate), type);
-        Activation = Activations.Activations.Get(activation);
+        Activation = ActivationRegistry.Get(activation);
         UseBias = useBias;
-        DepthwiseInitializer = Initializers.Initializers.Get(depthwiseInitializer);
-        BiasInitializer = Initializers.Initializers.Get(biasInitializer);
+        DepthwiseInitializer = InitializerRegistry.Get(depthwiseInitializer);
+        BiasInitializer = InitializerRegistry.Get(biasInitializer);
         _same = Padding == "same";
         _channelsFirst = DataFormat == "channels_first";
     }

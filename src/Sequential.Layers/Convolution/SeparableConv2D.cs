@@ -50,11 +50,11 @@ public sealed class SeparableConv2D : Layer
         DilationRate = ConvArithmetic.Positive(dilationRate ?? (1, 1), nameof(dilationRate), type);
         ConvArithmetic.CheckStridesWithDilation(Strides, DilationRate, type);
         DepthMultiplier = ConvArithmetic.Positive(depthMultiplier, nameof(depthMultiplier), type);
-        Activation = Activations.Activations.Get(activation);
+        Activation = ActivationRegistry.Get(activation);
         UseBias = useBias;
-        DepthwiseInitializer = Initializers.Initializers.Get(depthwiseInitializer);
-        PointwiseInitializer = Initializers.Initializers.Get(pointwiseInitializer);
-        BiasInitializer = Initializers.Initializers.Get(biasInitializer);
+        DepthwiseInitializer = InitializerRegistry.Get(depthwiseInitializer);
+        PointwiseInitializer = InitializerRegistry.Get(pointwiseInitializer);
+        BiasInitializer = InitializerRegistry.Get(biasInitializer);
         _same = Padding == "same";
         _channelsFirst = DataFormat == "channels_first";
     }

@@ -13,7 +13,7 @@ public sealed class Activation : Layer
     /// <param name="name">Layer name.</param>
     public Activation(string activation, long[]? inputShape = null, string? name = null) : base(name, inputShape)
     {
-        Function = Activations.Activations.Get(activation ?? throw new ArgumentNullException(nameof(activation)));
+        Function = ActivationRegistry.Get(activation ?? throw new ArgumentNullException(nameof(activation)));
     }
 
     /// <summary>The activation applied.</summary>

@@ -32,10 +32,10 @@ public sealed class Dense : Layer
         if (units <= 0)
             throw new ArgumentOutOfRangeException(nameof(units), units, $"Dense units must be a positive integer; got {units}.");
         Units = units;
-        Activation = Activations.Activations.Get(activation);
+        Activation = ActivationRegistry.Get(activation);
         UseBias = useBias;
-        KernelInitializer = Initializers.Initializers.Get(kernelInitializer);
-        BiasInitializer = Initializers.Initializers.Get(biasInitializer);
+        KernelInitializer = InitializerRegistry.Get(kernelInitializer);
+        BiasInitializer = InitializerRegistry.Get(biasInitializer);
     }
 
     /// <summary>Output size.</summary>

@@ -50,10 +50,10 @@ public sealed class BatchNormalization : Layer
         Epsilon = epsilon;
         Center = center;
         Scale = scale;
-        BetaInitializer = Initializers.Initializers.Get(betaInitializer);
-        GammaInitializer = Initializers.Initializers.Get(gammaInitializer);
-        MovingMeanInitializer = Initializers.Initializers.Get(movingMeanInitializer);
-        MovingVarianceInitializer = Initializers.Initializers.Get(movingVarianceInitializer);
+        BetaInitializer = InitializerRegistry.Get(betaInitializer);
+        GammaInitializer = InitializerRegistry.Get(gammaInitializer);
+        MovingMeanInitializer = InitializerRegistry.Get(movingMeanInitializer);
+        MovingVarianceInitializer = InitializerRegistry.Get(movingVarianceInitializer);
     }
 
     /// <summary>The features axis of the batch tensor, as given (-1 = last).</summary>

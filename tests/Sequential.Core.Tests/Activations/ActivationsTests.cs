@@ -1,5 +1,5 @@
 using static TorchSharp.torch;
-using ActivationRegistry = Sequential.Activations.Activations;
+using Sequential.Activations;
 
 namespace Sequential.Core.Tests.Activations;
 

@@ -1,5 +1,5 @@
 using static TorchSharp.torch;
-using InitializerRegistry = Sequential.Initializers.Initializers;
+using Sequential.Initializers;
 
 namespace Sequential.Core.Tests.Initializers;
 

@@ -131,7 +131,7 @@ public class LayerTests
 
         protected override void Build(long[] inputShape)
         {
-            AddWeight("scale", [1], Sequential.Initializers.Initializers.Get("ones"), 1, 1, trainable: !_fixedScale);
+            AddWeight("scale", [1], Sequential.Initializers.InitializerRegistry.Get("ones"), 1, 1, trainable: !_fixedScale);
             Inner.EnsureBuilt(inputShape);
         }
 

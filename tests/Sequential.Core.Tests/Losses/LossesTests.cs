@@ -1,5 +1,4 @@
 using Sequential.Losses;
-using LossRegistry = Sequential.Losses.Losses;
 
 namespace Sequential.Core.Tests.Losses;
 
@@ -64,7 +63,7 @@ public class LossesTests
         Assert.That((huber.Delta, huber.Reduction), Is.EqualTo((0.5, "sum")));
         var ex = Assert.Throws<InvalidDataException>(() => LossRegistry.FromConfig("Hinge", new Dictionary<string, object?>()));
         Assert.That(ex!.Message, Is.EqualTo(
-            "Unknown loss class 'Hinge'. If it is your own loss, call Sequential.Losses.Losses.Register<Hinge>() before loading. " +
+            "Unknown loss class 'Hinge'. If it is your own loss, call Sequential.Losses.LossRegistry.Register<Hinge>() before loading. " +
             $"Known loss classes: {string.Join(", ", LossRegistry.ClassNames)}."));
         Assert.That(LossRegistry.ClassNames, Is.SupersetOf(new[]
         {

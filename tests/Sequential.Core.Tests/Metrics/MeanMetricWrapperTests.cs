@@ -72,7 +72,7 @@ public class MeanMetricWrapperTests
     {
         var ex = Assert.Throws<InvalidOperationException>(() => new MeanMetricWrapper(Mse, name: "my_mse").GetConfig());
         Assert.That(ex!.Message, Does.StartWith("The metric 'my_mse' wraps a function, which cannot be saved")
-            .And.Contain("overrides ComputeValues").And.Contain("Metrics.Register<T>()"));
+            .And.Contain("overrides ComputeValues").And.Contain("MetricRegistry.Register<T>()"));
         Assert.That(new SquaredError("sq").GetConfig(), Is.EqualTo(new Dictionary<string, object?> { ["name"] = "sq" }));
     }
 }

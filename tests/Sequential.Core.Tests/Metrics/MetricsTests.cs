@@ -1,6 +1,5 @@
 using Sequential.Losses;
 using Sequential.Metrics;
-using MetricRegistry = Sequential.Metrics.Metrics;
 using static Sequential.Core.Tests.Losses.TestTensors;
 using static TorchSharp.torch;
 
@@ -75,7 +74,7 @@ public class MetricsTests
         Assert.That(accuracy.GetConfig(), Is.EqualTo(new Dictionary<string, object?> { ["threshold"] = 0.7, ["name"] = "acc" }));
         var ex = Assert.Throws<InvalidDataException>(() => MetricRegistry.FromConfig("MeanMetricWrapper", new Dictionary<string, object?>()));
         Assert.That(ex!.Message, Does.StartWith(
-            "Unknown metric class 'MeanMetricWrapper'. If it is your own metric, call Sequential.Metrics.Metrics.Register<MeanMetricWrapper>() before loading."));
+            "Unknown metric class 'MeanMetricWrapper'. If it is your own metric, call Sequential.Metrics.MetricRegistry.Register<MeanMetricWrapper>() before loading."));
         Assert.Throws<ArgumentException>(MetricRegistry.Register<MeanMetricWrapperBase>);
     }
 

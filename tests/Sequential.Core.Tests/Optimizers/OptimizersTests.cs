@@ -1,7 +1,6 @@
 using Sequential.Optimizers;
 using Parameter = TorchSharp.Modules.Parameter;
 using static TorchSharp.torch;
-using OptimizerRegistry = Sequential.Optimizers.Optimizers;
 
 namespace Sequential.Core.Tests.Optimizers;
 
@@ -407,7 +406,7 @@ public class OptimizersTests
         Assert.That(OptimizerRegistry.ClassNames, Is.SupersetOf(new[] { "Adagrad", "Adam", "AdamW", "RMSprop", "SGD" }).And.Ordered);
         var ex = Assert.Throws<InvalidDataException>(() => OptimizerRegistry.FromConfig("Lion", new Dictionary<string, object?>()));
         Assert.That(ex!.Message, Does.StartWith(
-            "Unknown optimizer class 'Lion'. If it is your own optimizer, call Sequential.Optimizers.Optimizers.Register<Lion>() before loading."));
+            "Unknown optimizer class 'Lion'. If it is your own optimizer, call Sequential.Optimizers.OptimizerRegistry.Register<Lion>() before loading."));
         Assert.Throws<ArgumentException>(OptimizerRegistry.Register<Optimizer>);
     }
 }

@@ -10,9 +10,6 @@ using MeanAbsoluteError = Sequential.Losses.MeanAbsoluteError;
 using MeanSquaredError = Sequential.Losses.MeanSquaredError;
 using Parameter = TorchSharp.Modules.Parameter;
 using SGD = Sequential.Optimizers.SGD;
-using LossRegistry = Sequential.Losses.Losses;
-using MetricRegistry = Sequential.Metrics.Metrics;
-using OptimizerRegistry = Sequential.Optimizers.Optimizers;
 
 namespace Sequential.Core.Tests.Persistence;
 
@@ -170,7 +167,7 @@ public class CompileConfigTests
         var e = Assert.Throws<InvalidDataException>(() => SequentialModel.Load(PathOf("m.seqmodel")));
 
         Assert.That(e!.Message, Does.Contain("m.seqmodel").And.Contain(
-            "Unknown loss class 'UnregisteredLoss'. If it is your own loss, call Sequential.Losses.Losses.Register<UnregisteredLoss>() " +
+            "Unknown loss class 'UnregisteredLoss'. If it is your own loss, call Sequential.Losses.LossRegistry.Register<UnregisteredLoss>() " +
             "before loading. Known loss classes: BinaryCrossentropy, CategoricalCrossentropy, Huber"));
     }
 
@@ -184,7 +181,7 @@ public class CompileConfigTests
         var e = Assert.Throws<InvalidDataException>(() => SequentialModel.Load(PathOf("m.seqmodel")));
 
         Assert.That(e!.Message, Does.Contain("m.seqmodel").And.Contain(
-            "Unknown metric class 'UnregisteredMetric'. If it is your own metric, call Sequential.Metrics.Metrics.Register<UnregisteredMetric>() before loading."));
+            "Unknown metric class 'UnregisteredMetric'. If it is your own metric, call Sequential.Metrics.MetricRegistry.Register<UnregisteredMetric>() before loading."));
     }
 
     [Test]

@@ -43,7 +43,7 @@ public class LayerConfigTests
         var parsed = JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(json)!
             .ToDictionary(kv => kv.Key, kv => (object?)kv.Value);
 
-        var again = Sequential.Layers.Layers.FromConfig(layer.GetType().Name, parsed);
+        var again = Sequential.Layers.LayerRegistry.FromConfig(layer.GetType().Name, parsed);
 
         Assert.That(again.GetType(), Is.EqualTo(layer.GetType()));
         string againJson = JsonSerializer.Serialize(again.GetConfig().ToDictionary(kv => kv.Key, kv => Sequential.Persistence.ConfigReflection.ToElement(kv.Value)));
@@ -64,15 +64,15 @@ public class LayerConfigTests
     [Test]
     public void UnknownLayerTypeSaysHowToRegisterIt()
     {
-        var e = Assert.Throws<InvalidDataException>(() => Sequential.Layers.Layers.FromConfig("NoSuchLayer", new Dictionary<string, object?>()));
+        var e = Assert.Throws<InvalidDataException>(() => Sequential.Layers.LayerRegistry.FromConfig("NoSuchLayer", new Dictionary<string, object?>()));
         Assert.That(e!.Message, Does.Contain("NoSuchLayer").And.Contain("Register<NoSuchLayer>"));
     }
 
     [Test]
     public void RegisteredUserLayerIsCreatedFromConfig()
     {
-        Sequential.Layers.Layers.Register<ScaleBy>();
-        var layer = (ScaleBy)Sequential.Layers.Layers.FromConfig(nameof(ScaleBy), new ScaleBy(2.5).GetConfig());
+        Sequential.Layers.LayerRegistry.Register<ScaleBy>();
+        var layer = (ScaleBy)Sequential.Layers.LayerRegistry.FromConfig(nameof(ScaleBy), new ScaleBy(2.5).GetConfig());
         Assert.That(layer.Factor, Is.EqualTo(2.5));
     }
 
@@ -88,10 +88,10 @@ public class LayerConfigTests
     {
         // The constructor with the most parameters takes a function, which no configuration can hold: the one taking
         // its name is the configuration.
-        Sequential.Layers.Layers.Register<Named>();
+        Sequential.Layers.LayerRegistry.Register<Named>();
         var layer = new Named(x => x * 2, "double", name: "n");
 
-        var again = (Named)Sequential.Layers.Layers.FromConfig(nameof(Named), layer.GetConfig());
+        var again = (Named)Sequential.Layers.LayerRegistry.FromConfig(nameof(Named), layer.GetConfig());
 
         Assert.That(layer.GetConfig().Keys, Is.EqualTo(new[] { "function", "name" }));
         Assert.That(again.Function, Is.EqualTo("double"));

@@ -9,12 +9,12 @@ namespace Sequential.Activations;
 /// </summary>
 /// <example>
 /// <code>
-/// var relu = Activations.Get("relu");
+/// var relu = ActivationRegistry.Get("relu");
 /// var y = relu.Call(x);
 /// new Dense(128, activation: "relu");   // layers call Get for you
 /// </code>
 /// </example>
-public static class Activations
+public static class ActivationRegistry
 {
     private static readonly Dictionary<string, ActivationFunction> Registry = Build();
 

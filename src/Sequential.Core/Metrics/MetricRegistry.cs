@@ -22,11 +22,11 @@ namespace Sequential.Metrics;
 /// <example>
 /// <code>
 /// // labels [N], a 10-unit output: "accuracy" is sparse categorical accuracy, logged as "accuracy"
-/// Metric acc = Metrics.Get("accuracy", loss, yTrueShape: [32], yPredShape: [32, 10]);
-/// Metric mae = Metrics.Get("MAE");   // logged as "MAE"
+/// Metric acc = MetricRegistry.Get("accuracy", loss, yTrueShape: [32], yPredShape: [32, 10]);
+/// Metric mae = MetricRegistry.Get("MAE");   // logged as "MAE"
 /// </code>
 /// </example>
-public static class Metrics
+public static class MetricRegistry
 {
     private static readonly (string[] Names, Type Type, Func<string, Loss?, Metric> Create)[] Known =
     [
@@ -38,7 +38,7 @@ public static class Metrics
     ];
 
     private static readonly TypeRegistry<Metric> Classes =
-        new("metric", "Sequential.Metrics.Metrics", [typeof(Mean), .. Known.Select(k => k.Type)]);
+        new("metric", typeof(MetricRegistry).FullName!, [typeof(Mean), .. Known.Select(k => k.Type)]);
 
     /// <summary>The accepted metric strings, besides the class names (matching ignores case).</summary>
     public static IReadOnlyList<string> Names { get; } = ["accuracy", "acc", .. Known.SelectMany(k => k.Names)];
@@ -56,7 +56,7 @@ public static class Metrics
     /// <c>"accuracy"</c> cannot be resolved because neither shapes nor a cross-entropy loss were given.</exception>
     /// <example>
     /// <code>
-    /// var acc = Metrics.Get("acc", new BinaryCrossentropy(fromLogits: true), [20], [20, 1]);
+    /// var acc = MetricRegistry.Get("acc", new BinaryCrossentropy(fromLogits: true), [20], [20, 1]);
     /// // BinaryAccuracy with Threshold 0, logged as "acc"
     /// </code>
     /// </example>
@@ -108,7 +108,7 @@ public static class Metrics
     /// <exception cref="ArgumentException"><typeparamref name="T"/> is abstract or has no public constructor.</exception>
     /// <example>
     /// <code>
-    /// Metrics.Register&lt;WithinTenth&gt;();
+    /// MetricRegistry.Register&lt;WithinTenth&gt;();
     /// var model = SequentialModel.Load("model.seqmodel");
     /// </code>
     /// </example>

@@ -12,7 +12,7 @@ namespace Sequential.Initializers;
 /// new Dense(64, kernelInitializer: "he_normal", biasInitializer: "zeros");
 /// </code>
 /// </example>
-public static class Initializers
+public static class InitializerRegistry
 {
     private static readonly Dictionary<string, Func<Initializer>> Registry = new()
     {

@@ -16,11 +16,11 @@ namespace Sequential.Losses;
 /// </remarks>
 /// <example>
 /// <code>
-/// Loss loss = Losses.Get("sparse_categorical_crossentropy");   // same as new SparseCategoricalCrossentropy()
-/// Loss mse = Losses.Get("MSE");                                // case-insensitive
+/// Loss loss = LossRegistry.Get("sparse_categorical_crossentropy");   // same as new SparseCategoricalCrossentropy()
+/// Loss mse = LossRegistry.Get("MSE");                                // case-insensitive
 /// </code>
 /// </example>
-public static class Losses
+public static class LossRegistry
 {
     private static readonly (string[] Names, Type Type, Func<Loss> Create)[] Known =
     [
@@ -32,7 +32,7 @@ public static class Losses
         (["huber", "huber_loss"], typeof(Huber), () => new Huber()),
     ];
 
-    private static readonly TypeRegistry<Loss> Classes = new("loss", "Sequential.Losses.Losses", Known.Select(k => k.Type));
+    private static readonly TypeRegistry<Loss> Classes = new("loss", typeof(LossRegistry).FullName!, Known.Select(k => k.Type));
 
     /// <summary>The accepted loss strings, besides the class names (matching ignores case).</summary>
     public static IReadOnlyList<string> Names { get; } = [.. Known.SelectMany(k => k.Names)];
@@ -43,7 +43,7 @@ public static class Losses
     /// <exception cref="ArgumentException">The name is unknown; the message lists the accepted names.</exception>
     /// <example>
     /// <code>
-    /// var loss = Losses.Get("binary_crossentropy");
+    /// var loss = LossRegistry.Get("binary_crossentropy");
     /// </code>
     /// </example>
     public static Loss Get(string name)
@@ -68,7 +68,7 @@ public static class Losses
     /// <exception cref="ArgumentException"><typeparamref name="T"/> is abstract or has no public constructor.</exception>
     /// <example>
     /// <code>
-    /// Losses.Register&lt;MeanFourthPower&gt;();
+    /// LossRegistry.Register&lt;MeanFourthPower&gt;();
     /// var model = SequentialModel.Load("model.seqmodel");
     /// </code>
     /// </example>

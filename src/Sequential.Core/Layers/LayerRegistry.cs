@@ -11,11 +11,11 @@ namespace Sequential.Layers;
 /// </summary>
 /// <example>
 /// <code>
-/// Layers.Register&lt;MyLayer&gt;();
+/// LayerRegistry.Register&lt;MyLayer&gt;();
 /// var model = SequentialModel.Load("model.seqmodel");
 /// </code>
 /// </example>
-public static class Layers
+public static class LayerRegistry
 {
     private static readonly object Gate = new();
     private static readonly Dictionary<string, Type> Registered = new(StringComparer.Ordinal);
@@ -51,7 +51,7 @@ public static class Layers
             if (Registered.TryGetValue(className, out var type) || BuiltIn().TryGetValue(className, out type)) return type;
         }
         throw new InvalidDataException(
-            $"Unknown layer type '{className}'. If it is your own layer, call Sequential.Layers.Layers.Register<{className}>() before loading. " +
+            $"Unknown layer type '{className}'. If it is your own layer, call {typeof(LayerRegistry).FullName}.Register<{className}>() before loading. " +
             $"Known layer types: {string.Join(", ", Names)}.");
     }
 

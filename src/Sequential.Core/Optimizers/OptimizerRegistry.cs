@@ -8,11 +8,11 @@ namespace Sequential.Optimizers;
 /// </summary>
 /// <example>
 /// <code>
-/// model.Compile(optimizer: "adam", ...);              // Optimizers.Get("adam") == new Adam()
+/// model.Compile(optimizer: "adam", ...);              // OptimizerRegistry.Get("adam") == new Adam()
 /// model.Compile(optimizer: new Adam(learningRate: 1e-4), ...);
 /// </code>
 /// </example>
-public static class Optimizers
+public static class OptimizerRegistry
 {
     private static readonly Dictionary<string, Func<Optimizer>> Registry = new()
     {
@@ -24,7 +24,7 @@ public static class Optimizers
     };
 
     private static readonly TypeRegistry<Optimizer> Classes =
-        new("optimizer", "Sequential.Optimizers.Optimizers", [typeof(SGD), typeof(Adam), typeof(AdamW), typeof(RMSprop), typeof(Adagrad)]);
+        new("optimizer", typeof(OptimizerRegistry).FullName!, [typeof(SGD), typeof(Adam), typeof(AdamW), typeof(RMSprop), typeof(Adagrad)]);
 
     /// <summary>The accepted names, sorted.</summary>
     public static IReadOnlyList<string> Names { get; } = Registry.Keys.Order(StringComparer.Ordinal).ToArray();
@@ -49,7 +49,7 @@ public static class Optimizers
     /// <exception cref="ArgumentException"><typeparamref name="T"/> is abstract or has no public constructor.</exception>
     /// <example>
     /// <code>
-    /// Optimizers.Register&lt;MyOptimizer&gt;();
+    /// OptimizerRegistry.Register&lt;MyOptimizer&gt;();
     /// var model = SequentialModel.Load("model.seqmodel");
     /// </code>
     /// </example>
