@@ -254,6 +254,61 @@ public abstract partial class Model : nn.Module<Tensor, Tensor>
         "loss: \"sparse_categorical_crossentropy\", metrics: [\"accuracy\"]).");
 
     /// <summary>
+    /// Copies of every weight and state tensor of the model, layer by layer as Keras's <c>model.get_weights()</c> lists
+    /// them (per layer, its weights, then its non-trainable state such as BatchNormalization's moving statistics),
+    /// detached and on the CPU.
+    /// </summary>
+    /// <returns>The tensors; changing them does not change the model.</returns>
+    public IReadOnlyList<Tensor> GetWeights() =>
+        WeightsInLayerOrder().Select(w => w.Value.detach().cpu().clone().DetachFromDisposeScope()).ToList();
+
+    /// <summary>
+    /// The state dictionary in Keras's order, layer by layer: each submodule's parameters, then its buffers (libtorch's
+    /// own order puts every parameter of the model before every buffer).
+    /// </summary>
+    private List<KeyValuePair<string, Tensor>> WeightsInLayerOrder()
+    {
+        var all = state_dict().ToList();
+        var ordered = new List<KeyValuePair<string, Tensor>>(all.Count);
+        var taken = new HashSet<string>();
+        foreach (var (child, _) in named_children())
+            foreach (var entry in all.Where(e => e.Key.StartsWith(child + ".", StringComparison.Ordinal)))
+                if (taken.Add(entry.Key)) ordered.Add(entry);
+        ordered.AddRange(all.Where(e => taken.Add(e.Key)));
+        return ordered;
+    }
+
+    /// <summary>
+    /// Sets every weight and state tensor of the model from <paramref name="weights"/> (Keras's
+    /// <c>model.set_weights()</c>), in <see cref="GetWeights"/>'s order. Every count and shape is checked before anything
+    /// is copied, so a list that does not fit leaves the model unchanged.
+    /// </summary>
+    /// <param name="weights">One tensor per entry of <see cref="GetWeights"/>, of the same shapes.</param>
+    /// <exception cref="ArgumentException">The count or a shape differs; the message names the weight and both shapes.</exception>
+    /// <example><code>clone.SetWeights(model.GetWeights());</code></example>
+    public void SetWeights(IReadOnlyList<Tensor> weights)
+    {
+        ArgumentNullException.ThrowIfNull(weights);
+        var targets = WeightsInLayerOrder();
+        if (weights.Count != targets.Count)
+            throw new ArgumentException(
+                $"Model \"{Name}\" has {targets.Count} weights (see GetWeights()), but {weights.Count} were given." +
+                (Built ? "" : " The model is not built yet: build it (Build(inputShape)) so that its weights exist."), nameof(weights));
+        for (int i = 0; i < targets.Count; i++)
+        {
+            if (weights[i] is null)
+                throw new ArgumentException($"Weight {i} ('{targets[i].Key}') is null.", nameof(weights));
+            if (!weights[i].shape.SequenceEqual(targets[i].Value.shape))
+                throw new ArgumentException(
+                    $"Weight {i} ('{targets[i].Key}') of model \"{Name}\" has shape {Shapes.Format(targets[i].Value.shape)}, " +
+                    $"but the given tensor has shape {Shapes.Format(weights[i].shape)}.", nameof(weights));
+        }
+        using var noGrad = no_grad();
+        for (int i = 0; i < targets.Count; i++)
+            targets[i].Value.copy_(weights[i].to(targets[i].Value.dtype));
+    }
+
+    /// <summary>
     /// The weights that training updates (Keras's <c>trainable_weights</c>): every parameter of the model that requires
     /// a gradient, in registration order. A custom <see cref="TrainStep"/> passes their gradients to
     /// <see cref="Optimizers.Optimizer.Apply"/>.
