@@ -151,19 +151,25 @@ public abstract partial class Model : nn.Module<Tensor, Tensor>
     private void Track(Layer layer)
     {
         if (_tracked.Contains(layer)) return;
-        var names = _tracked.Select(l => l.Name).ToHashSet();
-        if (names.Contains(layer.Name))
-        {
-            if (layer.NameWasGiven)
-                throw new InvalidOperationException(
-                    $"Model \"{Name}\" holds two layers named \"{layer.Name}\"; layer names must be unique within a model.");
-            string stem = layer.Name;
-            int suffix = 1;
-            while (names.Contains($"{stem}_{suffix}")) suffix++;
-            layer.Name = $"{stem}_{suffix}";
-        }
+        GiveUniqueName(layer, _tracked, () => new InvalidOperationException(
+            $"Model \"{Name}\" holds two layers named \"{layer.Name}\"; layer names must be unique within a model."));
         _tracked.Add(layer);
         register_module(layer.Name, layer);
+    }
+
+    /// <summary>
+    /// Makes <paramref name="layer"/>'s name unique among <paramref name="others"/>: a default name gets Keras's suffix
+    /// (<c>dense</c>, <c>dense_1</c>, ...); a name the user gave that is taken throws <paramref name="duplicate"/>'s exception.
+    /// </summary>
+    internal static void GiveUniqueName(Layer layer, IEnumerable<Layer> others, Func<Exception> duplicate)
+    {
+        var names = others.Select(l => l.Name).ToHashSet();
+        if (!names.Contains(layer.Name)) return;
+        if (layer.NameWasGiven) throw duplicate();
+        string stem = layer.Name;
+        int suffix = 1;
+        while (names.Contains($"{stem}_{suffix}")) suffix++;
+        layer.Name = $"{stem}_{suffix}";
     }
 
     /// <summary>The model's forward computation.</summary>

@@ -69,18 +69,9 @@ public partial class SequentialModel : Model
             throw new ArgumentException(
                 $"Only the first layer may declare inputShape, but layer \"{layer.Name}\" ({layer.TypeName}) is layer {_layers.Count + 1} " +
                 $"of model \"{Name}\". Remove its inputShape: it takes the previous layer's output shape.", nameof(layer));
-        var names = _layers.Select(l => l.Name).ToHashSet();
-        if (names.Contains(layer.Name))
-        {
-            if (layer.NameWasGiven)
-                throw new ArgumentException(
-                    $"All layers added to a Sequential model should have unique names. Name \"{layer.Name}\" is already the name of a layer in this model.",
-                    nameof(layer));
-            string stem = layer.Name;
-            int suffix = 1;
-            while (names.Contains($"{stem}_{suffix}")) suffix++;
-            layer.Name = $"{stem}_{suffix}";
-        }
+        GiveUniqueName(layer, _layers, () => new ArgumentException(
+            $"All layers added to a Sequential model should have unique names. Name \"{layer.Name}\" is already the name of a layer in this model.",
+            nameof(layer)));
         _layers.Add(layer);
         register_module(layer.Name, layer);
         if (Built)
