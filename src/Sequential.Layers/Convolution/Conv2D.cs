@@ -1,4 +1,3 @@
-using Sequential.Activations;
 using Sequential.Initializers;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -22,10 +21,8 @@ namespace Sequential.Layers;
 /// new Conv2D(64, 3, strides: 2, padding: "same")                          // int kernel size and strides
 /// </code>
 /// </example>
-public sealed class Conv2D : Layer
+public sealed class Conv2D : BaseConv2D
 {
-    private readonly bool _same;
-    private readonly bool _channelsFirst;
     private Padding2D _padding;
 
     /// <summary>Creates a Conv2D layer.</summary>
@@ -46,21 +43,11 @@ public sealed class Conv2D : Layer
     public Conv2D(int filters, (int, int) kernelSize, (int, int)? strides = null, string padding = "valid",
         string dataFormat = "channels_last", (int, int)? dilationRate = null, string? activation = null, bool useBias = true,
         string kernelInitializer = "glorot_uniform", string biasInitializer = "zeros", long[]? inputShape = null, string? name = null)
-        : base(name, inputShape)
+        : base(kernelSize, strides, padding, dataFormat, dilationRate, activation, useBias, biasInitializer,
+            checkStridesWithDilation: true, inputShape, name)
     {
         Filters = ConvArithmetic.Positive(filters, nameof(filters), nameof(Conv2D));
-        KernelSize = ConvArithmetic.Positive(kernelSize, nameof(kernelSize), nameof(Conv2D));
-        Strides = ConvArithmetic.Positive(strides ?? (1, 1), nameof(strides), nameof(Conv2D));
-        Padding = ConvArithmetic.Padding(padding, nameof(Conv2D));
-        DataFormat = ConvArithmetic.DataFormat(dataFormat, nameof(Conv2D));
-        DilationRate = ConvArithmetic.Positive(dilationRate ?? (1, 1), nameof(dilationRate), nameof(Conv2D));
-        ConvArithmetic.CheckStridesWithDilation(Strides, DilationRate, nameof(Conv2D));
-        Activation = ActivationRegistry.Get(activation);
-        UseBias = useBias;
         KernelInitializer = InitializerRegistry.Get(kernelInitializer);
-        BiasInitializer = InitializerRegistry.Get(biasInitializer);
-        _same = Padding == "same";
-        _channelsFirst = DataFormat == "channels_first";
     }
 
     /// <summary>Creates a Conv2D layer with a square kernel, equal strides and equal dilation (Keras's int shorthand).</summary>
@@ -87,32 +74,8 @@ public sealed class Conv2D : Layer
     /// <summary>Number of output channels.</summary>
     public int Filters { get; }
 
-    /// <summary>Window (height, width).</summary>
-    public (int, int) KernelSize { get; }
-
-    /// <summary>Step (height, width).</summary>
-    public (int, int) Strides { get; }
-
-    /// <summary>"valid" or "same" (lower case).</summary>
-    public string Padding { get; }
-
-    /// <summary>"channels_last" or "channels_first" (lower case).</summary>
-    public string DataFormat { get; }
-
-    /// <summary>Dilation (height, width).</summary>
-    public (int, int) DilationRate { get; }
-
-    /// <summary>The activation applied to the output.</summary>
-    public ActivationFunction Activation { get; }
-
-    /// <summary>Whether a bias is added.</summary>
-    public bool UseBias { get; }
-
     /// <summary>Kernel initializer.</summary>
     public Initializer KernelInitializer { get; }
-
-    /// <summary>Bias initializer.</summary>
-    public Initializer BiasInitializer { get; }
 
     /// <summary>
     /// The kernel in TorchSharp's layout <c>[filters, cin, kh, kw]</c>; Keras stores <c>[kh, kw, cin, filters]</c>
@@ -120,27 +83,23 @@ public sealed class Conv2D : Layer
     /// </summary>
     public Parameter? Kernel => get_parameter("kernel");
 
-    /// <summary>The bias <c>[filters]</c>, or null.</summary>
-    public Parameter? Bias => UseBias ? get_parameter("bias") : null;
-
     /// <inheritdoc/>
     public override long[] ComputeOutputShape(long[] inputShape)
     {
-        var (height, width, _) = ConvArithmetic.ImageShape(inputShape, _channelsFirst, this);
-        long outHeight = ConvArithmetic.OutputLength(height, KernelSize.Item1, Strides.Item1, DilationRate.Item1, _same, this);
-        long outWidth = ConvArithmetic.OutputLength(width, KernelSize.Item2, Strides.Item2, DilationRate.Item2, _same, this);
-        return ConvArithmetic.Image(outHeight, outWidth, Filters, _channelsFirst);
+        var (height, width, _) = ConvArithmetic.ImageShape(inputShape, ChannelsFirst, this);
+        var (outHeight, outWidth) = ConvolvedSize(height, width);
+        return ConvArithmetic.Image(outHeight, outWidth, Filters, ChannelsFirst);
     }
 
     /// <inheritdoc/>
     protected override void Build(long[] inputShape)
     {
-        var (height, width, channels) = ConvArithmetic.ImageShape(inputShape, _channelsFirst, this);
+        var (height, width, channels) = ConvArithmetic.ImageShape(inputShape, ChannelsFirst, this);
         long receptiveField = (long)KernelSize.Item1 * KernelSize.Item2;
         AddWeight("kernel", [Filters, channels, KernelSize.Item1, KernelSize.Item2], KernelInitializer,
             channels * receptiveField, Filters * receptiveField);
         if (UseBias) AddWeight("bias", [Filters], BiasInitializer, channels * receptiveField, Filters * receptiveField);
-        _padding = ConvArithmetic.PaddingFor(_same, height, width, KernelSize, Strides, DilationRate);
+        _padding = ConvArithmetic.PaddingFor(Same, height, width, KernelSize, Strides, DilationRate);
     }
 
     /// <inheritdoc/>
@@ -148,8 +107,6 @@ public sealed class Conv2D : Layer
     {
         ConvArithmetic.CheckBatch(x, this);
         // Parameters are looked up by name: moving the model to another device replaces the registered tensors.
-        var y = ConvArithmetic.Conv2d(ConvArithmetic.ToNchw(x, _channelsFirst), Kernel!, Bias, Strides, _padding, DilationRate);
-        y = ConvArithmetic.FromNchw(y, _channelsFirst);
-        return Activation.IsLinear ? y : Activation.Call(y);
+        return Finish(ConvArithmetic.Conv2d(ConvArithmetic.ToNchw(x, ChannelsFirst), Kernel!, Bias, Strides, _padding, DilationRate));
     }
 }

@@ -1,4 +1,3 @@
-using Sequential.Activations;
 using Sequential.Initializers;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -23,10 +22,8 @@ namespace Sequential.Layers;
 /// new Conv2DTranspose(3, (2, 2), strides: (2, 2), inputShape: [8, 8, 4])         // (None, 16, 16, 3), 51 parameters
 /// </code>
 /// </example>
-public sealed class Conv2DTranspose : Layer
+public sealed class Conv2DTranspose : BaseConv2D
 {
-    private readonly bool _same;
-    private readonly bool _channelsFirst;
     // Built: torch's symmetric padding, then what is still to crop (start >= 0) or append as zeros (end < 0) per axis.
     private long[] _torchPadding = [0, 0];
     private (long Start, long End) _rows, _columns;
@@ -53,23 +50,13 @@ public sealed class Conv2DTranspose : Layer
         (int, int)? outputPadding = null, string dataFormat = "channels_last", (int, int)? dilationRate = null, string? activation = null,
         bool useBias = true, string kernelInitializer = "glorot_uniform", string biasInitializer = "zeros", long[]? inputShape = null,
         string? name = null)
-        : base(name, inputShape)
+        : base(kernelSize, strides, padding, dataFormat, dilationRate, activation, useBias, biasInitializer,
+            checkStridesWithDilation: true, inputShape, name)
     {
         const string type = nameof(Conv2DTranspose);
         Filters = ConvArithmetic.Positive(filters, nameof(filters), type);
-        KernelSize = ConvArithmetic.Positive(kernelSize, nameof(kernelSize), type);
-        Strides = ConvArithmetic.Positive(strides ?? (1, 1), nameof(strides), type);
-        Padding = ConvArithmetic.Padding(padding, type);
         OutputPadding = ConvTransposeArithmetic.CheckOutputPadding(outputPadding, Strides, type);
-        DataFormat = ConvArithmetic.DataFormat(dataFormat, type);
-        DilationRate = ConvArithmetic.Positive(dilationRate ?? (1, 1), nameof(dilationRate), type);
-        ConvArithmetic.CheckStridesWithDilation(Strides, DilationRate, type);
-        Activation = ActivationRegistry.Get(activation);
-        UseBias = useBias;
         KernelInitializer = InitializerRegistry.Get(kernelInitializer);
-        BiasInitializer = InitializerRegistry.Get(biasInitializer);
-        _same = Padding == "same";
-        _channelsFirst = DataFormat == "channels_first";
     }
 
     /// <summary>Creates a Conv2DTranspose layer with a square kernel, equal strides and equal dilation (Keras's int shorthand).</summary>
@@ -98,35 +85,11 @@ public sealed class Conv2DTranspose : Layer
     /// <summary>Number of output channels.</summary>
     public int Filters { get; }
 
-    /// <summary>Window (height, width).</summary>
-    public (int, int) KernelSize { get; }
-
-    /// <summary>Step (height, width).</summary>
-    public (int, int) Strides { get; }
-
-    /// <summary>"valid" or "same" (lower case).</summary>
-    public string Padding { get; }
-
     /// <summary>Extra rows and columns of output, or null for Keras's default.</summary>
     public (int, int)? OutputPadding { get; }
 
-    /// <summary>"channels_last" or "channels_first" (lower case).</summary>
-    public string DataFormat { get; }
-
-    /// <summary>Dilation (height, width).</summary>
-    public (int, int) DilationRate { get; }
-
-    /// <summary>The activation applied to the output.</summary>
-    public ActivationFunction Activation { get; }
-
-    /// <summary>Whether a bias is added.</summary>
-    public bool UseBias { get; }
-
     /// <summary>Kernel initializer.</summary>
     public Initializer KernelInitializer { get; }
-
-    /// <summary>Bias initializer.</summary>
-    public Initializer BiasInitializer { get; }
 
     /// <summary>
     /// The kernel in TorchSharp's <c>conv_transpose2d</c> layout <c>[cin, filters, kh, kw]</c>; Keras stores
@@ -134,35 +97,32 @@ public sealed class Conv2DTranspose : Layer
     /// </summary>
     public Parameter? Kernel => get_parameter("kernel");
 
-    /// <summary>The bias <c>[filters]</c>, or null.</summary>
-    public Parameter? Bias => UseBias ? get_parameter("bias") : null;
-
     /// <inheritdoc/>
     /// <exception cref="ArgumentException">The input is not an image, or the configuration leaves no output.</exception>
     public override long[] ComputeOutputShape(long[] inputShape)
     {
-        var (height, width, _) = ConvArithmetic.ImageShape(inputShape, _channelsFirst, this);
-        long outHeight = ConvTransposeArithmetic.OutputLength(height, KernelSize.Item1, Strides.Item1, DilationRate.Item1, _same, OutputPadding?.Item1);
-        long outWidth = ConvTransposeArithmetic.OutputLength(width, KernelSize.Item2, Strides.Item2, DilationRate.Item2, _same, OutputPadding?.Item2);
+        var (height, width, _) = ConvArithmetic.ImageShape(inputShape, ChannelsFirst, this);
+        long outHeight = ConvTransposeArithmetic.OutputLength(height, KernelSize.Item1, Strides.Item1, DilationRate.Item1, Same, OutputPadding?.Item1);
+        long outWidth = ConvTransposeArithmetic.OutputLength(width, KernelSize.Item2, Strides.Item2, DilationRate.Item2, Same, OutputPadding?.Item2);
         if (outHeight <= 0 || outWidth <= 0)
             throw new ArgumentException(
                 $"Layer \"{Name}\" (Conv2DTranspose): kernelSize {KernelSize}, strides {Strides}, padding \"{Padding}\" and outputPadding " +
                 $"{OutputPadding} leave an output of {outHeight}x{outWidth} for input shape {Shapes.FormatBatch(inputShape)}. " +
                 "Use a larger outputPadding or input, or padding \"valid\".");
-        return ConvArithmetic.Image(outHeight, outWidth, Filters, _channelsFirst);
+        return ConvArithmetic.Image(outHeight, outWidth, Filters, ChannelsFirst);
     }
 
     /// <inheritdoc/>
     protected override void Build(long[] inputShape)
     {
-        var (_, _, channels) = ConvArithmetic.ImageShape(inputShape, _channelsFirst, this);
+        var (_, _, channels) = ConvArithmetic.ImageShape(inputShape, ChannelsFirst, this);
         long receptiveField = (long)KernelSize.Item1 * KernelSize.Item2;
         // Fans as Keras computes them from its kernel shape [kh, kw, filters, cin]: the filters come first.
         long fanIn = Filters * receptiveField, fanOut = channels * receptiveField;
         AddWeight("kernel", [channels, Filters, KernelSize.Item1, KernelSize.Item2], KernelInitializer, fanIn, fanOut);
         if (UseBias) AddWeight("bias", [Filters], BiasInitializer, fanIn, fanOut);
-        var rows = ConvTransposeArithmetic.Crop(KernelSize.Item1, Strides.Item1, DilationRate.Item1, _same, OutputPadding?.Item1);
-        var columns = ConvTransposeArithmetic.Crop(KernelSize.Item2, Strides.Item2, DilationRate.Item2, _same, OutputPadding?.Item2);
+        var rows = ConvTransposeArithmetic.Crop(KernelSize.Item1, Strides.Item1, DilationRate.Item1, Same, OutputPadding?.Item1);
+        var columns = ConvTransposeArithmetic.Crop(KernelSize.Item2, Strides.Item2, DilationRate.Item2, Same, OutputPadding?.Item2);
         // torch's padding crops both ends alike; the rest is a view (narrow) or, rarely, appended zeros.
         long rowPadding = Math.Max(0, Math.Min(rows.Start, rows.End)), columnPadding = Math.Max(0, Math.Min(columns.Start, columns.End));
         _torchPadding = [rowPadding, columnPadding];
@@ -176,7 +136,7 @@ public sealed class Conv2DTranspose : Layer
         ConvArithmetic.CheckBatch(x, this);
         bool appendZeros = _rows.End < 0 || _columns.End < 0;
         // Parameters are looked up by name: moving the model to another device replaces the registered tensors.
-        var y = F.conv_transpose2d(ConvArithmetic.ToNchw(x, _channelsFirst), Kernel!, appendZeros ? null : Bias,
+        var y = F.conv_transpose2d(ConvArithmetic.ToNchw(x, ChannelsFirst), Kernel!, appendZeros ? null : Bias,
             strides: [Strides.Item1, Strides.Item2], padding: _torchPadding, dilation: [DilationRate.Item1, DilationRate.Item2]);
         y = Crop(Crop(y, 2, _rows), 3, _columns);
         if (appendZeros)
@@ -185,8 +145,7 @@ public sealed class Conv2DTranspose : Layer
             y = new Padding2D(0, Math.Max(0, -_rows.End), 0, Math.Max(0, -_columns.End)).Apply(y);
             if (Bias is { } bias) y = y + bias.view(1, -1, 1, 1);
         }
-        y = ConvArithmetic.FromNchw(y, _channelsFirst);
-        return Activation.IsLinear ? y : Activation.Call(y);
+        return Finish(y);
     }
 
     private static Tensor Crop(Tensor y, long axis, (long Start, long End) crop)

@@ -1,4 +1,3 @@
-using Sequential.Activations;
 using Sequential.Initializers;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -16,10 +15,8 @@ namespace Sequential.Layers;
 /// cin·depthMultiplier channels. Parameters: kh·kw·cin·depthMultiplier + cin·depthMultiplier.
 /// </remarks>
 /// <example><code>new DepthwiseConv2D(3, padding: "same", depthMultiplier: 2)   // (None, 32, 32, 16) -> (None, 32, 32, 32), 320 parameters</code></example>
-public sealed class DepthwiseConv2D : Layer
+public sealed class DepthwiseConv2D : BaseConv2D
 {
-    private readonly bool _same;
-    private readonly bool _channelsFirst;
     private Padding2D _padding;
     private long _inputChannels;
 
@@ -41,21 +38,11 @@ public sealed class DepthwiseConv2D : Layer
     public DepthwiseConv2D((int, int) kernelSize, (int, int)? strides = null, string padding = "valid", int depthMultiplier = 1,
         string dataFormat = "channels_last", (int, int)? dilationRate = null, string? activation = null, bool useBias = true,
         string depthwiseInitializer = "glorot_uniform", string biasInitializer = "zeros", long[]? inputShape = null, string? name = null)
-        : base(name, inputShape)
+        : base(kernelSize, strides, padding, dataFormat, dilationRate, activation, useBias, biasInitializer,
+            checkStridesWithDilation: false, inputShape, name)
     {
-        const string type = nameof(DepthwiseConv2D);
-        KernelSize = ConvArithmetic.Positive(kernelSize, nameof(kernelSize), type);
-        Strides = ConvArithmetic.Positive(strides ?? (1, 1), nameof(strides), type);
-        Padding = ConvArithmetic.Padding(padding, type);
-        DepthMultiplier = ConvArithmetic.Positive(depthMultiplier, nameof(depthMultiplier), type);
-        DataFormat = ConvArithmetic.DataFormat(dataFormat, type);
-        DilationRate = ConvArithmetic.Positive(dilationRate ?? (1, 1), nameof(dilationRate), type);
-        Activation = ActivationRegistry.Get(activation);
-        UseBias = useBias;
+        DepthMultiplier = ConvArithmetic.Positive(depthMultiplier, nameof(depthMultiplier), nameof(DepthwiseConv2D));
         DepthwiseInitializer = InitializerRegistry.Get(depthwiseInitializer);
-        BiasInitializer = InitializerRegistry.Get(biasInitializer);
-        _same = Padding == "same";
-        _channelsFirst = DataFormat == "channels_first";
     }
 
     /// <summary>Creates a DepthwiseConv2D layer with a square kernel, equal strides and equal dilation (Keras's int shorthand).</summary>
@@ -79,35 +66,11 @@ public sealed class DepthwiseConv2D : Layer
     {
     }
 
-    /// <summary>Window (height, width).</summary>
-    public (int, int) KernelSize { get; }
-
-    /// <summary>Step (height, width).</summary>
-    public (int, int) Strides { get; }
-
-    /// <summary>"valid" or "same" (lower case).</summary>
-    public string Padding { get; }
-
     /// <summary>Output channels per input channel.</summary>
     public int DepthMultiplier { get; }
 
-    /// <summary>"channels_last" or "channels_first" (lower case).</summary>
-    public string DataFormat { get; }
-
-    /// <summary>Dilation (height, width).</summary>
-    public (int, int) DilationRate { get; }
-
-    /// <summary>The activation applied to the output.</summary>
-    public ActivationFunction Activation { get; }
-
-    /// <summary>Whether a bias is added.</summary>
-    public bool UseBias { get; }
-
     /// <summary>Kernel initializer.</summary>
     public Initializer DepthwiseInitializer { get; }
-
-    /// <summary>Bias initializer.</summary>
-    public Initializer BiasInitializer { get; }
 
     /// <summary>
     /// The kernel in TorchSharp's grouped-convolution layout <c>[cin·depthMultiplier, 1, kh, kw]</c>; Keras stores
@@ -115,29 +78,25 @@ public sealed class DepthwiseConv2D : Layer
     /// </summary>
     public Parameter? Kernel => get_parameter("kernel");
 
-    /// <summary>The bias <c>[cin·depthMultiplier]</c>, or null.</summary>
-    public Parameter? Bias => UseBias ? get_parameter("bias") : null;
-
     /// <inheritdoc/>
     public override long[] ComputeOutputShape(long[] inputShape)
     {
-        var (height, width, channels) = ConvArithmetic.ImageShape(inputShape, _channelsFirst, this);
-        long outHeight = ConvArithmetic.OutputLength(height, KernelSize.Item1, Strides.Item1, DilationRate.Item1, _same, this);
-        long outWidth = ConvArithmetic.OutputLength(width, KernelSize.Item2, Strides.Item2, DilationRate.Item2, _same, this);
-        return ConvArithmetic.Image(outHeight, outWidth, checked(channels * DepthMultiplier), _channelsFirst);
+        var (height, width, channels) = ConvArithmetic.ImageShape(inputShape, ChannelsFirst, this);
+        var (outHeight, outWidth) = ConvolvedSize(height, width);
+        return ConvArithmetic.Image(outHeight, outWidth, checked(channels * DepthMultiplier), ChannelsFirst);
     }
 
     /// <inheritdoc/>
     protected override void Build(long[] inputShape)
     {
-        var (height, width, channels) = ConvArithmetic.ImageShape(inputShape, _channelsFirst, this);
+        var (height, width, channels) = ConvArithmetic.ImageShape(inputShape, ChannelsFirst, this);
         long receptiveField = (long)KernelSize.Item1 * KernelSize.Item2;
         long depth = channels * DepthMultiplier;
         // Fans as Keras computes them from its kernel shape [kh, kw, cin, depthMultiplier].
         long fanIn = channels * receptiveField, fanOut = DepthMultiplier * receptiveField;
         AddWeight("kernel", [depth, 1, KernelSize.Item1, KernelSize.Item2], DepthwiseInitializer, fanIn, fanOut);
         if (UseBias) AddWeight("bias", [depth], BiasInitializer, fanIn, fanOut);
-        _padding = ConvArithmetic.PaddingFor(_same, height, width, KernelSize, Strides, DilationRate);
+        _padding = ConvArithmetic.PaddingFor(Same, height, width, KernelSize, Strides, DilationRate);
         _inputChannels = channels;
     }
 
@@ -145,9 +104,7 @@ public sealed class DepthwiseConv2D : Layer
     protected override Tensor Call(Tensor x, bool training)
     {
         ConvArithmetic.CheckBatch(x, this);
-        var y = ConvArithmetic.Conv2d(ConvArithmetic.ToNchw(x, _channelsFirst), Kernel!, Bias, Strides, _padding, DilationRate,
-            groups: _inputChannels);
-        y = ConvArithmetic.FromNchw(y, _channelsFirst);
-        return Activation.IsLinear ? y : Activation.Call(y);
+        return Finish(ConvArithmetic.Conv2d(ConvArithmetic.ToNchw(x, ChannelsFirst), Kernel!, Bias, Strides, _padding, DilationRate,
+            groups: _inputChannels));
     }
 }

@@ -1,4 +1,3 @@
-using Sequential.Activations;
 using Sequential.Initializers;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -11,10 +10,8 @@ namespace Sequential.Layers;
 /// </summary>
 /// <remarks>Parameters: kh·kw·cin·depthMultiplier + cin·depthMultiplier·filters + filters.</remarks>
 /// <example><code>new SeparableConv2D(64, (3, 3), padding: "same", activation: "relu")</code></example>
-public sealed class SeparableConv2D : Layer
+public sealed class SeparableConv2D : BaseConv2D
 {
-    private readonly bool _same;
-    private readonly bool _channelsFirst;
     private Padding2D _padding;
     private long _inputChannels;
 
@@ -39,24 +36,14 @@ public sealed class SeparableConv2D : Layer
         string dataFormat = "channels_last", (int, int)? dilationRate = null, int depthMultiplier = 1, string? activation = null,
         bool useBias = true, string depthwiseInitializer = "glorot_uniform", string pointwiseInitializer = "glorot_uniform",
         string biasInitializer = "zeros", long[]? inputShape = null, string? name = null)
-        : base(name, inputShape)
+        : base(kernelSize, strides, padding, dataFormat, dilationRate, activation, useBias, biasInitializer,
+            checkStridesWithDilation: true, inputShape, name)
     {
         const string type = nameof(SeparableConv2D);
         Filters = ConvArithmetic.Positive(filters, nameof(filters), type);
-        KernelSize = ConvArithmetic.Positive(kernelSize, nameof(kernelSize), type);
-        Strides = ConvArithmetic.Positive(strides ?? (1, 1), nameof(strides), type);
-        Padding = ConvArithmetic.Padding(padding, type);
-        DataFormat = ConvArithmetic.DataFormat(dataFormat, type);
-        DilationRate = ConvArithmetic.Positive(dilationRate ?? (1, 1), nameof(dilationRate), type);
-        ConvArithmetic.CheckStridesWithDilation(Strides, DilationRate, type);
         DepthMultiplier = ConvArithmetic.Positive(depthMultiplier, nameof(depthMultiplier), type);
-        Activation = ActivationRegistry.Get(activation);
-        UseBias = useBias;
         DepthwiseInitializer = InitializerRegistry.Get(depthwiseInitializer);
         PointwiseInitializer = InitializerRegistry.Get(pointwiseInitializer);
-        BiasInitializer = InitializerRegistry.Get(biasInitializer);
-        _same = Padding == "same";
-        _channelsFirst = DataFormat == "channels_first";
     }
 
     /// <summary>Creates a SeparableConv2D layer with a square kernel (Keras's int shorthand).</summary>
@@ -76,29 +63,8 @@ public sealed class SeparableConv2D : Layer
     /// <summary>Number of output channels.</summary>
     public int Filters { get; }
 
-    /// <summary>Depthwise window (height, width).</summary>
-    public (int, int) KernelSize { get; }
-
-    /// <summary>Depthwise step (height, width).</summary>
-    public (int, int) Strides { get; }
-
-    /// <summary>"valid" or "same" (lower case).</summary>
-    public string Padding { get; }
-
-    /// <summary>"channels_last" or "channels_first" (lower case).</summary>
-    public string DataFormat { get; }
-
-    /// <summary>Depthwise dilation (height, width).</summary>
-    public (int, int) DilationRate { get; }
-
     /// <summary>Depthwise outputs per input channel.</summary>
     public int DepthMultiplier { get; }
-
-    /// <summary>The activation applied to the output.</summary>
-    public ActivationFunction Activation { get; }
-
-    /// <summary>Whether a bias is added.</summary>
-    public bool UseBias { get; }
 
     /// <summary>Depthwise kernel initializer.</summary>
     public Initializer DepthwiseInitializer { get; }
@@ -106,31 +72,24 @@ public sealed class SeparableConv2D : Layer
     /// <summary>Pointwise kernel initializer.</summary>
     public Initializer PointwiseInitializer { get; }
 
-    /// <summary>Bias initializer.</summary>
-    public Initializer BiasInitializer { get; }
-
     /// <summary>Depthwise kernel, TorchSharp layout <c>[cin·depthMultiplier, 1, kh, kw]</c> (Keras: <c>[kh, kw, cin, depthMultiplier]</c>).</summary>
     public Parameter? DepthwiseKernel => get_parameter("depthwise_kernel");
 
     /// <summary>Pointwise kernel, TorchSharp layout <c>[filters, cin·depthMultiplier, 1, 1]</c> (Keras: <c>[1, 1, cin·depthMultiplier, filters]</c>).</summary>
     public Parameter? PointwiseKernel => get_parameter("pointwise_kernel");
 
-    /// <summary>The bias <c>[filters]</c>, or null.</summary>
-    public Parameter? Bias => UseBias ? get_parameter("bias") : null;
-
     /// <inheritdoc/>
     public override long[] ComputeOutputShape(long[] inputShape)
     {
-        var (height, width, _) = ConvArithmetic.ImageShape(inputShape, _channelsFirst, this);
-        long outHeight = ConvArithmetic.OutputLength(height, KernelSize.Item1, Strides.Item1, DilationRate.Item1, _same, this);
-        long outWidth = ConvArithmetic.OutputLength(width, KernelSize.Item2, Strides.Item2, DilationRate.Item2, _same, this);
-        return ConvArithmetic.Image(outHeight, outWidth, Filters, _channelsFirst);
+        var (height, width, _) = ConvArithmetic.ImageShape(inputShape, ChannelsFirst, this);
+        var (outHeight, outWidth) = ConvolvedSize(height, width);
+        return ConvArithmetic.Image(outHeight, outWidth, Filters, ChannelsFirst);
     }
 
     /// <inheritdoc/>
     protected override void Build(long[] inputShape)
     {
-        var (height, width, channels) = ConvArithmetic.ImageShape(inputShape, _channelsFirst, this);
+        var (height, width, channels) = ConvArithmetic.ImageShape(inputShape, ChannelsFirst, this);
         long receptiveField = (long)KernelSize.Item1 * KernelSize.Item2;
         long depth = channels * DepthMultiplier;
         // Fans as Keras computes them from its kernel shapes [kh, kw, cin, dm] and [1, 1, cin*dm, filters].
@@ -138,7 +97,7 @@ public sealed class SeparableConv2D : Layer
             channels * receptiveField, DepthMultiplier * receptiveField);
         AddWeight("pointwise_kernel", [Filters, depth, 1, 1], PointwiseInitializer, depth, Filters);
         if (UseBias) AddWeight("bias", [Filters], BiasInitializer, depth, Filters);
-        _padding = ConvArithmetic.PaddingFor(_same, height, width, KernelSize, Strides, DilationRate);
+        _padding = ConvArithmetic.PaddingFor(Same, height, width, KernelSize, Strides, DilationRate);
         _inputChannels = channels;
     }
 
@@ -146,10 +105,8 @@ public sealed class SeparableConv2D : Layer
     protected override Tensor Call(Tensor x, bool training)
     {
         ConvArithmetic.CheckBatch(x, this);
-        var depthwise = ConvArithmetic.Conv2d(ConvArithmetic.ToNchw(x, _channelsFirst), DepthwiseKernel!, null, Strides, _padding,
+        var depthwise = ConvArithmetic.Conv2d(ConvArithmetic.ToNchw(x, ChannelsFirst), DepthwiseKernel!, null, Strides, _padding,
             DilationRate, groups: _inputChannels);
-        var y = ConvArithmetic.Conv2d(depthwise, PointwiseKernel!, Bias, (1, 1), default, (1, 1));
-        y = ConvArithmetic.FromNchw(y, _channelsFirst);
-        return Activation.IsLinear ? y : Activation.Call(y);
+        return Finish(ConvArithmetic.Conv2d(depthwise, PointwiseKernel!, Bias, (1, 1), default, (1, 1)));
     }
 }
