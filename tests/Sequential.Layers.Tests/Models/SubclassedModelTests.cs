@@ -114,6 +114,30 @@ public class SubclassedModelTests
         }
     }
 
+    /// <summary>Layers with state (BatchNormalization's moving statistics) built lazily inside Fit's per-batch scope.</summary>
+    private sealed class Normalized : Model
+    {
+        private readonly Dense _dense = new(8);
+        private readonly BatchNormalization _norm = new();
+        private readonly Dense _out = new(10);
+
+        public override Tensor Call(Tensor x, bool training) =>
+            _out.Apply(_norm.Apply(_dense.Apply(x, training), training), training);
+    }
+
+    [Test]
+    public void StatefulLayers_BuiltDuringFit_KeepTheirStateAcrossEpochs()
+    {
+        var (x, y) = Blobs(64);
+        var model = new Normalized();
+        model.Compile(optimizer: "adam", loss: new Losses.SparseCategoricalCrossentropy(fromLogits: true), device: "cpu");
+        var history = model.Fit(x, y, batchSize: 16, epochs: 3, verbose: 0);
+        Assert.That(history["loss"], Has.Count.EqualTo(3));
+        var movingMean = model.state_dict().Single(kv => kv.Key.EndsWith("moving_mean")).Value;
+        Assert.That(Values(movingMean).Any(v => v != 0f), Is.True, "the moving mean was updated and is still alive");
+        Assert.That(model.Layers.Sum(l => l.CountParams()), Is.EqualTo(2 * 8 + 8 + 4 * 8 + 8 * 10 + 10));
+    }
+
     [Test]
     public void ApplyOnAnotherShape_NamesTheLayerAndBothShapes()
     {
