@@ -577,6 +577,16 @@ public abstract partial class Model : nn.Module<Tensor, Tensor>
         return new Trainer(this).Predict(adapter, Trainer.ResolveVerbose(verbose), null);
     }
 
+    /// <summary>
+    /// The model's configuration (Keras's <c>get_config</c>): constructor argument name -> value, enough for
+    /// <see cref="ModelRegistry.FromConfig"/> to create an equal (unbuilt) model. By default it is read by reflection from
+    /// the largest public constructor, whose parameters must each have a same-named PascalCase public property; a
+    /// parameterless constructor gives an empty configuration. Saved in model files of registered subclasses.
+    /// </summary>
+    /// <returns>The configuration.</returns>
+    /// <exception cref="InvalidOperationException">A constructor parameter has no matching property; override this method.</exception>
+    public virtual IReadOnlyDictionary<string, object?> GetConfig() => Persistence.ConfigReflection.GetConfig(this);
+
     /// <summary>Keras-style table of the layers (<see cref="Layers"/>), output shapes and parameter counts.</summary>
     /// <returns>The table as text.</returns>
     public virtual string Summary() => SummaryTable.Format(Name, Layers);

@@ -7,6 +7,14 @@ public partial class SequentialModel
     /// <param name="path">The file to read, e.g. <c>model.seqmodel</c>.</param>
     /// <returns>The model, built, compiled (when it was) and with its optimizer state restored.</returns>
     /// <example><code>var model = SequentialModel.Load("cats_and_dogs_small.seqmodel");</code></example>
-    /// <exception cref="InvalidDataException">The file is truncated, corrupted, from a newer format version, or does not fit.</exception>
-    public static new SequentialModel Load(string path) => (SequentialModel)Model.Load(path);
+    /// <exception cref="InvalidDataException">The file is truncated, corrupted, from a newer format version, does not fit,
+    /// or holds another kind of model (a registered subclass: load it with <see cref="Model.Load"/>).</exception>
+    public static new SequentialModel Load(string path)
+    {
+        var model = Model.Load(path);
+        if (model is SequentialModel sequential) return sequential;
+        string type = model.GetType().Name;
+        model.Dispose();
+        throw new InvalidDataException($"'{path}' holds a {type}, not a SequentialModel; load it with Model.Load(path) and cast it to {type}.");
+    }
 }

@@ -99,33 +99,11 @@ internal static class ModelFile
 
     private static JsonObject ModelConfig(Model model)
     {
-        if (model is not SequentialModel sequential)
-            throw new NotSupportedException(
-                $"Save writes the architecture of SequentialModel only; {model.GetType().Name} is not one. Use SaveWeights to save its weights.");
-        var layers = new JsonArray();
-        foreach (var layer in sequential.Layers)
-        {
-            IReadOnlyDictionary<string, object?> config;
-            try { config = layer.GetConfig(); }
-            catch (InvalidOperationException e) { throw new InvalidOperationException($"Layer \"{layer.Name}\": {e.Message}", e); }
-            layers.Add(new JsonObject
-            {
-                ["class_name"] = layer.GetType().Name,
-                ["config"] = ConfigObject(config),
-                ["trainable"] = layer.Trainable, // as Keras saves it: a frozen layer loads frozen, fitting the optimizer state
-            });
-        }
         var json = new JsonObject
         {
             ["format"] = FormatName,
             ["format_version"] = FormatVersion,
-            ["model"] = new JsonObject
-            {
-                ["class_name"] = "Sequential",
-                ["name"] = sequential.Name,
-                ["input_shape"] = sequential.BuiltInputShape is { } shape ? new JsonArray(shape.Select(d => (JsonNode?)d).ToArray()) : null,
-                ["layers"] = layers,
-            },
+            ["model"] = model is SequentialModel sequential ? SequentialConfig(sequential) : SubclassConfig(model),
             ["compile"] = null,
         };
         if (model.IsCompiled)
@@ -141,6 +119,51 @@ internal static class ModelFile
             };
         }
         return json;
+    }
+
+    /// <summary>A registered subclass: its class name and configuration; its layers come from its code.</summary>
+    private static JsonObject SubclassConfig(Model model)
+    {
+        string type = model.GetType().Name;
+        if (!ModelRegistry.IsRegistered(model.GetType()))
+            throw new NotSupportedException(
+                $"Save writes a SequentialModel, or a model class registered with ModelRegistry.Register<{type}>() (saved as its " +
+                $"configuration, GetConfig(), and weights; its layers come from its code). {type} is not registered: register it " +
+                "before saving and loading, or use SaveWeights to save its weights.");
+        IReadOnlyDictionary<string, object?> config;
+        try { config = model.GetConfig(); }
+        catch (InvalidOperationException e) { throw new InvalidOperationException($"Model \"{model.Name}\" ({type}): {e.Message}", e); }
+        return new JsonObject
+        {
+            ["class_name"] = type,
+            ["name"] = model.Name,
+            ["input_shape"] = model.BuiltInputShape is { } shape ? new JsonArray(shape.Select(d => (JsonNode?)d).ToArray()) : null,
+            ["config"] = ConfigObject(config),
+        };
+    }
+
+    private static JsonObject SequentialConfig(SequentialModel sequential)
+    {
+        var layers = new JsonArray();
+        foreach (var layer in sequential.Layers)
+        {
+            IReadOnlyDictionary<string, object?> config;
+            try { config = layer.GetConfig(); }
+            catch (InvalidOperationException e) { throw new InvalidOperationException($"Layer \"{layer.Name}\": {e.Message}", e); }
+            layers.Add(new JsonObject
+            {
+                ["class_name"] = layer.GetType().Name,
+                ["config"] = ConfigObject(config),
+                ["trainable"] = layer.Trainable, // as Keras saves it: a frozen layer loads frozen, fitting the optimizer state
+            });
+        }
+        return new JsonObject
+        {
+            ["class_name"] = "Sequential",
+            ["name"] = sequential.Name,
+            ["input_shape"] = sequential.BuiltInputShape is { } shape ? new JsonArray(shape.Select(d => (JsonNode?)d).ToArray()) : null,
+            ["layers"] = layers,
+        };
     }
 
     private static JsonObject ClassConfig(object instance, IReadOnlyDictionary<string, object?> config) => new()
@@ -354,16 +377,30 @@ internal static class ModelFile
         var contents = Read(path);
         var header = SafeTensors.ReadHeader(contents.Weights, path);
         var layers = new List<Layer>();
-        SequentialModel? model = null;
+        Model? model = null;
         bool loaded = false;
         try
         {
             var modelJson = contents.Config["model"] as JsonObject ?? throw new InvalidDataException($"'{path}': config.json has no model.");
-            string? className = modelJson["class_name"] is JsonValue c && c.TryGetValue<string>(out var s) ? s : null;
-            if (className != "Sequential")
-                throw new InvalidDataException($"'{path}' holds a model of class '{className}'; this version of Sequential loads 'Sequential' models.");
+            string className = Text(modelJson["class_name"], "the model's class_name", path);
             long[]? inputShape = modelJson["input_shape"] is null ? null : InputShape(modelJson["input_shape"], path);
-            using (LoadBudget.Begin(path, header))
+            if (className != "Sequential")
+            {
+                var config = (modelJson["config"]?.AsObject() ?? [])
+                    .ToDictionary(kv => kv.Key, kv => (object?)ConfigReflection.ToElement(kv.Value));
+                try
+                {
+                    model = ModelRegistry.FromConfig(className, config);
+                }
+                catch (InvalidDataException e)
+                {
+                    throw new InvalidDataException($"'{path}': {e.Message}", e);
+                }
+                if (modelJson["name"] is not null) model.Name = Text(modelJson["name"], "the model's name", path);
+                using (LoadBudget.Begin(path, header))
+                    if (inputShape is not null && !model.Built) model.Build(inputShape);
+            }
+            else using (LoadBudget.Begin(path, header))
             {
                 var layersJson = modelJson["layers"] as JsonArray
                     ?? throw new InvalidDataException($"'{path}': config.json's model has no layers array.");

@@ -26,6 +26,13 @@ internal sealed class TypeRegistry<TBase>(string kind, string registry, IEnumera
         lock (_gate) _registered[type.Name] = type;
     }
 
+    /// <summary>Whether <paramref name="type"/> is built in or registered under its class name.</summary>
+    public bool Knows(Type type)
+    {
+        lock (_gate)
+            return (_registered.TryGetValue(type.Name, out var known) || _builtIn.TryGetValue(type.Name, out known)) && known == type;
+    }
+
     /// <summary>The class names of every known type, sorted.</summary>
     public IReadOnlyList<string> ClassNames
     {

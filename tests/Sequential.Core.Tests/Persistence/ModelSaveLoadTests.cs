@@ -21,6 +21,29 @@ public class ModelSaveLoadTests
 
     private string PathOf(string name) => Path.Combine(_dir, name);
 
+    /// <summary>A registered subclass, saved; its class name is then changed to one nobody registered.</summary>
+    public sealed class Tiny : Model
+    {
+        private readonly Dense _out = new(2);
+
+        public override TorchSharp.torch.Tensor Call(TorchSharp.torch.Tensor x, bool training) => _out.Apply(x, training);
+    }
+
+    [Test]
+    public void Load_OfAnUnregisteredModelClass_NamesTheFileAndTheFix()
+    {
+        ModelRegistry.Register<Tiny>();
+        var model = new Tiny();
+        model.Build([3]);
+        string path = PathOf("tiny.seqmodel");
+        model.Save(path);
+        Assert.That(Model.Load(path), Is.TypeOf<Tiny>());
+        ModelFileEdits.RewriteJson(path, "config.json", config => config["model"]!["class_name"] = "Stranger");
+        var e = Assert.Throws<InvalidDataException>(() => Model.Load(path))!;
+        Assert.That(e.Message, Does.Contain(path).And.Contain("Unknown model class 'Stranger'")
+            .And.Contain("call Sequential.ModelRegistry.Register<Stranger>() before loading"));
+    }
+
     [Test]
     public void Save_OfALayerThatRefusesIt_ThrowsBeforeWritingAnything()
     {

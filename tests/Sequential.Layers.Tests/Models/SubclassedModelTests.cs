@@ -138,6 +138,74 @@ public class SubclassedModelTests
         Assert.That(model.Layers.Sum(l => l.CountParams()), Is.EqualTo(2 * 8 + 8 + 4 * 8 + 8 * 10 + 10));
     }
 
+    /// <summary>A registered subclass with a configuration: its depth comes back from the file.</summary>
+    public sealed class Deep(int depth) : Model
+    {
+        private readonly List<Dense> _blocks = [.. Enumerable.Range(0, depth).Select(_ => new Dense(3, activation: "relu"))];
+        private readonly Dense _out = new(10);
+
+        public int Depth { get; } = depth;
+
+        public override Tensor Call(Tensor x, bool training)
+        {
+            foreach (var block in _blocks) x = block.Apply(x, training);
+            return _out.Apply(x, training);
+        }
+    }
+
+    /// <summary>Never registered.</summary>
+    public sealed class Unregistered : Model
+    {
+        private readonly Dense _out = new(2);
+
+        public override Tensor Call(Tensor x, bool training) => _out.Apply(x, training);
+    }
+
+    [Test]
+    public void RegisteredSubclass_SavesWhole_AndLoadsWithItsConfigWeightsAndOptimizer()
+    {
+        ModelRegistry.Register<Deep>();
+        var (x, y) = Blobs(32);
+        var model = new Deep(2) { Name = "deep_one" };
+        model.Compile(optimizer: "adam", loss: new Losses.SparseCategoricalCrossentropy(fromLogits: true), device: "cpu");
+        model.Fit(x, y, epochs: 2, verbose: 0);
+        string folder = Path.Combine(Path.GetTempPath(), "seq-subclass-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(folder);
+        try
+        {
+            string file = Path.Combine(folder, "deep.seqmodel");
+            model.Save(file);
+            var loaded = (Deep)Model.Load(file);
+            Assert.That((loaded.Depth, loaded.Name, loaded.Layers.Count), Is.EqualTo((2, "deep_one", 3)));
+            Assert.That(Values(loaded.Predict(x, verbose: 0)), Is.EqualTo(Values(model.Predict(x, verbose: 0))));
+            Assert.That(loaded.Optimizer!.Iterations, Is.EqualTo(model.Optimizer!.Iterations));
+            // Training goes on from the same weights and optimizer state: one more epoch gives the same numbers.
+            RandomSeed.Set(4);
+            var a = model.Fit(x, y, epochs: 1, verbose: 0);
+            RandomSeed.Set(4);
+            var b = loaded.Fit(x, y, epochs: 1, verbose: 0);
+            Assert.That(b["loss"], Is.EqualTo(a["loss"]));
+
+            var typed = Assert.Throws<InvalidDataException>(() => SequentialModel.Load(file))!;
+            Assert.That(typed.Message, Does.Contain("holds a Deep, not a SequentialModel; load it with Model.Load(path)"));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Test]
+    public void UnregisteredSubclass_SaveSaysToRegisterIt()
+    {
+        var model = new Unregistered();
+        model.Build([4]);
+        string file = Path.Combine(Path.GetTempPath(), "seq-unregistered-" + Guid.NewGuid().ToString("N") + ".seqmodel");
+        var e = Assert.Throws<NotSupportedException>(() => model.Save(file))!;
+        Assert.That(e.Message, Does.Contain("ModelRegistry.Register<Unregistered>()").And.Contain("SaveWeights"));
+        Assert.That(File.Exists(file), Is.False);
+    }
+
     [Test]
     public void ApplyOnAnotherShape_NamesTheLayerAndBothShapes()
     {
