@@ -255,13 +255,111 @@ public abstract class Layer : nn.Module<Tensor, Tensor>
         return Call(x, training);
     }
 
+    private int _symbolicCalls;
+    private SymbolicTensor? _input, _output;
+
+    /// <summary>
+    /// Calls the layer on symbolic tensors (Keras's <c>layer(x)</c> in a functional model): builds it for their shapes,
+    /// checking them now (an error names this layer and the shapes, at the line that made them), and returns the
+    /// symbolic output that <c>new Model(inputs, outputs)</c> connects. Applying a layer twice shares its weights.
+    /// </summary>
+    /// <param name="inputs">One tensor; merge layers (Add, Concatenate, ...) take several.</param>
+    /// <returns>The symbolic output.</returns>
+    /// <exception cref="ArgumentException">The shapes do not fit the layer.</exception>
+    /// <example><code>SymbolicTensor x = new Dense(64, activation: "relu").Apply(inputs);</code></example>
+    public SymbolicTensor Apply(params SymbolicTensor[] inputs)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        if (inputs.Length == 0 || inputs.Any(i => i is null))
+            throw new ArgumentException($"Layer \"{Name}\" ({TypeName}) was applied to no input; pass the SymbolicTensor(s) it takes.", nameof(inputs));
+        long[] output = BuildFor(inputs.Select(i => i.ShapeArray).ToList());
+        var result = SymbolicTensor.Produced(output, this, inputs, _symbolicCalls++);
+        (_input, _output) = (inputs[0], result);
+        return result;
+    }
+
+    /// <summary>The input of the layer's one call in a functional graph (Keras's <c>layer.input</c>).</summary>
+    /// <exception cref="InvalidOperationException">The layer was not applied to a symbolic tensor, or was applied more than once.</exception>
+    public SymbolicTensor Input => SingleCall() ? _input! : throw IllDefined("input");
+
+    /// <summary>The output of the layer's one call in a functional graph (Keras's <c>layer.output</c>), e.g. to build a
+    /// feature extractor: <c>new Model(model.Inputs, model.GetLayer("add").Output)</c>.</summary>
+    /// <exception cref="InvalidOperationException">The layer was not applied to a symbolic tensor, or was applied more than once.</exception>
+    public SymbolicTensor Output => SingleCall() ? _output! : throw IllDefined("output");
+
+    private bool SingleCall() => _symbolicCalls == 1;
+
+    private InvalidOperationException IllDefined(string what) => new(_symbolicCalls == 0
+        ? $"Layer \"{Name}\" has never been applied to a SymbolicTensor, so it has no {what}."
+        : $"Layer \"{Name}\" has been applied {_symbolicCalls} times; its {what} is ill-defined (Keras says the same). Keep the " +
+          "SymbolicTensor that the call you mean returned.");
+
+    /// <summary>
+    /// Builds the layer for the shapes of its inputs and returns its output shape. One input: <see cref="EnsureBuilt"/>.
+    /// Several (merge layers): <see cref="ComputeOutputShapeForInputs"/> checks them; such layers have no
+    /// weights.
+    /// </summary>
+    private long[] BuildFor(IReadOnlyList<long[]> shapes)
+    {
+        if (shapes.Count == 1 && !TakesSeveralInputs)
+        {
+            EnsureBuilt(shapes[0]);
+            return OutputShape!;
+        }
+        var output = ComputeOutputShapeForInputs(shapes);
+        BuiltInputShape ??= (long[])shapes[0].Clone();
+        OutputShape ??= output;
+        Built = true;
+        return output;
+    }
+
+    /// <summary>True for layers that combine several inputs (merge layers); they override
+    /// <see cref="ComputeOutputShapeForInputs"/> and <see cref="Call(IReadOnlyList{Tensor}, bool)"/>.</summary>
+    protected virtual bool TakesSeveralInputs => false;
+
+    /// <summary>The per-sample output shape for several inputs; throws for shapes the layer cannot combine.</summary>
+    /// <param name="inputShapes">Per-sample input shapes.</param>
+    /// <returns>Per-sample output shape.</returns>
+    /// <exception cref="ArgumentException">The layer takes one input, or the shapes do not fit.</exception>
+    public virtual long[] ComputeOutputShapeForInputs(IReadOnlyList<long[]> inputShapes)
+    {
+        ArgumentNullException.ThrowIfNull(inputShapes);
+        if (inputShapes.Count == 1) return ComputeOutputShape(inputShapes[0]);
+        throw new ArgumentException($"Layer \"{Name}\" ({TypeName}) takes one input, but was given {inputShapes.Count}.", nameof(inputShapes));
+    }
+
+    /// <summary>The computation of a layer that takes several inputs (merge layers override it).</summary>
+    /// <param name="inputs">Input batches.</param>
+    /// <param name="training">True inside training steps.</param>
+    /// <returns>Output batch.</returns>
+    protected virtual Tensor Call(IReadOnlyList<Tensor> inputs, bool training) =>
+        inputs.Count == 1 ? Call(inputs[0], training)
+            : throw new ArgumentException($"Layer \"{Name}\" ({TypeName}) takes one input, but was given {inputs.Count}.", nameof(inputs));
+
+    /// <summary>Calls a layer that takes several inputs on batches (a merge layer outside a functional model).</summary>
+    /// <param name="inputs">Input batches, <c>[N, ...]</c> each.</param>
+    /// <param name="training">True inside training steps.</param>
+    /// <returns>Output batch.</returns>
+    /// <exception cref="ArgumentException">The shapes do not fit the layer.</exception>
+    public Tensor Apply(IReadOnlyList<Tensor> inputs, bool training = false)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        if (inputs.Count == 1) return Apply(inputs[0], training);
+        BuildFor(inputs.Select(t => t.shape[1..]).ToList());
+        return Call(inputs, training);
+    }
+
+    /// <summary>Runs the layer on the inputs of a graph node (used by functional models).</summary>
+    internal Tensor InvokeMany(IReadOnlyList<Tensor> inputs, bool training) =>
+        inputs.Count == 1 && !TakesSeveralInputs ? Call(inputs[0], training) : Call(inputs, training);
+
     /// <summary>Runs the layer with an explicit training flag (used by models).</summary>
     /// <param name="x">Input batch.</param>
     /// <param name="training">True inside training steps.</param>
     /// <returns>Output batch.</returns>
     internal Tensor Invoke(Tensor x, bool training) => Call(x, training);
 
-    /// <summary>TorchSharp's entry point: runs <see cref="Call"/> with the module's training flag.</summary>
+    /// <summary>TorchSharp's entry point: runs <see cref="Call(Tensor, bool)"/> with the module's training flag.</summary>
     /// <param name="input">Input batch.</param>
     /// <returns>Output batch.</returns>
     public override Tensor forward(Tensor input) => Call(input, training);

@@ -6,7 +6,7 @@ namespace Sequential;
 
 // The DataFrame overloads of Fit, Evaluate and Predict: each converts the frame to tensors
 // (DataFrameConverter) and calls the tensor overload, so there is still one training loop.
-public abstract partial class Model
+public partial class Model
 {
     /// <summary>
     /// The feature columns of the last DataFrame <c>Fit</c>, in order: the default feature columns of the DataFrame

@@ -5,7 +5,7 @@ using Sequential.Training;
 namespace Sequential;
 
 // Saving and loading (Keras's model.save / keras.models.load_model / save_weights / load_weights).
-public abstract partial class Model
+public partial class Model
 {
     /// <summary>
     /// Saves the whole model to one file (Keras's <c>model.save</c>): architecture, weights, compile settings,

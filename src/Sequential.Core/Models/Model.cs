@@ -20,7 +20,7 @@ namespace Sequential;
 /// A model is a TorchSharp module: <c>parameters()</c>, <c>state_dict()</c> and friends work as usual.
 /// Every <c>Fit</c> overload ends in one training loop (<see cref="Trainer"/>).
 /// </remarks>
-public abstract partial class Model : nn.Module<Tensor, Tensor>
+public partial class Model : nn.Module<Tensor, Tensor>
 {
     private CompiledMetrics? _metrics;
 
@@ -94,6 +94,14 @@ public abstract partial class Model : nn.Module<Tensor, Tensor>
     public virtual void Build(long[] inputShape)
     {
         ArgumentNullException.ThrowIfNull(inputShape);
+        if (_graph is not null)
+        {
+            if (!inputShape.SequenceEqual(_builtInputShape!))
+                throw new ArgumentException(
+                    $"Input 0 of model \"{Name}\" is incompatible with the model: expected shape {Shapes.FormatBatch(_builtInputShape!)}, " +
+                    $"but received input with shape {Shapes.FormatBatch(inputShape)}.", nameof(inputShape));
+            return;
+        }
         TrackLayers();
         bool wasTraining = training;
         eval();
@@ -172,11 +180,92 @@ public abstract partial class Model : nn.Module<Tensor, Tensor>
         layer.Name = $"{stem}_{suffix}";
     }
 
-    /// <summary>The model's forward computation.</summary>
+    private readonly FunctionalGraph? _graph;
+
+    /// <summary>
+    /// A functional model (Keras's <c>keras.Model(inputs, outputs)</c>): the layer calls that lead from
+    /// <paramref name="inputs"/> to <paramref name="outputs"/>, run in an order computed once. Its layers are built
+    /// already (at each <see cref="Layer.Apply(SymbolicTensor[])"/>); a layer applied twice shares its weights.
+    /// </summary>
+    /// <param name="inputs">The model's <see cref="Input"/>.</param>
+    /// <param name="outputs">The symbolic tensor the model returns.</param>
+    /// <param name="name">The model's name; default <c>functional</c>.</param>
+    /// <exception cref="ArgumentException">An output is not reachable from the inputs (the message names the missing
+    /// Input), or an input is not an <see cref="Input"/>.</exception>
+    /// <exception cref="NotSupportedException">Several inputs or outputs (not supported yet).</exception>
+    /// <example>
+    /// <code>
+    /// var inputs = new Input(shape: [784]);
+    /// var x = new Dense(64, activation: "relu").Apply(inputs);
+    /// var model = new Model(inputs, new Dense(10).Apply(x), name: "mnist_model");
+    /// </code>
+    /// </example>
+    public Model(SymbolicTensor inputs, SymbolicTensor outputs, string? name = null) : this([inputs], [outputs], name) { }
+
+    /// <summary>A functional model from a list of inputs (today: one), e.g. another model's <see cref="Inputs"/>.</summary>
+    /// <param name="inputs">The model's inputs.</param>
+    /// <param name="outputs">The symbolic tensor the model returns.</param>
+    /// <param name="name">The model's name; default <c>functional</c>.</param>
+    /// <example><code>var features = new Model(model.Inputs, model.GetLayer("add").Output);</code></example>
+    public Model(IReadOnlyList<SymbolicTensor> inputs, SymbolicTensor outputs, string? name = null) : this(inputs, [outputs], name) { }
+
+    private Model(IReadOnlyList<SymbolicTensor> inputs, IReadOnlyList<SymbolicTensor> outputs, string? name) : this(name ?? "functional")
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        ArgumentNullException.ThrowIfNull(outputs);
+        _graph = new FunctionalGraph(inputs, outputs, Name);
+        _trackedFields = true; // the graph, not fields, says what the layers are
+        foreach (var layer in _graph.Layers) Track(layer);
+        _builtInputShape = ((SymbolicTensor)_graph.Inputs[0]).Shape.ToArray();
+        _outputShape = _graph.Outputs[0].Shape.ToArray();
+    }
+
+    /// <summary>The inputs of a functional model (Keras's <c>model.inputs</c>); empty for other models.</summary>
+    public IReadOnlyList<SymbolicTensor> Inputs => _graph?.Inputs ?? [];
+
+    /// <summary>The outputs of a functional model (Keras's <c>model.outputs</c>); empty for other models.</summary>
+    public IReadOnlyList<SymbolicTensor> Outputs => _graph?.Outputs ?? [];
+
+    /// <summary>Whether the model is a functional graph (made with <c>new Model(inputs, outputs)</c>).</summary>
+    public bool IsFunctional => _graph is not null;
+
+    /// <summary>A layer of the model by name (Keras's <c>model.get_layer(name)</c>).</summary>
+    /// <param name="name">The layer's name.</param>
+    /// <returns>The layer.</returns>
+    /// <exception cref="ArgumentException">No layer has that name; the message lists the names.</exception>
+    public Layer GetLayer(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        return Layers.FirstOrDefault(l => l.Name == name) ?? throw new ArgumentException(
+            $"No such layer: {name}. Existing layers are: [{string.Join(", ", Layers.Select(l => l.Name))}].", nameof(name));
+    }
+
+    /// <summary>A layer of the model by index in <see cref="Layers"/> (Keras's <c>model.get_layer(index=...)</c>).</summary>
+    /// <param name="index">0-based index.</param>
+    /// <returns>The layer.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">No such index.</exception>
+    public Layer GetLayer(int index)
+    {
+        var layers = Layers;
+        if (index < 0 || index >= layers.Count)
+            throw new ArgumentOutOfRangeException(nameof(index), index,
+                $"Was asked to retrieve layer at index {index} but model \"{Name}\" only has {layers.Count} layers.");
+        return layers[index];
+    }
+
+    /// <summary>
+    /// The model's forward computation. A functional model runs its graph; a subclass overrides this (Keras's
+    /// <c>call</c>); <see cref="SequentialModel"/> runs its stack.
+    /// </summary>
     /// <param name="x">Input batch on <see cref="Device"/>.</param>
     /// <param name="training">True during training steps.</param>
     /// <returns>Output batch.</returns>
-    public abstract Tensor Call(Tensor x, bool training);
+    /// <exception cref="InvalidOperationException">A model with neither a graph nor an override of this method.</exception>
+    public virtual Tensor Call(Tensor x, bool training) => _graph is not null
+        ? _graph.Run(x, training)
+        : throw new InvalidOperationException(
+            $"Model \"{Name}\" ({GetType().Name}) has no computation: build it from a graph, new Model(inputs, outputs), or " +
+            "override Call in your subclass.");
 
     /// <summary>TorchSharp's entry point: runs <see cref="Call"/> with the module's training flag.</summary>
     /// <param name="input">Input batch.</param>
@@ -589,5 +678,5 @@ public abstract partial class Model : nn.Module<Tensor, Tensor>
 
     /// <summary>Keras-style table of the layers (<see cref="Layers"/>), output shapes and parameter counts.</summary>
     /// <returns>The table as text.</returns>
-    public virtual string Summary() => SummaryTable.Format(Name, Layers);
+    public virtual string Summary() => _graph is null ? SummaryTable.Format(Name, Layers) : SummaryTable.Format(Name, _graph);
 }

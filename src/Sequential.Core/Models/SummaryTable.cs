@@ -10,29 +10,41 @@ namespace Sequential;
 /// </summary>
 internal static class SummaryTable
 {
-    private const int NameWidth = 33, ShapeWidth = 24, ParamsWidth = 15;
+    /// <summary>The table for a stack or a subclassed model: layer, output shape, parameters.</summary>
+    public static string Format(string model, IReadOnlyList<Layer> layers) => Table(model,
+        widths: [33, 24, 15], header: ["Layer (type)", "Output Shape", "Param #"], rightAligned: 2,
+        rows: [.. layers.Select(l => new[] { $"{l.Name} ({l.TypeName})", OutputShape(l), Params(l) })], layers);
 
-    /// <summary>The table for a model named <paramref name="model"/> whose layers are <paramref name="layers"/>.</summary>
-    public static string Format(string model, IReadOnlyList<Layer> layers)
+    /// <summary>
+    /// The table for a functional model, with Keras 3's "Connected to" column (<c>layer[node][tensor]</c>) and a row per
+    /// input, as Keras shows its InputLayer.
+    /// </summary>
+    public static string Format(string model, FunctionalGraph graph)
     {
-        const int c1 = NameWidth, c2 = ShapeWidth, c3 = ParamsWidth;
+        var rows = graph.Inputs.Select(i => new[] { $"{i.Name} (InputLayer)", Shapes.FormatBatch(i.Shape.ToArray()), "0", "-" }).ToList();
+        rows.AddRange(graph.Layers.Select(l => new[] { $"{l.Name} ({l.TypeName})", OutputShape(l), Params(l), graph.ConnectedTo(l) }));
+        // Keras 3's functional layout: 108 characters at positions 0.3, 0.56, 0.74, 1.0.
+        return Table(model, widths: [32, 28, 19, 29], header: ["Layer (type)", "Output Shape", "Param #", "Connected to"],
+            rightAligned: 2, rows, graph.Layers);
+    }
+
+    private static string OutputShape(Layer layer) => layer.Built ? Shapes.FormatBatch(layer.OutputShape!) : "?";
+
+    private static string Params(Layer layer) => layer.Built ? layer.CountParams().ToString("N0", CultureInfo.InvariantCulture) : "0 (unbuilt)";
+
+    private static string Table(string model, int[] widths, string[] header, int rightAligned, List<string[]> rows, IReadOnlyList<Layer> layers)
+    {
         var text = new StringBuilder();
         text.Append("Model: \"").Append(model).Append("\"\n");
-        text.Append('┏').Append('━', c1).Append('┳').Append('━', c2).Append('┳').Append('━', c3).Append("┓\n");
-        text.Append("┃ ").Append("Layer (type)".PadRight(c1 - 2)).Append(" ┃ ").Append("Output Shape".PadRight(c2 - 2))
-            .Append(" ┃ ").Append("Param #".PadLeft(c3 - 2)).Append(" ┃\n");
-        text.Append('┡').Append('━', c1).Append('╇').Append('━', c2).Append('╇').Append('━', c3).Append("┩\n");
-        for (int i = 0; i < layers.Count; i++)
+        Rule(text, widths, '┏', '━', '┳', '┓');
+        Row(text, widths, header, rightAligned, '┃');
+        Rule(text, widths, '┡', '━', '╇', '┩');
+        for (int i = 0; i < rows.Count; i++)
         {
-            var layer = layers[i];
-            string shape = layer.Built ? Shapes.FormatBatch(layer.OutputShape!) : "?";
-            string parameters = layer.Built ? layer.CountParams().ToString("N0", CultureInfo.InvariantCulture) : "0 (unbuilt)";
-            text.Append("│ ").Append(Fit($"{layer.Name} ({layer.TypeName})", c1 - 2)).Append(" │ ").Append(Fit(shape, c2 - 2))
-                .Append(" │ ").Append(parameters.PadLeft(c3 - 2)).Append(" │\n");
-            if (i < layers.Count - 1)
-                text.Append('├').Append('─', c1).Append('┼').Append('─', c2).Append('┼').Append('─', c3).Append("┤\n");
+            Row(text, widths, rows[i], rightAligned, '│');
+            if (i < rows.Count - 1) Rule(text, widths, '├', '─', '┼', '┤');
         }
-        text.Append('└').Append('─', c1).Append('┴').Append('─', c2).Append('┴').Append('─', c3).Append("┘\n");
+        Rule(text, widths, '└', '─', '┴', '┘');
         long total = layers.Where(l => l.Built).Sum(l => l.CountParams());
         long trainable = layers.Where(l => l.Built).Sum(l => l.CountTrainableParams());
         text.Append(" Total params: ").Append(Count(total)).Append('\n');
@@ -40,8 +52,56 @@ internal static class SummaryTable
         text.Append(" Non-trainable params: ").Append(Count(total - trainable)).Append('\n');
         return text.ToString();
 
-        static string Fit(string s, int width) => s.Length <= width ? s.PadRight(width) : s[..(width - 1)] + "…";
         static string Count(long n) => $"{n.ToString("N0", CultureInfo.InvariantCulture)} ({MemorySize(n * 4)})";
+    }
+
+    private static void Rule(StringBuilder text, int[] widths, char left, char line, char cross, char right)
+    {
+        text.Append(left);
+        for (int i = 0; i < widths.Length; i++)
+            text.Append(line, widths[i]).Append(i < widths.Length - 1 ? cross : right);
+        text.Append('\n');
+    }
+
+    /// <summary>One table row; a cell wider than its column wraps onto further lines, at spaces where it can, as Keras's
+    /// (rich) table does.</summary>
+    private static void Row(StringBuilder text, int[] widths, string[] cells, int rightAligned, char bar)
+    {
+        var lines = cells.Select((cell, i) => Wrap(cell, widths[i] - 2)).ToList();
+        int height = lines.Max(l => l.Count);
+        for (int line = 0; line < height; line++)
+        {
+            for (int i = 0; i < widths.Length; i++)
+            {
+                int width = widths[i] - 2;
+                string cell = line < lines[i].Count ? lines[i][line] : "";
+                text.Append(bar).Append(' ').Append(i == rightAligned ? cell.PadLeft(width) : cell.PadRight(width)).Append(' ');
+            }
+            text.Append(bar).Append('\n');
+        }
+    }
+
+    private static List<string> Wrap(string cell, int width)
+    {
+        var lines = new List<string>();
+        var current = new StringBuilder();
+        foreach (var word in cell.Split(' '))
+        {
+            if (current.Length > 0 && current.Length + 1 + word.Length > width)
+            {
+                lines.Add(current.ToString());
+                current.Clear();
+            }
+            if (current.Length > 0) current.Append(' ');
+            current.Append(word);
+            while (current.Length > width)
+            {
+                lines.Add(current.ToString(0, width));
+                current.Remove(0, width);
+            }
+        }
+        lines.Add(current.ToString());
+        return lines;
     }
 
     /// <summary>Keras's readable memory size: 1024-based units with two decimals ("397.54 KB").</summary>

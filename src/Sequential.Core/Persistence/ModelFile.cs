@@ -124,6 +124,10 @@ internal static class ModelFile
     /// <summary>A registered subclass: its class name and configuration; its layers come from its code.</summary>
     private static JsonObject SubclassConfig(Model model)
     {
+        if (model.IsFunctional)
+            throw new NotSupportedException(
+                $"Saving a functional model whole (\"{model.Name}\", made with new Model(inputs, outputs)) is not supported yet: the file " +
+                "format has no graph section. Use SaveWeights(path), and rebuild the model in code before LoadWeights(path).");
         string type = model.GetType().Name;
         if (!ModelRegistry.IsRegistered(model.GetType()))
             throw new NotSupportedException(
