@@ -35,6 +35,33 @@ internal sealed record ModelSpec(string Kind, string Title, int BatchSize, doubl
         return model;
     }
 
+    /// <summary>The same network as a functional graph (<c>new Model(inputs, outputs)</c>), to measure what graph
+    /// execution costs per step against the stack.</summary>
+    public Model Functional(string device = "cpu")
+    {
+        RandomSeed.Set(0);
+        Input inputs;
+        SymbolicTensor x;
+        if (Kind == "mlp")
+        {
+            inputs = new Input(shape: [28, 28]);
+            x = new Flatten().Apply(inputs);
+            x = new Dense(128, activation: "relu").Apply(x);
+        }
+        else
+        {
+            inputs = new Input(shape: [28, 28, 1]);
+            x = new Conv2D(32, (3, 3), activation: "relu").Apply(inputs);
+            x = new MaxPooling2D((2, 2)).Apply(x);
+            x = new Conv2D(64, (3, 3), activation: "relu").Apply(x);
+            x = new MaxPooling2D((2, 2)).Apply(x);
+            x = new Dropout(0.5).Apply(new Flatten().Apply(x));
+        }
+        var model = new Model(inputs, new Dense(10).Apply(x), name: "functional");
+        model.Compile(optimizer: "adam", loss: new SparseCategoricalCrossentropy(fromLogits: true), metrics: ["accuracy"], device: device);
+        return model;
+    }
+
     /// <summary>The same network as a PyTorch user writes it: NCHW, nn.Sequential.</summary>
     public nn.Module<Tensor, Tensor> Raw() => Kind == "mlp"
         ? nn.Sequential(nn.Flatten(), nn.Linear(784, 128), nn.ReLU(), nn.Linear(128, 10))

@@ -8,6 +8,7 @@
 // --threads N sets TorchSharp's intra-op threads (default: libtorch's choice, one per core).
 // --soak N adds a memory run: N epochs of the MLP with resident memory and live tensor counts per epoch.
 // --device cpu|cuda|cuda:N runs Fit and the raw loop there (the PyTorch peer stays on the CPU).
+// --functional builds the same network as a functional graph (new Model(inputs, outputs)) instead of a SequentialModel.
 // --anatomy prints where one MLP step's time goes (raw loop phases, the largest single ops) and nothing else.
 // Prints Markdown tables for docs/benchmarks.md.
 using System.Diagnostics;
@@ -42,7 +43,7 @@ foreach (var kind in options.Models)
     // 1, 2 and 3, interleaved: one Fit epoch, one raw-loop epoch, then one PyTorch epoch (the peer at its default
     // threads, in a fresh process), repeated, so that load on the machine affects all three alike. The first round is
     // a warm-up; the table shows the median of the rest, and the per-round PyTorch/Fit ratios are summarised below it.
-    var model = spec.Sequential(options.Device);
+    Model model = options.Functional ? spec.Functional(options.Device) : spec.Sequential(options.Device);
     var raw = new RawLoop(spec, xTrain, yTrain, options.Device);
     var (xFit, xFitTest) = (spec.ToKerasInput(xTrain), spec.ToKerasInput(xTest));
     var fitSeconds = new List<double>();
@@ -149,14 +150,14 @@ internal static class Peer
     }
 }
 
-internal sealed record BenchOptions(string? Data, int Epochs, string? Peer, string Python, bool NoPeer, int Verbose, string[] Models, int SoakEpochs, int Threads, bool Anatomy, string Device)
+internal sealed record BenchOptions(string? Data, int Epochs, string? Peer, string Python, bool NoPeer, int Verbose, string[] Models, int SoakEpochs, int Threads, bool Anatomy, string Device, bool Functional = false)
 {
     public static BenchOptions Parse(string[] args)
     {
         string? data = null, peer = null;
         string python = "/usr/bin/python3", device = "cpu";
         int epochs = 3, verbose = 1, soak = 0, threads = 0;
-        bool noPeer = false, anatomy = false;
+        bool noPeer = false, anatomy = false, functional = false;
         string[] models = ["mlp", "cnn"];
         for (int i = 0; i < args.Length; i++)
         {
@@ -169,6 +170,7 @@ internal sealed record BenchOptions(string? Data, int Epochs, string? Peer, stri
                 case "--python": python = Value(); break;
                 case "--no-peer": noPeer = true; break;
                 case "--anatomy": anatomy = true; break;
+                case "--functional": functional = true; break;   // the same network as new Model(inputs, outputs)
                 case "--device": device = Value(); break;
                 case "--verbose": verbose = int.Parse(Value()); break;
                 case "--soak": soak = int.Parse(Value()); break;
@@ -177,6 +179,6 @@ internal sealed record BenchOptions(string? Data, int Epochs, string? Peer, stri
                 default: throw new ArgumentException($"Unknown option '{args[i]}'.");
             }
         }
-        return new BenchOptions(data, epochs, peer, python, noPeer, verbose, models, soak, threads, anatomy, device);
+        return new BenchOptions(data, epochs, peer, python, noPeer, verbose, models, soak, threads, anatomy, device, functional);
     }
 }
