@@ -31,7 +31,9 @@ for id in Sequential.Core Sequential.Layers Sequential.Data; do
   for want in '<license type="expression">MIT</license>' '<readme>README.md</readme>' '<repository type="git"' '<description>' '<tags>'; do
     grep -qF "$want" <<<"$nuspec" || fail "$id.nuspec lacks $want"
   done
-  unzip -l "$work/feed/$id.$version.nupkg" | grep -q ' README.md$' || fail "$id package lacks README.md"
+  # grep reads the whole listing: with -q it would exit at the first match and, under pipefail, unzip's SIGPIPE
+  # would fail the pipeline when the listing is long.
+  unzip -l "$work/feed/$id.$version.nupkg" | grep ' README.md$' >/dev/null || fail "$id package lacks README.md"
 done
 
 mkdir -p "$work/app"
