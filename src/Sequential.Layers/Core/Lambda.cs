@@ -21,9 +21,6 @@ namespace Sequential.Layers;
 /// </example>
 public sealed class Lambda : Layer
 {
-    /// <summary>The most values the output-shape probe allocates for its input.</summary>
-    public const long MaxProbeValues = 1L << 26;
-
     private static readonly object Gate = new();
     private static readonly Dictionary<string, Func<Tensor, Tensor>> Functions = new(StringComparer.Ordinal);
 
@@ -112,15 +109,7 @@ public sealed class Lambda : Layer
     public override long[] ComputeOutputShape(long[] inputShape)
     {
         if (_outputShape is not null) return (long[])_outputShape.Clone();
-        long values = 1;
-        foreach (long d in inputShape)
-        {
-            if (d <= 0 || values > MaxProbeValues / d)
-                throw new ArgumentException(
-                    $"Layer \"{Name}\" (Lambda) finds its output shape by calling its function on one zero sample of shape " +
-                    $"{Shapes.Format(inputShape)}, larger than the {MaxProbeValues} values it allocates for that; pass outputShape.");
-            values *= d;
-        }
+        OutputProbe.CheckSize(this, inputShape, "its function");
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         var output = Callable(zeros([1, .. inputShape]));

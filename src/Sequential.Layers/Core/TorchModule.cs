@@ -42,7 +42,7 @@ namespace Sequential.Layers;
 public sealed class TorchModule : Layer
 {
     /// <summary>The most values the output-shape probe allocates for its input (a quarter of a GiB of float32).</summary>
-    public const long MaxProbeValues = 1L << 26;
+    public const long MaxProbeValues = OutputProbe.MaxValues;
 
     private static readonly object Gate = new();
     private static readonly Dictionary<string, Func<nn.Module<Tensor, Tensor>>> Factories = new(StringComparer.Ordinal);
@@ -161,16 +161,7 @@ public sealed class TorchModule : Layer
         ArgumentNullException.ThrowIfNull(inputShape);
         if (_outputShape is not null) return (long[])_outputShape.Clone();
         if (_probed is { } probed && probed.input.SequenceEqual(inputShape)) return (long[])probed.output.Clone();
-        long values = 1;
-        foreach (long d in inputShape)
-        {
-            if (d <= 0 || values > MaxProbeValues / d)
-                throw new ArgumentException(
-                    $"Layer \"{Name}\" (TorchModule) finds its output shape by running its module on one sample of shape " +
-                    $"{Shapes.Format(inputShape)}, {(d <= 0 ? "which has a size that is not positive" : $"more than the {MaxProbeValues} values it allocates for that")}. " +
-                    "Give outputShape to the TorchModule to skip the probe.");
-            values *= d;
-        }
+        OutputProbe.CheckSize(this, inputShape, "its module");
         long[] output;
         bool wasTraining = Module.training;
         using (NewDisposeScope())
