@@ -216,8 +216,8 @@ public partial class Model : nn.Module<Tensor, Tensor>
         _graph = new FunctionalGraph(inputs, outputs, Name);
         _trackedFields = true; // the graph, not fields, says what the layers are
         foreach (var layer in _graph.Layers) Track(layer);
-        _builtInputShape = ((SymbolicTensor)_graph.Inputs[0]).Shape.ToArray();
-        _outputShape = _graph.Outputs[0].Shape.ToArray();
+        _builtInputShape = [.. _graph.Inputs[0].Shape];
+        _outputShape = [.. _graph.Outputs[0].Shape];
     }
 
     /// <summary>The inputs of a functional model (Keras's <c>model.inputs</c>); empty for other models.</summary>

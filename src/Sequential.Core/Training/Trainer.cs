@@ -158,8 +158,9 @@ internal sealed class Trainer(Model model)
     /// <summary>Resets the model's metrics (Keras resets <c>model.metrics</c>): the compiled ones and any a subclass adds.</summary>
     private void ResetMetrics()
     {
-        model.CompiledMetrics.Reset();
-        foreach (var metric in model.Metrics) metric.ResetState();
+        var compiled = model.CompiledMetrics;
+        compiled.Reset();
+        foreach (var metric in model.Metrics.Except(compiled.All)) metric.ResetState(); // the compiled ones are reset already
     }
 
     /// <summary>
