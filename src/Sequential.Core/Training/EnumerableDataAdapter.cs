@@ -3,12 +3,47 @@ using static TorchSharp.torch;
 namespace Sequential.Training;
 
 /// <summary>
-/// Batches from any <c>IEnumerable&lt;(Tensor x, Tensor y)&gt;</c> (Sequential.Data iterators, user generators):
+/// Batches from any <c>IEnumerable&lt;(Tensor x, Tensor y)&gt;</c> (Sequential.Data iterators, user generators), or
+/// from an <see cref="IBatchSource"/> (whole batches, possibly with several inputs or outputs, or without targets):
 /// one enumeration is one pass; with a step count, an epoch continues into the next pass (Keras 3 semantics).
 /// </summary>
-internal sealed class EnumerableDataAdapter(IEnumerable<(Tensor x, Tensor y)> source, string name, int? defaultSteps = null) : DataAdapter, IDisposable
+internal sealed class EnumerableDataAdapter : DataAdapter, IDisposable
 {
-    private IEnumerator<(Tensor x, Tensor y)>? _open;
+    private readonly IEnumerable<Batch> _source;
+    private readonly string _name;
+    private readonly int? _defaultSteps;
+    private readonly int? _count;
+    private IEnumerator<Batch>? _open;
+
+    public EnumerableDataAdapter(IEnumerable<(Tensor x, Tensor y)> source, string name, int? defaultSteps = null)
+    {
+        ArgumentNullException.ThrowIfNull(source, name);
+        _name = name;
+        _defaultSteps = defaultSteps;
+        if (source is IBatchSource batches)
+        {
+            _source = new Pass(batches.GetBatches);
+            _count = batches.BatchesPerPass;
+        }
+        else
+        {
+            _source = source.Select(pair => new Batch(pair.x, pair.y));
+            _count = source switch
+            {
+                IReadOnlyCollection<(Tensor, Tensor)> c => c.Count,
+                System.Collections.ICollection c => c.Count,
+                _ => null,
+            };
+        }
+    }
+
+    /// <summary>Each enumeration asks the source for a new pass.</summary>
+    private sealed class Pass(Func<IEnumerable<Batch>> pass) : IEnumerable<Batch>
+    {
+        public IEnumerator<Batch> GetEnumerator() => pass().GetEnumerator();
+
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+    }
 
     /// <summary>Ends a pass left open by a step count (an iterator's prefetch threads stop with it).</summary>
     public void Dispose()
@@ -17,20 +52,15 @@ internal sealed class EnumerableDataAdapter(IEnumerable<(Tensor x, Tensor y)> so
         _open = null;
     }
 
-    public override string Name => name;
+    public override string Name => _name;
 
     public override bool ChecksBatches => true;
 
-    public override int? BatchesPerPass => defaultSteps ?? source switch
-    {
-        IReadOnlyCollection<(Tensor, Tensor)> c => c.Count,
-        System.Collections.ICollection c => c.Count,
-        _ => null,
-    };
+    public override int? BatchesPerPass => _defaultSteps ?? _count;
 
     public override IEnumerable<Batch> Batches(int? steps)
     {
-        steps ??= defaultSteps;
+        steps ??= _defaultSteps;
         Trainer.CheckSteps(steps, nameof(steps));
         if (steps is null)
         {
@@ -38,26 +68,27 @@ internal sealed class EnumerableDataAdapter(IEnumerable<(Tensor x, Tensor y)> so
             _open?.Dispose();
             _open = null;
             int produced = 0;
-            foreach (var (x, y) in source)
+            foreach (var batch in _source)
             {
                 produced++;
-                yield return new Batch(x, y);
+                yield return batch ?? throw new ArgumentException($"{_name} produced a null batch (batch {produced - 1}).", _name);
             }
-            if (produced == 0)
-                throw new ArgumentException($"{name} produced no batches. Check that the directory or tensors hold samples.");
+            if (produced == 0) throw NoBatches();
             yield break;
         }
         for (int step = 0; step < steps; step++)
         {
-            _open ??= source.GetEnumerator();
+            _open ??= _source.GetEnumerator();
             if (!_open.MoveNext())
             {
                 _open.Dispose();
-                _open = source.GetEnumerator(); // a new pass
-                if (!_open.MoveNext())
-                    throw new ArgumentException($"{name} produced no batches. Check that the directory or tensors hold samples.");
+                _open = _source.GetEnumerator(); // a new pass
+                if (!_open.MoveNext()) throw NoBatches();
             }
-            yield return new Batch(_open.Current.x, _open.Current.y);
+            yield return _open.Current ?? throw new ArgumentException($"{_name} produced a null batch.", _name);
         }
     }
+
+    private ArgumentException NoBatches() =>
+        new($"{_name} produced no batches. Check that the directory or tensors hold samples.", _name);
 }

@@ -139,7 +139,7 @@ internal sealed class Trainer(Model model)
             int step = 0;
             foreach (var _ in RunBatches(data, null, null,
                          before: () => list.OnPredictBatchBegin(step, Empty),
-                         step: batch => { outputs.Add(model.PredictStep(batch with { Y = null }).cpu().MoveToOuterDisposeScope()); return Empty; }))
+                         step: batch => { outputs.Add(model.PredictStep(batch with { Targets = null, TargetNames = null }).cpu().MoveToOuterDisposeScope()); return Empty; }))
             {
                 list.OnPredictBatchEnd(step, Empty);
                 step++;
