@@ -57,14 +57,17 @@ public abstract class Layer : nn.Module<Tensor, Tensor>
     /// <summary>The declared per-sample input shape, when given.</summary>
     public long[]? InputShape { get; }
 
-    /// <summary>Whether <see cref="Build"/> has run.</summary>
-    public bool Built { get; private set; }
+    private bool _built;
+    private long[]? _builtInputShape, _outputShape;
+
+    /// <summary>Whether the layer's weights exist (Keras's <c>layer.built</c>): <see cref="EnsureBuilt"/> has run.</summary>
+    public virtual bool Built => _built;
 
     /// <summary>The per-sample input shape the layer was built for.</summary>
-    public long[]? BuiltInputShape { get; private set; }
+    public virtual long[]? BuiltInputShape => _builtInputShape;
 
     /// <summary>The per-sample output shape, once built.</summary>
-    public long[]? OutputShape { get; private set; }
+    public virtual long[]? OutputShape => _outputShape;
 
     /// <summary>
     /// Whether the layer's weights are updated by training (Keras's <c>trainable</c>). Setting it freezes or unfreezes
@@ -183,9 +186,9 @@ public abstract class Layer : nn.Module<Tensor, Tensor>
             throw;
         }
         RememberBuilt();
-        BuiltInputShape = (long[])inputShape.Clone();
-        OutputShape = output;
-        Built = true;
+        _builtInputShape = (long[])inputShape.Clone();
+        _outputShape = output;
+        _built = true;
 
         void RememberBuilt()
         {
@@ -202,9 +205,9 @@ public abstract class Layer : nn.Module<Tensor, Tensor>
     internal void Unbuild()
     {
         Forget();
-        BuiltInputShape = null;
-        OutputShape = null;
-        Built = false;
+        _builtInputShape = null;
+        _outputShape = null;
+        _built = false;
     }
 
     private void Forget()
@@ -223,15 +226,23 @@ public abstract class Layer : nn.Module<Tensor, Tensor>
     /// <returns>Per-sample output shape.</returns>
     public abstract long[] ComputeOutputShape(long[] inputShape);
 
-    /// <summary>Creates the weights for a per-sample input shape (override in layers with weights).</summary>
+    /// <summary>
+    /// Creates the weights for a per-sample input shape (Keras's <c>build</c>; override in layers with weights, creating
+    /// them with <see cref="AddWeight"/>). <see cref="EnsureBuilt"/>, <see cref="Apply(Tensor, bool)"/> and models call it
+    /// once, with the shape checked and the layer then marked <see cref="Built"/>: build a layer through them rather than
+    /// by calling this directly.
+    /// </summary>
     /// <param name="inputShape">Per-sample input shape.</param>
-    protected virtual void Build(long[] inputShape) { }
+    public virtual void Build(long[] inputShape) { }
 
-    /// <summary>The layer's computation on a batch.</summary>
+    /// <summary>
+    /// The layer's computation on a batch (Keras's <c>call</c>): what a layer overrides. It runs on a built layer; to
+    /// use a layer, call <see cref="Apply(Tensor, bool)"/>, which builds it first.
+    /// </summary>
     /// <param name="x">Input batch.</param>
     /// <param name="training">True inside <c>Fit</c> (dropout and augmentation active).</param>
     /// <returns>Output batch.</returns>
-    protected abstract Tensor Call(Tensor x, bool training);
+    public abstract Tensor Call(Tensor x, bool training);
 
     /// <summary>
     /// Calls the layer on a batch (Keras's <c>layer(x, training=...)</c>), building it first for the batch's per-sample
@@ -307,9 +318,9 @@ public abstract class Layer : nn.Module<Tensor, Tensor>
             return OutputShape!;
         }
         var output = ComputeOutputShapeForInputs(shapes);
-        BuiltInputShape ??= (long[])shapes[0].Clone();
-        OutputShape ??= output;
-        Built = true;
+        _builtInputShape ??= (long[])shapes[0].Clone();
+        _outputShape ??= output;
+        _built = true;
         return output;
     }
 
@@ -422,6 +433,8 @@ public abstract class Layer : nn.Module<Tensor, Tensor>
     internal static string DefaultName(Type? type)
     {
         if (type is null) return "layer";
+        if (type == typeof(Model)) return "functional";          // Keras's name for a functional model
+        if (type == typeof(SequentialModel)) return "sequential";
         // Keras: re.sub("(.)([A-Z][a-z]+)", r"\1_\2"), then re.sub("([a-z])([A-Z])", r"\1_\2"), then lower().
         string name = Regex.Replace(type.Name, @"\W+", "");
         name = Regex.Replace(name, "(.)([A-Z][a-z]+)", "$1_$2");

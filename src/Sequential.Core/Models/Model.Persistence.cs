@@ -26,7 +26,8 @@ public partial class Model
     public void Save(string path)
     {
         // Before anything is written: a file that Load cannot read back is refused rather than written.
-        foreach (var layer in modules().OfType<Layer>()) layer.CheckSavable();
+        foreach (var layer in modules().OfType<Layer>())
+            if (!ReferenceEquals(layer, this)) layer.CheckSavable();
         ModelFile.Save(this, path, TrainingState.Capture(this));
     }
 
@@ -56,6 +57,12 @@ public partial class Model
     /// <exception cref="InvalidDataException">The file is not valid safetensors (the message names the file and the tensor),
     /// or does not fit the model (the message names the layer, the weight and both shapes).</exception>
     public void LoadWeights(string path) => ModelFile.LoadWeights(this, path);
+
+    /// <summary>A model inside another (nesting) cannot be saved whole yet: the file records one level of layers.</summary>
+    /// <exception cref="NotSupportedException">Always, naming the model and the fix.</exception>
+    protected internal override void CheckSavable() => throw new NotSupportedException(
+        $"Model \"{Name}\" ({TypeName}) is used as a layer inside the model being saved; saving nested models whole is not supported yet. " +
+        "Use SaveWeights(path), and build the same models in code before LoadWeights(path).");
 
     /// <summary>
     /// Builds for <paramref name="inputShape"/>, then runs <paramref name="check"/>; when either throws, the model is put

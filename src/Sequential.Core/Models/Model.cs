@@ -17,24 +17,22 @@ namespace Sequential;
 /// <see cref="TrainableWeights"/>, <see cref="Optimizers.Optimizer.Apply"/>).
 /// </summary>
 /// <remarks>
-/// A model is a TorchSharp module: <c>parameters()</c>, <c>state_dict()</c> and friends work as usual.
-/// Every <c>Fit</c> overload ends in one training loop (<see cref="Trainer"/>).
+/// A model is a <see cref="Layer"/> (Keras: a model is a layer), so one model can be used inside another: in a
+/// <see cref="SequentialModel"/>, applied to a <see cref="SymbolicTensor"/> in a functional graph, or held by a subclass.
+/// It is also a TorchSharp module: <c>parameters()</c>, <c>state_dict()</c> and friends work as usual. Every <c>Fit</c>
+/// overload ends in one training loop (<see cref="Trainer"/>).
 /// </remarks>
-public partial class Model : nn.Module<Tensor, Tensor>
+public partial class Model : Layer
 {
     private CompiledMetrics? _metrics;
 
     /// <summary>Creates a model.</summary>
     /// <param name="name">The model's name, shown by <c>Summary</c>; default: the snake_case of the class name, as Keras
     /// names a subclassed model (<c>Mlp</c> -> <c>mlp</c>).</param>
-    protected Model(string? name = null) : base(name ?? "model")
+    protected Model(string? name = null) : base(name)
     {
         Backend.EnsureNativeLoaded();
-        Name = name ?? Layer.DefaultName(GetType());
     }
-
-    /// <summary>The model's name (Keras's <c>model.name</c>).</summary>
-    public string Name { get; set; }
 
     /// <summary>Set to true (from a callback) to end <c>Fit</c> after the current batch or epoch (Keras's <c>stop_training</c>).</summary>
     public bool StopTraining { get; set; }
@@ -63,13 +61,33 @@ public partial class Model : nn.Module<Tensor, Tensor>
     private long[]? _outputShape;
 
     /// <summary>Whether the model's weights exist (Keras's <c>model.built</c>).</summary>
-    public virtual bool Built => _builtInputShape is not null;
+    public override bool Built => _builtInputShape is not null;
 
-    /// <summary>The per-sample input shape the model was built for, or null.</summary>
-    public virtual long[]? BuiltInputShape => _builtInputShape;
+    /// <summary>The per-sample input shape the model was built for (its first input's, for several inputs), or null.</summary>
+    public override long[]? BuiltInputShape => _builtInputShape;
 
-    /// <summary>The per-sample output shape, once built, or null.</summary>
-    public virtual long[]? OutputShape => _outputShape;
+    /// <summary>The per-sample output shape (its first output's, for several outputs), once built, or null.</summary>
+    public override long[]? OutputShape => _outputShape;
+
+    /// <summary>Keras's class name in summaries: <c>Functional</c> for a graph, <c>Sequential</c> for a stack, else the
+    /// subclass's name.</summary>
+    public override string TypeName => _graph is not null && GetType() == typeof(Model) ? "Functional" : GetType().Name;
+
+    /// <summary>
+    /// The per-sample output shape for an input shape: the model builds itself for it (a functional model checks it
+    /// against its <see cref="Input"/>), as Keras's <c>compute_output_shape</c> of a model does.
+    /// </summary>
+    /// <param name="inputShape">Per-sample input shape.</param>
+    /// <returns>Per-sample output shape.</returns>
+    /// <exception cref="ArgumentException">The shape does not fit the model.</exception>
+    /// <exception cref="NotSupportedException">The model has several outputs (a model used as a layer returns one tensor).</exception>
+    public override long[] ComputeOutputShape(long[] inputShape)
+    {
+        ArgumentNullException.ThrowIfNull(inputShape);
+        if (_graph is not null) return ComputeOutputShapeForInputs([inputShape]);
+        if (!Built || !inputShape.SequenceEqual(BuiltInputShape!)) Build(inputShape);
+        return OutputShape!;
+    }
 
     /// <summary>
     /// The model's layers (Keras's <c>model.layers</c>). For a subclass: the layers it holds in fields, and in fields that
@@ -86,22 +104,20 @@ public partial class Model : nn.Module<Tensor, Tensor>
 
     /// <summary>
     /// Creates the weights for a per-sample input shape (Keras's <c>model.build</c>, without the batch dimension). The
-    /// default, for a subclass that overrides <see cref="Call"/>, calls the model once on a zero batch of one sample in
+    /// default, for a subclass that overrides <see cref="Call(Tensor, bool)"/>, calls the model once on a zero batch of one sample in
     /// inference mode without gradients, so that every layer builds itself on its first <see cref="Layer.Apply(Tensor, bool)"/>
     /// (Keras builds a subclassed model the same way).
     /// </summary>
     /// <param name="inputShape">Per-sample input shape, e.g. [28, 28].</param>
-    public virtual void Build(long[] inputShape)
+    public override void Build(long[] inputShape)
     {
         ArgumentNullException.ThrowIfNull(inputShape);
         if (_graph is not null)
         {
-            if (!inputShape.SequenceEqual(_builtInputShape!))
-                throw new ArgumentException(
-                    $"Input 0 of model \"{Name}\" is incompatible with the model: expected shape {Shapes.FormatBatch(_builtInputShape!)}, " +
-                    $"but received input with shape {Shapes.FormatBatch(inputShape)}.", nameof(inputShape));
+            _graph.CheckInputShapes([inputShape]);
             return;
         }
+        if (Built && inputShape.SequenceEqual(_builtInputShape!)) return;
         TrackLayers();
         bool wasTraining = training;
         eval();
@@ -138,20 +154,16 @@ public partial class Model : nn.Module<Tensor, Tensor>
                                                  System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.DeclaredOnly))
             {
                 var value = field.GetValue(this);
-                if (value is Model inner)
-                {
-                    // A model held by another (a GAN's generator and discriminator): its weights belong to this one
-                    // (devices, state_dict, TrainableWeights), under the field's name.
-                    if (!ReferenceEquals(inner, this)) register_module(field.Name.TrimStart('_'), inner);
-                    continue;
-                }
+                // A model held by another (a GAN's generator and discriminator) is one of its layers, as in Keras:
+                // its weights belong to this one (devices, state_dict, TrainableWeights).
                 IEnumerable<Layer> layers = value switch
                 {
                     Layer layer => [layer],
                     IEnumerable<Layer> many => many,
                     _ => [],
                 };
-                foreach (var layer in layers) Track(layer);
+                foreach (var layer in layers)
+                    if (!ReferenceEquals(layer, this)) Track(layer);
             }
         }
     }
@@ -192,7 +204,6 @@ public partial class Model : nn.Module<Tensor, Tensor>
     /// <param name="name">The model's name; default <c>functional</c>.</param>
     /// <exception cref="ArgumentException">An output is not reachable from the inputs (the message names the missing
     /// Input), or an input is not an <see cref="Input"/>.</exception>
-    /// <exception cref="NotSupportedException">Several inputs or outputs (not supported yet).</exception>
     /// <example>
     /// <code>
     /// var inputs = new Input(shape: [784]);
@@ -202,22 +213,39 @@ public partial class Model : nn.Module<Tensor, Tensor>
     /// </example>
     public Model(SymbolicTensor inputs, SymbolicTensor outputs, string? name = null) : this([inputs], [outputs], name) { }
 
-    /// <summary>A functional model from a list of inputs (today: one), e.g. another model's <see cref="Inputs"/>.</summary>
-    /// <param name="inputs">The model's inputs.</param>
+    /// <summary>A functional model with several inputs (or one, e.g. another model's <see cref="Inputs"/>) and one output.</summary>
+    /// <param name="inputs">The model's inputs, in the order positional data lists them.</param>
     /// <param name="outputs">The symbolic tensor the model returns.</param>
     /// <param name="name">The model's name; default <c>functional</c>.</param>
     /// <example><code>var features = new Model(model.Inputs, model.GetLayer("add").Output);</code></example>
     public Model(IReadOnlyList<SymbolicTensor> inputs, SymbolicTensor outputs, string? name = null) : this(inputs, [outputs], name) { }
 
-    private Model(IReadOnlyList<SymbolicTensor> inputs, IReadOnlyList<SymbolicTensor> outputs, string? name) : this(name ?? "functional")
+    /// <summary>
+    /// A functional model with several inputs and outputs (Keras's <c>keras.Model([image, meta], [kind, price])</c>).
+    /// Data, targets, losses and metrics may then be given as lists in this order, or as dictionaries keyed by the
+    /// inputs' names and the outputs' names (the names of the layers that produce them: <see cref="OutputNames"/>).
+    /// </summary>
+    /// <param name="inputs">The model's inputs.</param>
+    /// <param name="outputs">The model's outputs.</param>
+    /// <param name="name">The model's name; default <c>functional</c>.</param>
+    /// <exception cref="ArgumentException">An output is not reachable from the inputs (the message names the missing
+    /// Input), an input is not an <see cref="Input"/> or is listed twice, or two inputs share a name.</exception>
+    /// <example>
+    /// <code>
+    /// var shop = new Model([image, meta], [kind, price]);
+    /// shop.Compile(optimizer: "adam",
+    ///     loss: new Dictionary&lt;string, Loss&gt; { ["kind"] = new SparseCategoricalCrossentropy(fromLogits: true), ["price"] = "mse" });
+    /// </code>
+    /// </example>
+    public Model(IReadOnlyList<SymbolicTensor> inputs, IReadOnlyList<SymbolicTensor> outputs, string? name = null) : this(name)
     {
         ArgumentNullException.ThrowIfNull(inputs);
         ArgumentNullException.ThrowIfNull(outputs);
         _graph = new FunctionalGraph(inputs, outputs, Name);
         _trackedFields = true; // the graph, not fields, says what the layers are
         foreach (var layer in _graph.Layers) Track(layer);
-        _builtInputShape = [.. _graph.Inputs[0].Shape];
-        _outputShape = [.. _graph.Outputs[0].Shape];
+        _builtInputShape = [.. _graph.InputShapes[0]];
+        _outputShape = [.. _graph.OutputShapes[0]];
     }
 
     /// <summary>The inputs of a functional model (Keras's <c>model.inputs</c>); empty for other models.</summary>
@@ -225,6 +253,29 @@ public partial class Model : nn.Module<Tensor, Tensor>
 
     /// <summary>The outputs of a functional model (Keras's <c>model.outputs</c>); empty for other models.</summary>
     public IReadOnlyList<SymbolicTensor> Outputs => _graph?.Outputs ?? [];
+
+    /// <summary>
+    /// The names of the model's inputs, in order (Keras's <c>model.input_names</c>): the keys of dictionary data. An
+    /// <see cref="Input"/> left with its default name is numbered (<c>input_layer</c>, <c>input_layer_1</c>, ...). Empty
+    /// for a model that is not a graph.
+    /// </summary>
+    public IReadOnlyList<string> InputNames => _graph?.InputNames ?? [];
+
+    /// <summary>
+    /// The names of the model's outputs, in order (Keras 3's <c>model.output_names</c>): the name of the layer that
+    /// produces each output. They key dictionaries of targets, losses, loss weights and metrics, and prefix the logs
+    /// (<c>kind_loss</c>, <c>kind_accuracy</c>). Empty for a model that is not a graph.
+    /// </summary>
+    public IReadOnlyList<string> OutputNames => _graph?.OutputNames ?? [];
+
+    /// <summary>The number of inputs the model takes: its graph's, else 1.</summary>
+    internal int InputCount => _graph?.Inputs.Count ?? 1;
+
+    /// <summary>The number of outputs the model returns: its graph's, else 1.</summary>
+    internal int OutputCount => _graph?.Outputs.Count ?? 1;
+
+    /// <summary>The per-sample shape of each output, once built.</summary>
+    internal IReadOnlyList<long[]>? OutputShapes => _graph?.OutputShapes ?? (OutputShape is { } shape ? [shape] : null);
 
     /// <summary>Whether the model is a functional graph (made with <c>new Model(inputs, outputs)</c>).</summary>
     public bool IsFunctional => _graph is not null;
@@ -261,16 +312,72 @@ public partial class Model : nn.Module<Tensor, Tensor>
     /// <param name="training">True during training steps.</param>
     /// <returns>Output batch.</returns>
     /// <exception cref="InvalidOperationException">A model with neither a graph nor an override of this method.</exception>
-    public virtual Tensor Call(Tensor x, bool training) => _graph is not null
-        ? _graph.Run(x, training)
-        : throw new InvalidOperationException(
-            $"Model \"{Name}\" ({GetType().Name}) has no computation: build it from a graph, new Model(inputs, outputs), or " +
-            "override Call in your subclass.");
+    public override Tensor Call(Tensor x, bool training)
+    {
+        if (_graph is null)
+            throw new InvalidOperationException(
+                $"Model \"{Name}\" ({GetType().Name}) has no computation: build it from a graph, new Model(inputs, outputs), or " +
+                "override Call in your subclass.");
+        if (_graph.Inputs.Count != 1 || _graph.Outputs.Count != 1)
+            throw new InvalidOperationException(
+                $"Model \"{Name}\" has {_graph.Inputs.Count} inputs and {_graph.Outputs.Count} outputs; call it with CallMany(inputs, training), " +
+                "which takes one tensor per input and returns one per output.");
+        return _graph.Run([x], training)[0];
+    }
 
-    /// <summary>TorchSharp's entry point: runs <see cref="Call"/> with the module's training flag.</summary>
-    /// <param name="input">Input batch.</param>
-    /// <returns>Output batch.</returns>
-    public override Tensor forward(Tensor input) => Call(input, training);
+    /// <summary>
+    /// The model's forward computation on one batch per input, returning one batch per output (Keras's <c>model(x)</c>
+    /// with a list of inputs). A functional model runs its graph; for other models the default calls
+    /// <see cref="Call(Tensor, bool)"/> on the one input. The default training and test steps call this, so a subclass with
+    /// several inputs or outputs overrides it.
+    /// </summary>
+    /// <param name="inputs">One batch per input, in the order of <see cref="Inputs"/>.</param>
+    /// <param name="training">True during training steps.</param>
+    /// <returns>One batch per output, in the order of <see cref="Outputs"/>.</returns>
+    /// <exception cref="ArgumentException">The number of inputs differs from the model's.</exception>
+    public virtual IReadOnlyList<Tensor> CallMany(IReadOnlyList<Tensor> inputs, bool training)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        if (_graph is not null)
+        {
+            if (inputs.Count != _graph.Inputs.Count)
+                throw new ArgumentException(
+                    $"Model \"{Name}\" expects {_graph.Inputs.Count} input(s) ({string.Join(", ", _graph.InputNames)}), but it received " +
+                    $"{inputs.Count} input tensor(s).", nameof(inputs));
+            return _graph.Run(inputs, training);
+        }
+        if (inputs.Count != 1)
+            throw new ArgumentException(
+                $"Model \"{Name}\" ({GetType().Name}) takes one input, but it received {inputs.Count}. A subclass with several inputs " +
+                "overrides CallMany.", nameof(inputs));
+        return [Call(inputs[0], training)];
+    }
+
+    /// <summary>Whether this model, used as a layer, takes several inputs (a graph with several).</summary>
+    protected override bool TakesSeveralInputs => _graph is not null && _graph.Inputs.Count > 1;
+
+    /// <summary>The output shape of the model used as a layer on several inputs: the graph checks each shape.</summary>
+    /// <param name="inputShapes">Per-sample input shapes, one per input.</param>
+    /// <returns>The per-sample output shape.</returns>
+    /// <exception cref="ArgumentException">A count or shape differs from the model's inputs.</exception>
+    /// <exception cref="NotSupportedException">The model has several outputs.</exception>
+    public override long[] ComputeOutputShapeForInputs(IReadOnlyList<long[]> inputShapes)
+    {
+        ArgumentNullException.ThrowIfNull(inputShapes);
+        if (_graph is null) return inputShapes.Count == 1 ? ComputeOutputShape(inputShapes[0]) : base.ComputeOutputShapeForInputs(inputShapes);
+        _graph.CheckInputShapes(inputShapes, Name);
+        if (_graph.Outputs.Count != 1)
+            throw new NotSupportedException(
+                $"Model \"{Name}\" has {_graph.Outputs.Count} outputs ({string.Join(", ", _graph.OutputNames)}); a model used as a layer inside " +
+                "another must have one output for now. Make a model of the output you need: new Model(model.Inputs, model.Outputs[i]).");
+        return [.. _graph.OutputShapes[0]];
+    }
+
+    /// <summary>The model used as a layer on several inputs: its one output.</summary>
+    /// <param name="inputs">One batch per input.</param>
+    /// <param name="training">True during training steps.</param>
+    /// <returns>The output batch.</returns>
+    protected override Tensor Call(IReadOnlyList<Tensor> inputs, bool training) => CallMany(inputs, training)[0];
 
     /// <summary>
     /// Configures the model for training (Keras's <c>model.compile</c>).
@@ -674,7 +781,7 @@ public partial class Model : nn.Module<Tensor, Tensor>
     /// </summary>
     /// <returns>The configuration.</returns>
     /// <exception cref="InvalidOperationException">A constructor parameter has no matching property; override this method.</exception>
-    public virtual IReadOnlyDictionary<string, object?> GetConfig() => Persistence.ConfigReflection.GetConfig(this);
+    public override IReadOnlyDictionary<string, object?> GetConfig() => Persistence.ConfigReflection.GetConfig(this);
 
     /// <summary>Keras-style table of the layers (<see cref="Layers"/>), output shapes and parameter counts.</summary>
     /// <returns>The table as text.</returns>

@@ -32,12 +32,13 @@ public partial class SequentialModel : Model
 
     /// <summary>Creates a model from layers, in order.</summary>
     /// <param name="layers">The layers; the first may carry <c>inputShape</c>.</param>
-    public SequentialModel(params Layer[] layers) : this(layers, "sequential") { }
+    public SequentialModel(params Layer[] layers) : this(layers, null) { }
 
     /// <summary>Creates a named model from layers, in order.</summary>
     /// <param name="layers">The layers; the first may carry <c>inputShape</c>.</param>
-    /// <param name="name">The model's name, shown by <see cref="Model.Summary"/>.</param>
-    public SequentialModel(IEnumerable<Layer> layers, string name = "sequential") : base(name)
+    /// <param name="name">The model's name, shown by <see cref="Model.Summary"/>; default <c>sequential</c> (numbered
+    /// when another layer of an enclosing model has it).</param>
+    public SequentialModel(IEnumerable<Layer> layers, string? name = null) : base(name)
     {
         ArgumentNullException.ThrowIfNull(layers);
         foreach (var layer in layers) Add(layer);

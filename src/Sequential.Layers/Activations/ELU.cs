@@ -27,5 +27,5 @@ public sealed class ELU : Layer
     public override long[] ComputeOutputShape(long[] inputShape) => (long[])inputShape.Clone();
 
     /// <inheritdoc/>
-    protected override Tensor Call(Tensor x, bool training) => F.elu(x, Alpha);
+    public override Tensor Call(Tensor x, bool training) => F.elu(x, Alpha);
 }

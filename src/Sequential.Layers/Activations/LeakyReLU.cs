@@ -29,5 +29,5 @@ public sealed class LeakyReLU : Layer
     public override long[] ComputeOutputShape(long[] inputShape) => (long[])inputShape.Clone();
 
     /// <inheritdoc/>
-    protected override Tensor Call(Tensor x, bool training) => F.leaky_relu(x, NegativeSlope);
+    public override Tensor Call(Tensor x, bool training) => F.leaky_relu(x, NegativeSlope);
 }

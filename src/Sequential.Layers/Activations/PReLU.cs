@@ -53,7 +53,7 @@ public sealed class PReLU : Layer
     }
 
     /// <inheritdoc/>
-    protected override void Build(long[] inputShape)
+    public override void Build(long[] inputShape)
     {
         var shape = AlphaShape(inputShape);
         // Fans as Keras computes them from the weight's own shape.
@@ -68,7 +68,7 @@ public sealed class PReLU : Layer
     }
 
     /// <inheritdoc/>
-    protected override Tensor Call(Tensor x, bool training) => F.relu(x) - Alpha! * F.relu(-x);
+    public override Tensor Call(Tensor x, bool training) => F.relu(x) - Alpha! * F.relu(-x);
 
     private long[] AlphaShape(long[] inputShape)
     {

@@ -41,7 +41,7 @@ public sealed class ReLU : Layer
     public override long[] ComputeOutputShape(long[] inputShape) => (long[])inputShape.Clone();
 
     /// <inheritdoc/>
-    protected override Tensor Call(Tensor x, bool training)
+    public override Tensor Call(Tensor x, bool training)
     {
         if (NegativeSlope != 0 && MaxValue is null && Threshold == 0) return F.leaky_relu(x, NegativeSlope);
         var y = Threshold != 0 ? F.threshold(x, Threshold, 0) : MaxValue == 6 ? F.relu6(x) : F.relu(x);

@@ -39,5 +39,5 @@ public sealed class Softmax : Layer
     }
 
     /// <inheritdoc/>
-    protected override Tensor Call(Tensor x, bool training) => F.softmax(x, Axis);
+    public override Tensor Call(Tensor x, bool training) => F.softmax(x, Axis);
 }

@@ -38,7 +38,7 @@ public abstract class RandomAugmentationLayer : Layer
     }
 
     /// <inheritdoc/>
-    protected override Tensor Call(Tensor x, bool training)
+    public override Tensor Call(Tensor x, bool training)
     {
         if (!training) return x;
         ConvArithmetic.CheckBatch(x, this);

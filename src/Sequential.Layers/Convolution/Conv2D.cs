@@ -92,7 +92,7 @@ public sealed class Conv2D : BaseConv2D
     }
 
     /// <inheritdoc/>
-    protected override void Build(long[] inputShape)
+    public override void Build(long[] inputShape)
     {
         var (height, width, channels) = ConvArithmetic.ImageShape(inputShape, ChannelsFirst, this);
         long receptiveField = (long)KernelSize.Item1 * KernelSize.Item2;
@@ -103,7 +103,7 @@ public sealed class Conv2D : BaseConv2D
     }
 
     /// <inheritdoc/>
-    protected override Tensor Call(Tensor x, bool training)
+    public override Tensor Call(Tensor x, bool training)
     {
         ConvArithmetic.CheckBatch(x, this);
         // Parameters are looked up by name: moving the model to another device replaces the registered tensors.

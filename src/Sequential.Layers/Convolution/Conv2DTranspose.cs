@@ -113,7 +113,7 @@ public sealed class Conv2DTranspose : BaseConv2D
     }
 
     /// <inheritdoc/>
-    protected override void Build(long[] inputShape)
+    public override void Build(long[] inputShape)
     {
         var (_, _, channels) = ConvArithmetic.ImageShape(inputShape, ChannelsFirst, this);
         long receptiveField = (long)KernelSize.Item1 * KernelSize.Item2;
@@ -131,7 +131,7 @@ public sealed class Conv2DTranspose : BaseConv2D
     }
 
     /// <inheritdoc/>
-    protected override Tensor Call(Tensor x, bool training)
+    public override Tensor Call(Tensor x, bool training)
     {
         ConvArithmetic.CheckBatch(x, this);
         bool appendZeros = _rows.End < 0 || _columns.End < 0;

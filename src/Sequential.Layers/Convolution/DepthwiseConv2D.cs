@@ -87,7 +87,7 @@ public sealed class DepthwiseConv2D : BaseConv2D
     }
 
     /// <inheritdoc/>
-    protected override void Build(long[] inputShape)
+    public override void Build(long[] inputShape)
     {
         var (height, width, channels) = ConvArithmetic.ImageShape(inputShape, ChannelsFirst, this);
         long receptiveField = (long)KernelSize.Item1 * KernelSize.Item2;
@@ -101,7 +101,7 @@ public sealed class DepthwiseConv2D : BaseConv2D
     }
 
     /// <inheritdoc/>
-    protected override Tensor Call(Tensor x, bool training)
+    public override Tensor Call(Tensor x, bool training)
     {
         ConvArithmetic.CheckBatch(x, this);
         return Finish(ConvArithmetic.Conv2d(ConvArithmetic.ToNchw(x, ChannelsFirst), Kernel!, Bias, Strides, _padding, DilationRate,

@@ -87,7 +87,7 @@ public sealed class SeparableConv2D : BaseConv2D
     }
 
     /// <inheritdoc/>
-    protected override void Build(long[] inputShape)
+    public override void Build(long[] inputShape)
     {
         var (height, width, channels) = ConvArithmetic.ImageShape(inputShape, ChannelsFirst, this);
         long receptiveField = (long)KernelSize.Item1 * KernelSize.Item2;
@@ -102,7 +102,7 @@ public sealed class SeparableConv2D : BaseConv2D
     }
 
     /// <inheritdoc/>
-    protected override Tensor Call(Tensor x, bool training)
+    public override Tensor Call(Tensor x, bool training)
     {
         ConvArithmetic.CheckBatch(x, this);
         var depthwise = ConvArithmetic.Conv2d(ConvArithmetic.ToNchw(x, ChannelsFirst), DepthwiseKernel!, null, Strides, _padding,

@@ -32,5 +32,5 @@ public sealed class Activation : Layer
     public override long[] ComputeOutputShape(long[] inputShape) => (long[])inputShape.Clone();
 
     /// <inheritdoc/>
-    protected override Tensor Call(Tensor x, bool training) => Function.Call(x);
+    public override Tensor Call(Tensor x, bool training) => Function.Call(x);
 }

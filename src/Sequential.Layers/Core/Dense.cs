@@ -71,7 +71,7 @@ public sealed class Dense : Layer
     }
 
     /// <inheritdoc/>
-    protected override void Build(long[] inputShape)
+    public override void Build(long[] inputShape)
     {
         long inputs = inputShape[^1];
         AddWeight("kernel", [Units, inputs], KernelInitializer, inputs, Units);
@@ -79,7 +79,7 @@ public sealed class Dense : Layer
     }
 
     /// <inheritdoc/>
-    protected override Tensor Call(Tensor x, bool training)
+    public override Tensor Call(Tensor x, bool training)
     {
         var y = F.linear(x, get_parameter("kernel")!, UseBias ? get_parameter("bias") : null);
         return Activation.IsLinear ? y : Activation.Call(y);

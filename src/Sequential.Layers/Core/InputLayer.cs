@@ -24,5 +24,5 @@ public sealed class InputLayer : Layer
     public override long[] ComputeOutputShape(long[] inputShape) => (long[])inputShape.Clone();
 
     /// <inheritdoc/>
-    protected override Tensor Call(Tensor x, bool training) => x;
+    public override Tensor Call(Tensor x, bool training) => x;
 }

@@ -121,5 +121,5 @@ public sealed class Lambda : Layer
     }
 
     /// <inheritdoc/>
-    protected override Tensor Call(Tensor x, bool training) => Callable(x);
+    public override Tensor Call(Tensor x, bool training) => Callable(x);
 }

@@ -204,7 +204,7 @@ public sealed class TorchModule : Layer
     }
 
     /// <inheritdoc/>
-    protected override Tensor Call(Tensor x, bool training)
+    public override Tensor Call(Tensor x, bool training)
     {
         bool mode = training && Trainable; // a frozen module runs in evaluation mode (see remarks)
         if (Module.training != mode) Module.train(mode);

@@ -63,7 +63,7 @@ public sealed class Concatenate : Layer
     }
 
     /// <inheritdoc/>
-    protected override Tensor Call(Tensor x, bool training) => throw new ArgumentException(
+    public override Tensor Call(Tensor x, bool training) => throw new ArgumentException(
         $"A `Concatenate` layer should be called on a list of inputs; layer \"{Name}\" got one.", nameof(x));
 
     /// <inheritdoc/>

@@ -58,7 +58,7 @@ public abstract class Merge : Layer
     }
 
     /// <inheritdoc/>
-    protected override Tensor Call(Tensor x, bool training) => throw new ArgumentException(
+    public override Tensor Call(Tensor x, bool training) => throw new ArgumentException(
         $"A merge layer should be called on a list of at least {InputCount.Min} inputs; layer \"{Name}\" ({TypeName}) got one.", nameof(x));
 
     /// <inheritdoc/>

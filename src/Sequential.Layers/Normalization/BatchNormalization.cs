@@ -103,7 +103,7 @@ public sealed class BatchNormalization : Layer
     }
 
     /// <inheritdoc/>
-    protected override void Build(long[] inputShape)
+    public override void Build(long[] inputShape)
     {
         _axis = FeatureAxis(inputShape);
         int rank = inputShape.Length + 1;
@@ -117,7 +117,7 @@ public sealed class BatchNormalization : Layer
     }
 
     /// <inheritdoc/>
-    protected override Tensor Call(Tensor x, bool training)
+    public override Tensor Call(Tensor x, bool training)
     {
         Tensor mean, variance;
         if (training && Trainable)

@@ -36,7 +36,7 @@ public abstract class GlobalPooling2D : Layer
     }
 
     /// <inheritdoc/>
-    protected override Tensor Call(Tensor x, bool training)
+    public override Tensor Call(Tensor x, bool training)
     {
         ConvArithmetic.CheckBatch(x, this);
         return Reduce(x, ChannelsFirst ? [2L, 3L] : [1L, 2L]);

@@ -53,14 +53,14 @@ public abstract class Pooling2D : Layer
     }
 
     /// <inheritdoc/>
-    protected override void Build(long[] inputShape)
+    public override void Build(long[] inputShape)
     {
         var (height, width, _) = ConvArithmetic.ImageShape(inputShape, ChannelsFirst, this);
         PaddingPixels = ConvArithmetic.PaddingFor(_same, height, width, PoolSize, Strides, (1, 1));
     }
 
     /// <inheritdoc/>
-    protected override Tensor Call(Tensor x, bool training)
+    public override Tensor Call(Tensor x, bool training)
     {
         ConvArithmetic.CheckBatch(x, this);
         return ConvArithmetic.FromNchw(Pool(ConvArithmetic.ToNchw(x, ChannelsFirst)), ChannelsFirst);

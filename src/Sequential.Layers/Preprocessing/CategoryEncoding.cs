@@ -59,7 +59,7 @@ public sealed class CategoryEncoding : Layer
     }
 
     /// <inheritdoc/>
-    protected override Tensor Call(Tensor x, bool training)
+    public override Tensor Call(Tensor x, bool training)
     {
         if (x.is_floating_point() && (x != x.floor()).any().item<bool>())
             throw new ArgumentException(

@@ -50,7 +50,7 @@ public sealed class CenterCrop : Layer
     }
 
     /// <inheritdoc/>
-    protected override Tensor Call(Tensor x, bool training)
+    public override Tensor Call(Tensor x, bool training)
     {
         ConvArithmetic.CheckBatch(x, this);
         var nchw = ConvArithmetic.ToNchw(x.is_floating_point() ? x : x.to(ScalarType.Float32), _channelsFirst);

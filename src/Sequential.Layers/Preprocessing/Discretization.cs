@@ -49,7 +49,7 @@ public sealed class Discretization : Layer
     public override long[] ComputeOutputShape(long[] inputShape) => (long[])inputShape.Clone();
 
     /// <inheritdoc/>
-    protected override Tensor Call(Tensor x, bool training)
+    public override Tensor Call(Tensor x, bool training)
     {
         // Compared in float32 as Keras does (TensorFlow's Bucketize takes float boundaries): a float32 input of 0.7f lands in
         // the bin that starts at 0.7, which a float64 comparison with 0.7 would not do.

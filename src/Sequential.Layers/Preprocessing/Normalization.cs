@@ -175,7 +175,7 @@ public sealed class Normalization : Layer
     }
 
     /// <inheritdoc/>
-    protected override void Build(long[] inputShape)
+    public override void Build(long[] inputShape)
     {
         int rank = inputShape.Length + 1;
         long features = 1;
@@ -205,7 +205,7 @@ public sealed class Normalization : Layer
     }
 
     /// <inheritdoc/>
-    protected override Tensor Call(Tensor x, bool training)
+    public override Tensor Call(Tensor x, bool training)
     {
         if (!IsAdapted)
             throw new InvalidOperationException(

@@ -33,7 +33,7 @@ public sealed class Rescaling : Layer
     public override long[] ComputeOutputShape(long[] inputShape) => (long[])inputShape.Clone();
 
     /// <inheritdoc/>
-    protected override Tensor Call(Tensor x, bool training)
+    public override Tensor Call(Tensor x, bool training)
     {
         if (!x.is_floating_point()) x = x.to(ScalarType.Float32);
         var y = x * Scale;

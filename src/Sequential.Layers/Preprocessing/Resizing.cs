@@ -88,7 +88,7 @@ public sealed class Resizing : Layer
     }
 
     /// <inheritdoc/>
-    protected override Tensor Call(Tensor x, bool training)
+    public override Tensor Call(Tensor x, bool training)
     {
         ConvArithmetic.CheckBatch(x, this);
         var nchw = ConvArithmetic.ToNchw(x, _channelsFirst);

@@ -28,5 +28,5 @@ public sealed class Dropout : Layer
     public override long[] ComputeOutputShape(long[] inputShape) => (long[])inputShape.Clone();
 
     /// <inheritdoc/>
-    protected override Tensor Call(Tensor x, bool training) => training && Rate > 0 ? F.dropout(x, Rate, training: true) : x;
+    public override Tensor Call(Tensor x, bool training) => training && Rate > 0 ? F.dropout(x, Rate, training: true) : x;
 }

@@ -34,7 +34,7 @@ public sealed class GaussianNoise : Layer
     public override long[] ComputeOutputShape(long[] inputShape) => (long[])inputShape.Clone();
 
     /// <inheritdoc/>
-    protected override Tensor Call(Tensor x, bool training)
+    public override Tensor Call(Tensor x, bool training)
     {
         if (!training || Stddev == 0) return x;
         if (!x.is_floating_point()) x = x.to(ScalarType.Float32);

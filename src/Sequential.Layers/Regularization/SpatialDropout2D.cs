@@ -49,7 +49,7 @@ public sealed class SpatialDropout2D : Layer
     }
 
     /// <inheritdoc/>
-    protected override Tensor Call(Tensor x, bool training)
+    public override Tensor Call(Tensor x, bool training)
     {
         if (!training || Rate == 0) return x;
         ConvArithmetic.CheckBatch(x, this);

@@ -67,7 +67,7 @@ public sealed class Cropping2D : Layer
     }
 
     /// <inheritdoc/>
-    protected override Tensor Call(Tensor x, bool training)
+    public override Tensor Call(Tensor x, bool training)
     {
         ConvArithmetic.CheckBatch(x, this);
         ComputeOutputShape(x.shape[1..]);   // our message, not libtorch's, for a batch too small to crop

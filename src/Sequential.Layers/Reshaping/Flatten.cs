@@ -15,5 +15,5 @@ public sealed class Flatten : Layer
     public override long[] ComputeOutputShape(long[] inputShape) => [Shapes.Product(inputShape)];
 
     /// <inheritdoc/>
-    protected override Tensor Call(Tensor x, bool training) => x.dim() == 2 ? x : x.flatten(1);
+    public override Tensor Call(Tensor x, bool training) => x.dim() == 2 ? x : x.flatten(1);
 }

@@ -43,5 +43,5 @@ public sealed class Permute : Layer
     }
 
     /// <inheritdoc/>
-    protected override Tensor Call(Tensor x, bool training) => x.permute(_permutation);
+    public override Tensor Call(Tensor x, bool training) => x.permute(_permutation);
 }

@@ -36,5 +36,5 @@ public sealed class Reshape : Layer
     }
 
     /// <inheritdoc/>
-    protected override Tensor Call(Tensor x, bool training) => x.reshape([x.shape[0], .. OutputShape!]);
+    public override Tensor Call(Tensor x, bool training) => x.reshape([x.shape[0], .. OutputShape!]);
 }

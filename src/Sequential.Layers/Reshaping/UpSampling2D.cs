@@ -59,7 +59,7 @@ public sealed class UpSampling2D : Layer
     }
 
     /// <inheritdoc/>
-    protected override Tensor Call(Tensor x, bool training)
+    public override Tensor Call(Tensor x, bool training)
     {
         ConvArithmetic.CheckBatch(x, this);
         var (rows, columns) = Size;

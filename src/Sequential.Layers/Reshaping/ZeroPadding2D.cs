@@ -61,7 +61,7 @@ public sealed class ZeroPadding2D : Layer
     }
 
     /// <inheritdoc/>
-    protected override Tensor Call(Tensor x, bool training)
+    public override Tensor Call(Tensor x, bool training)
     {
         ConvArithmetic.CheckBatch(x, this);
         var ((top, bottom), (left, right)) = Padding;

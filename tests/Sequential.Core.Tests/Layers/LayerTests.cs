@@ -129,13 +129,13 @@ public class LayerTests
 
         public override long[] ComputeOutputShape(long[] inputShape) => Inner.ComputeOutputShape(inputShape);
 
-        protected override void Build(long[] inputShape)
+        public override void Build(long[] inputShape)
         {
             AddWeight("scale", [1], Sequential.Initializers.InitializerRegistry.Get("ones"), 1, 1, trainable: !_fixedScale);
             Inner.EnsureBuilt(inputShape);
         }
 
-        protected override Tensor Call(Tensor x, bool training) => Inner.forward(x) * Weights[0];
+        public override Tensor Call(Tensor x, bool training) => Inner.forward(x) * Weights[0];
     }
 
     private static string NameOf(Layer layer, TorchSharp.Modules.Parameter weight) =>

@@ -115,7 +115,7 @@ public class LayerConfigTests
         public override long[] ComputeOutputShape(long[] inputShape) => inputShape;
 
         /// <inheritdoc/>
-        protected override TorchSharp.torch.Tensor Call(TorchSharp.torch.Tensor x, bool training) => x;
+        public override TorchSharp.torch.Tensor Call(TorchSharp.torch.Tensor x, bool training) => x;
     }
 
     /// <summary>A user layer: multiplies its input.</summary>
@@ -128,7 +128,7 @@ public class LayerConfigTests
         public override long[] ComputeOutputShape(long[] inputShape) => inputShape;
 
         /// <inheritdoc/>
-        protected override TorchSharp.torch.Tensor Call(TorchSharp.torch.Tensor x, bool training) => x * Factor;
+        public override TorchSharp.torch.Tensor Call(TorchSharp.torch.Tensor x, bool training) => x * Factor;
     }
 
     /// <summary>Breaks the config rule on purpose.</summary>
@@ -140,6 +140,6 @@ public class LayerConfigTests
         public override long[] ComputeOutputShape(long[] inputShape) => [_size];
 
         /// <inheritdoc/>
-        protected override TorchSharp.torch.Tensor Call(TorchSharp.torch.Tensor x, bool training) => x;
+        public override TorchSharp.torch.Tensor Call(TorchSharp.torch.Tensor x, bool training) => x;
     }
 }

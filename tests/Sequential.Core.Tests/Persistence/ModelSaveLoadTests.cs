@@ -60,7 +60,7 @@ public class ModelSaveLoadTests
     {
         public override long[] ComputeOutputShape(long[] inputShape) => inputShape;
 
-        protected override TorchSharp.torch.Tensor Call(TorchSharp.torch.Tensor x, bool training) => x;
+        public override TorchSharp.torch.Tensor Call(TorchSharp.torch.Tensor x, bool training) => x;
 
         protected internal override void CheckSavable() => throw new InvalidOperationException($"{Name} cannot be saved");
     }

@@ -139,7 +139,7 @@ public class SubclassedModelTests
     }
 
     /// <summary>A registered subclass with a configuration: its depth comes back from the file.</summary>
-    public sealed class Deep(int depth) : Model
+    public sealed class Deep(int depth, string? name = null) : Model(name)
     {
         private readonly List<Dense> _blocks = [.. Enumerable.Range(0, depth).Select(_ => new Dense(3, activation: "relu"))];
         private readonly Dense _out = new(10);
@@ -166,7 +166,7 @@ public class SubclassedModelTests
     {
         ModelRegistry.Register<Deep>();
         var (x, y) = Blobs(32);
-        var model = new Deep(2) { Name = "deep_one" };
+        var model = new Deep(2, name: "deep_one");
         model.Compile(optimizer: "adam", loss: new Losses.SparseCategoricalCrossentropy(fromLogits: true), device: "cpu");
         model.Fit(x, y, epochs: 2, verbose: 0);
         string folder = Path.Combine(Path.GetTempPath(), "seq-subclass-" + Guid.NewGuid().ToString("N"));
