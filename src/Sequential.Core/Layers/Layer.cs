@@ -136,6 +136,13 @@ public abstract class Layer : nn.Module<Tensor, Tensor>
     /// </summary>
     public IReadOnlyList<Parameter> Weights => parameters().ToList();
 
+    /// <summary>
+    /// The dtype this layer takes its inputs in when it is a model's first layer: the training loop casts the data to
+    /// it (Keras casts inputs to float32). Null keeps the data's dtype: a layer that takes integer ids (Embedding, a
+    /// lookup) returns null or an integer type.
+    /// </summary>
+    public virtual ScalarType? InputDtype => ScalarType.Float32;
+
     /// <summary>The Keras class name shown by <c>Summary</c>, e.g. <c>Dense</c>.</summary>
     public virtual string TypeName => GetType().Name;
 

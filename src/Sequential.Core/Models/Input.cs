@@ -6,11 +6,17 @@ namespace Sequential;
 /// The start of a functional model (Keras's <c>keras.Input</c>): a symbolic batch of samples of <paramref name="shape"/>.
 /// </summary>
 /// <param name="shape">Per-sample shape, without the batch dimension, e.g. <c>[28, 28, 1]</c>.</param>
-/// <param name="name">The input's name, shown by <c>Summary</c>; default <c>input_layer</c>.</param>
+/// <param name="name">The input's name, shown by <c>Summary</c> and keying dictionary data; default <c>input_layer</c>
+/// (numbered within a model that has several).</param>
+/// <param name="dtype">The dtype the data is cast to (Keras's <c>dtype</c>); default float32. Integer ids for an
+/// Embedding keep an integer type: <c>dtype: ScalarType.Int64</c>.</param>
 /// <example><code>var inputs = new Input(shape: [150, 150, 3], name: "image");</code></example>
-public sealed class Input(long[] shape, string? name = null)
+public sealed class Input(long[] shape, string? name = null, TorchSharp.torch.ScalarType dtype = TorchSharp.torch.ScalarType.Float32)
     : SymbolicTensor(CheckShape(shape), null, [], 0, name ?? "input_layer")
 {
+    /// <summary>The dtype the model casts this input's data to.</summary>
+    public TorchSharp.torch.ScalarType Dtype { get; } = dtype;
+
     /// <summary>Whether the name was given (and so must not be renamed).</summary>
     internal bool NameWasGiven { get; } = name is not null;
 

@@ -13,7 +13,7 @@ namespace Sequential;
 /// <summary>
 /// Base class of trainable models (Keras's <c>keras.Model</c>): <c>Compile</c>, <c>Fit</c>,
 /// <c>Evaluate</c>, <c>Predict</c>, and the override points <see cref="TrainStep"/>, <see cref="TestStep"/> and
-/// <see cref="PredictStep"/> with the seams they use (<see cref="ComputeLoss"/>, <see cref="ComputeMetrics"/>,
+/// <see cref="PredictStep"/> with the seams they use (<see cref="ComputeLoss(Tensor?, Tensor?, Tensor, Tensor?, bool)"/>, <see cref="ComputeMetrics(Tensor?, Tensor?, Tensor, Tensor?)"/>,
 /// <see cref="TrainableWeights"/>, <see cref="Optimizers.Optimizer.Apply"/>).
 /// </summary>
 /// <remarks>
@@ -37,16 +37,16 @@ public partial class Model : Layer
     /// <summary>Set to true (from a callback) to end <c>Fit</c> after the current batch or epoch (Keras's <c>stop_training</c>).</summary>
     public bool StopTraining { get; set; }
 
-    /// <summary>The optimizer given to <see cref="Compile"/>.</summary>
+    /// <summary>The optimizer given to <see cref="Compile(Optimizers.Optimizer, Losses.Loss?, IEnumerable{object}?, string?)"/>.</summary>
     public Optimizer? Optimizer { get; private set; }
 
-    /// <summary>The loss given to <see cref="Compile"/>.</summary>
+    /// <summary>The loss given to <see cref="Compile(Optimizers.Optimizer, Losses.Loss?, IEnumerable{object}?, string?)"/>.</summary>
     public Loss? Loss { get; private set; }
 
-    /// <summary>The device the model computes on (set by <see cref="Compile"/>; CUDA when available, else CPU).</summary>
+    /// <summary>The device the model computes on (set by <see cref="Compile(Optimizers.Optimizer, Losses.Loss?, IEnumerable{object}?, string?)"/>; CUDA when available, else CPU).</summary>
     public Device Device { get; private set; } = CPU;
 
-    /// <summary>Whether <see cref="Compile"/> has been called.</summary>
+    /// <summary>Whether <see cref="Compile(Optimizers.Optimizer, Losses.Loss?, IEnumerable{object}?, string?)"/> has been called.</summary>
     public bool IsCompiled => Optimizer is not null;
 
     /// <summary>
@@ -395,25 +395,154 @@ public partial class Model : Layer
     /// </code>
     /// </example>
     /// <exception cref="ArgumentException">An unknown name, or a metric that is neither a string nor a <see cref="Metric"/>.</exception>
+    /// <remarks>
+    /// For a model with several outputs, one loss applies to every output (Keras broadcasts it), and a list of metrics
+    /// holding one entry per output gives each output its own; the overloads taking dictionaries or lists say more.
+    /// </remarks>
     public void Compile(Optimizer optimizer, Loss? loss = null, IEnumerable<object>? metrics = null, string? device = null)
     {
         ArgumentNullException.ThrowIfNull(optimizer);
+        var specs = MetricSpecs(metrics, nameof(metrics), loss);
+        int outputs = OutputCount;
+        if (outputs == 1)
+        {
+            Compiled(optimizer, loss, new CompiledMetrics(loss, specs), device);
+            return;
+        }
+        // Keras 3: a flat list with one metric per output gives each output its own; any other list is ambiguous.
+        if (specs.Count != 0 && specs.Count != outputs)
+            throw new ArgumentException(
+                $"Model \"{Name}\" has {outputs} outputs ({string.Join(", ", OutputNames)}) and metrics lists {specs.Count}; give one metric per " +
+                "output in order, or a dictionary of metric lists keyed by output name: metrics: new Dictionary<string, IEnumerable<object>> " +
+                $"{{ [\"{OutputNames[0]}\"] = [\"accuracy\"] }}.", nameof(metrics));
+        IReadOnlyList<object>[] perOutput = [.. Enumerable.Range(0, outputs).Select(i => specs.Count == 0 ? [] : (IReadOnlyList<object>)[specs[i]])];
+        Compiled(optimizer, loss, new CompiledMetrics([.. Enumerable.Repeat(loss, outputs)], null, perOutput, [.. OutputNames], prefix: true), device);
+    }
+
+    /// <summary>
+    /// Configures a model with several outputs, each by name (Keras's <c>compile(loss={...}, loss_weights={...},
+    /// metrics={...})</c>). The logs then hold <c>loss</c> (the weighted sum), each output's metrics prefixed by its name
+    /// (<c>kind_accuracy</c>) and, with several losses, each output's unweighted loss (<c>kind_loss</c>), as Keras 3
+    /// names them.
+    /// </summary>
+    /// <param name="optimizer">An optimizer, or a Keras name such as <c>"adam"</c>.</param>
+    /// <param name="loss">A loss per output name (<see cref="OutputNames"/>: the names of the layers producing the
+    /// outputs); every output must have one, as Keras requires.</param>
+    /// <param name="lossWeights">A weight per output name for the total loss; outputs not listed weigh 1.</param>
+    /// <param name="metrics">Metric lists per output name; outputs not listed have none.</param>
+    /// <param name="device"><c>"cpu"</c>, <c>"cuda"</c>, or null/<c>"auto"</c>.</param>
+    /// <exception cref="ArgumentException">A name that is not an output (the message lists both sets of names), an
+    /// output without a loss, or an unknown metric or loss name.</exception>
+    /// <exception cref="NotSupportedException">The model is not a graph, so its outputs have no names: pass lists.</exception>
+    /// <example>
+    /// <code>
+    /// shop.Compile(optimizer: "adam",
+    ///     loss: new Dictionary&lt;string, Loss&gt; { ["kind"] = new SparseCategoricalCrossentropy(fromLogits: true), ["price"] = "mse" },
+    ///     lossWeights: new Dictionary&lt;string, double&gt; { ["kind"] = 1.0, ["price"] = 0.5 },
+    ///     metrics: new Dictionary&lt;string, IEnumerable&lt;object&gt;&gt; { ["kind"] = ["accuracy"], ["price"] = ["mae"] });
+    /// </code>
+    /// </example>
+    public void Compile(Optimizer optimizer, IReadOnlyDictionary<string, Loss> loss, IReadOnlyDictionary<string, double>? lossWeights = null,
+        IReadOnlyDictionary<string, IEnumerable<object>>? metrics = null, string? device = null)
+    {
+        ArgumentNullException.ThrowIfNull(optimizer);
+        ArgumentNullException.ThrowIfNull(loss);
+        var names = OutputNames;
+        if (names.Count == 0)
+            throw new NotSupportedException(
+                $"Model \"{Name}\" ({TypeName}) is not a functional graph, so its outputs have no names to key a dictionary; pass the losses " +
+                "as a list in the order of the outputs.");
+        if (!loss.Keys.ToHashSet().SetEquals(names))
+            throw new ArgumentException(
+                $"Expected keys [{string.Join(", ", names)}] in loss dict, but found loss.keys()=[{string.Join(", ", loss.Keys)}]. The keys are " +
+                "the output names (model.OutputNames: the names of the layers that produce the outputs).", nameof(loss));
+        CheckOutputKeys(lossWeights?.Keys, nameof(lossWeights));
+        CheckOutputKeys(metrics?.Keys, nameof(metrics));
+        Compile(optimizer, [.. names.Select(n => loss[n])],
+            lossWeights is null ? null : [.. names.Select(n => lossWeights.TryGetValue(n, out double w) ? w : 1.0)],
+            metrics is null ? null : [.. names.Select(n => metrics.TryGetValue(n, out var m) ? m : [])], device);
+    }
+
+    /// <summary>
+    /// Configures a model with several outputs, in the order of its outputs (Keras's <c>compile(loss=[...],
+    /// loss_weights=[...], metrics=[[...], [...]])</c>).
+    /// </summary>
+    /// <param name="optimizer">An optimizer, or a Keras name such as <c>"adam"</c>.</param>
+    /// <param name="loss">One loss per output, in order (a null entry leaves that output without a loss).</param>
+    /// <param name="lossWeights">One weight per output for the total loss; null weighs each 1.</param>
+    /// <param name="metrics">One metric list per output; null for none.</param>
+    /// <param name="device"><c>"cpu"</c>, <c>"cuda"</c>, or null/<c>"auto"</c>.</param>
+    /// <exception cref="ArgumentException">A list whose length is not the number of outputs, or an unknown name.</exception>
+    public void Compile(Optimizer optimizer, IReadOnlyList<Loss?> loss, IReadOnlyList<double>? lossWeights = null,
+        IReadOnlyList<IEnumerable<object>>? metrics = null, string? device = null)
+    {
+        ArgumentNullException.ThrowIfNull(optimizer);
+        ArgumentNullException.ThrowIfNull(loss);
+        int outputs = _graph is null ? loss.Count : OutputCount;
+        CheckCount(loss.Count, outputs, nameof(loss));
+        if (lossWeights is not null) CheckCount(lossWeights.Count, outputs, nameof(lossWeights));
+        if (metrics is not null) CheckCount(metrics.Count, outputs, nameof(metrics));
+        if (loss.All(l => l is null))
+            throw new ArgumentException($"Every entry of loss is null; give at least one output a loss, or call Compile without one.", nameof(loss));
+        foreach (var w in lossWeights ?? [])
+            if (!double.IsFinite(w))
+                throw new ArgumentException($"lossWeights must be finite numbers; got {w}.", nameof(lossWeights));
+        var specs = Enumerable.Range(0, outputs)
+            .Select(i => (IReadOnlyList<object>)MetricSpecs(metrics?[i], $"metrics[{i}]", loss[i])).ToArray();
+        string[] names = _graph is null ? [.. Enumerable.Range(0, outputs).Select(i => $"output_{i}")] : [.. OutputNames];
+        var compiled = outputs == 1 && lossWeights is null
+            ? new CompiledMetrics(loss[0], specs[0])
+            : new CompiledMetrics([.. loss], lossWeights?.ToArray(), specs, names, prefix: outputs > 1);
+        Compiled(optimizer, outputs == 1 ? loss[0] : null, compiled, device);
+
+        void CheckCount(int count, int expected, string argument)
+        {
+            if (count != expected)
+                throw new ArgumentException(
+                    $"{argument} lists {count} entries, but model \"{Name}\" has {expected} output(s)" +
+                    (_graph is null ? "" : $" ({string.Join(", ", OutputNames)})") + "; give one per output, in order.", argument);
+        }
+    }
+
+    private void CheckOutputKeys(IEnumerable<string>? keys, string argument)
+    {
+        var unknown = (keys ?? []).Where(k => !OutputNames.Contains(k)).ToList();
+        if (unknown.Count > 0)
+            throw new ArgumentException(
+                $"{argument} names {string.Join(", ", unknown.Select(k => $"\"{k}\""))}, which {(unknown.Count == 1 ? "is not an output" : "are not outputs")} " +
+                $"of model \"{Name}\"; its outputs are [{string.Join(", ", OutputNames)}].", argument);
+    }
+
+    private static List<object> MetricSpecs(IEnumerable<object>? metrics, string argument, Loss? loss)
+    {
         var specs = (metrics ?? []).Select((m, i) => m switch
         {
             string or Metric => m,
-            null => throw new ArgumentException($"metrics[{i}] is null; pass a name such as \"accuracy\" or a Metric.", nameof(metrics)),
+            null => throw new ArgumentException($"{argument}[{i}] is null; pass a name such as \"accuracy\" or a Metric.", argument),
             _ => throw new ArgumentException(
-                $"metrics[{i}] is a {m.GetType().Name} ({m}); pass a name such as \"accuracy\" or a Sequential.Metrics.Metric.", nameof(metrics)),
+                $"{argument}[{i}] is a {m.GetType().Name} ({m}); pass a name such as \"accuracy\" or a Sequential.Metrics.Metric.", argument),
         }).ToList();
         foreach (var name in specs.OfType<string>())
             Sequential.Metrics.MetricRegistry.Get(name, loss, [1], [1]); // unknown names fail here, not at the first batch
+        return specs;
+    }
+
+    private void Compiled(Optimizer optimizer, Loss? loss, CompiledMetrics metrics, string? device)
+    {
         TrackLayers();
         Device = Backend.ParseDevice(device);
         Optimizer = optimizer;
         Loss = loss;
-        _metrics = new CompiledMetrics(loss, specs);
+        _metrics = metrics;
         if (Built) Place();
     }
+
+    /// <summary>The loss of each output, once compiled (one entry for a model with one output; null entries for outputs
+    /// without a loss).</summary>
+    public IReadOnlyList<Loss?> Losses => _metrics?.Losses ?? [];
+
+    /// <summary>The loss for output <paramref name="output"/>, or null.</summary>
+    internal Loss? LossFor(int output) => _metrics is { } m && output < m.Outputs ? m.Losses[output] : null;
 
     /// <summary>Moves the weights to <see cref="Device"/> and binds the optimizer to them.</summary>
     internal void Place()
@@ -521,7 +650,7 @@ public partial class Model : Layer
     /// The loss of a batch (Keras's <c>compute_loss</c>): the compiled loss of <paramref name="y"/> and
     /// <paramref name="yPred"/>, weighted by <paramref name="sampleWeight"/>. It also adds the value to the loss tracker
     /// (the <c>loss</c> entry of the logs, weighted by the batch size), as Keras's train and test steps do, so that a
-    /// custom <see cref="TrainStep"/> that calls it and <see cref="ComputeMetrics"/> logs its loss. Override it to add
+    /// custom <see cref="TrainStep"/> that calls it and <see cref="ComputeMetrics(Tensor?, Tensor?, Tensor, Tensor?)"/> logs its loss. Override it to add
     /// terms.
     /// </summary>
     /// <param name="x">The inputs (unused by the default; there for overrides, as in Keras).</param>
@@ -541,14 +670,42 @@ public partial class Model : Layer
             throw new InvalidOperationException(
                 $"Model \"{Name}\" got a batch without targets (y), but its loss '{Loss.Name}' needs them. Pass y to Fit/Evaluate, " +
                 "or override TrainStep/ComputeLoss to compute a loss from the inputs alone.");
-        var loss = Loss.Call(y, yPred, sampleWeight);
-        CompiledMetrics.UpdateLoss(loss.detach(), yPred.shape.Length > 0 ? yPred.shape[0] : 1);
-        return loss;
+        return CompiledMetrics.ComputeLoss([y], [yPred], sampleWeight, Name);
+    }
+
+    /// <summary>
+    /// The loss of a batch for a model with several outputs (Keras's <c>compute_loss</c> with structures): each output's
+    /// compiled loss times its weight, summed; each output's unweighted loss is tracked as <c>{output}_loss</c> when
+    /// there are several. With one output it calls <see cref="ComputeLoss(Tensor?, Tensor?, Tensor, Tensor?, bool)"/>, so
+    /// an override of that one is used by the default steps.
+    /// </summary>
+    /// <param name="x">The inputs, one per model input.</param>
+    /// <param name="y">The targets, one per output.</param>
+    /// <param name="yPred">The outputs, one per output.</param>
+    /// <param name="sampleWeight">One weight per sample (applied to every output), or null.</param>
+    /// <param name="training">True inside <see cref="TrainStep"/>.</param>
+    /// <returns>A scalar tensor.</returns>
+    /// <exception cref="InvalidOperationException">No loss was compiled, or the batch has no targets.</exception>
+    /// <exception cref="ArgumentException">The number of targets differs from the number of outputs.</exception>
+    public virtual Tensor ComputeLoss(IReadOnlyList<Tensor>? x, IReadOnlyList<Tensor>? y, IReadOnlyList<Tensor> yPred,
+        Tensor? sampleWeight = null, bool training = true)
+    {
+        ArgumentNullException.ThrowIfNull(yPred);
+        if (yPred.Count == 1 && (y is null || y.Count == 1))
+            return ComputeLoss(x is { Count: 1 } ? x[0] : null, y?[0], yPred[0], sampleWeight, training);
+        if (_metrics is null || _metrics.Losses.All(l => l is null))
+            throw new InvalidOperationException(
+                $"No loss to compute for model \"{Name}\". Provide a loss argument in Compile(), or override ComputeLoss or TrainStep.");
+        if (y is null)
+            throw new InvalidOperationException(
+                $"Model \"{Name}\" got a batch without targets (y), but its outputs ({string.Join(", ", OutputNames)}) have losses that need them. " +
+                "Pass y to Fit/Evaluate, or override TrainStep/ComputeLoss.");
+        return CompiledMetrics.ComputeLoss(y, yPred, sampleWeight, Name);
     }
 
     /// <summary>
     /// Updates the compiled metrics with a batch and returns the running logs of every metric, the loss first (Keras's
-    /// <c>compute_metrics</c>; the loss tracker is updated by <see cref="ComputeLoss"/>).
+    /// <c>compute_metrics</c>; the loss tracker is updated by <see cref="ComputeLoss(Tensor?, Tensor?, Tensor, Tensor?, bool)"/>).
     /// </summary>
     /// <param name="x">The inputs (unused by the default).</param>
     /// <param name="y">The targets; null updates nothing but still returns the logs.</param>
@@ -558,13 +715,33 @@ public partial class Model : Layer
     public virtual IReadOnlyDictionary<string, double> ComputeMetrics(Tensor? x, Tensor? y, Tensor yPred, Tensor? sampleWeight = null)
     {
         ArgumentNullException.ThrowIfNull(yPred);
-        if (y is not null) CompiledMetrics.UpdateMetrics(y, yPred, sampleWeight);
+        if (y is not null) CompiledMetrics.UpdateMetrics([y], [yPred], sampleWeight, Name);
         return CompiledMetrics.Logs;
     }
 
     /// <summary>
-    /// One training step (Keras's <c>train_step</c>): forward, <see cref="ComputeLoss"/>, backward,
-    /// <see cref="Optimizers.Optimizer.Apply"/> on <see cref="TrainableWeights"/>, <see cref="ComputeMetrics"/>. Override
+    /// Updates the compiled metrics of every output with a batch and returns the running logs (Keras's
+    /// <c>compute_metrics</c> with structures). With one output it calls
+    /// <see cref="ComputeMetrics(Tensor?, Tensor?, Tensor, Tensor?)"/>.
+    /// </summary>
+    /// <param name="x">The inputs (unused by the default).</param>
+    /// <param name="y">The targets, one per output; null updates nothing but still returns the logs.</param>
+    /// <param name="yPred">The outputs, one per output.</param>
+    /// <param name="sampleWeight">One weight per sample, or null.</param>
+    /// <returns>Running logs; each value is copied from the device only when read.</returns>
+    public virtual IReadOnlyDictionary<string, double> ComputeMetrics(IReadOnlyList<Tensor>? x, IReadOnlyList<Tensor>? y,
+        IReadOnlyList<Tensor> yPred, Tensor? sampleWeight = null)
+    {
+        ArgumentNullException.ThrowIfNull(yPred);
+        if (yPred.Count == 1 && (y is null || y.Count == 1))
+            return ComputeMetrics(x is { Count: 1 } ? x[0] : null, y?[0], yPred[0], sampleWeight);
+        if (y is not null) CompiledMetrics.UpdateMetrics(y, yPred, sampleWeight, Name);
+        return CompiledMetrics.Logs;
+    }
+
+    /// <summary>
+    /// One training step (Keras's <c>train_step</c>): forward, <see cref="ComputeLoss(Tensor?, Tensor?, Tensor, Tensor?, bool)"/>, backward,
+    /// <see cref="Optimizers.Optimizer.Apply"/> on <see cref="TrainableWeights"/>, <see cref="ComputeMetrics(Tensor?, Tensor?, Tensor, Tensor?)"/>. Override
     /// it to customise training; the loop around it (callbacks, validation, progress) stays the same. The loop calls it for
     /// every batch, with <c>classWeight</c> and <c>sampleWeight</c> folded into <see cref="Batch.SampleWeight"/>.
     /// </summary>
@@ -589,8 +766,8 @@ public partial class Model : Layer
         ArgumentNullException.ThrowIfNull(batch);
         var weights = TrainableWeights;
         foreach (var weight in weights) weight.grad = null; // dropped, not zeroed: a weight without a gradient is not moved
-        var yPred = Call(batch.X, training: true);
-        var loss = ComputeLoss(batch.X, batch.Y, yPred, batch.SampleWeight, training: true);
+        var yPred = CallMany(batch.Inputs, training: true);
+        var loss = ComputeLoss(batch.Inputs, batch.Targets, yPred, batch.SampleWeight, training: true);
         if (weights.Count > 0 && loss.requires_grad)
         {
             loss.backward();
@@ -601,7 +778,7 @@ public partial class Model : Layer
             // Keras's torch trainer: no backward pass, a warning, and the loss and metrics are still logged.
             WarnNoTrainableWeights();
         }
-        return ComputeMetrics(batch.X, batch.Y, yPred.detach(), batch.SampleWeight);
+        return ComputeMetrics(batch.Inputs, batch.Targets, [.. yPred.Select(p => p.detach())], batch.SampleWeight);
     }
 
     private bool _warnedNoTrainableWeights;
@@ -614,24 +791,24 @@ public partial class Model : Layer
                                 "metrics but nothing is updated; set Trainable = true on a layer with weights to train it.");
     }
 
-    /// <summary>One evaluation step (Keras's <c>test_step</c>): forward, <see cref="ComputeLoss"/>, metrics; no gradients.</summary>
+    /// <summary>One evaluation step (Keras's <c>test_step</c>): forward, <see cref="ComputeLoss(Tensor?, Tensor?, Tensor, Tensor?, bool)"/>, metrics; no gradients.</summary>
     /// <param name="batch">The batch, on <see cref="Device"/>.</param>
     /// <returns>Running logs of the evaluation.</returns>
     public virtual IReadOnlyDictionary<string, double> TestStep(Batch batch)
     {
         ArgumentNullException.ThrowIfNull(batch);
-        var yPred = Call(batch.X, training: false);
-        ComputeLoss(batch.X, batch.Y, yPred, batch.SampleWeight, training: false);
-        return ComputeMetrics(batch.X, batch.Y, yPred, batch.SampleWeight);
+        var yPred = CallMany(batch.Inputs, training: false);
+        ComputeLoss(batch.Inputs, batch.Targets, yPred, batch.SampleWeight, training: false);
+        return ComputeMetrics(batch.Inputs, batch.Targets, yPred, batch.SampleWeight);
     }
 
-    /// <summary>One prediction step (Keras's <c>predict_step</c>).</summary>
-    /// <param name="batch">The batch, on <see cref="Device"/>; <see cref="Batch.Y"/> is null.</param>
-    /// <returns>The model's outputs.</returns>
-    public virtual Tensor PredictStep(Batch batch)
+    /// <summary>One prediction step (Keras's <c>predict_step</c>): the model's outputs for the batch's inputs.</summary>
+    /// <param name="batch">The batch, on <see cref="Device"/>; <see cref="Batch.Targets"/> is null.</param>
+    /// <returns>The model's outputs, one per output (one for most models).</returns>
+    public virtual IReadOnlyList<Tensor> PredictStep(Batch batch)
     {
         ArgumentNullException.ThrowIfNull(batch);
-        return Call(batch.X, training: false);
+        return CallMany(batch.Inputs, training: false);
     }
 
     /// <summary>
@@ -756,8 +933,8 @@ public partial class Model : Layer
     /// <returns>Outputs <c>[N, ...]</c> on the CPU.</returns>
     public Tensor Predict(Tensor x, int batchSize = 32, int? verbose = null, IEnumerable<Callback>? callbacks = null)
     {
-        using var data = TensorDataAdapter.ForPrediction(this, x, batchSize);
-        return new Trainer(this).Predict(data, Trainer.ResolveVerbose(verbose), callbacks);
+        using var data = TensorDataAdapter.ForPrediction(this, [x], batchSize);
+        return Single(new Trainer(this).Predict(data, Trainer.ResolveVerbose(verbose), callbacks));
     }
 
     /// <summary>Computes the model's outputs for an iterator of batches (targets are ignored).</summary>
@@ -770,7 +947,7 @@ public partial class Model : Layer
         ArgumentNullException.ThrowIfNull(data);
         Trainer.CheckSteps(steps, nameof(steps));
         using var adapter = new EnumerableDataAdapter(data, nameof(data), steps);
-        return new Trainer(this).Predict(adapter, Trainer.ResolveVerbose(verbose), null);
+        return Single(new Trainer(this).Predict(adapter, Trainer.ResolveVerbose(verbose), null));
     }
 
     /// <summary>

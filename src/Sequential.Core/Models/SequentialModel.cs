@@ -47,6 +47,9 @@ public partial class SequentialModel : Model
     /// <summary>The layers, in order (Keras's <c>model.layers</c>).</summary>
     public override IReadOnlyList<Layer> Layers => _layers.AsReadOnly();
 
+    /// <summary>The dtype the first layer takes (<see cref="Layer.InputDtype"/>); float32 for an empty stack.</summary>
+    public override ScalarType? InputDtype => _layers.Count > 0 ? _layers[0].InputDtype : ScalarType.Float32;
+
     /// <inheritdoc/>
     public override bool Built => _builtInputShape is not null;
 

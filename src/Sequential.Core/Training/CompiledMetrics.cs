@@ -5,28 +5,104 @@ using static TorchSharp.torch;
 namespace Sequential.Training;
 
 /// <summary>
-/// The loss tracker and the compiled metrics of a model. Metric names such as <c>"accuracy"</c> are
-/// resolved on the first batch, when the shapes of targets and outputs are known (as Keras does).
+/// What <c>Compile</c> was given, per model output: the loss and its weight, and the metrics; plus the loss tracker
+/// (Keras 3's <c>CompileLoss</c> and <c>CompileMetrics</c> with the trainer's <c>_loss_tracker</c>). Metric names such as
+/// <c>"accuracy"</c> are resolved on the first batch, when the shapes of targets and outputs are known (as Keras does).
 /// </summary>
+/// <remarks>
+/// Logs follow Keras 3's order and names: <c>loss</c>; then the metrics, prefixed by their output's name when the model
+/// has several outputs (<c>kind_accuracy</c>, <c>price_mae</c>); then, when there are several losses, each output's
+/// unweighted loss (<c>kind_loss</c>, <c>price_loss</c>).
+/// </remarks>
 internal sealed class CompiledMetrics
 {
-    private readonly Loss? _loss;
-    private readonly IReadOnlyList<object> _specs;
+    private readonly Loss?[] _losses;
+    private readonly double[] _lossWeights;
+    private readonly IReadOnlyList<object>[] _specs;
+    private readonly string[] _outputNames;
+    private readonly bool _prefix;
     private readonly Mean _lossTracker = new("loss");
-    private List<Metric>? _resolved;
+    private readonly Mean[] _outputLossTrackers;
+    private List<(string Key, int Output, Metric Metric)>? _resolved;
     private MetricLogs? _logs;
 
-    public CompiledMetrics(Loss? loss, IReadOnlyList<object> specs)
+    /// <summary>One loss and one list of metrics, for a model with one output.</summary>
+    public CompiledMetrics(Loss? loss, IReadOnlyList<object> specs) : this([loss], null, [specs], ["output"], prefix: false) { }
+
+    /// <summary>A loss (or none), a loss weight and metrics per output.</summary>
+    public CompiledMetrics(Loss?[] losses, double[]? lossWeights, IReadOnlyList<object>[] specs, string[] outputNames, bool prefix)
     {
-        _loss = loss;
+        _losses = losses;
+        _lossWeights = lossWeights ?? [.. losses.Select(_ => 1.0)];
         _specs = specs;
+        _outputNames = outputNames;
+        _prefix = prefix;
+        int lossCount = losses.Count(l => l is not null);
+        _outputLossTrackers = lossCount > 1 ? [.. outputNames.Select(n => new Mean($"{n}_loss"))] : [];
     }
 
-    /// <summary>The metrics as given to Compile (names or Metric objects), saved with the model.</summary>
-    public IReadOnlyList<object> Specs => _specs;
+    /// <summary>The number of outputs this compilation describes.</summary>
+    public int Outputs => _losses.Length;
 
-    /// <summary>The loss tracker first, then the resolved metrics (empty list before the first batch).</summary>
-    public IReadOnlyList<Metric> All => [_lossTracker, .. _resolved ?? []];
+    /// <summary>The loss of each output (null where an output has none).</summary>
+    public IReadOnlyList<Loss?> Losses => _losses;
+
+    /// <summary>The weight of each output's loss in the total.</summary>
+    public IReadOnlyList<double> LossWeights => _lossWeights;
+
+    /// <summary>The metrics of each output as given to Compile (names or Metric objects).</summary>
+    public IReadOnlyList<IReadOnlyList<object>> SpecsPerOutput => _specs;
+
+    /// <summary>The metrics as given to Compile for a one-output model (names or Metric objects), saved with the model.</summary>
+    public IReadOnlyList<object> Specs => _specs[0];
+
+    /// <summary>The loss tracker first, then the resolved metrics (empty before the first batch), then the per-output loss trackers.</summary>
+    public IReadOnlyList<Metric> All => [_lossTracker, .. (_resolved ?? []).Select(r => r.Metric), .. _outputLossTrackers];
+
+    private IReadOnlyList<(string Key, Metric Metric)> Entries =>
+        [("loss", _lossTracker), .. (_resolved ?? []).Select(r => (r.Key, r.Metric)), .. _outputLossTrackers.Select(m => (m.Name, (Metric)m))];
+
+    /// <summary>
+    /// The loss of a batch: each output's loss (with the sample weights) times its weight, summed; each output's
+    /// unweighted loss goes to its tracker when there are several, and the total to the <c>loss</c> tracker.
+    /// </summary>
+    public Tensor ComputeLoss(IReadOnlyList<Tensor> yTrue, IReadOnlyList<Tensor> yPred, Tensor? sampleWeight, string model)
+    {
+        CheckCounts(yTrue, yPred, model);
+        Tensor? total = null;
+        int tracker = 0;
+        for (int i = 0; i < _losses.Length; i++)
+        {
+            var loss = _losses[i];
+            if (loss is null) continue;
+            var value = loss.Call(yTrue[i], yPred[i], sampleWeight);
+            if (_outputLossTrackers.Length > 0)
+            {
+                CheckScalar(value, loss);
+                _outputLossTrackers[tracker].UpdateState(value.detach(), BatchSize(yPred[i]));
+            }
+            tracker++;
+            if (_lossWeights[i] != 1.0) value = value * _lossWeights[i];
+            total = total is null ? value : total + value;
+        }
+        if (total is null)
+            throw new InvalidOperationException($"No loss to compute for model \"{model}\": Compile gave none of its outputs a loss.");
+        UpdateLoss(total.detach(), BatchSize(yPred[0]));
+        return total;
+    }
+
+    private static long BatchSize(Tensor t) => t.shape.Length > 0 ? t.shape[0] : 1;
+
+    private void CheckCounts(IReadOnlyList<Tensor> yTrue, IReadOnlyList<Tensor> yPred, string model)
+    {
+        if (yPred.Count != _losses.Length)
+            throw new InvalidOperationException(
+                $"Model \"{model}\" was compiled for {_losses.Length} output(s) ({string.Join(", ", _outputNames)}), but it returned {yPred.Count}.");
+        if (yTrue.Count != yPred.Count)
+            throw new ArgumentException(
+                $"Model \"{model}\" has {yPred.Count} output(s) ({string.Join(", ", _outputNames)}), but the data has {yTrue.Count} target(s); " +
+                "give one target per output, as a list in the outputs' order or a dictionary keyed by their names.");
+    }
 
     /// <summary>Adds a batch's loss to the loss tracker, weighted by the batch size (Keras's <c>_loss_tracker</c>).</summary>
     /// <exception cref="InvalidOperationException">The loss is not one number (a loss with reduction "none"): checked
@@ -34,37 +110,58 @@ internal sealed class CompiledMetrics
     /// would sum it into a wrong mean.</exception>
     public void UpdateLoss(Tensor loss, long batchSize)
     {
-        if (loss.dim() != 0)
-            throw new InvalidOperationException(
-                $"The loss '{_loss?.Name ?? "(from ComputeLoss)"}' gave a tensor of shape {Layers.Shapes.Format(loss.shape)} for a batch, " +
-                "not one number: with reduction \"none\" a loss returns its per-sample values, which training cannot minimise. " +
-                "Compile with reduction \"sum_over_batch_size\" (the default), \"sum\" or \"mean_with_sample_weight\", " +
-                "or override ComputeLoss to reduce the values.");
+        CheckScalar(loss, _losses.Length == 1 ? _losses[0] : null);
         _lossTracker.UpdateState(loss, batchSize);
     }
 
-    /// <summary>Updates the compiled metrics (not the loss), resolving their names on the first call.</summary>
-    public void UpdateMetrics(Tensor yTrue, Tensor yPred, Tensor? sampleWeight = null)
+    private static void CheckScalar(Tensor loss, Loss? from)
+    {
+        if (loss.dim() != 0)
+            throw new InvalidOperationException(
+                $"The loss '{from?.Name ?? "(from ComputeLoss)"}' gave a tensor of shape {Layers.Shapes.Format(loss.shape)} for a batch, " +
+                "not one number: with reduction \"none\" a loss returns its per-sample values, which training cannot minimise. " +
+                "Compile with reduction \"sum_over_batch_size\" (the default), \"sum\" or \"mean_with_sample_weight\", " +
+                "or override ComputeLoss to reduce the values.");
+    }
+
+    /// <summary>Updates the compiled metrics of a one-output model (not the loss), resolving their names on the first call.</summary>
+    public void UpdateMetrics(Tensor yTrue, Tensor yPred, Tensor? sampleWeight = null) => UpdateMetrics([yTrue], [yPred], sampleWeight, "");
+
+    /// <summary>Updates every output's compiled metrics (not the loss), resolving their names on the first call.</summary>
+    public void UpdateMetrics(IReadOnlyList<Tensor> yTrue, IReadOnlyList<Tensor> yPred, Tensor? sampleWeight, string model)
     {
         if (_resolved is null)
         {
-            _resolved = _specs.Select(spec => spec as Metric
-                ?? Sequential.Metrics.MetricRegistry.Get((string)spec, _loss, yTrue.shape, yPred.shape)).ToList();
+            CheckCounts(yTrue, yPred, model);
+            var resolved = new List<(string Key, int Output, Metric Metric)>();
+            var taken = new Dictionary<string, int>();
+            for (int i = 0; i < _specs.Length; i++)
+                foreach (var spec in _specs[i])
+                {
+                    var metric = spec as Metric ?? MetricRegistry.Get((string)spec, _losses[i], yTrue[i].shape, yPred[i].shape);
+                    string key = _prefix ? $"{_outputNames[i]}_{metric.Name}" : metric.Name;
+                    // Keras's unique_name_counters: a repeated name gets _1, _2, ...
+                    if (taken.TryGetValue(key, out int count)) { taken[key] = count + 1; key = $"{key}_{count}"; }
+                    else taken[key] = 1;
+                    resolved.Add((key, i, metric));
+                }
+            _resolved = resolved;
             _logs = null;
         }
-        foreach (var metric in _resolved) metric.UpdateState(yTrue, yPred, sampleWeight);
+        foreach (var (_, output, metric) in _resolved) metric.UpdateState(yTrue[output], yPred[output], sampleWeight);
     }
 
     /// <summary>Running logs that read each value from the device only when accessed.</summary>
-    public MetricLogs Logs => _logs ??= new MetricLogs(All);
+    public MetricLogs Logs => _logs ??= new MetricLogs(Entries);
 
     /// <summary>Clears every metric (start of an epoch or an evaluation).</summary>
     public void Reset()
     {
         _lossTracker.ResetState();
-        foreach (var metric in _resolved ?? []) metric.ResetState();
+        foreach (var (_, _, metric) in _resolved ?? []) metric.ResetState();
+        foreach (var tracker in _outputLossTrackers) tracker.ResetState();
     }
 
-    /// <summary>Reads every metric to the host (one synchronisation), loss first.</summary>
-    public Dictionary<string, double> Values() => All.ToDictionary(m => m.Name, m => m.Value());
+    /// <summary>Reads every metric to the host, in the logs' order.</summary>
+    public Dictionary<string, double> Values() => Entries.ToDictionary(e => e.Key, e => e.Metric.Value());
 }

@@ -7,14 +7,14 @@ namespace Sequential.Training;
 /// Logs backed by live metrics: a value is copied from the device only when a callback reads it, so
 /// batch-level hooks cost nothing unless they look.
 /// </summary>
-internal sealed class MetricLogs(IReadOnlyList<Metric> metrics) : IReadOnlyDictionary<string, double>
+internal sealed class MetricLogs(IReadOnlyList<(string Key, Metric Metric)> metrics) : IReadOnlyDictionary<string, double>
 {
     public double this[string key] => Find(key)?.Value()
         ?? throw new KeyNotFoundException($"No metric '{key}' in the logs. Available: {string.Join(", ", Keys)}.");
 
-    public IEnumerable<string> Keys => metrics.Select(m => m.Name);
+    public IEnumerable<string> Keys => metrics.Select(m => m.Key);
 
-    public IEnumerable<double> Values => metrics.Select(m => m.Value());
+    public IEnumerable<double> Values => metrics.Select(m => m.Metric.Value());
 
     public int Count => metrics.Count;
 
@@ -28,9 +28,9 @@ internal sealed class MetricLogs(IReadOnlyList<Metric> metrics) : IReadOnlyDicti
     }
 
     public IEnumerator<KeyValuePair<string, double>> GetEnumerator() =>
-        metrics.Select(m => new KeyValuePair<string, double>(m.Name, m.Value())).GetEnumerator();
+        metrics.Select(m => new KeyValuePair<string, double>(m.Key, m.Metric.Value())).GetEnumerator();
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 
-    private Metric? Find(string key) => metrics.FirstOrDefault(m => m.Name == key);
+    private Metric? Find(string key) => metrics.FirstOrDefault(m => m.Key == key).Metric;
 }

@@ -124,12 +124,13 @@ internal sealed class Trainer(Model model)
         return Test(data, steps, list);
     }
 
-    public Tensor Predict(DataAdapter data, int verbose, IEnumerable<Callback>? callbacks)
+    /// <summary>Predicts for every batch; returns one tensor per model output, each the batches' outputs concatenated.</summary>
+    public Tensor[] Predict(DataAdapter data, int verbose, IEnumerable<Callback>? callbacks)
     {
         var list = CallbackList.Create(model, callbacks, verbose, null, ProgressTarget.Predict,
             new Dictionary<string, object?> { ["steps"] = data.BatchesPerPass, ["verbose"] = verbose });
         using var outer = NewDisposeScope();
-        var outputs = new List<Tensor>();
+        var outputs = new List<List<Tensor>>();
         bool wasTraining = model.training;
         model.eval();
         try
@@ -139,7 +140,7 @@ internal sealed class Trainer(Model model)
             int step = 0;
             foreach (var _ in RunBatches(data, null, null,
                          before: () => list.OnPredictBatchBegin(step, Empty),
-                         step: batch => { outputs.Add(model.PredictStep(batch with { Targets = null, TargetNames = null }).cpu().MoveToOuterDisposeScope()); return Empty; }))
+                         step: batch => { Collect(outputs, model.PredictStep(batch with { Targets = null, TargetNames = null })); return Empty; }))
             {
                 list.OnPredictBatchEnd(step, Empty);
                 step++;
@@ -152,7 +153,17 @@ internal sealed class Trainer(Model model)
         }
         if (outputs.Count == 0)
             throw new ArgumentException("Predict received no batches.");
-        return cat(outputs, 0).MoveToOuterDisposeScope();
+        return [.. outputs.Select(o => cat(o, 0).MoveToOuterDisposeScope())];
+    }
+
+    /// <summary>Keeps a batch's outputs, on the host, past the batch's dispose scope.</summary>
+    private void Collect(List<List<Tensor>> outputs, IReadOnlyList<Tensor> batch)
+    {
+        if (outputs.Count == 0) outputs.AddRange(batch.Select(_ => new List<Tensor>()));
+        if (batch.Count != outputs.Count)
+            throw new InvalidOperationException(
+                $"PredictStep of model \"{model.Name}\" returned {batch.Count} output(s) for this batch and {outputs.Count} for the first one.");
+        for (int i = 0; i < batch.Count; i++) outputs[i].Add(batch[i].cpu().MoveToOuterDisposeScope());
     }
 
     /// <summary>Resets the model's metrics (Keras resets <c>model.metrics</c>): the compiled ones and any a subclass adds.</summary>
@@ -223,16 +234,19 @@ internal sealed class Trainer(Model model)
             using (var scope = NewDisposeScope())
             {
                 if (!batches.MoveNext()) yield break;
-                var (x, y, w) = batches.Current;
-                if (x.dtype != ScalarType.Float32) x = x.to_type(ScalarType.Float32);
-                model.EnsureBuiltFor(x.shape[1..]);
-                if (y is not null && model.Loss is not null) y = model.Loss.PrepareTargets(y);
-                if (data.ChecksBatches && (index == 0 || x.device_type == DeviceType.CPU))
+                var batch = model.Arrange(batches.Current, data.Name);
+                var x = new Tensor[batch.Inputs.Count];
+                for (int i = 0; i < x.Length; i++) x[i] = model.CastInput(batch.Inputs[i], i);
+                model.EnsureBuiltFor(x);
+                Tensor[]? y = batch.Targets is null ? null : new Tensor[batch.Targets.Count];
+                for (int i = 0; i < (y?.Length ?? 0); i++) y![i] = model.LossFor(i)?.PrepareTargets(batch.Targets![i]) ?? batch.Targets![i];
+                var w = batch.SampleWeight;
+                if (data.ChecksBatches && (index == 0 || x[0].device_type == DeviceType.CPU))
                     CheckBatch(data, index, x, y);
-                x = ToDevice(x, device);
-                if (y is not null) y = ToDevice(y, device);
+                for (int i = 0; i < x.Length; i++) x[i] = ToDevice(x[i], device);
+                for (int i = 0; i < (y?.Length ?? 0); i++) y![i] = ToDevice(y![i], device);
                 if (w is not null) w = ToDevice(w, device);
-                if (classWeights is not null && y is not null) w = classWeights.Apply(y, w, model);
+                if (classWeights is not null && y is not null) w = classWeights.Apply(y[0], w, model);
                 before();
                 logs = step(new Batch(x, y, w));
             }
@@ -247,20 +261,26 @@ internal sealed class Trainer(Model model)
     /// already put on an accelerator are checked for the first batch only, since reading a result back would wait for
     /// the device on every step.
     /// </summary>
-    private void CheckBatch(DataAdapter data, int batch, Tensor x, Tensor? y)
+    private void CheckBatch(DataAdapter data, int batch, Tensor[] x, Tensor[]? y)
     {
         string where = $"batch {batch} of {data.Name}";
-        NonFinite.Check(x, $"{where}: x", data.Name, "remove, clip or fill them in the data source");
+        for (int i = 0; i < x.Length; i++)
+            NonFinite.Check(x[i], $"{where}: x{(x.Length > 1 ? $"[{i}]" : "")}", data.Name, "remove, clip or fill them in the data source");
         if (y is null) return;
-        NonFinite.Check(y, $"{where}: y", data.Name, "remove or fill them in the data source");
-        if (model.Loss is null) return;
-        try
+        var shapes = model.OutputShapes;
+        for (int i = 0; i < y.Length; i++)
         {
-            model.Loss.Validate(y, model.OutputShape!);
-        }
-        catch (ArgumentException e)
-        {
-            throw new ArgumentException($"{where}: {e.Message}", data.Name, e);
+            string name = y.Length > 1 ? $"y[{i}]" : "y";
+            NonFinite.Check(y[i], $"{where}: {name}", data.Name, "remove or fill them in the data source");
+            if (model.LossFor(i) is not { } loss || shapes is null || i >= shapes.Count) continue;
+            try
+            {
+                loss.Validate(y[i], shapes[i]);
+            }
+            catch (ArgumentException e)
+            {
+                throw new ArgumentException($"{where}: {(y.Length > 1 ? $"{name}: " : "")}{e.Message}", data.Name, e);
+            }
         }
     }
 

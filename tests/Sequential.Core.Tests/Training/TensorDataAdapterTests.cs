@@ -124,7 +124,7 @@ public class TensorDataAdapterTests
     public void ForPrediction_YieldsInputsOnly()
     {
         var (x, _) = Indexed(5);
-        var adapter = TensorDataAdapter.ForPrediction(Compiled(), x, batchSize: 2);
+        var adapter = TensorDataAdapter.ForPrediction(Compiled(), [x], batchSize: 2);
         var batches = adapter.Batches(null).ToList();
         Assert.That(batches, Has.Count.EqualTo(3));
         Assert.That(batches.All(b => b.Y is null && b.SampleWeight is null), Is.True, "prediction batches carry no targets");
