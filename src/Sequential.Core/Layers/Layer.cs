@@ -176,6 +176,7 @@ public abstract class Layer : nn.Module<Tensor, Tensor>
             throw new ArgumentException(
                 $"Input 0 of layer \"{Name}\" is incompatible with the layer: expected shape {Shapes.FormatBatch(InputShape)} " +
                 $"(its inputShape), but received input with shape {Shapes.FormatBatch(inputShape)}.");
+        TrackSublayers();
         var output = ComputeOutputShape(inputShape);
         // What Build registers is remembered, so that a failed Build (or a model undoing a build that did not
         // fit a file) leaves the layer as it was: unbuilt, with nothing registered, and buildable again.
@@ -193,6 +194,8 @@ public abstract class Layer : nn.Module<Tensor, Tensor>
             throw;
         }
         RememberBuilt();
+        TrackSublayers();
+        BuildSublayersByRunning(inputShape);
         _builtInputShape = (long[])inputShape.Clone();
         _outputShape = output;
         _built = true;
@@ -201,6 +204,73 @@ public abstract class Layer : nn.Module<Tensor, Tensor>
         {
             _builtParameters = [.. _internal_params.Keys.Where(k => !parameters.Contains(k))];
             _builtBuffers = [.. _internal_buffers.Keys.Where(k => !buffers.Contains(k))];
+        }
+    }
+
+    /// <summary>
+    /// Registers the layers a custom layer holds in its fields (a <see cref="Layer"/>, or a list or array of them) as
+    /// submodules, once, before it builds: their weights then belong to it (Keras tracks a layer's attributes the same
+    /// way, e.g. the guide's <c>MLPBlock</c> holding three <c>Linear</c> layers). Registered under the field's name (a
+    /// list's items as <c>name_0</c>, <c>name_1</c>, ...); layers registered already are left as they are. Runs before
+    /// and after <see cref="Build"/>, so layers created there count too. Models track their own layers.
+    /// </summary>
+    private void TrackSublayers()
+    {
+        if (this is Model) return;
+        var children = new HashSet<nn.Module>(named_children().Select(c => c.module), ReferenceEqualityComparer.Instance);
+        for (var type = GetType(); type is not null && type != typeof(Layer); type = type.BaseType)
+        {
+            foreach (var field in type.GetFields(System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.Public |
+                                                 System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.DeclaredOnly))
+            {
+                if (!typeof(Layer).IsAssignableFrom(field.FieldType) && !typeof(IEnumerable<Layer>).IsAssignableFrom(field.FieldType)) continue;
+                string name = FieldName(field.Name);
+                switch (field.GetValue(this))
+                {
+                    case Layer layer when !ReferenceEquals(layer, this) && children.Add(layer):
+                        register_module(name, layer);
+                        break;
+                    case IEnumerable<Layer> layers:
+                        int index = 0;
+                        foreach (var item in layers)
+                        {
+                            if (!ReferenceEquals(item, this) && children.Add(item)) register_module($"{name}_{index}", item);
+                            index++;
+                        }
+                        break;
+                }
+            }
+        }
+
+        // "_linear1" -> "linear1"; an auto-property's "<Linear1>k__BackingField" -> "Linear1".
+        static string FieldName(string field)
+        {
+            if (field.StartsWith('<') && field.IndexOf('>') is > 1 and var end) return field[1..end];
+            return field.TrimStart('_') is { Length: > 0 } trimmed ? trimmed : field;
+        }
+    }
+
+    /// <summary>
+    /// Builds sublayers that build lazily in <see cref="Call(Tensor, bool)"/> (the guide's <c>MLPBlock</c>): when a
+    /// registered sublayer is still unbuilt after <see cref="Build"/>, the layer is called once on a zero batch of one
+    /// sample, in inference mode without gradients (Keras 3 builds such a layer by running it the same way), so that its
+    /// weights exist before a model places them on its device and gives them to the optimizer.
+    /// </summary>
+    private void BuildSublayersByRunning(long[] inputShape)
+    {
+        if (this is Model || !children().OfType<Layer>().Any(l => !l.Built)) return;
+        bool wasTraining = training;
+        eval();
+        try
+        {
+            // No dispose scope: what the sublayers' builds create (weights, BatchNormalization's statistics) must live on.
+            using var noGrad = no_grad();
+            using var input = zeros([1, .. inputShape]);
+            using var output = Call(input, training: false);
+        }
+        finally
+        {
+            train(wasTraining);
         }
     }
 
@@ -235,7 +305,7 @@ public abstract class Layer : nn.Module<Tensor, Tensor>
 
     /// <summary>
     /// Creates the weights for a per-sample input shape (Keras's <c>build</c>; override in layers with weights, creating
-    /// them with <see cref="AddWeight"/>). <see cref="EnsureBuilt"/>, <see cref="Apply(Tensor, bool)"/> and models call it
+    /// them with <see cref="AddWeight(long[], string, bool, string?)"/>). <see cref="EnsureBuilt"/>, <see cref="Apply(Tensor, bool)"/> and models call it
     /// once, with the shape checked and the layer then marked <see cref="Built"/>: build a layer through them rather than
     /// by calling this directly.
     /// </summary>
@@ -382,7 +452,63 @@ public abstract class Layer : nn.Module<Tensor, Tensor>
     /// <returns>Output batch.</returns>
     public override Tensor forward(Tensor input) => Call(input, training);
 
-    /// <summary>Creates, initialises and registers a weight (Keras's <c>add_weight</c>).</summary>
+    /// <summary>
+    /// Creates, initialises and registers a weight (Keras's <c>add_weight(shape, initializer, trainable, name)</c>), for
+    /// custom layers: call it from <see cref="Build"/>. The initializer's fans come from the shape as Keras computes them
+    /// (a vector: its length both ways; a matrix: rows in, columns out; a kernel: the receptive field times its last two
+    /// sizes).
+    /// </summary>
+    /// <param name="shape">Weight shape, e.g. <c>[inputShape[^1], units]</c>.</param>
+    /// <param name="initializer">A Keras initializer name (<c>"glorot_uniform"</c>, the default; <c>"zeros"</c>,
+    /// <c>"random_normal"</c>, ...).</param>
+    /// <param name="trainable">Whether training updates it.</param>
+    /// <param name="name">Its name within the layer (the key in state dictionaries and files); default <c>variable</c>,
+    /// numbered (<c>variable_1</c>, ...) when taken.</param>
+    /// <returns>The registered parameter.</returns>
+    /// <exception cref="ArgumentException">An unknown initializer name, a negative size, or a name already used.</exception>
+    /// <example>
+    /// <code>
+    /// // Keras: self.w = self.add_weight(shape=(input_shape[-1], self.units), initializer="random_normal", trainable=True)
+    /// public override void Build(long[] inputShape)
+    /// {
+    ///     _w = AddWeight(shape: [inputShape[^1], Units], initializer: "random_normal");
+    ///     _b = AddWeight(shape: [Units], initializer: "zeros");
+    /// }
+    /// </code>
+    /// </example>
+    public Parameter AddWeight(long[] shape, string initializer = "glorot_uniform", bool trainable = true, string? name = null) =>
+        AddWeight(shape, InitializerRegistry.Get(initializer), trainable, name);
+
+    /// <summary>Creates, initialises and registers a weight with an initializer object (Keras's <c>add_weight</c>).</summary>
+    /// <param name="shape">Weight shape.</param>
+    /// <param name="initializer">How to fill it.</param>
+    /// <param name="trainable">Whether training updates it.</param>
+    /// <param name="name">Its name within the layer; default <c>variable</c>, numbered when taken.</param>
+    /// <returns>The registered parameter.</returns>
+    /// <exception cref="ArgumentException">A negative size, or a name already used.</exception>
+    public Parameter AddWeight(long[] shape, Initializer initializer, bool trainable = true, string? name = null)
+    {
+        ArgumentNullException.ThrowIfNull(shape);
+        ArgumentNullException.ThrowIfNull(initializer);
+        if (shape.Any(d => d < 0))
+            throw new ArgumentException($"Layer \"{Name}\": a weight's shape must have sizes >= 0; got {Shapes.Format(shape)}.", nameof(shape));
+        string key = name ?? "variable";
+        if (name is null)
+            for (int suffix = 1; _internal_params.ContainsKey(key) || _internal_buffers.ContainsKey(key); suffix++) key = $"variable_{suffix}";
+        else if (_internal_params.ContainsKey(key) || _internal_buffers.ContainsKey(key))
+            throw new ArgumentException($"Layer \"{Name}\" already has a weight named \"{key}\"; give each weight its own name.", nameof(name));
+        // Keras's compute_fans.
+        var (fanIn, fanOut) = shape.Length switch
+        {
+            0 => (1L, 1L),
+            1 => (shape[0], shape[0]),
+            2 => (shape[0], shape[1]),
+            _ => (shape[^2] * shape[..^2].Aggregate(1L, (a, b) => a * b), shape[^1] * shape[..^2].Aggregate(1L, (a, b) => a * b)),
+        };
+        return AddWeight(key, shape, initializer, fanIn, fanOut, trainable);
+    }
+
+    /// <summary>Creates, initialises and registers a weight (Keras's <c>add_weight</c>), with its fans given.</summary>
     /// <param name="name">Weight name within the layer, e.g. <c>kernel</c>.</param>
     /// <param name="shape">Weight shape.</param>
     /// <param name="initializer">How to fill it.</param>
@@ -405,7 +531,7 @@ public abstract class Layer : nn.Module<Tensor, Tensor>
     }
 
     /// <summary>
-    /// Checks a state tensor that <see cref="Build"/> is about to allocate itself (weights made by <see cref="AddWeight"/>
+    /// Checks a state tensor that <see cref="Build"/> is about to allocate itself (weights made by <see cref="AddWeight(long[], string, bool, string?)"/>
     /// are checked already). While a model file is loaded, the layers may create no more values than the file's weights
     /// hold, so that a corrupted or hostile configuration fails before a huge allocation; call this before allocating.
     /// </summary>
