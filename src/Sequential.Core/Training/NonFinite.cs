@@ -4,9 +4,13 @@ namespace Sequential.Training;
 
 /// <summary>
 /// The finite check every data entry point uses (Fit/Evaluate/Predict inputs and targets, iterator batches,
-/// Normalization.Adapt): a NaN or an infinity in the data turns the loss and then every weight into NaN.
+/// Normalization.Adapt): a NaN or an infinity in the data turns the loss and then every weight into NaN. Public so that
+/// custom layers that learn from data (an <c>Adapt</c> method) check it the same way.
 /// </summary>
-internal static class NonFinite
+/// <example>
+/// <code>NonFinite.Check(data, "Adapt's data", nameof(data), "remove or fill them before adapting");</code>
+/// </example>
+public static class NonFinite
 {
     /// <summary>
     /// Whether a tensor holds a NaN or an infinity. Any such element makes the sum NaN or infinite, so one reduction
@@ -16,7 +20,7 @@ internal static class NonFinite
     /// </summary>
     /// <param name="t">A tensor; integer tensors are always finite.</param>
     /// <returns>True when at least one element is NaN, +Inf or -Inf.</returns>
-    internal static bool Any(Tensor t)
+    public static bool Any(Tensor t)
     {
         if (!t.is_floating_point()) return false;
         using var scope = NewDisposeScope();
@@ -29,7 +33,8 @@ internal static class NonFinite
     /// <param name="name">How the message names the data, e.g. <c>x</c> or <c>batch 3 of data: x</c>.</param>
     /// <param name="paramName">The argument the exception names.</param>
     /// <param name="fix">What to do about it, e.g. "remove or fill them before calling the model".</param>
-    internal static void Check(Tensor t, string name, string paramName, string fix)
+    /// <exception cref="ArgumentException">The tensor holds a NaN or an infinity.</exception>
+    public static void Check(Tensor t, string name, string paramName, string fix)
     {
         if (!Any(t)) return;
         using var scope = NewDisposeScope();

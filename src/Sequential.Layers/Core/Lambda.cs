@@ -96,7 +96,7 @@ public sealed class Lambda : Layer
     };
 
     /// <inheritdoc/>
-    protected internal override void CheckSavable()
+    protected override void CheckSavable()
     {
         if (Function is null)
             throw new InvalidOperationException(

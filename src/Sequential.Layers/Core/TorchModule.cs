@@ -226,7 +226,7 @@ public sealed class TorchModule : Layer
     /// weights (names or shapes) than the wrapped one, so that no file is written that <c>Load</c> could not read back.
     /// The factory is called once per layer and factory for that check.
     /// </remarks>
-    protected internal override void CheckSavable()
+    protected override void CheckSavable()
     {
         string weightsOnly = "or save the weights alone with model.SaveWeights(path) (ModelCheckpoint(saveWeightsOnly: true)) " +
                              "and load them into a model built in code with LoadWeights.";
