@@ -63,7 +63,7 @@ public static class Imdb
         int? startChar = 1, int? oovChar = 2, int indexFrom = 3)
     {
         WordSequences.CheckOptions(numWords, skipTop, maxlen);
-        var rng = WordSequences.Random(seed);
+        var rng = LegacyRandomState.FromSeed(seed);
         string file = DatasetLocator.Locate(Data, path)[0];
         var f = NpzFile.Read(file, ["x_train", "y_train", "x_test", "y_test"], "Keras's imdb.npz");
         var xTrain = WordSequences.Read(f["x_train"], $"{file}/x_train.npy");

@@ -33,6 +33,13 @@ internal sealed class LegacyRandomState
         _position = N;
     }
 
+    /// <summary>Keras's <c>rng = np.random.RandomState(seed)</c> for a loader's <c>seed</c> argument, with numpy's check.</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="seed"/> is negative.</exception>
+    public static LegacyRandomState FromSeed(int seed)
+        => seed >= 0
+            ? new LegacyRandomState((uint)seed)
+            : throw new ArgumentOutOfRangeException(nameof(seed), seed, "seed must be between 0 and 2**32 - 1, as numpy's RandomState requires.");
+
     /// <summary>The next 32-bit output (numpy's <c>mt19937_next32</c>, <c>randint(2**32)</c>'s source).</summary>
     public uint NextUInt32()
     {

@@ -67,7 +67,7 @@ public static class Reuters
         WordSequences.CheckOptions(numWords, skipTop, maxlen);
         if (!(testSplit >= 0 && testSplit <= 1))
             throw new ArgumentOutOfRangeException(nameof(testSplit), testSplit, "testSplit must be between 0 and 1.");
-        var rng = WordSequences.Random(seed);
+        var rng = LegacyRandomState.FromSeed(seed);
         string file = DatasetLocator.Locate(Data, path)[0];
         var f = NpzFile.Read(file, ["x", "y"], "Keras's reuters.npz");
         var xs = WordSequences.Read(f["x"], $"{file}/x.npy");

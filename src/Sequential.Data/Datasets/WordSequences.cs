@@ -64,12 +64,6 @@ internal static class WordSequences
         return labels;
     }
 
-    /// <summary>Keras's <c>rng = np.random.RandomState(seed)</c>, with numpy's check of the seed.</summary>
-    public static LegacyRandomState Random(int seed)
-        => seed >= 0
-            ? new LegacyRandomState((uint)seed)
-            : throw new ArgumentOutOfRangeException(nameof(seed), seed, "seed must be between 0 and 2**32 - 1, as numpy's RandomState requires.");
-
     /// <summary><c>values[indices]</c>.</summary>
     public static T[] Take<T>(T[] values, int[] indices) => [.. indices.Select(i => values[i])];
 
