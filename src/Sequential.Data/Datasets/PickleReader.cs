@@ -23,6 +23,12 @@ internal sealed class PickleReader
     internal const int MaxMarkDepth = 100;
 
     private const int MaxLineBytes = 256;
+    /// <summary>
+    /// The boxed integers 0 to 65,535, shared: IMDB's 12 million word indices are mostly below 65,536, and one box each
+    /// would be most of the reading time.
+    /// </summary>
+    private static readonly object[] SmallIntegers = [.. Enumerable.Range(0, 65536).Select(i => (object)(long)i)];
+
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     private readonly ReadOnlyMemory<byte> _data;
@@ -30,6 +36,7 @@ internal sealed class PickleReader
     private readonly List<object?> _stack = [];
     private readonly List<int> _marks = [];
     private readonly Dictionary<long, object?> _memo = [];
+    private readonly List<long> _run = [];
     private int _position;
     private int _opcodeAt;
 
@@ -93,7 +100,7 @@ internal sealed class PickleReader
                 case (byte)'(': // MARK
                     if (_marks.Count >= MaxMarkDepth)
                         throw Fail($"it nests more than {MaxMarkDepth} MARKs; numpy's pickles nest a few");
-                    _marks.Add(_stack.Count);
+                    if (!TryAppendIntegerRun(span)) _marks.Add(_stack.Count);
                     break;
                 case (byte)'0': // POP
                     if (_stack.Count > 0 && _marks.Count > 0 && _marks[^1] == _stack.Count) _marks.RemoveAt(_marks.Count - 1);
@@ -106,8 +113,8 @@ internal sealed class PickleReader
                 case 0x88: Push(true); break;  // NEWTRUE
                 case 0x89: Push(false); break; // NEWFALSE
                 case (byte)'J': Push((long)BinaryPrimitives.ReadInt32LittleEndian(Take(span, 4))); break;  // BININT
-                case (byte)'K': Push((long)ReadByte(span)); break;                                           // BININT1
-                case (byte)'M': Push((long)BinaryPrimitives.ReadUInt16LittleEndian(Take(span, 2))); break; // BININT2
+                case (byte)'K': Push(SmallIntegers[ReadByte(span)]); break;                                           // BININT1
+                case (byte)'M': Push(SmallIntegers[BinaryPrimitives.ReadUInt16LittleEndian(Take(span, 2))]); break; // BININT2
                 case 0x8A: Push(ReadLong(Take(span, ReadByte(span)))); break;                                // LONG1
                 case 0x8B: Push(ReadLong(Take(span, ReadLength(span, 4)))); break;                           // LONG4
                 case (byte)'I': Push(ParseTextInteger(ReadLine(span))); break;           // INT
@@ -154,6 +161,37 @@ internal sealed class PickleReader
                                "dictionary never needs; only plain values, lists, tuples, dicts and numpy arrays are read");
             }
         }
+    }
+
+    /// <summary>
+    /// The fast path for what makes up nearly all of <c>imdb.npz</c>: MARK, a run of BININT/BININT1/BININT2, APPENDS onto
+    /// a list of integers. Read straight into the list (no boxing, no stack); anything else rewinds to just after the MARK
+    /// for the general loop, so the result is the same either way.
+    /// </summary>
+    private bool TryAppendIntegerRun(ReadOnlySpan<byte> span)
+    {
+        if (_stack.Count == 0 || (_marks.Count > 0 && _marks[^1] == _stack.Count) ||
+            _stack[^1] is not PickleList { IsIntegers: true } list)
+            return false;
+        int start = _position;
+        _run.Clear();
+        while (_position < span.Length)
+        {
+            byte op = span[_position];
+            if (op == (byte)'K' && _position + 1 < span.Length) _run.Add(span[_position + 1]);
+            else if (op == (byte)'M' && _position + 2 < span.Length) _run.Add(BinaryPrimitives.ReadUInt16LittleEndian(span[(_position + 1)..]));
+            else if (op == (byte)'J' && _position + 4 < span.Length) _run.Add(BinaryPrimitives.ReadInt32LittleEndian(span[(_position + 1)..]));
+            else break;
+            _position += op == (byte)'K' ? 2 : op == (byte)'M' ? 3 : 5;
+        }
+        if (_position < span.Length && span[_position] == (byte)'e')
+        {
+            _position++;
+            list.Integers.AddRange(_run);
+            return true;
+        }
+        _position = start;
+        return false;
     }
 
     private object Global(string module, string name)

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using TorchSharp;
 
@@ -28,16 +29,14 @@ internal static class WordSequences
         long total = 0;
         for (int i = 0; i < sequences.Length; i++)
         {
-            long[]? values = items[i] switch
+            ReadOnlySpan<long> values = items[i] switch
             {
-                PickleList { IsIntegers: true } list => [.. list.Integers],
-                NumpyArray nested => nested.ToInt64s(out _),
-                _ => null,
-            };
-            if (values is null)
-                throw new InvalidDataException(
+                PickleList { IsIntegers: true } list => CollectionsMarshal.AsSpan(list.Integers),
+                NumpyArray nested when nested.ToInt64s(out _) is { } integers => integers,
+                _ => throw new InvalidDataException(
                     $"'{member}': item {i} is not a list of integers (nor a 1-D integer array); Keras's files hold one list of " +
-                    "word indices per sample.");
+                    "word indices per sample."),
+            };
             total += values.Length;
             if (total > array.EncodedBytes)
                 throw new InvalidDataException(
@@ -102,9 +101,24 @@ internal static class WordSequences
     /// <c>[w for w in x if skip_top &lt;= w &lt; num_words]</c>.
     /// </summary>
     public static int[][] LimitWords(int[][] xs, int skipTop, int numWords, int? oovChar)
-        => [.. xs.Select(x => oovChar is { } oov
-            ? x.Select(w => skipTop <= w && w < numWords ? w : oov).ToArray()
-            : x.Where(w => skipTop <= w && w < numWords).ToArray())];
+    {
+        var limited = new int[xs.Length][];
+        for (int i = 0; i < xs.Length; i++)
+        {
+            int[] x = xs[i];
+            if (oovChar is { } oov)
+            {
+                var kept = new int[x.Length];
+                for (int j = 0; j < x.Length; j++) kept[j] = skipTop <= x[j] && x[j] < numWords ? x[j] : oov;
+                limited[i] = kept;
+            }
+            else
+            {
+                limited[i] = Array.FindAll(x, w => skipTop <= w && w < numWords);
+            }
+        }
+        return limited;
+    }
 
     /// <summary>Checks the options both loaders take.</summary>
     public static void CheckOptions(int? numWords, int skipTop, int? maxlen)

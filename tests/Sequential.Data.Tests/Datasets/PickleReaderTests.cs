@@ -151,6 +151,25 @@ public sealed class PickleReaderTests
         => Assert.That(PickleReader.Load(PickleBuilder.Start().Int(value).Stop(), Name), Is.EqualTo(value));
 
     [Test]
+    public void Load_IntegerRunEndingInTuple_IsReadByTheGeneralLoop()
+    {
+        // [ (1, 2, 70000) ]: a MARK and integers over a list, as in the fast path, but closed by TUPLE, then APPEND.
+        var pickle = PickleBuilder.Start().Op(']').Op('(').Int(1).Int(2).Int(70000).Op('t').Op('a').Stop();
+
+        var list = (PickleList)PickleReader.Load(pickle, Name)!;
+
+        Assert.That(list.Count, Is.EqualTo(1));
+        Assert.That((object?[])list[0]!, Is.EqualTo(new object[] { 1L, 2L, 70000L }));
+    }
+
+    [Test]
+    public void Load_IntegerRunCutShort_IsTruncated()
+    {
+        var pickle = PickleBuilder.Start().Op(']').Op('(').Int(1).Int(300).Unterminated();
+        Assert.That(Rejects(pickle[..^1]).Message, Does.Contain("truncated"));
+    }
+
+    [Test]
     public void Load_ProtocolZeroTextIntegersAndMemo_AreRead()
     {
         // Protocol 0: MARK LIST, PUT 0, INT 1 APPEND, INT -5 APPEND, LONG APPEND, POP, then GET 0 pushes the list back.
