@@ -94,6 +94,20 @@ public sealed class NpzFileTests
         Assert.That(e.Message, Does.Contain($"{path}/x.npy' decompresses to more than 100 bytes but the archive declares 100"));
     }
 
+    [Test]
+    public void Read_MemberCompressedWithLzma_IsRejectedNamingIt()
+    {
+        byte[] zip = Npz(false, ("x", Int64Npy([1, 2, 3])));
+        int central = zip.AsSpan().IndexOf(new byte[] { 0x50, 0x4B, 0x01, 0x02 });
+        BinaryPrimitives.WriteUInt16LittleEndian(zip.AsSpan(8), 14);             // method 14, LZMA: numpy never writes it
+        BinaryPrimitives.WriteUInt16LittleEndian(zip.AsSpan(central + 10), 14);
+        string path = Write(_folder, "lzma.npz", zip);
+
+        var e = Assert.Throws<InvalidDataException>(() => NpzFile.Read(path, ["x"], "test"))!;
+
+        Assert.That(e.Message, Does.Contain($"{path}/x.npy' cannot be decompressed").And.Contain("LZMA"));
+    }
+
     /// <summary>Rewrites the uncompressed size in the one member's local header and central directory entry.</summary>
     private static void SetDeclaredSize(byte[] zip, uint size)
     {
