@@ -41,8 +41,8 @@ internal static class CifarData
         long[] labels = labelValue switch
         {
             PickleList { IsIntegers: true } list => [.. list.Integers],
-            NumpyArray array => array.ToInt64s(out _) ?? [],
-            _ => throw new InvalidDataException($"'{path}': '{labelKey}' is not a list of integers."),
+            NumpyArray array when array.ToInt64s(out _) is { } values => values,
+            _ => throw new InvalidDataException($"'{path}': '{labelKey}' is not a list of integers (nor a 1-D integer array)."),
         };
         if (labels.Length != data.Shape[0])
             throw new InvalidDataException(

@@ -144,9 +144,9 @@ internal sealed class NumpyArray
     public long[]? ToInt64s(out string problem)
     {
         problem = "";
-        if (Dtype.IsObject || !Dtype.IsInteger || Shape.Length != 1)
+        if (!IsBuilt || Dtype.IsObject || !Dtype.IsInteger || Shape.Length != 1)
         {
-            problem = $"expected a 1-D integer array, found {Describe()}";
+            problem = IsBuilt ? $"expected a 1-D integer array, found {Describe()}" : "expected a 1-D integer array, found an array the pickle never filled";
             return null;
         }
         var span = Data.Span;

@@ -206,6 +206,22 @@ public sealed class Cifar10Tests
     }
 
     [Test]
+    public void LoadData_LabelsThatAreAnArrayNeverFilled_AreRejected()
+    {
+        string folder = Path.Combine(_environment.Root, "unfilled");
+        WriteBatches(folder);
+        var pickle = PickleBuilder.Start().Op('}').Put().Op('(')
+            .Text("data").Array("u1", '|', [1, 3072], b => b.Bytes(new byte[3072]))
+            .Text("labels").Global("numpy.core.multiarray", "_reconstruct").Global("numpy", "ndarray").Int(0).Tuple(1)
+            .Bytes("b"u8.ToArray()).Tuple(3).Op('R').Op('u').Stop();
+        string batch = Write(folder, "data_batch_2", pickle);
+
+        var e = Assert.Throws<InvalidDataException>(() => Cifar10.LoadData(folder))!;
+
+        Assert.That(e.Message, Does.Contain($"'{batch}': 'labels' is not a list of integers"));
+    }
+
+    [Test]
     public void LoadData_DataOfTheWrongShape_IsRejected()
     {
         string folder = Path.Combine(_environment.Root, "shape");

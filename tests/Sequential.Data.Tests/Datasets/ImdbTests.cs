@@ -236,6 +236,37 @@ public sealed class ImdbTests
     }
 
     [Test]
+    public void LoadData_ReviewThatIsAnArrayNeverFilled_IsRejected()
+    {
+        // An item made by _reconstruct with no BUILD after it: an array with no dtype or data.
+        var pickle = PickleBuilder.Start().Array("O8", '|', [1], b => b.Op(']').Put()
+            .Global("numpy.core.multiarray", "_reconstruct").Global("numpy", "ndarray").Int(0).Tuple(1).Bytes("b"u8.ToArray())
+            .Tuple(3).Op('R').Op('a')).Stop();
+        byte[] npz = Npz(false, ("x_train", [.. NpyHeader("|O", [1]), .. pickle]), ("y_train", Int64Npy([1])),
+            ("x_test", ObjectNpy([[1]])), ("y_test", Int64Npy([1])));
+        string path = Write(_environment.Root, "unfilled.npz", npz);
+
+        var e = Assert.Throws<InvalidDataException>(() => Imdb.LoadData(path))!;
+
+        Assert.That(e.Message, Does.Contain("x_train.npy': item 0 is not a list of integers"));
+    }
+
+    [Test]
+    public void LoadData_ReviewsAsInt32Arrays_AreReadToo()
+    {
+        // An object array whose items are numpy int32 arrays instead of lists: Keras's unpickler accepts it, so do we.
+        var pickle = PickleBuilder.Start().Array("O8", '|', [2], b => b.List(new[] { new[] { 5, 6 }, new[] { 7 } },
+            (items, review) => items.Array("i4", '<', [review.Length], d => d.Bytes([.. review.SelectMany(BitConverter.GetBytes)])))).Stop();
+        byte[] npz = Npz(false, ("x_train", [.. NpyHeader("|O", [2]), .. pickle]), ("y_train", Int64Npy([1, 0])),
+            ("x_test", ObjectNpy([[1]])), ("y_test", Int64Npy([1])));
+        string path = Write(_environment.Root, "arrays.npz", npz);
+
+        var ((xTrain, yTrain), (_, yTest)) = Imdb.LoadData(path, seed: 0, numWords: 100);
+        using (yTrain) using (yTest)
+            Assert.That(xTrain.OrderBy(x => x.Length), Is.EqualTo(new[] { new[] { 1, 10 }, new[] { 1, 8, 9 } }));
+    }
+
+    [Test]
     public void LoadData_WordIndexTooLargeForIndexFrom_IsReported()
     {
         string path = Write(_environment.Root, "big.npz", ImdbNpz([[int.MaxValue - 1]], [1], [[1]], [0]));
