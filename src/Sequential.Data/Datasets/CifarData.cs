@@ -34,10 +34,14 @@ internal static class CifarData
             throw new InvalidDataException(
                 $"'{path}' has no '{(dict.ContainsKey("data") ? labelKey : "data")}' entry (its keys: " +
                 $"{string.Join(", ", dict.Keys.Take(20))}); expected {expected}.");
-        if (dataValue is not NumpyArray { Dtype.Code: "u1", Shape.Length: >= 1 } data || data.Count != data.Shape[0] * ImageBytes)
+        if (dataValue is not NumpyArray { Dtype.Code: "u1", Shape.Length: >= 1 } data ||
+            data.Count % ImageBytes != 0 || data.Count / ImageBytes != data.Shape[0])
             throw new InvalidDataException(
                 $"'{path}': 'data' should be a uint8 array of shape (N, 3072), 32 x 32 x 3 per image; it is " +
                 $"{(dataValue is NumpyArray array ? array.Describe() : "not a numpy array")}.");
+        if (data.FortranOrder && data.Shape[0] > 1)
+            throw new InvalidDataException(
+                $"'{path}': 'data' is stored column-major (Fortran order); CIFAR's batches are row-major, one image per row.");
         long[] labels = labelValue switch
         {
             PickleList { IsIntegers: true } list => [.. list.Integers],

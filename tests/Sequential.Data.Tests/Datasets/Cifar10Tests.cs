@@ -222,6 +222,40 @@ public sealed class Cifar10Tests
     }
 
     [Test]
+    public void LoadData_ColumnMajorData_IsRejected()
+    {
+        string folder = Path.Combine(_environment.Root, "fortran");
+        WriteBatches(folder);
+        var pickle = PickleBuilder.Start().Op('}').Put().Op('(')
+            .Text("data").Array("u1", '|', [2, 3072], b => b.Bytes(new byte[6144]), fortranOrder: true)
+            .Text("labels").IntList([1, 2]).Op('u').Stop();
+        string batch = Write(folder, "data_batch_1", pickle);
+
+        var e = Assert.Throws<InvalidDataException>(() => Cifar10.LoadData(folder))!;
+
+        Assert.That(e.Message, Does.Contain(batch).And.Contain("column-major"));
+    }
+
+    [Test]
+    public void LoadData_NumpyTwoReconstructModule_IsAccepted()
+    {
+        // numpy 2 pickles _reconstruct from numpy._core.multiarray; Keras allows both spellings.
+        string folder = Path.Combine(_environment.Root, "numpy2");
+        WriteBatches(folder);
+        var pickle = PickleBuilder.Start().Op('}').Put().Op('(')
+            .Text("data").Array("u1", '|', [1, 3072], b => b.Bytes(Pixels(0, 1)), reconstructModule: "numpy._core.multiarray")
+            .Text("labels").IntList([4]).Op('u').Stop();
+        Write(folder, "test_batch", pickle);
+
+        var ((xTrain, yTrain), (xTest, yTest)) = Cifar10.LoadData(folder);
+        using (xTrain) using (yTrain) using (xTest) using (yTest)
+        {
+            AssertImages(xTest, 0, 1);
+            Assert.That(yTest.data<long>().ToArray(), Is.EqualTo(new long[] { 4 }));
+        }
+    }
+
+    [Test]
     public void LoadData_DataOfTheWrongShape_IsRejected()
     {
         string folder = Path.Combine(_environment.Root, "shape");

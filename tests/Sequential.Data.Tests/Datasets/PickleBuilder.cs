@@ -137,7 +137,7 @@ internal sealed class PickleBuilder(bool python2 = false)
     /// <c>(1, shape, dtype, False, data)</c>; <paramref name="writeData"/> writes the raw bytes or the list of items.
     /// </summary>
     public PickleBuilder Array(string dtypeCode, char byteOrder, long[] shape, Action<PickleBuilder> writeData,
-        string reconstructModule = "numpy.core.multiarray")
+        string reconstructModule = "numpy.core.multiarray", bool fortranOrder = false)
     {
         Global(reconstructModule, "_reconstruct").Global("numpy", "ndarray").Int(0).Tuple(1).Bytes("b"u8.ToArray()).Tuple(3)
             .Op('R').Put();
@@ -146,7 +146,7 @@ internal sealed class PickleBuilder(bool python2 = false)
         if (shape.Length is >= 1 and <= 3) Tuple(shape.Length);
         else throw new ArgumentException("test arrays have 1 to 3 dimensions");
         Dtype(dtypeCode, byteOrder);
-        Bool(false);
+        Bool(fortranOrder);
         writeData(this);
         return Op('t').Put().Op('b');
     }
