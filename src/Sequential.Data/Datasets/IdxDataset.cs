@@ -9,7 +9,7 @@ namespace Sequential.Data;
 internal static class IdxDataset
 {
     /// <summary>The environment variable naming a folder that holds one sub-folder per dataset.</summary>
-    internal const string DatasetsVariable = "SEQUENTIAL_DATASETS";
+    internal const string DatasetsVariable = DatasetLocator.DatasetsVariable;
 
     /// <summary>The four files in the order train images, train labels, test images, test labels.</summary>
     internal static readonly string[] FileNames =
@@ -41,18 +41,7 @@ internal static class IdxDataset
 
     /// <summary>The folders looked in, in order, with why each is on the list.</summary>
     internal static List<(string Folder, string Why)> SearchFolders(Description dataset)
-    {
-        var folders = new List<(string, string)>();
-        string? root = Environment.GetEnvironmentVariable(DatasetsVariable);
-        if (!string.IsNullOrWhiteSpace(root))
-            folders.Add((Path.Combine(root, dataset.FolderName), $"${DatasetsVariable}/{dataset.FolderName}"));
-        string home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
-        if (!string.IsNullOrEmpty(home))
-            folders.Add((Path.Combine(home, ".sequential", "datasets", dataset.FolderName), "the user's dataset folder"));
-        foreach (string folder in dataset.SystemFolders)
-            folders.Add((folder, "system-wide dataset package"));
-        return folders;
-    }
+        => DatasetLocator.SearchFolders(dataset.FolderName, dataset.SystemFolders);
 
     private static (int[] Shape, byte[] Data)[] ReadArrays(
         Description dataset, string? directory, string shippedSource, out string source, out string[] names)
