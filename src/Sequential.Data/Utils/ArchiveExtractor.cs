@@ -27,6 +27,9 @@ namespace Sequential.Data;
 /// </remarks>
 internal static class ArchiveExtractor
 {
+    /// <summary>The largest tar metadata header (PAX attributes, GNU long name) accepted: real ones take a few hundred bytes.</summary>
+    private const long MaxMetadataBytes = 1 << 20;
+
     /// <summary>How many links a path may go through while it is resolved (Linux's limit is 40).</summary>
     private const int MaxLinkHops = 40;
 
@@ -143,37 +146,17 @@ internal static class ArchiveExtractor
             throw Refused(
                 $"'{archive}' is {other}-compressed, which GetFile cannot extract (tar, tar.gz and zip only). Call GetFile " +
                 "with extract: false and extract it yourself (e.g. `tar xf`).", null);
-        if (n == 512 && HasTarChecksum(head))
+        if (n == 512 && TarHeaderGuard.IsHeader(head))
             return Format.Tar;
         throw Refused($"'{archive}' is not a tar, tar.gz or zip archive. Call GetFile with extract: false to keep it as it is.", null);
-    }
-
-    /// <summary>
-    /// Whether a 512-byte block is a tar header: its checksum field (octal, bytes 148-155) equals the sum of its bytes
-    /// with that field counted as spaces. Every tar format has it, including the old V7 one without the "ustar" magic.
-    /// </summary>
-    private static bool HasTarChecksum(ReadOnlySpan<byte> header)
-    {
-        var field = header.Slice(148, 8);
-        long stored = 0;
-        int digits = 0;
-        foreach (byte b in field)
-        {
-            if (b is >= (byte)'0' and <= (byte)'7') { stored = stored * 8 + (b - '0'); digits++; }
-            else if (b is 0 or (byte)' ' && digits > 0) break;
-            else if (b is not (byte)' ') return false;
-        }
-        long sum = 8 * ' ';
-        for (int i = 0; i < 512; i++)
-            if (i is < 148 or >= 156) sum += header[i];
-        return digits > 0 && stored == sum;
     }
 
     private static void ExtractTar(State state, bool gzip)
     {
         using var file = new FileStream(state.Archive, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1 << 16);
         using Stream stream = gzip ? new GZipStream(file, CompressionMode.Decompress) : file;
-        using var reader = new TarReader(stream);
+        using var guard = new TarHeaderGuard(stream, state.Refuse, MaxMetadataBytes);
+        using var reader = new TarReader(guard);
         TarEntry? entry;
         while ((entry = reader.GetNextEntry(copyData: false)) is not null)
         {

@@ -129,6 +129,37 @@ public sealed class ArchiveExtractorTests
         AssertRefused(TarClaiming(ArchivePath("big.tar"), "big.bin", 5000), "maxExtractedBytes allows", new(4096, 10));
     }
 
+    [TestCase('x')]
+    [TestCase('g')]
+    [TestCase('L')]
+    public void AHugeMetadataHeaderIsRefusedWithoutAllocatingIt(char type)
+    {
+        // TarReader would allocate the 1.5 GB this 512-byte header claims before finding the bytes missing.
+        string tar = TarClaiming(ArchivePath("meta.tar"), "PaxHeaders/evil", 1_500_000_000, type);
+        long before = GC.GetTotalAllocatedBytes(precise: true);
+        AssertRefused(tar, "entry 'PaxHeaders/evil' is a tar metadata header claiming 1,500,000,000 bytes, more than the 1,048,576");
+        Assert.That(GC.GetTotalAllocatedBytes(precise: true) - before, Is.LessThan(64L << 20));
+    }
+
+    [Test]
+    public void LongNamesAndPaxRecordsStillExtract()
+    {
+        string longName = string.Join('/', Enumerable.Repeat("folder-with-a-long-name", 8)) + "/file.txt";
+        string tar = Tar(ArchivePath("long.tar.gz"), gzip: true, FileEntry(longName, "deep"), FileEntry("after.txt", "after"));
+        ArchiveExtractor.ExtractReplacing(tar, _dest, Default);
+        Assert.That(File.ReadAllText(Path.Combine(_dest, longName)), Is.EqualTo("deep"));
+        Assert.That(File.ReadAllText(Path.Combine(_dest, "after.txt")), Is.EqualTo("after"));
+        var gnu = Path.Combine(_dir, "in", "gnu.tar");
+        using (var file = File.Create(gnu))
+        using (var writer = new TarWriter(file, TarEntryFormat.Gnu))
+        {
+            writer.WriteEntry(new GnuTarEntry(TarEntryType.RegularFile, longName) { DataStream = new MemoryStream("gnu"u8.ToArray()) });
+            writer.WriteEntry(new GnuTarEntry(TarEntryType.SymbolicLink, "link") { LinkName = longName });
+        }
+        ArchiveExtractor.ExtractReplacing(gnu, _dest, Default);
+        Assert.That(File.ReadAllText(Path.Combine(_dest, "link")), Is.EqualTo("gnu"));
+    }
+
     [Test]
     public void ByteAndEntryLimitsCountTheWholeArchive()
     {

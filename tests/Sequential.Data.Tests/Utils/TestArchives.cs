@@ -55,7 +55,7 @@ internal static class TestArchives
     /// A tar of one ustar header naming <paramref name="name"/> and claiming <paramref name="size"/> bytes (in GNU base-256
     /// when it does not fit 11 octal digits), followed by 1,024 zero bytes instead of the data: a header-only bomb.
     /// </summary>
-    public static string TarClaiming(string path, string name, long size)
+    public static string TarClaiming(string path, string name, long size, char type = '0')
     {
         var header = new byte[512];
         Encoding.ASCII.GetBytes(name).CopyTo(header, 0);
@@ -71,7 +71,7 @@ internal static class TestArchives
                 header[135 - i] = (byte)(size >> (8 * i));
         }
         Encoding.ASCII.GetBytes("00000000000\0").CopyTo(header, 136);
-        header[156] = (byte)'0';
+        header[156] = (byte)type;
         Encoding.ASCII.GetBytes("ustar\0" + "00").CopyTo(header, 257);
         "        "u8.CopyTo(header.AsSpan(148));
         long sum = header.Sum(b => (long)b);
