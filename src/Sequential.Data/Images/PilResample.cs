@@ -156,34 +156,88 @@ internal static class PilResample
             int passRows = lastRow - firstRow;
             var pass = new byte[checked(passRows * outWidth * channels)];
             for (int y = 0; y < passRows; y++)
-                for (int x = 0; x < outWidth; x++)
-                    for (int c = 0; c < channels; c++)
-                    {
-                        int sum = 1 << (PrecisionBits - 1);
-                        int baseIndex = ((y + firstRow) * width + columns.First[x]) * channels + c;
-                        for (int i = 0; i < columns.Count[x]; i++)
-                            sum += source[baseIndex + i * channels] * columns.Fixed[x * columns.Stride + i];
-                        pass[(y * outWidth + x) * channels + c] = Clip8(sum);
-                    }
+                Horizontal(source.AsSpan((y + firstRow) * width * channels, width * channels),
+                    pass.AsSpan(y * outWidth * channels, outWidth * channels), channels, columns);
             (image, imageWidth, rowOffset) = (pass, outWidth, firstRow);
         }
         if (!vertical)
             return image == source ? (byte[])source.Clone() : image;
 
-        var output = new byte[checked(outHeight * imageWidth * channels)];
+        int rowLength = imageWidth * channels;
+        var output = new byte[checked(outHeight * rowLength)];
+        var sums = new int[rowLength];
         for (int y = 0; y < outHeight; y++)
         {
+            // Row by row through the source rows this output row reads: sequential memory, whole rows at a time.
+            Array.Fill(sums, 1 << (PrecisionBits - 1));
             int top = rows.First[y] - rowOffset;
-            for (int x = 0; x < imageWidth; x++)
-                for (int c = 0; c < channels; c++)
-                {
-                    int sum = 1 << (PrecisionBits - 1);
-                    for (int i = 0; i < rows.Count[y]; i++)
-                        sum += image[((top + i) * imageWidth + x) * channels + c] * rows.Fixed[y * rows.Stride + i];
-                    output[(y * imageWidth + x) * channels + c] = Clip8(sum);
-                }
+            var weights = rows.Fixed.AsSpan(y * rows.Stride, rows.Count[y]);
+            for (int i = 0; i < weights.Length; i++)
+            {
+                int weight = weights[i];
+                var line = image.AsSpan((top + i) * rowLength, rowLength);
+                for (int j = 0; j < line.Length; j++)
+                    sums[j] += line[j] * weight;
+            }
+            var target = output.AsSpan(y * rowLength, rowLength);
+            for (int j = 0; j < target.Length; j++)
+                target[j] = Clip8(sums[j]);
         }
         return output;
+    }
+
+    /// <summary>One row of the horizontal pass, with the channel loop unrolled for 1, 3 and 4 channels.</summary>
+    private static void Horizontal(ReadOnlySpan<byte> row, Span<byte> output, int channels, Weights columns)
+    {
+        const int Half = 1 << (PrecisionBits - 1);
+        for (int x = 0, o = 0; o < output.Length; x++, o += channels)
+        {
+            var k = columns.Fixed.AsSpan(x * columns.Stride, columns.Count[x]);
+            var px = row.Slice(columns.First[x] * channels, k.Length * channels);
+            switch (channels)
+            {
+                case 1:
+                {
+                    int s0 = Half;
+                    for (int i = 0; i < k.Length; i++)
+                        s0 += px[i] * k[i];
+                    output[o] = Clip8(s0);
+                    break;
+                }
+                case 3:
+                {
+                    int s0 = Half, s1 = Half, s2 = Half;
+                    for (int i = 0, j = 0; i < k.Length; i++, j += 3)
+                    {
+                        int w = k[i];
+                        s0 += px[j] * w;
+                        s1 += px[j + 1] * w;
+                        s2 += px[j + 2] * w;
+                    }
+                    output[o] = Clip8(s0);
+                    output[o + 1] = Clip8(s1);
+                    output[o + 2] = Clip8(s2);
+                    break;
+                }
+                default:
+                {
+                    int s0 = Half, s1 = Half, s2 = Half, s3 = Half;
+                    for (int i = 0, j = 0; i < k.Length; i++, j += 4)
+                    {
+                        int w = k[i];
+                        s0 += px[j] * w;
+                        s1 += px[j + 1] * w;
+                        s2 += px[j + 2] * w;
+                        s3 += px[j + 3] * w;
+                    }
+                    output[o] = Clip8(s0);
+                    output[o + 1] = Clip8(s1);
+                    output[o + 2] = Clip8(s2);
+                    output[o + 3] = Clip8(s3);
+                    break;
+                }
+            }
+        }
     }
 
     private static byte Clip8(int sum) => (byte)Math.Clamp(sum >> PrecisionBits, 0, 255);
