@@ -167,6 +167,30 @@ public class AtomicFileTests
     [Test]
     [Platform("Linux,MacOsX")]
     [UnsupportedOSPlatform("windows")]
+    public void DeleteStaleTemporaries_RemovesFoldersOfExitedWriters_WithoutFollowingLinks()
+    {
+        // Sequential.Data extracts archives into a temporary folder named like a temporary file.
+        var me = WriterId.Current;
+        string outside = Path.Combine(_folder, "outside");
+        Directory.CreateDirectory(outside);
+        File.WriteAllText(Path.Combine(outside, "keep.txt"), "not ours");
+        string dead = Path.Combine(_folder, AtomicFile.TemporaryName("data", new WriterId(me.Scope, ExitedProcessId(), 1)));
+        Directory.CreateDirectory(Path.Combine(dead, "half"));
+        File.CreateSymbolicLink(Path.Combine(dead, "half", "link"), outside);
+        string deadLink = Path.Combine(_folder, AtomicFile.TemporaryName("data", new WriterId(me.Scope, ExitedProcessId(), 2)));
+        Directory.CreateSymbolicLink(deadLink, outside);
+        string live = Path.Combine(_folder, AtomicFile.TemporaryName("data", me));
+        Directory.CreateDirectory(live);
+
+        AtomicFile.DeleteStaleTemporaries(_folder, "data");
+
+        Assert.That(Directory.GetFileSystemEntries(_folder), Is.EquivalentTo(new[] { outside, live }));
+        Assert.That(File.ReadAllText(Path.Combine(outside, "keep.txt")), Is.EqualTo("not ours"));
+    }
+
+    [Test]
+    [Platform("Linux,MacOsX")]
+    [UnsupportedOSPlatform("windows")]
     public void Write_OverAPrivateFile_KeepsItPrivate_AlsoWhileWriting()
     {
         string path = Path.Combine(_folder, "secret.bin");

@@ -137,12 +137,15 @@ internal static class AtomicFile
     /// those of writers that have exited, and those from elsewhere not written to for <see cref="ForeignTemporaryAge"/>.
     /// A running writer's file is never touched. Never throws: cleaning up must not fail a write.
     /// </summary>
-    private static void DeleteStaleTemporaries(string folder, string fileName)
+    /// <remarks>A temporary of this name may also be a folder (Sequential.Data's archive extraction builds one next to
+    /// its destination, named by <see cref="TemporaryName"/>, and renames it into place); it is deleted with its content,
+    /// links inside it unfollowed.</remarks>
+    internal static void DeleteStaleTemporaries(string folder, string fileName)
     {
         string prefix = "." + fileName + ".";
         try
         {
-            foreach (var file in Directory.EnumerateFiles(folder, "*" + TemporarySuffix))
+            foreach (var file in Directory.EnumerateFileSystemEntries(folder, "*" + TemporarySuffix))
             {
                 string name = Path.GetFileName(file);
                 if (name.Length <= prefix.Length + TemporarySuffix.Length || !name.StartsWith(prefix, StringComparison.Ordinal))
@@ -157,7 +160,9 @@ internal static class AtomicFile
                 bool stale = writer.Scope == WriterId.Current.Scope
                     ? writer.HasExited
                     : DateTime.UtcNow - File.GetLastWriteTimeUtc(file) > ForeignTemporaryAge;
-                if (stale)
+                if (stale && Directory.Exists(file) && new DirectoryInfo(file).LinkTarget is null)
+                    Directory.Delete(file, recursive: true);
+                else if (stale)
                     TryDelete(file);
             }
         }

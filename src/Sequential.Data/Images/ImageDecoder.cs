@@ -54,19 +54,11 @@ internal static class ImageDecoder
     internal static unsafe string? Decode(SKData? data, int height, int width, int channels, string interpolation,
         long maxImagePixels, Span<float> dest)
     {
-        using var codec = data is null || data.IsEmpty ? null : SKCodec.Create(data);
-        if (codec is null)
-            return "not a recognised image (JPEG, PNG, BMP, GIF or WebP)";
-
-        // The header's size, before anything is decoded or allocated (Pillow's MAX_IMAGE_PIXELS check). A JPEG
-        // decoded below at 1/8 scale is still judged by its full size, as Pillow judges it.
+        if (Open(data, maxImagePixels, out var opened) is { } refused)
+            return refused;
+        using var codec = opened!;
         var header = codec.Info.Size;
-        if (header.Width <= 0 || header.Height <= 0)
-            return "has no pixels";
         long pixels = (long)header.Width * header.Height;
-        if (pixels > maxImagePixels)
-            return $"its header claims {header.Width}x{header.Height} = {Count(pixels)} pixels, more than maxImagePixels " +
-                $"({Count(maxImagePixels)}) allows (a decompression bomb?); pass a larger maxImagePixels to FlowFromDirectory if the file is trusted";
 
         var origin = codec.EncodedOrigin;
         bool transposed = origin is SKEncodedOrigin.LeftTop or SKEncodedOrigin.RightTop
@@ -125,13 +117,7 @@ internal static class ImageDecoder
             if (origin != SKEncodedOrigin.TopLeft && origin != SKEncodedOrigin.Default)
             {
                 oriented = (byte*)NativeMemory.Alloc((nuint)storedBytes);
-                var orientedSpan = new Span<byte>(oriented, storedBytes);
-                for (int dy = 0; dy < dh; dy++)
-                    for (int dx = 0; dx < dw; dx++)
-                    {
-                        var (x, y) = Stored(origin, dx, dy, sw, sh);
-                        storedSpan.Slice((y * sw + x) * 4, 4).CopyTo(orientedSpan.Slice((dy * dw + dx) * 4, 4));
-                    }
+                Orient(storedSpan, new Span<byte>(oriented, storedBytes), origin, sw, sh);
                 display = oriented;
             }
             resized = (byte*)NativeMemory.Alloc((nuint)resizedBytes);
@@ -159,6 +145,93 @@ internal static class ImageDecoder
             NativeMemory.Free(oriented);
             NativeMemory.Free(resized);
         }
+    }
+
+    /// <summary>
+    /// Opens a codec on encoded image bytes and judges the image by its header alone, before anything is decoded or
+    /// allocated (Pillow's MAX_IMAGE_PIXELS check). A JPEG decoded at 1/8 scale is still judged by its full size, as
+    /// Pillow judges it.
+    /// </summary>
+    /// <returns>Null with the codec (the caller disposes it), else why the bytes are not a usable image.</returns>
+    private static string? Open(SKData? data, long maxImagePixels, out SKCodec? codec)
+    {
+        codec = data is null || data.IsEmpty ? null : SKCodec.Create(data);
+        if (codec is null)
+            return "not a recognised image (JPEG, PNG, BMP, GIF or WebP)";
+        var header = codec.Info.Size;
+        long pixels = (long)header.Width * header.Height;
+        string? refused = header.Width <= 0 || header.Height <= 0 ? "has no pixels"
+            : pixels > maxImagePixels
+                ? $"its header claims {header.Width}x{header.Height} = {Count(pixels)} pixels, more than maxImagePixels " +
+                  $"({Count(maxImagePixels)}) allows (a decompression bomb?); pass a larger maxImagePixels to FlowFromDirectory if the file is trusted"
+                : null;
+        if (refused is not null)
+        {
+            codec.Dispose();
+            codec = null;
+        }
+        return refused;
+    }
+
+    /// <summary>
+    /// Decodes encoded image bytes at full size, EXIF orientation applied, into 8-bit RGBA rows (what Pillow's
+    /// <c>Image.open</c> then <c>convert("RGBA")</c> give, with the orientation Keras leaves out): for
+    /// <c>load_img</c>, which resizes afterwards with Pillow's own filters.
+    /// </summary>
+    /// <param name="data">The encoded bytes.</param>
+    /// <param name="maxImagePixels">The most pixels the header may claim.</param>
+    /// <param name="rgba">The pixels, <c>height * width * 4</c> bytes, row by row; null when refused.</param>
+    /// <param name="height">The displayed height (after orientation).</param>
+    /// <param name="width">The displayed width.</param>
+    /// <returns>Null on success, else why the bytes are not a usable image.</returns>
+    internal static string? DecodeFull(SKData? data, long maxImagePixels, out byte[]? rgba, out int height, out int width)
+    {
+        rgba = null;
+        height = width = 0;
+        if (Open(data, maxImagePixels, out var opened) is { } refused)
+            return refused;
+        using var codec = opened!;
+        int sw = codec.Info.Width, sh = codec.Info.Height;
+        byte[] stored;
+        try
+        {
+            // pixels <= maxImagePixels <= MaxDecodablePixels, so the bytes fit an array; checked in case that changes.
+            stored = new byte[checked(sw * sh * 4)];
+        }
+        catch (OutOfMemoryException)
+        {
+            return $"cannot be decoded: its {sw}x{sh} pixels need {ImageFile.Bytes(4L * sw * sh)} and there is not that much memory free";
+        }
+        var info = new SKImageInfo(sw, sh, SKColorType.Rgba8888, SKAlphaType.Unpremul);
+        var result = codec.GetPixels(info, stored);
+        if (result != SKCodecResult.Success)
+            return result == SKCodecResult.IncompleteInput ? "truncated (the image data ends early)" : $"cannot be decoded ({result})";
+        var origin = codec.EncodedOrigin;
+        if (origin is SKEncodedOrigin.TopLeft or SKEncodedOrigin.Default)
+        {
+            (rgba, height, width) = (stored, sh, sw);
+            return null;
+        }
+        bool transposed = origin is SKEncodedOrigin.LeftTop or SKEncodedOrigin.RightTop
+            or SKEncodedOrigin.RightBottom or SKEncodedOrigin.LeftBottom;
+        var oriented = new byte[stored.Length];
+        Orient(stored, oriented, origin, sw, sh);
+        (rgba, height, width) = (oriented, transposed ? sw : sh, transposed ? sh : sw);
+        return null;
+    }
+
+    /// <summary>Copies stored RGBA pixels (<paramref name="sw"/> x <paramref name="sh"/>) into their displayed places under an EXIF orientation.</summary>
+    private static void Orient(ReadOnlySpan<byte> stored, Span<byte> oriented, SKEncodedOrigin origin, int sw, int sh)
+    {
+        bool transposed = origin is SKEncodedOrigin.LeftTop or SKEncodedOrigin.RightTop
+            or SKEncodedOrigin.RightBottom or SKEncodedOrigin.LeftBottom;
+        int dw = transposed ? sh : sw, dh = transposed ? sw : sh;
+        for (int dy = 0; dy < dh; dy++)
+            for (int dx = 0; dx < dw; dx++)
+            {
+                var (x, y) = Stored(origin, dx, dy, sw, sh);
+                stored.Slice((y * sw + x) * 4, 4).CopyTo(oriented.Slice((dy * dw + dx) * 4, 4));
+            }
     }
 
     /// <summary>"89,478,485", invariant digits grouped.</summary>
