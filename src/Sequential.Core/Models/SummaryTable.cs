@@ -21,7 +21,7 @@ internal static class SummaryTable
     /// </summary>
     public static string Format(string model, FunctionalGraph graph)
     {
-        var rows = graph.Inputs.Select(i => new[] { $"{i.Name} (InputLayer)", Shapes.FormatBatch(i.Shape.ToArray()), "0", "-" }).ToList();
+        var rows = graph.Inputs.Select((i, n) => new[] { $"{graph.InputNames[n]} (InputLayer)", Shapes.FormatBatch(i.Shape.ToArray()), "0", "-" }).ToList();
         rows.AddRange(graph.Layers.Select(l => new[] { $"{l.Name} ({l.TypeName})", OutputShape(l), Params(l), graph.ConnectedTo(l) }));
         // Keras 3's functional layout: 108 characters at positions 0.3, 0.56, 0.74, 1.0.
         return Table(model, widths: [32, 28, 19, 29], header: ["Layer (type)", "Output Shape", "Param #", "Connected to"],

@@ -219,4 +219,17 @@ public class MultipleInputsOutputsTests
         Assert.That(history["price_loss"][0], Is.EqualTo(priceLoss).Within(1e-5));
         Assert.That(history["loss"][0], Is.EqualTo(kindLoss + 0.5 * priceLoss).Within(1e-5));
     }
+
+    [Test]
+    public void DefaultInputNames_AreNumbered_InNamesSummaryAndConnections()
+    {
+        var a = new Input(shape: [2]);
+        var b = new Input(shape: [2]);
+        var model = new Model([a, b], new Add().Apply(a, b));
+        Assert.That(model.InputNames, Is.EqualTo(new[] { "input_layer", "input_layer_1" }));
+        string summary = model.Summary();
+        Assert.That(summary, Does.Contain("input_layer_1 (InputLayer)").And.Contain("input_layer[0][0],").And.Contain("input_layer_1[0][0]  "));
+        var sum = model.Predict(new Dictionary<string, Tensor> { ["input_layer_1"] = ones(1, 2), ["input_layer"] = ones(1, 2) * 2 }, verbose: 0);
+        Assert.That(Values(sum["add"]), Is.EqualTo(new float[] { 3, 3 }));
+    }
 }
