@@ -51,16 +51,41 @@ internal static class DatasetLocator
     }
 
     /// <summary>
-    /// The one place a missing dataset is fetched. Until <c>Utils.GetFile</c> lands this throws the message that tells
-    /// the user what to download; then it becomes
-    /// <c>GetFile(dataset.DownloadName, dataset.Origin, dataset.FileHash, extract: dataset.Extract, cacheDir: ~/.sequential/datasets/&lt;FolderName&gt;)</c>
-    /// followed by <c>Complete(dataset, thatFolder)</c>.
+    /// The environment variable naming a mirror of Keras's dataset server: a base URL (http(s) or file) under which the
+    /// loaders download <c>imdb.npz</c>, <c>cifar-10-python.tar.gz</c>, ... instead of Keras's origins (for machines
+    /// without access to storage.googleapis.com, or tests).
+    /// </summary>
+    internal const string OriginVariable = "SEQUENTIAL_DATASETS_ORIGIN";
+
+    /// <summary>
+    /// Fetches a dataset that is nowhere on disk, as Keras's loaders do: <see cref="Utils.GetFile"/> downloads Keras's
+    /// file (or the same name under <c>$SEQUENTIAL_DATASETS_ORIGIN</c>) into <c>~/.sequential/datasets/&lt;name&gt;</c>,
+    /// checks Keras's hash, and extracts a tarball; the files are then looked for in what came down. A download that
+    /// fails throws a <see cref="FileNotFoundException"/> that says where the files were looked for, how to get them by
+    /// hand, and why the download failed.
     /// </summary>
     private static string[] Download(KerasDatasetFiles dataset, List<string> looked)
-        // TODO(GetFile): call Utils.GetFile here once it lands (see the summary); nothing else needs to change.
-        => throw new FileNotFoundException(
-            $"{dataset.Title} was not found. Looked for {Expected(dataset)} in:" + Environment.NewLine +
-            string.Join(Environment.NewLine, looked.Select(l => "  - " + l)) + Environment.NewLine + dataset.HowToGet);
+    {
+        string? mirror = Environment.GetEnvironmentVariable(OriginVariable);
+        string origin = string.IsNullOrWhiteSpace(mirror) ? dataset.Origin : mirror.TrimEnd('/') + "/" + dataset.DownloadName;
+        string fetched;
+        try
+        {
+            fetched = Utils.GetFile(dataset.DownloadName, origin, dataset.FileHash,
+                cacheSubdir: Path.Combine("datasets", dataset.FolderName), extract: dataset.Extract);
+        }
+        catch (Exception e) when (e is HttpRequestException or IOException or InvalidDataException or UnauthorizedAccessException)
+        {
+            throw new FileNotFoundException(
+                $"{dataset.Title} was not found. Looked for {Expected(dataset)} in:" + Environment.NewLine +
+                string.Join(Environment.NewLine, looked.Select(l => "  - " + l)) + Environment.NewLine +
+                $"Downloading {origin} failed: {e.Message}" + Environment.NewLine + dataset.HowToGet, e);
+        }
+        string folder = dataset.Extract ? fetched : Path.GetDirectoryName(fetched)!;
+        return Complete(dataset, folder) ?? throw new InvalidDataException(
+            $"{dataset.Title}: {origin} was downloaded{(dataset.Extract ? $" and extracted into '{folder}'" : "")}, but it does not hold " +
+            $"{Expected(dataset)}. Remove '{fetched}' and check the URL ({OriginVariable} if set).");
+    }
 
     private static string[] LocateGiven(KerasDatasetFiles dataset, string path)
     {

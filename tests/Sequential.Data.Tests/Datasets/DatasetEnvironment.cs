@@ -9,6 +9,7 @@ internal sealed class DatasetEnvironment : IDisposable
     private readonly string? _home = Environment.GetEnvironmentVariable("HOME");
     private readonly string? _userProfile = Environment.GetEnvironmentVariable("USERPROFILE");
     private readonly string? _datasets = Environment.GetEnvironmentVariable("SEQUENTIAL_DATASETS");
+    private readonly string? _origin = Environment.GetEnvironmentVariable("SEQUENTIAL_DATASETS_ORIGIN");
 
     public DatasetEnvironment()
     {
@@ -18,7 +19,14 @@ internal sealed class DatasetEnvironment : IDisposable
         Environment.SetEnvironmentVariable("HOME", Home);          // where .NET finds the home folder on Unix
         Environment.SetEnvironmentVariable("USERPROFILE", Home);   // and on Windows
         Environment.SetEnvironmentVariable("SEQUENTIAL_DATASETS", null);
+        // Loaders download what they do not find: from an empty local mirror here, so no test reaches the network.
+        Mirror = Path.Combine(Root, "mirror");
+        Directory.CreateDirectory(Mirror);
+        Environment.SetEnvironmentVariable("SEQUENTIAL_DATASETS_ORIGIN", new Uri(Mirror + "/").AbsoluteUri);
     }
+
+    /// <summary>The folder <c>$SEQUENTIAL_DATASETS_ORIGIN</c> points at (empty unless a test puts files there).</summary>
+    public string Mirror { get; }
 
     public string Root { get; }
 
@@ -38,6 +46,7 @@ internal sealed class DatasetEnvironment : IDisposable
         Environment.SetEnvironmentVariable("HOME", _home);
         Environment.SetEnvironmentVariable("USERPROFILE", _userProfile);
         Environment.SetEnvironmentVariable("SEQUENTIAL_DATASETS", _datasets);
+        Environment.SetEnvironmentVariable("SEQUENTIAL_DATASETS_ORIGIN", _origin);
         Directory.Delete(Root, recursive: true);
     }
 }

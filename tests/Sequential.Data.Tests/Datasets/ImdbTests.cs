@@ -165,6 +165,20 @@ public sealed class ImdbTests
     }
 
     [Test]
+    public void LoadData_NotFound_DownloadsThroughGetFile_AndChecksKerasHash()
+    {
+        // The mirror serves an imdb.npz that is not Keras's file: the download happens, the hash check refuses it,
+        // and nothing is left in the cache.
+        Write(_environment.Mirror, "imdb.npz", ImdbNpz([[5]], [1], [[6]], [0]));
+        var e = Assert.Throws<FileNotFoundException>(() => Imdb.LoadData())!;
+        Assert.That(e.Message, Does.Contain($"Downloading {new Uri(_environment.Mirror + "/").AbsoluteUri}imdb.npz failed")
+            .And.Contain("69664113be75683a8fe16e3ed0ab59fda8886cb3cd7ada244f7d9544e4676b9f"));
+        Assert.That(e.InnerException, Is.TypeOf<InvalidDataException>());
+        string cache = Path.Combine(_environment.Home, ".sequential", "datasets", "imdb");
+        Assert.That(Directory.Exists(cache) ? Directory.GetFiles(cache) : [], Is.Empty, "a download that fails its hash is not kept");
+    }
+
+    [Test]
     public void LoadData_GivenPathThatDoesNotExist_SaysSoAndDoesNotSearch()
     {
         Write(_environment.Home, ".sequential/datasets/imdb/imdb.npz", ImdbNpz([[5]], [1], [[6]], [0]));
