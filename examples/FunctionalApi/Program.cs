@@ -5,22 +5,25 @@
 //   - keras.utils.plot_model: no counterpart; Summary's "Connected to" column shows the graph.
 //   - the ticket model's Embedding/LSTM text branches (issue 10 adds those layers): Dense layers on float features of the
 //     same sizes stand in; the three inputs, two outputs, loss lists/dictionaries and loss weights are the guide's.
-//   - the toy ResNet's CIFAR-10: not shipped with Sequential and Sequential.Data has no Cifar10 loader yet, so MNIST
-//     digits resized to 32x32 and repeated to 3 channels take its place (the model is the guide's: 223,242 parameters).
+//   - the toy ResNet's CIFAR-10: not shipped with Sequential, so offline the MNIST digits, resized to 32x32 and repeated
+//     to 3 channels, take its place (the model is the guide's: 223,242 parameters); --cifar10 uses Keras's data set.
 //   - VGG19 with ImageNet weights (feature extraction): not available offline; the toy ResNet above is used instead.
 //   - the shared Embedding(1000, 128): a shared Dense(128) (Embedding comes with issue 10).
 //   - model.save("my_model.keras"): whole-model Save of functional models is not on main yet (the file format has no
 //     graph section), so the weights are saved and loaded into the model rebuilt from code (SaveWeights/LoadWeights).
 // Every parameter count the guide prints is checked against Keras's number (the program stops if one differs).
-// Usage: dotnet run --project examples/FunctionalApi [-- --epochs N] [--steps N] [--device cpu|cuda] [--out DIR]
+// Usage: dotnet run --project examples/FunctionalApi [-- --epochs N] [--steps N] [--cifar10 [DIR]] [--device cpu|cuda] [--out DIR]
 //   --epochs N  epochs of the MNIST MLP (the guide's 2)
 //   --steps N   batches of the autoencoder's training run (not in the guide; default 20, 0 = every digit)
+//   --cifar10 [DIR]  train the toy ResNet on CIFAR-10 as the guide does: Cifar10.LoadData(DIR), or without DIR from
+//                    $SEQUENTIAL_DATASETS/cifar10 or ~/.sequential/datasets/cifar10, else downloaded as Keras does
 using Sequential;
 using Sequential.Data;
 using Sequential.Layers;
 using Sequential.Losses;
 using Sequential.Optimizers;
 using TorchSharp;
+using static Sequential.Data.Utils;
 using static TorchSharp.torch;
 
 var options = Options.Parse(args);
@@ -381,12 +384,23 @@ Console.WriteLine(toyResnet.Summary());
 CheckParams(toyResnet, keras: 223_242);
 
 // (x_train, y_train), (x_test, y_test) = keras.datasets.cifar10.load_data()
-// CIFAR-10 does not ship with Sequential: the first 1,000 MNIST digits, resized to 32x32 and repeated to 3 channels.
 // x_train = x_train.astype("float32") / 255.0
-var xTrainRgb = ToRgb32(xTrainImages[..1000]);
+Tensor xTrainImg, yTrainImg;
+if (options.Cifar10 is { } cifarFolder)
+{
+    // --cifar10 [DIR]: Keras's CIFAR-10, from DIR, else found or downloaded as Keras's load_data does.
+    var ((xCifar, yCifar), _) = Cifar10.LoadData(cifarFolder.Length == 0 ? null : cifarFolder);
+    (xTrainImg, yTrainImg) = (xCifar.to_type(ScalarType.Float32) / 255f, yCifar);
+}
+else
+{
+    // Offline: CIFAR-10 does not ship with Sequential, so MNIST digits resized to 32x32 and repeated to 3 channels stand in.
+    (xTrainImg, yTrainImg) = (ToRgb32(xTrainImages[..1000]), yTrain[..1000]);
+}
 // y_train = keras.utils.to_categorical(y_train, 10)
-var yTrainOneHot = nn.functional.one_hot(yTrain[..1000], 10).to_type(ScalarType.Float32);
-Console.WriteLine($"Digits as 32x32 RGB images: {Shapes.Format(xTrainRgb.shape)}, one-hot labels {Shapes.Format(yTrainOneHot.shape)}");
+var yTrainOneHot = ToCategorical(yTrainImg, 10);
+Console.WriteLine($"{(options.Cifar10 is null ? "Digits as 32x32 RGB images" : "CIFAR-10")}: x {Shapes.Format(xTrainImg.shape)}, " +
+                  $"one-hot labels {Shapes.Format(yTrainOneHot.shape)}");
 
 // model.compile(optimizer=keras.optimizers.RMSprop(1e-3), loss=keras.losses.CategoricalCrossentropy(from_logits=True),
 //               metrics=["acc"])
@@ -394,7 +408,7 @@ toyResnet.Compile(optimizer: new RMSprop(1e-3), loss: new CategoricalCrossentrop
     device: options.Device);
 // # We restrict the data to the first 1000 samples so as to limit execution time
 // model.fit(x_train[:1000], y_train[:1000], batch_size=64, epochs=1, validation_split=0.2)
-var resnetHistory = toyResnet.Fit(xTrainRgb, yTrainOneHot, batchSize: 64, epochs: 1, validationSplit: 0.2);
+var resnetHistory = toyResnet.Fit(xTrainImg[..1000], yTrainOneHot[..1000], batchSize: 64, epochs: 1, validationSplit: 0.2);
 Console.WriteLine($"History keys: {string.Join(", ", resnetHistory.Keys)}\n");
 
 // ---- Shared layers ----
@@ -570,12 +584,12 @@ internal sealed class CustomRnn(int units, Model classifier) : Layer
 }
 
 /// <summary>Command-line options of the example.</summary>
-internal sealed record Options(int Epochs, int Steps, string? Device, string Out)
+internal sealed record Options(int Epochs, int Steps, string? Device, string Out, string? Cifar10)
 {
     public static Options Parse(string[] args)
     {
         int epochs = 2, steps = 20;
-        string? device = null;
+        string? device = null, cifar10 = null;
         string output = Path.Combine(Path.GetTempPath(), "sequential-functional-api");
         for (int i = 0; i < args.Length; i++)
         {
@@ -586,13 +600,14 @@ internal sealed record Options(int Epochs, int Steps, string? Device, string Out
                 case "--steps": steps = int.Parse(Value()); break;
                 case "--device": device = Value(); break;
                 case "--out": output = Value(); break;
+                case "--cifar10": cifar10 = i + 1 < args.Length && !args[i + 1].StartsWith("--", StringComparison.Ordinal) ? args[++i] : ""; break;
                 case "-h" or "--help":
-                    Console.WriteLine("dotnet run --project examples/FunctionalApi [-- --epochs N] [--steps N] [--device cpu|cuda] [--out DIR]");
+                    Console.WriteLine("dotnet run --project examples/FunctionalApi [-- --epochs N] [--steps N] [--cifar10 [DIR]] [--device cpu|cuda] [--out DIR]");
                     Environment.Exit(0);
                     break;
-                default: throw new ArgumentException($"Unknown option '{args[i]}'. Use --epochs N, --steps N, --device cpu|cuda, --out DIR.");
+                default: throw new ArgumentException($"Unknown option '{args[i]}'. Use --epochs N, --steps N, --cifar10 [DIR], --device cpu|cuda, --out DIR.");
             }
         }
-        return new Options(epochs, steps, device, output);
+        return new Options(epochs, steps, device, output, cifar10);
     }
 }
