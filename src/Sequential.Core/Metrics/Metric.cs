@@ -36,6 +36,16 @@ public abstract class Metric
     /// <param name="sampleWeight">Weights (one per sample, shape [N], for <c>Fit</c>'s weights), or null for none.</param>
     public abstract void UpdateState(Tensor yTrue, Tensor yPred, Tensor? sampleWeight);
 
+    /// <summary>
+    /// Accumulates values directly (Keras's <c>metric.update_state(values)</c>), as a custom training step updates the
+    /// loss tracker: <c>Metrics.First(m =&gt; m.Name == "loss").UpdateState(loss)</c>. Metrics that compare targets with
+    /// outputs do not take it.
+    /// </summary>
+    /// <param name="values">The values, e.g. a batch's loss.</param>
+    /// <exception cref="NotSupportedException">The metric is computed from targets and outputs.</exception>
+    public virtual void UpdateState(Tensor values) => throw new NotSupportedException(
+        $"Metric '{Name}' ({GetType().Name}) is computed from targets and outputs: call UpdateState(yTrue, yPred).");
+
     /// <summary>The metric over everything accumulated since the last reset, as a 0-dimensional tensor.</summary>
     /// <returns>A scalar tensor on the metric's device (0 when nothing was accumulated, as Keras's <c>divide_no_nan</c>).</returns>
     public abstract Tensor Result();
