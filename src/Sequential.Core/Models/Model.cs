@@ -951,7 +951,7 @@ public partial class Model : Layer
     }
 
     /// <summary>
-    /// The model's configuration (Keras's <c>get_config</c>): constructor argument name -> value, enough for
+    /// The model's configuration (Keras's <c>get_config</c>): snake_case constructor argument name -> value, enough for
     /// <see cref="ModelRegistry.FromConfig"/> to create an equal (unbuilt) model. By default it is read by reflection from
     /// the largest public constructor, whose parameters must each have a same-named PascalCase public property; a
     /// parameterless constructor gives an empty configuration. Saved in model files of registered subclasses.

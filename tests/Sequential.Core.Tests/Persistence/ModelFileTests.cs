@@ -129,7 +129,7 @@ public class ModelFileTests
         ModelFileEdits.RewriteJson(path, "config.json", c =>
         {
             c["model"]!["input_shape"] = new JsonArray(100_000_000_000L);
-            c["model"]!["layers"]![0]!["config"]!["inputShape"] = new JsonArray(100_000_000_000L);
+            c["model"]!["layers"]![0]!["config"]!["input_shape"] = new JsonArray(100_000_000_000L);
         });
 
         var e = Assert.Throws<InvalidDataException>(() => SequentialModel.Load(path));
