@@ -136,6 +136,9 @@ internal sealed class FunctionalGraph
     /// <summary>The layers, each once, in the order they are first called.</summary>
     public IReadOnlyList<Layer> Layers { get; }
 
+    /// <summary>The output of each layer call, in the order the graph runs them (saving writes the nodes from these).</summary>
+    public IEnumerable<SymbolicTensor> NodeOutputs => _nodes.Select(n => n.Tensor);
+
     /// <summary>Checks per-sample input shapes against the inputs (count and each shape).</summary>
     /// <exception cref="ArgumentException">A count or shape differs; the message names the input and both shapes.</exception>
     public void CheckInputShapes(IReadOnlyList<long[]> shapes, string model = "")

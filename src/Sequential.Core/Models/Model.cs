@@ -280,6 +280,9 @@ public partial class Model : Layer
     /// <summary>Whether the model is a functional graph (made with <c>new Model(inputs, outputs)</c>).</summary>
     public bool IsFunctional => _graph is not null;
 
+    /// <summary>The graph of a functional model (saving reads its nodes), or null.</summary>
+    internal FunctionalGraph? Graph => _graph;
+
     /// <summary>A layer of the model by name (Keras's <c>model.get_layer(name)</c>).</summary>
     /// <param name="name">The layer's name.</param>
     /// <returns>The layer.</returns>

@@ -33,6 +33,12 @@ internal sealed class TypeRegistry<TBase>(string kind, string registry, IEnumera
             return (_registered.TryGetValue(type.Name, out var known) || _builtIn.TryGetValue(type.Name, out known)) && known == type;
     }
 
+    /// <summary>Whether a type is built in or registered under <paramref name="className"/>.</summary>
+    public bool Knows(string className)
+    {
+        lock (_gate) return _registered.ContainsKey(className) || _builtIn.ContainsKey(className);
+    }
+
     /// <summary>The class names of every known type, sorted.</summary>
     public IReadOnlyList<string> ClassNames
     {
