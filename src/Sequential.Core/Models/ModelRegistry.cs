@@ -42,4 +42,7 @@ public static class ModelRegistry
 
     /// <summary>Whether a model class is registered under <paramref name="className"/> (a model file's nested model).</summary>
     internal static bool IsRegistered(string className) => Classes.Knows(className);
+
+    /// <summary>The model class registered under <paramref name="className"/>, or null.</summary>
+    internal static Type? TypeOf(string className) => Classes.Find(className);
 }

@@ -50,28 +50,73 @@ internal static class ModelConfig
                 new("layers", new JsonArray([.. sequential.Layers.Select(l => (JsonNode)Entry(l))])),
             ]);
         if (IsPlainFunctional(model)) return (Functional, FunctionalFields(model));
-        return (model.GetType().Name, SubclassFields(model));
+        CheckDescribable(model);
+        // A registered subclass made from a graph (Keras's CustomModel(inputs, outputs)) is saved as its graph, as Keras
+        // saves a class with a functional-like constructor; other subclasses as their configuration.
+        return (model.GetType().Name, model.IsFunctional ? FunctionalFields(model) : SubclassFields(model));
     }
 
     /// <summary>A model made with <c>new Model(inputs, outputs)</c>, whose graph is its whole description.</summary>
     private static bool IsPlainFunctional(Model model) => model.IsFunctional && model.GetType() == typeof(Model);
 
     /// <summary>Refuses, naming the fix, a model that the file cannot describe; Save calls it before writing anything.</summary>
-    /// <exception cref="NotSupportedException">An unregistered subclass, or a subclass that is a functional graph.</exception>
+    /// <exception cref="NotSupportedException">An unregistered subclass, or a subclass made from a graph whose class has no
+    /// public constructor taking the graph's inputs and outputs.</exception>
     public static void CheckDescribable(Model model)
     {
         if (model is SequentialModel || IsPlainFunctional(model)) return;
         string type = model.GetType().Name;
-        if (model.IsFunctional)
-            throw new NotSupportedException(
-                $"Model \"{model.Name}\" is a {type} made from a graph (a subclass of Model constructed with inputs and outputs); saving " +
-                "such a subclass whole is not supported yet. Save a Model made with new Model(model.Inputs, model.Outputs) that shares " +
-                "its layers, or use SaveWeights(path) and rebuild the model in code before LoadWeights(path).");
         if (!ModelRegistry.IsRegistered(model.GetType()))
+            throw new NotSupportedException(model.IsFunctional
+                ? $"Save writes a subclass of Model made from a graph when its class is registered with ModelRegistry.Register<{type}>() " +
+                  $"(saved as its graph, and created again by its constructor taking the inputs and outputs). {type} (\"{model.Name}\") is " +
+                  "not registered: register it before saving and loading, or use SaveWeights to save its weights."
+                : $"Save writes a SequentialModel, a functional Model, or a model class registered with ModelRegistry.Register<{type}>() " +
+                  $"(saved as its configuration, GetConfig(), and weights; its layers come from its code). {type} (\"{model.Name}\") is not " +
+                  "registered: register it before saving and loading, or use SaveWeights to save its weights.");
+        if (model.IsFunctional && GraphConstructor(model.GetType(), model.Inputs.Count, model.Outputs.Count) is null)
             throw new NotSupportedException(
-                $"Save writes a SequentialModel, a functional Model, or a model class registered with ModelRegistry.Register<{type}>() " +
-                $"(saved as its configuration, GetConfig(), and weights; its layers come from its code). {type} (\"{model.Name}\") is not " +
-                "registered: register it before saving and loading, or use SaveWeights to save its weights.");
+                $"Model \"{model.Name}\" is a {type} made from a graph, which Load creates again by calling a public constructor of {type} " +
+                $"with the graph's inputs and outputs: ({(model.Inputs.Count == 1 ? "SymbolicTensor" : "IReadOnlyList<SymbolicTensor>")} inputs, " +
+                $"{(model.Outputs.Count == 1 ? "SymbolicTensor" : "IReadOnlyList<SymbolicTensor>")} outputs), optionally followed by string? name " +
+                "and parameters with defaults. Add one, or use SaveWeights(path) and rebuild the model in code before LoadWeights(path).");
+    }
+
+    /// <summary>
+    /// The public constructor through which Load creates a registered subclass made from a graph (Keras calls
+    /// <c>cls(inputs=..., outputs=..., name=...)</c>): its first two parameters take the inputs and the outputs (one
+    /// <see cref="SymbolicTensor"/> where the graph has one, or a list), an optional third is the string <c>name</c>, and any
+    /// others have defaults. Null when there is none.
+    /// </summary>
+    internal static System.Reflection.ConstructorInfo? GraphConstructor(Type type, int inputs, int outputs) =>
+        type.GetConstructors().FirstOrDefault(c => c.GetParameters() is [var i, var o, .. var rest]
+            && Takes(i.ParameterType, inputs) && Takes(o.ParameterType, outputs)
+            && rest.Select((p, k) => k == 0 && p.ParameterType == typeof(string) && p.Name == "name" || p.HasDefaultValue).All(ok => ok));
+
+    private static bool Takes(Type parameter, int count) =>
+        parameter.IsAssignableFrom(typeof(SymbolicTensor)) && count == 1 || parameter.IsAssignableFrom(typeof(SymbolicTensor[]));
+
+    private static Model CreateFromGraph(Type type, IReadOnlyList<SymbolicTensor> inputs, IReadOnlyList<SymbolicTensor> outputs, string name)
+    {
+        var constructor = GraphConstructor(type, inputs.Count, outputs.Count) ?? throw new InvalidDataException(
+            $"{type.Name} has no public constructor taking {inputs.Count} input(s) and {outputs.Count} output(s), through which Load creates it " +
+            "from its graph.");
+        var parameters = constructor.GetParameters();
+        var arguments = new object?[parameters.Length];
+        arguments[0] = parameters[0].ParameterType.IsAssignableFrom(typeof(SymbolicTensor)) && inputs.Count == 1 ? inputs[0] : inputs.ToArray();
+        arguments[1] = parameters[1].ParameterType.IsAssignableFrom(typeof(SymbolicTensor)) && outputs.Count == 1 ? outputs[0] : outputs.ToArray();
+        for (int k = 2; k < parameters.Length; k++)
+            arguments[k] = k == 2 && parameters[k].Name == "name" && parameters[k].ParameterType == typeof(string) ? name : parameters[k].DefaultValue;
+        try
+        {
+            var model = (Model)constructor.Invoke(arguments);
+            model.Name = name;
+            return model;
+        }
+        catch (System.Reflection.TargetInvocationException e) when (e.InnerException is ArgumentException or InvalidOperationException)
+        {
+            throw new InvalidDataException($"{type.Name}'s constructor refused the graph: {e.InnerException.Message}", e.InnerException);
+        }
     }
 
     /// <summary>
@@ -86,7 +131,7 @@ internal static class ModelConfig
         var pending = new Stack<Model>([top]);
         while (pending.TryPop(out var model))
         {
-            if (model is not SequentialModel && !IsPlainFunctional(model)) continue;
+            if (model is not SequentialModel && !model.IsFunctional) continue;
             foreach (var layer in model.Layers)
             {
                 if (owners.TryAdd(layer, model))
@@ -300,6 +345,7 @@ internal static class ModelConfig
         {
             Sequential => SequentialFromJson(fields, reader, depth),
             Functional => FunctionalFromJson(fields, reader, depth),
+            _ when fields["layers"] is not null => FunctionalFromJson(fields, reader, depth, className),
             _ => SubclassFromJson(className, fields, reader),
         };
     }
@@ -356,7 +402,7 @@ internal static class ModelConfig
                 ?? throw new InvalidDataException($"'{path}': {label} is a {className} model without a config object.");
             layer = CreateModel(className, fields, reader, depth + 1);
             // The layers of a SequentialModel or a graph record their own flags; a subclass's layers come from its code.
-            recordsTrainable = className is not (Sequential or Functional);
+            recordsTrainable = fields["layers"] is null;
         }
         else
         {
@@ -389,7 +435,11 @@ internal static class ModelConfig
     /// equal the shapes the calls give, and a cycle or a node never reached is an error naming it. The order is found
     /// without recursion (Kahn's algorithm), so a long chain cannot exhaust the stack.
     /// </summary>
-    private static Model FunctionalFromJson(JsonObject fields, Reader reader, int depth)
+    /// <param name="fields">The model's fields.</param>
+    /// <param name="reader">The load.</param>
+    /// <param name="depth">How deep the model is nested.</param>
+    /// <param name="subclass">The class name of a registered subclass made from a graph, or null for a Model.</param>
+    private static Model FunctionalFromJson(JsonObject fields, Reader reader, int depth, string? subclass = null)
     {
         string path = reader.Path;
         string name = fields["name"] is null ? "functional" : ModelFile.Text(fields["name"], "the model's name", path);
@@ -476,9 +526,13 @@ internal static class ModelConfig
         Model functional;
         try
         {
-            functional = new Model(modelInputs, modelOutputs, name);
+            functional = subclass is null
+                ? new Model(modelInputs, modelOutputs, name)
+                : CreateFromGraph(ModelRegistry.TypeOf(subclass) ?? throw new InvalidDataException(
+                    $"Unknown model class '{subclass}'. If it is your own model, call {typeof(ModelRegistry).FullName}.Register<{subclass}>() " +
+                    "before loading."), modelInputs, modelOutputs, name);
         }
-        catch (ArgumentException e)
+        catch (Exception e) when (e is ArgumentException or InvalidDataException)
         {
             throw new InvalidDataException($"'{path}': the graph of {model} does not make a model: {e.Message}", e);
         }

@@ -34,9 +34,12 @@ internal sealed class TypeRegistry<TBase>(string kind, string registry, IEnumera
     }
 
     /// <summary>Whether a type is built in or registered under <paramref name="className"/>.</summary>
-    public bool Knows(string className)
+    public bool Knows(string className) => Find(className) is not null;
+
+    /// <summary>The type registered (or built in) under <paramref name="className"/>, or null.</summary>
+    public Type? Find(string className)
     {
-        lock (_gate) return _registered.ContainsKey(className) || _builtIn.ContainsKey(className);
+        lock (_gate) return _registered.TryGetValue(className, out var type) || _builtIn.TryGetValue(className, out type) ? type : null;
     }
 
     /// <summary>The class names of every known type, sorted.</summary>

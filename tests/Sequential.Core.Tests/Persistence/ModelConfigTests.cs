@@ -284,4 +284,29 @@ public class ModelConfigTests
 
         Assert.That(e.Message, Does.Contain(path).And.Contain("layer \"inner\" of model \"graph\" is a Sequential model without a config object"));
     }
+
+    [Test]
+    public void AGraphUnderAnUnregisteredClassName_IsRejected_WithTheFix()
+    {
+        var e = LoadFails(m => m["class_name"] = "Stranger");
+        Assert.That(e.Message, Does.Contain("the graph of model \"graph\" does not make a model: Unknown model class 'Stranger'. " +
+                                            "If it is your own model, call Sequential.ModelRegistry.Register<Stranger>() before loading."));
+    }
+
+    /// <summary>A registered subclass whose layers come from its code: it has no constructor taking a graph.</summary>
+    public sealed class CodeOnly : Model
+    {
+        private readonly Dense _dense = new(1);
+
+        /// <inheritdoc/>
+        public override Tensor Call(Tensor x, bool training) => _dense.Apply(x, training);
+    }
+
+    [Test]
+    public void AGraphUnderAClassWithoutAGraphConstructor_IsRejected()
+    {
+        ModelRegistry.Register<CodeOnly>();
+        var e = LoadFails(m => m["class_name"] = nameof(CodeOnly));
+        Assert.That(e.Message, Does.Contain("CodeOnly has no public constructor taking 2 input(s) and 1 output(s)"));
+    }
 }

@@ -406,4 +406,72 @@ public class ModelPersistenceTests
         var x = tensor(new long[] { 1, 2, 3, 4, 5, 6 }).reshape(2, 3);
         Assert.That(Values(loaded.Predict(x, verbose: 0)), Is.EqualTo(Values(model.Predict(x, verbose: 0))));
     }
+
+    /// <summary>Keras's CustomModel(inputs, outputs): a graph with its own training step.</summary>
+    public sealed class GraphWithStep(SymbolicTensor inputs, SymbolicTensor outputs, string? name = null) : Model(inputs, outputs, name)
+    {
+        /// <summary>How many times the step ran.</summary>
+        public int Steps { get; private set; }
+
+        /// <inheritdoc/>
+        public override IReadOnlyDictionary<string, double> TrainStep(Batch batch)
+        {
+            Steps++;
+            return base.TrainStep(batch);
+        }
+    }
+
+    [Test]
+    public void RegisteredSubclassMadeFromAGraph_IsSavedAsItsGraph_AndLoadsThroughItsConstructor()
+    {
+        ModelRegistry.Register<GraphWithStep>();
+        var inputs = new Input(shape: [4], name: "x");
+        var model = new GraphWithStep(inputs, new Dense(1, name: "y").Apply(new Dense(5, activation: "relu").Apply(inputs)), name: "custom");
+        model.Compile(optimizer: "adam", loss: "mse", metrics: ["mae"], device: "cpu");
+        var x = randn(12, 4, generator: new Generator(10));
+        var y = randn(12, 1, generator: new Generator(11));
+        model.Fit(x, y, batchSize: 4, epochs: 1, verbose: 0);
+        string path = Save(model);
+
+        var loaded = (GraphWithStep)Model.Load(path);
+
+        var json = SavedModelJson(path);
+        Assert.That(((string?)json["class_name"], json["layers"]!.AsArray().Count), Is.EqualTo(("GraphWithStep", 3)), "saved as its graph");
+        Assert.That((loaded.Name, loaded.IsFunctional, loaded.Summary()), Is.EqualTo(("custom", true, model.Summary())));
+        Assert.That(Values(loaded.Predict(x, verbose: 0)), Is.EqualTo(Values(model.Predict(x, verbose: 0))));
+        AssertTrainsOnIdentically(m => m.Fit(x, y, batchSize: 4, epochs: 2, verbose: 0), model, loaded);
+        Assert.That(loaded.Steps, Is.EqualTo(6), "the loaded model trains with its own step");
+    }
+
+    /// <summary>A subclass made from a graph that it builds itself: no constructor takes inputs and outputs.</summary>
+    public sealed class BuildsItsOwnGraph : Model
+    {
+        /// <summary>Creates it.</summary>
+        public BuildsItsOwnGraph(int units = 2) : this(Graph(units)) { }
+
+        private BuildsItsOwnGraph((SymbolicTensor Inputs, SymbolicTensor Outputs) graph) : base(graph.Inputs, graph.Outputs) { }
+
+        private static (SymbolicTensor, SymbolicTensor) Graph(int units)
+        {
+            var inputs = new Input(shape: [3]);
+            return (inputs, new Dense(units).Apply(inputs));
+        }
+    }
+
+    /// <summary>An unregistered subclass made from a graph.</summary>
+    private sealed class Unlisted(SymbolicTensor inputs, SymbolicTensor outputs) : Model(inputs, outputs);
+
+    [Test]
+    public void SubclassesMadeFromAGraph_ThatLoadCouldNotCreate_AreRefusedBeforeWriting_WithTheFix()
+    {
+        var inputs = new Input(shape: [3]);
+        var unlisted = Assert.Throws<NotSupportedException>(() => new Unlisted(inputs, new Dense(1).Apply(inputs)).Save(PathOf("a.seqmodel")))!;
+        Assert.That(unlisted.Message, Does.Contain("ModelRegistry.Register<Unlisted>()").And.Contain("created again by its constructor"));
+
+        ModelRegistry.Register<BuildsItsOwnGraph>();
+        var own = Assert.Throws<NotSupportedException>(() => new BuildsItsOwnGraph().Save(PathOf("b.seqmodel")))!;
+        Assert.That(own.Message, Does.Contain("calling a public constructor of BuildsItsOwnGraph with the graph's inputs and outputs: " +
+                                              "(SymbolicTensor inputs, SymbolicTensor outputs), optionally followed by string? name"));
+        Assert.That(Directory.EnumerateFileSystemEntries(_folder), Is.Empty);
+    }
 }
