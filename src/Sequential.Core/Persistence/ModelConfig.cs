@@ -1,4 +1,4 @@
-using System.Text.Json;
+using System.Globalization;
 using System.Text.Json.Nodes;
 using Sequential.Layers;
 using static TorchSharp.torch;
@@ -285,7 +285,7 @@ internal static class ModelConfig
     /// <param name="path">The file, named by every error.</param>
     public sealed class Reader(string path) : IDisposable
     {
-        private readonly List<Layer> _unowned = [];
+        private readonly HashSet<Layer> _unowned = new(ReferenceEqualityComparer.Instance);
         private int _nodes;
 
         /// <summary>The file.</summary>
@@ -297,7 +297,7 @@ internal static class ModelConfig
         {
             if (calls > MaxNodes - _nodes)
                 throw new InvalidDataException(
-                    $"'{Path}': {where} brings the layer calls the file describes to more than {MaxNodes:N0}, the most Sequential reads " +
+                    $"'{Path}': {where} brings the layer calls the file describes to more than {MaxNodes.ToString("N0", CultureInfo.InvariantCulture)}, the most Sequential reads " +
                     "(a hostile file could otherwise make it create layers without end). The file is corrupted or hostile.");
             _nodes += (int)calls;
         }

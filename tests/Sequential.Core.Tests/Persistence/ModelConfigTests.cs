@@ -149,6 +149,7 @@ public class ModelConfigTests
     }
 
     [Test]
+    [SetCulture("de-DE")] // the limit is written the same way whatever the culture
     public void MoreCallsThanTheLimit_AreRejectedBeforeAnyLayerIsMade()
     {
         var e = LoadFails(m =>
