@@ -27,7 +27,8 @@ public partial class Model
     /// <exception cref="IOException">The file could not be written (for example a full disk); the previous file is unchanged.</exception>
     /// <exception cref="NotSupportedException">The model, or a model inside it, is a subclass not registered with
     /// <see cref="ModelRegistry"/>, or a layer is used by a model and by a model nested in it; nothing is written, and the
-    /// message names it and the fix (<see cref="SaveWeights"/> saves any model's weights).</exception>
+    /// message names it and the fix (<see cref="SaveWeights"/> saves any model's weights); or the model is larger than
+    /// Load reads (more than 20,000 layer calls, or models nested more than 16 deep).</exception>
     /// <exception cref="InvalidOperationException">A layer cannot be created again from the file (a TorchModule without a
     /// registered factory, a Lambda around an unregistered function); nothing is written, and the message names the layer
     /// and the fix.</exception>
@@ -38,6 +39,7 @@ public partial class Model
         foreach (var layer in modules().OfType<Layer>())
             if (!ReferenceEquals(layer, this)) layer.CheckSavable();
         ModelConfig.CheckEachLayerHasOneOwner(this);
+        ModelConfig.CheckWithinLimits(this);
         ModelFile.Save(this, path, TrainingState.Capture(this));
     }
 

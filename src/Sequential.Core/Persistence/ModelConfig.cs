@@ -149,6 +149,46 @@ internal static class ModelConfig
         }
     }
 
+    /// <summary>
+    /// Refuses a model that Load would refuse for its size: more than <see cref="MaxNodes"/> layer calls, counted as Load
+    /// counts them, or models nested more than <see cref="MaxNestingDepth"/> deep. Save calls it before writing anything.
+    /// </summary>
+    /// <exception cref="NotSupportedException">The model exceeds a limit; the message names it and the way out.</exception>
+    public static void CheckWithinLimits(Model top)
+    {
+        long calls = 0;
+        Visit(top, 1);
+
+        void Visit(Model model, int depth)
+        {
+            if (depth > MaxNestingDepth)
+                throw new NotSupportedException(
+                    $"Model \"{top.Name}\" nests models more than {MaxNestingDepth} deep (\"{model.Name}\" is at depth {depth}); Load reads " +
+                    $"files nested at most {MaxNestingDepth} deep. Flatten the nesting, or use SaveWeights(path) and rebuild the model in code.");
+            IReadOnlyList<Layer> layers;
+            if (model is SequentialModel sequential)
+            {
+                layers = sequential.Layers;
+                calls += layers.Count;
+            }
+            else if (model.Graph is { } graph)
+            {
+                layers = graph.Layers;
+                calls += graph.Inputs.Count + graph.NodeOutputs.Count();
+            }
+            else
+            {
+                return; // a subclass's layers come from its code
+            }
+            if (calls > MaxNodes)
+                throw new NotSupportedException(
+                    $"Model \"{top.Name}\" has more than {MaxNodes.ToString("N0", CultureInfo.InvariantCulture)} layer calls (Inputs, graph " +
+                    "nodes and the layers of SequentialModels, nested ones included), more than Load reads from a file. Use " +
+                    "SaveWeights(path) and rebuild the model in code before LoadWeights(path).");
+            foreach (var inner in layers.OfType<Model>()) Visit(inner, depth + 1);
+        }
+    }
+
     /// <summary>A registered subclass: its name, input shape and configuration; its layers come from its code.</summary>
     private static List<KeyValuePair<string, JsonNode?>> SubclassFields(Model model)
     {

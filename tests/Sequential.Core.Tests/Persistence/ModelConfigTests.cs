@@ -310,4 +310,41 @@ public class ModelConfigTests
         var e = LoadFails(m => m["class_name"] = nameof(CodeOnly));
         Assert.That(e.Message, Does.Contain("CodeOnly has no public constructor taking 2 input(s) and 1 output(s)"));
     }
+
+    [Test]
+    public void ALongChainOfCalls_SavesAndLoadsWithoutExhaustingTheStack()
+    {
+        // 19,000 calls of one layer in a chain: building the graph walked it recursively, which a file could make overflow
+        // the stack (the process dies); graphs are now walked with an explicit stack.
+        var inputs = new Input(shape: [2], name: "x");
+        var step = new Identity(name: "step");
+        SymbolicTensor x = inputs;
+        for (int i = 0; i < 19_000; i++) x = step.Apply(x);
+        var model = new Model(inputs, new Dense(1, name: "out").Apply(x), name: "chain");
+        string path = Saved(model);
+
+        var loaded = Model.Load(path);
+
+        Assert.That(loaded.Layers.Select(l => l.Name), Is.EqualTo(new[] { "step", "out" }));
+        var data = randn(2, 2, generator: new Generator(3));
+        Assert.That(TestModels.Flat(loaded.Predict(data, verbose: 0)), Is.EqualTo(TestModels.Flat(model.Predict(data, verbose: 0))));
+    }
+
+    [Test]
+    public void Save_OfAModelLargerThanLoadReads_IsRefusedBeforeWriting()
+    {
+        var inputs = new Input(shape: [2]);
+        var step = new Identity(name: "step");
+        SymbolicTensor x = inputs;
+        for (int i = 0; i < ModelConfig.MaxNodes; i++) x = step.Apply(x);
+        var calls = Assert.Throws<NotSupportedException>(() => new Model(inputs, x, name: "long").Save(PathOf("long.seqmodel")))!;
+        Assert.That(calls.Message, Does.Contain("Model \"long\" has more than 20,000 layer calls"));
+
+        Layer nested = new Dense(1);
+        for (int i = 0; i <= ModelConfig.MaxNestingDepth; i++) nested = new SequentialModel([nested], name: $"s{i}");
+        ((Model)nested).Build([2]);
+        var deep = Assert.Throws<NotSupportedException>(() => ((Model)nested).Save(PathOf("deep.seqmodel")))!;
+        Assert.That(deep.Message, Does.Contain("Model \"s16\" nests models more than 16 deep (\"s0\" is at depth 17)"));
+        Assert.That(Directory.EnumerateFileSystemEntries(_dir), Is.Empty);
+    }
 }
