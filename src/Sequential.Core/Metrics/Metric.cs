@@ -62,12 +62,13 @@ public abstract class Metric
     }
 
     /// <summary>
-    /// The metric's configuration (Keras's <c>get_config</c>): constructor argument name -> value, enough for
+    /// The metric's configuration (Keras's <c>get_config</c>): snake_case constructor argument name -> value, enough for
     /// <see cref="MetricRegistry.FromConfig"/> to create an equal metric (without its state). Saved in model files.
     /// </summary>
     /// <remarks>
     /// By default it is read by reflection: for the public constructor with the most parameters, each parameter
-    /// <c>p</c> maps to the public property named PascalCase(<c>p</c>). Override it when a parameter has no such property.
+    /// <c>p</c> maps to the public property named PascalCase(<c>p</c>), under the snake_case of <c>p</c> (or its
+    /// <see cref="ConfigKeyAttribute"/>). Override it when a parameter has no such property.
     /// </remarks>
     /// <returns>The configuration.</returns>
     /// <exception cref="InvalidOperationException">The metric cannot be described by a configuration.</exception>

@@ -283,6 +283,9 @@ public partial class Model : Layer
     /// <summary>Whether the model is a functional graph (made with <c>new Model(inputs, outputs)</c>).</summary>
     public bool IsFunctional => _graph is not null;
 
+    /// <summary>The graph of a functional model (saving reads its nodes), or null.</summary>
+    internal FunctionalGraph? Graph => _graph;
+
     /// <summary>A layer of the model by name (Keras's <c>model.get_layer(name)</c>).</summary>
     /// <param name="name">The layer's name.</param>
     /// <returns>The layer.</returns>
@@ -960,7 +963,7 @@ public partial class Model : Layer
     }
 
     /// <summary>
-    /// The model's configuration (Keras's <c>get_config</c>): constructor argument name -> value, enough for
+    /// The model's configuration (Keras's <c>get_config</c>): snake_case constructor argument name -> value, enough for
     /// <see cref="ModelRegistry.FromConfig"/> to create an equal (unbuilt) model. By default it is read by reflection from
     /// the largest public constructor, whose parameters must each have a same-named PascalCase public property; a
     /// parameterless constructor gives an empty configuration. Saved in model files of registered subclasses.
