@@ -1,0 +1,142 @@
+using System.Globalization;
+using ImageClassificationFromScratch;
+using Sequential.Optimizers;
+using static Sequential.Benchmarks.Statistics;
+using static TorchSharp.torch;
+
+namespace Sequential.Benchmarks;
+
+/// <summary>
+/// What a functional graph adds per step (--graph-cost): epochs of the functional model alternate, in one process,
+/// with epochs of the same network run without a graph (a SequentialModel for the MLP and the convnet; for the small
+/// Xception, whose residual Adds a stack cannot express, a subclassed model calling the same layers by hand). Both start
+/// from the same weights and get the same seed before each epoch (same shuffling, augmentation and dropout), so they do
+/// the same arithmetic; the round's time ratio graph / no graph is what the graph costs, and the median over rounds
+/// is reported with its spread, since this VM's speed drifts between minutes.
+/// </summary>
+internal static class GraphCost
+{
+    public static void Run(string kind, BenchOptions options, Tensor xTrain, Tensor yTrain)
+    {
+        Model graph, baseline;
+        Tensor x, y;
+        int batchSize;
+        string title;
+        double target;
+        if (kind == "xception")
+        {
+            CheckXceptionAt180();
+            int size = options.ImageSize;
+            int count = (options.Steps ?? 8) * XceptionBatch;
+            (x, y) = XceptionImages(xTrain, yTrain, size, count);
+            RandomSeed.Set(0);
+            graph = SmallXception.MakeModel([size, size, 3], numClasses: 2);
+            RandomSeed.Set(0);
+            baseline = new XceptionByHand();
+            baseline.Build([size, size, 3]);
+            foreach (var model in new[] { graph, baseline })
+                model.Compile(optimizer: new Adam(learningRate: 1e-3), loss: "binary_crossentropy", metrics: ["accuracy"], device: options.Device);
+            (batchSize, title, target) = (XceptionBatch, $"small Xception at {size}x{size}x3, {count} Fashion-MNIST images (label: class < 5)", 1.02);
+        }
+        else
+        {
+            var spec = ModelSpec.For(kind);
+            graph = spec.Functional(options.Device);
+            baseline = spec.Sequential(options.Device);
+            (x, y) = (spec.ToKerasInput(xTrain), yTrain);
+            if (options.Steps is int steps)
+                (x, y) = (x[..(steps * spec.BatchSize)], y[..(steps * spec.BatchSize)]);
+            (batchSize, title, target) = (spec.BatchSize, spec.Title, kind == "mlp" ? 1.03 : 1.02);
+        }
+        string baselineName = baseline is SequentialModel ? "SequentialModel" : "subclassed, layers called by hand";
+        CheckSameNetwork(graph, baseline, x[..batchSize]);
+
+        var graphSeconds = new List<double>();
+        var baselineSeconds = new List<double>();
+        Console.WriteLine();
+        Console.WriteLine($"### Graph cost: {title}, batch {batchSize}, {x.shape[0] / batchSize} steps per epoch");
+        Console.WriteLine();
+        Console.WriteLine($"Functional model vs {baselineName}; round 0 is a warm-up; odd rounds run the functional epoch first, even rounds second.");
+        Console.WriteLine();
+        Console.WriteLine("| round | functional s | no graph s | functional / no graph | loss (functional) | loss (no graph) |");
+        Console.WriteLine("|---:|---:|---:|---:|---:|---:|");
+        for (int round = 0; round <= options.Epochs; round++)
+        {
+            var order = round % 2 == 1 ? new[] { graph, baseline } : [baseline, graph];
+            var seconds = new Dictionary<Model, double>();
+            var losses = new Dictionary<Model, double>();
+            foreach (var model in order)
+            {
+                RandomSeed.Set(1000 + round);   // the same shuffling, augmentation and dropout for both
+                var timer = new EpochTimer();
+                var history = model.Fit(x, y, batchSize: batchSize, epochs: round + 1, initialEpoch: round, verbose: 0, callbacks: [timer]);
+                seconds[model] = timer.Seconds[0];
+                losses[model] = history["loss"][^1];
+            }
+            if (round > 0)
+            {
+                graphSeconds.Add(seconds[graph]);
+                baselineSeconds.Add(seconds[baseline]);
+            }
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"| {(round == 0 ? "0 (warm-up)" : round)} | {seconds[graph]:F3} | {seconds[baseline]:F3} | {seconds[graph] / seconds[baseline]:F3} | " +
+                $"{losses[graph]:F6} | {losses[baseline]:F6} |"));
+        }
+        var ratios = graphSeconds.Zip(baselineSeconds, (g, b) => g / b).Order().ToArray();
+        double median = Median(ratios);
+        Console.WriteLine();
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"- functional / no graph per round: median {median:F3}, range {ratios[0]:F3}-{ratios[^1]:F3} over {ratios.Length} rounds " +
+            $"(target <= {target:F2}: {(median <= target ? "met" : "NOT met")}); medians of the epochs: functional {Median(graphSeconds):F3} s, " +
+            $"no graph {Median(baselineSeconds):F3} s"));
+    }
+
+    private const int XceptionBatch = 32;
+
+    /// <summary>
+    /// Throws unless the two models have the same parameter count and compute the same function (same weights): the
+    /// ratio then measures the graph and nothing else.
+    /// </summary>
+    public static void CheckSameNetwork(Model graph, Model baseline, Tensor sample)
+    {
+        long graphCount = CountParams(graph), baselineCount = CountParams(baseline);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"Parameters: functional {graphCount:N0}, {baseline.GetType().Name} {baselineCount:N0}"));
+        if (graphCount != baselineCount)
+            throw new InvalidOperationException($"The functional model has {graphCount} parameters and the {baseline.GetType().Name} {baselineCount}; " +
+                                                "they must be the same network for the timing to compare anything.");
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        double difference = (graph.Predict(sample, verbose: 0) - baseline.Predict(sample, verbose: 0)).abs().max().item<float>();
+        Console.WriteLine($"Largest difference between their predictions on one batch: {difference:G3}");
+        if (difference > 1e-5)
+            throw new InvalidOperationException($"The functional model and the {baseline.GetType().Name} predict differently ({difference:G3}); " +
+                                                "they must start from the same weights.");
+    }
+
+    /// <summary>All weights, trainable or not, as Keras's summary counts them.</summary>
+    public static long CountParams(Model model) => model.Layers.Sum(l => l.CountParams());
+
+    /// <summary>The small Xception at the guide's 180x180 has Keras's parameter count, built both ways.</summary>
+    private static void CheckXceptionAt180()
+    {
+        long functional = CountParams(SmallXception.MakeModel([180, 180, 3], numClasses: 2));
+        var byHand = new XceptionByHand();
+        byHand.Build([180, 180, 3]);
+        long subclassed = CountParams(byHand);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"Small Xception at 180x180x3: functional {functional:N0} parameters, by hand {subclassed:N0}, Keras {SmallXception.KerasParamsAt180:N0}"));
+        if (functional != SmallXception.KerasParamsAt180 || subclassed != SmallXception.KerasParamsAt180)
+            throw new InvalidOperationException($"The small Xception at 180x180 should have Keras's {SmallXception.KerasParamsAt180} parameters.");
+    }
+
+    /// <summary>
+    /// The first <paramref name="count"/> Fashion-MNIST images as RGB images of <paramref name="size"/> pixels, values
+    /// 0-255 as image files give them (the model rescales), with a binary label (class &lt; 5) for the sigmoid output.
+    /// </summary>
+    private static (Tensor x, Tensor y) XceptionImages(Tensor xTrain, Tensor yTrain, int size, int count)
+    {
+        var images = nn.functional.interpolate(xTrain[..count].unsqueeze(1) * 255f, [size, size], mode: InterpolationMode.Bilinear, align_corners: false);
+        return (images.permute(0, 2, 3, 1).repeat(1, 1, 1, 3).contiguous(), (yTrain[..count] < 5).to_type(ScalarType.Float32).unsqueeze(1));
+    }
+}
