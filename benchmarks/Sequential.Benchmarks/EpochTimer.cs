@@ -7,7 +7,7 @@ namespace Sequential.Benchmarks;
 internal sealed class EpochTimer : Callback
 {
     private readonly Stopwatch _clock = new();
-    private TimeSpan _cpuAtBegin;
+    private double _cpuAtBegin;
 
     public List<double> Seconds { get; } = [];
 
@@ -17,13 +17,13 @@ internal sealed class EpochTimer : Callback
 
     public override void OnEpochBegin(int epoch, IReadOnlyDictionary<string, double> logs)
     {
-        _cpuAtBegin = Process.GetCurrentProcess().TotalProcessorTime;
+        _cpuAtBegin = CpuClock.Seconds();
         _clock.Restart();
     }
 
     public override void OnEpochEnd(int epoch, IReadOnlyDictionary<string, double> logs)
     {
         Seconds.Add(_clock.Elapsed.TotalSeconds);
-        CpuSeconds.Add((Process.GetCurrentProcess().TotalProcessorTime - _cpuAtBegin).TotalSeconds);
+        CpuSeconds.Add(CpuClock.Seconds() - _cpuAtBegin);
     }
 }
