@@ -44,8 +44,8 @@ internal static class GraphCost
             graph = spec.Functional(options.Device);
             baseline = spec.Sequential(options.Device);
             (x, y) = (spec.ToKerasInput(xTrain), yTrain);
-            if (options.Steps is int steps)
-                (x, y) = (x[..(steps * spec.BatchSize)], y[..(steps * spec.BatchSize)]);
+            if (options.Steps is int cut)
+                (x, y) = (x[..(cut * spec.BatchSize)], y[..(cut * spec.BatchSize)]);
             (batchSize, title, target) = (spec.BatchSize, spec.Title, kind == "mlp" ? 1.03 : 1.02);
         }
         string baselineName = baseline is SequentialModel ? "SequentialModel" : "subclassed, layers called by hand";
@@ -53,6 +53,7 @@ internal static class GraphCost
 
         var wall = new List<(double Graph, double Baseline)>();
         var cpu = new List<(double Graph, double Baseline)>();
+        var work = new Dictionary<Model, (long Bytes, long Tensors)>();
         Console.WriteLine();
         Console.WriteLine($"### Graph cost: {title}, batch {batchSize}, {x.shape[0] / batchSize} steps per epoch");
         Console.WriteLine();
@@ -70,7 +71,9 @@ internal static class GraphCost
             {
                 RandomSeed.Set(1000 + round);   // the same shuffling, augmentation and dropout for both
                 timers[model] = new EpochTimer();
+                long bytes = GC.GetTotalAllocatedBytes(precise: true), tensors = TensorsCreated();
                 var history = model.Fit(x, y, batchSize: batchSize, epochs: round + 1, initialEpoch: round, verbose: 0, callbacks: [timers[model]]);
+                work[model] = (GC.GetTotalAllocatedBytes(precise: true) - bytes, TensorsCreated() - tensors);
                 losses[model] = history["loss"][^1];
             }
             var (g, b) = (timers[graph], timers[baseline]);
@@ -86,6 +89,18 @@ internal static class GraphCost
         Console.WriteLine();
         Summarise("wall clock", wall, target);
         Summarise("CPU time", cpu, target);
+        long steps = x.shape[0] / batchSize;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"- Work per step in the last round's Fit (its per-epoch setup spread over the steps): managed bytes allocated, functional " +
+            $"{work[graph].Bytes / steps:N0}, no graph {work[baseline].Bytes / steps:N0}; tensors created, functional " +
+            $"{(double)work[graph].Tensors / steps:F1}, no graph {(double)work[baseline].Tensors / steps:F1}"));
+    }
+
+    /// <summary>Tensors this thread has created so far (TorchSharp's own count), inside dispose scopes and out.</summary>
+    private static long TensorsCreated()
+    {
+        var statistics = TorchSharp.DisposeScopeManager.Statistics.TensorStatistics;
+        return statistics.CreatedInScopeCount + statistics.CreatedOutsideScopeCount;
     }
 
     private static void Summarise(string clock, List<(double Graph, double Baseline)> rounds, double target)
