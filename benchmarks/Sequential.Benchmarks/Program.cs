@@ -12,7 +12,8 @@
 // --graph-cost times the functional graph against the same network without one, alternating epochs in one process:
 //   the SequentialModel for mlp and cnn (alias convnet); for --model xception (the small Xception of
 //   examples/ImageClassificationFromScratch, --image-size N, default 32, --steps N per epoch, default 8) a subclassed
-//   Model calling the same layers by hand. --steps N also cuts the MLP's and convnet's epochs to N batches.
+//   Model calling the same layers by hand. --steps N also cuts the MLP's and convnet's epochs to N batches. --control
+//   replaces the model without a graph by a second functional model (an A/A run: the harness's own bias and noise).
 // --anatomy prints where one MLP step's time goes (raw loop phases, the largest single ops) and nothing else.
 // Prints Markdown tables for docs/benchmarks.md.
 using System.Diagnostics;
@@ -161,7 +162,7 @@ internal static class Peer
 }
 
 internal sealed record BenchOptions(string? Data, int Epochs, string? Peer, string Python, bool NoPeer, int Verbose, string[] Models, int SoakEpochs, int Threads, bool Anatomy, string Device, bool Functional = false,
-    bool GraphCost = false, int? Steps = null, int ImageSize = 32)
+    bool GraphCost = false, int? Steps = null, int ImageSize = 32, bool Control = false)
 {
     public static BenchOptions Parse(string[] args)
     {
@@ -169,7 +170,7 @@ internal sealed record BenchOptions(string? Data, int Epochs, string? Peer, stri
         string python = "/usr/bin/python3", device = "cpu";
         int epochs = 3, verbose = 1, soak = 0, threads = 0, imageSize = 32;
         int? steps = null;
-        bool noPeer = false, anatomy = false, functional = false, graphCost = false;
+        bool noPeer = false, anatomy = false, functional = false, graphCost = false, control = false;
         string[] models = ["mlp", "cnn"];
         for (int i = 0; i < args.Length; i++)
         {
@@ -184,6 +185,7 @@ internal sealed record BenchOptions(string? Data, int Epochs, string? Peer, stri
                 case "--anatomy": anatomy = true; break;
                 case "--functional": functional = true; break;   // the same network as new Model(inputs, outputs)
                 case "--graph-cost": graphCost = true; break;  // functional vs the same network without a graph, alternating
+                case "--control": control = true; break;        // with --graph-cost: functional against functional
                 case "--steps": steps = int.Parse(Value()); break;
                 case "--image-size": imageSize = int.Parse(Value()); break;
                 case "--device": device = Value(); break;
@@ -206,6 +208,6 @@ internal sealed record BenchOptions(string? Data, int Epochs, string? Peer, stri
             throw new ArgumentException("--model xception is measured only with --graph-cost (it has no raw loop or PyTorch peer here).");
         if (steps is <= 0 || imageSize <= 0)
             throw new ArgumentException($"--steps and --image-size must be positive; got {steps} and {imageSize}.");
-        return new BenchOptions(data, epochs, peer, python, noPeer, verbose, models, soak, threads, anatomy, device, functional, graphCost, steps, imageSize);
+        return new BenchOptions(data, epochs, peer, python, noPeer, verbose, models, soak, threads, anatomy, device, functional, graphCost, steps, imageSize, control);
     }
 }
