@@ -7,7 +7,7 @@ namespace Sequential.Benchmarks;
 internal sealed class EpochTimer : Callback
 {
     private readonly Stopwatch _clock = new();
-    private double _cpuAtBegin;
+    private (double User, double System, long MinorFaults) _atBegin;
 
     public List<double> Seconds { get; } = [];
 
@@ -15,15 +15,24 @@ internal sealed class EpochTimer : Callback
     /// not count the time other processes on a busy machine hold the cores.</summary>
     public List<double> CpuSeconds { get; } = [];
 
+    /// <summary>The system (kernel) part of <see cref="CpuSeconds"/>.</summary>
+    public List<double> SystemSeconds { get; } = [];
+
+    /// <summary>Minor page faults per epoch (memory the kernel had to map in).</summary>
+    public List<long> PageFaults { get; } = [];
+
     public override void OnEpochBegin(int epoch, IReadOnlyDictionary<string, double> logs)
     {
-        _cpuAtBegin = CpuClock.Seconds();
+        _atBegin = CpuClock.Read();
         _clock.Restart();
     }
 
     public override void OnEpochEnd(int epoch, IReadOnlyDictionary<string, double> logs)
     {
         Seconds.Add(_clock.Elapsed.TotalSeconds);
-        CpuSeconds.Add(CpuClock.Seconds() - _cpuAtBegin);
+        var now = CpuClock.Read();
+        CpuSeconds.Add(now.User + now.System - _atBegin.User - _atBegin.System);
+        SystemSeconds.Add(now.System - _atBegin.System);
+        PageFaults.Add(now.MinorFaults - _atBegin.MinorFaults);
     }
 }

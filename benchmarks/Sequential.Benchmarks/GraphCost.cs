@@ -65,14 +65,15 @@ internal static class GraphCost
         var wall = new List<(double Graph, double Baseline)>();
         var cpu = new List<(double Graph, double Baseline)>();
         var work = new Dictionary<Model, (long Bytes, long Tensors)>();
+        var faults = new List<(long Graph, long Baseline)>();
         Console.WriteLine();
         Console.WriteLine($"### Graph cost: {title}, batch {batchSize}, {x.shape[0] / batchSize} steps per epoch");
         Console.WriteLine();
         Console.WriteLine($"Functional model vs {baselineName}; round 0 is a warm-up; odd rounds run the functional epoch first, " +
                           "even rounds second. Wall-clock seconds, and the process's CPU seconds (which other processes' load does not inflate).");
         Console.WriteLine();
-        Console.WriteLine($"| round | functional s | {b} s | ratio | functional CPU s | {b} CPU s | CPU ratio | loss (functional) | loss ({b}) |");
-        Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        Console.WriteLine($"| round | functional s | {b} s | ratio | functional CPU s | {b} CPU s | CPU ratio | system s, page faults (functional) | same ({b}) | loss (functional) | loss ({b}) |");
+        Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         for (int round = 0; round <= options.Epochs; round++)
         {
             var order = round % 2 == 1 ? new[] { graph, baseline } : [baseline, graph];
@@ -92,15 +93,21 @@ internal static class GraphCost
             {
                 wall.Add((g.Seconds[0], n.Seconds[0]));
                 cpu.Add((g.CpuSeconds[0], n.CpuSeconds[0]));
+                faults.Add((g.PageFaults[0], n.PageFaults[0]));
             }
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"| {(round == 0 ? "0 (warm-up)" : round)} | {g.Seconds[0]:F3} | {n.Seconds[0]:F3} | {g.Seconds[0] / n.Seconds[0]:F3} | " +
-                $"{g.CpuSeconds[0]:F3} | {n.CpuSeconds[0]:F3} | {g.CpuSeconds[0] / n.CpuSeconds[0]:F3} | {losses[graph]:F6} | {losses[baseline]:F6} |"));
+                $"{g.CpuSeconds[0]:F3} | {n.CpuSeconds[0]:F3} | {g.CpuSeconds[0] / n.CpuSeconds[0]:F3} | " +
+                $"{g.SystemSeconds[0]:F3}, {g.PageFaults[0]} | {n.SystemSeconds[0]:F3}, {n.PageFaults[0]} | {losses[graph]:F6} | {losses[baseline]:F6} |"));
         }
         Console.WriteLine();
         Summarise("wall clock", wall, target, b);
         Summarise("CPU time", cpu, target, b);
         long steps = x.shape[0] / batchSize;
+        const int many = 1000;
+        Console.WriteLine(
+            $"- Epochs with over {many} minor page faults (glibc's malloc gave memory back to the kernel and the step maps it in again): " +
+            $"functional {faults.Count(f => f.Graph > many)}, {b} {faults.Count(f => f.Baseline > many)} of {faults.Count}");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"- Work per step in the last round's Fit (its per-epoch setup spread over the steps): managed bytes allocated, functional " +
             $"{work[graph].Bytes / steps:N0}, {b} {work[baseline].Bytes / steps:N0}; tensors created, functional " +

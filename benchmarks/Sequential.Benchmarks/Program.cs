@@ -14,6 +14,7 @@
 //   examples/ImageClassificationFromScratch, --image-size N, default 32, --steps N per epoch, default 8) a subclassed
 //   Model calling the same layers by hand. --steps N also cuts the MLP's and convnet's epochs to N batches. --control
 //   replaces the model without a graph by a second functional model (an A/A run: the harness's own bias and noise).
+//   Its table shows page faults per epoch: see docs/benchmarks.md on GLIBC_TUNABLES for why some epochs are 30% slower.
 // --anatomy prints where one MLP step's time goes (raw loop phases, the largest single ops) and nothing else.
 // Prints Markdown tables for docs/benchmarks.md.
 using System.Diagnostics;
