@@ -18,6 +18,8 @@ internal static class GraphCost
 {
     public static void Run(string kind, BenchOptions options, Tensor xTrain, Tensor yTrain)
     {
+        // --control (the A/A run): the other side is a second functional model built the same way, so that the ratio
+        // shows what the harness itself reads when nothing differs.
         Model graph, baseline;
         Tensor x, y;
         int batchSize;
@@ -26,40 +28,32 @@ internal static class GraphCost
         if (kind == "xception")
         {
             CheckXceptionAt180();
-            int size = options.ImageSize;
+            long[] shape = [options.ImageSize, options.ImageSize, 3];
             int count = (options.Steps ?? 8) * XceptionBatch;
-            (x, y) = XceptionImages(xTrain, yTrain, size, count);
-            RandomSeed.Set(0);
-            graph = SmallXception.MakeModel([size, size, 3], numClasses: 2);
-            RandomSeed.Set(0);
-            baseline = new XceptionByHand();
-            baseline.Build([size, size, 3]);
-            foreach (var model in new[] { graph, baseline })
+            (x, y) = XceptionImages(xTrain, yTrain, options.ImageSize, count);
+            Model Compiled(Model model)
+            {
                 model.Compile(optimizer: new Adam(learningRate: 1e-3), loss: "binary_crossentropy", metrics: ["accuracy"], device: options.Device);
-            (batchSize, title, target) = (XceptionBatch, $"small Xception at {size}x{size}x3, {count} Fashion-MNIST images (label: class < 5)", 1.02);
+                return model;
+            }
+            RandomSeed.Set(0);
+            graph = Compiled(SmallXception.MakeModel(shape, numClasses: 2));
+            RandomSeed.Set(0);
+            baseline = Compiled(options.Control ? SmallXception.MakeModel(shape, numClasses: 2) : XceptionByHand.Create(shape));
+            (batchSize, title, target) = (XceptionBatch, $"small Xception at {shape[0]}x{shape[1]}x3, {count} Fashion-MNIST images (label: class < 5)", 1.02);
         }
         else
         {
             var spec = ModelSpec.For(kind);
             graph = spec.Functional(options.Device);
-            baseline = spec.Sequential(options.Device);
+            baseline = options.Control ? spec.Functional(options.Device) : spec.Sequential(options.Device);
             (x, y) = (spec.ToKerasInput(xTrain), yTrain);
             if (options.Steps is int cut)
                 (x, y) = (x[..(cut * spec.BatchSize)], y[..(cut * spec.BatchSize)]);
             (batchSize, title, target) = (spec.BatchSize, spec.Title, kind == "mlp" ? 1.03 : 1.02);
         }
-        string baselineName = baseline is SequentialModel ? "SequentialModel" : "subclassed, layers called by hand";
-        string b = "no graph";
-        if (options.Control)
-        {
-            // The A/A control: the functional model against a second one built the same way, so that the ratio shows what
-            // the harness itself reads when nothing differs.
-            RandomSeed.Set(0);
-            baseline = kind == "xception" ? SmallXception.MakeModel([options.ImageSize, options.ImageSize, 3], numClasses: 2) : ModelSpec.For(kind).Functional(options.Device);
-            if (kind == "xception")
-                baseline.Compile(optimizer: new Adam(learningRate: 1e-3), loss: "binary_crossentropy", metrics: ["accuracy"], device: options.Device);
-            (baselineName, b) = ("a second functional model built the same way (A/A control)", "2nd functional");
-        }
+        var (baselineName, b) = options.Control ? ("a second functional model built the same way (A/A control)", "2nd functional")
+            : baseline is SequentialModel ? ("SequentialModel", "no graph") : ("subclassed, layers called by hand", "no graph");
         CheckSameNetwork(graph, baseline, x[..batchSize]);
 
         var wall = new List<(double Graph, double Baseline)>();
@@ -163,9 +157,7 @@ internal static class GraphCost
     private static void CheckXceptionAt180()
     {
         long functional = CountParams(SmallXception.MakeModel([180, 180, 3], numClasses: 2));
-        var byHand = new XceptionByHand();
-        byHand.Build([180, 180, 3]);
-        long subclassed = CountParams(byHand);
+        long subclassed = CountParams(XceptionByHand.Create([180, 180, 3]));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"Small Xception at 180x180x3: functional {functional:N0} parameters, by hand {subclassed:N0}, Keras {SmallXception.KerasParamsAt180:N0}"));
         if (functional != SmallXception.KerasParamsAt180 || subclassed != SmallXception.KerasParamsAt180)

@@ -40,7 +40,15 @@ internal sealed class XceptionByHand : Model
     private readonly Dropout _dropout = new(0.5);
     private readonly Dense _output = new(1, activation: "sigmoid");
 
-    public XceptionByHand() : base("xception_by_hand") { }
+    private XceptionByHand() : base("xception_by_hand") { }
+
+    /// <summary>The model with its weights created for a per-sample input shape (a subclass builds on a first call).</summary>
+    public static XceptionByHand Create(long[] inputShape)
+    {
+        var model = new XceptionByHand();
+        model.Build(inputShape);
+        return model;
+    }
 
     /// <inheritdoc/>
     public override Tensor Call(Tensor x, bool training)
