@@ -66,17 +66,26 @@ internal static class UserFunction
         }
     }
 
+    private const string StructureKey = "Sequential.Data.StructureMismatch";
+
+    /// <summary>
+    /// The error of an element that does not have the structure a typed Map or Filter overload expects (<c>(x, y) =&gt; ...</c>
+    /// on elements of <c>x</c> alone): thrown as it is, not wrapped as a failure of the user's function.
+    /// </summary>
+    public static InvalidOperationException StructureMismatch(string message)
+    {
+        var error = new InvalidOperationException(message);
+        error.Data[StructureKey] = true;
+        return error;
+    }
+
     private static T Call<T>(Func<T> function, long index, string operation)
     {
         try
         {
             return function();
         }
-        catch (DatasetStructureException)
-        {
-            throw;
-        }
-        catch (Exception e)
+        catch (Exception e) when (!e.Data.Contains(StructureKey))
         {
             throw new InvalidOperationException(
                 $"The function given to {operation} failed on element {index} of the pass ({e.GetType().Name}: {e.Message}).", e);
