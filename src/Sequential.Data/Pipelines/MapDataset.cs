@@ -84,11 +84,7 @@ internal sealed class MapDataset : Dataset
         {
             input = _input.Open();
             for (int w = 0; w < workers; w++)
-            {
-                var thread = new Thread(() => Work(jobs, stopping.Token, seedOf)) { IsBackground = true, Name = "Sequential.Data map" };
-                threads.Add(thread);
-                thread.Start();
-            }
+                threads.Add(WorkerThread.Start("Sequential.Data map", () => Work(jobs, stopping.Token, seedOf)));
             long next = 0;
             bool exhausted = false;
             while (true)

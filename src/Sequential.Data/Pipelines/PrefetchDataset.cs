@@ -21,10 +21,10 @@ internal sealed class PrefetchDataset(Dataset input, int bufferSize) : Dataset
     {
         var queue = new BlockingCollection<Item>(bufferSize);
         var stopping = new CancellationTokenSource();
-        var thread = new Thread(() => Produce(queue, stopping.Token)) { IsBackground = true, Name = "Sequential.Data prefetch" };
+        Thread? thread = null;
         try
         {
-            thread.Start();
+            thread = WorkerThread.Start("Sequential.Data prefetch", () => Produce(queue, stopping.Token));
             foreach (var item in queue.GetConsumingEnumerable())
             {
                 if (item.Error is not null) ExceptionDispatchInfo.Capture(item.Error).Throw();
@@ -34,7 +34,7 @@ internal sealed class PrefetchDataset(Dataset input, int bufferSize) : Dataset
         finally
         {
             stopping.Cancel();
-            if (thread.IsAlive) thread.Join();
+            thread?.Join();
             while (queue.TryTake(out var left)) left.Element?.DisposeTensors();
             queue.Dispose();
             stopping.Dispose();
