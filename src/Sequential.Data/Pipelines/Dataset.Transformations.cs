@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -18,7 +17,6 @@ public partial class Dataset
     /// message says which overload fits), or the function threw (the message names the element; the original
     /// exception is the inner one).</exception>
     /// <example><code>var scaled = Dataset.FromTensorSlices(images).Map(x => x / 255f, numParallelCalls: Dataset.Autotune);</code></example>
-    [OverloadResolutionPriority(1)] // x => x binds here rather than to the Element form
     public Dataset Map(Func<Tensor, Tensor> map, int? numParallelCalls = null)
     {
         ArgumentNullException.ThrowIfNull(map);
@@ -132,7 +130,6 @@ public partial class Dataset
     /// <returns>The filtered dataset (its <see cref="Cardinality"/> is unknown).</returns>
     /// <exception cref="InvalidOperationException">While enumerating: the elements have targets, or the predicate threw.</exception>
     /// <example><code>var bright = Dataset.FromTensorSlices(images).Filter(x => x.mean().item&lt;float&gt;() &gt; 0.5f);</code></example>
-    [OverloadResolutionPriority(1)] // x => true binds here rather than to the Element form
     public Dataset Filter(Func<Tensor, bool> predicate)
     {
         ArgumentNullException.ThrowIfNull(predicate);

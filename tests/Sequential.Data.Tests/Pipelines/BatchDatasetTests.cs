@@ -85,7 +85,7 @@ public sealed class BatchDatasetTests
     public void CardinalityFollowsTfData()
     {
         Assert.That(Dataset.FromTensorSlices(Read.Range(10)).Repeat().Batch(4).Cardinality(), Is.EqualTo(Dataset.InfiniteCardinality));
-        Assert.That(Dataset.FromTensorSlices(Read.Range(10)).Filter(x => true).Batch(4).Cardinality(), Is.EqualTo(Dataset.UnknownCardinality));
+        Assert.That(Dataset.FromTensorSlices(Read.Range(10)).Filter((Tensor x) => true).Batch(4).Cardinality(), Is.EqualTo(Dataset.UnknownCardinality));
         Assert.That(Dataset.FromTensorSlices(Read.Range(3)).Batch(4, dropRemainder: true).Cardinality(), Is.EqualTo(0));
     }
 }

@@ -18,8 +18,8 @@ public sealed class ConcatenateDatasetTests
     {
         var three = Dataset.FromTensorSlices(Read.Range(3));
         Assert.That(three.Concatenate(three.Repeat()).Cardinality(), Is.EqualTo(Dataset.InfiniteCardinality));
-        Assert.That(three.Repeat().Concatenate(three.Filter(x => true)).Cardinality(), Is.EqualTo(Dataset.UnknownCardinality));
-        Assert.That(three.Filter(x => true).Concatenate(three).Cardinality(), Is.EqualTo(Dataset.UnknownCardinality));
+        Assert.That(three.Repeat().Concatenate(three.Filter((Tensor x) => true)).Cardinality(), Is.EqualTo(Dataset.UnknownCardinality));
+        Assert.That(three.Filter((Tensor x) => true).Concatenate(three).Cardinality(), Is.EqualTo(Dataset.UnknownCardinality));
     }
 
     [Test]

@@ -56,11 +56,11 @@ public sealed class MapDatasetTests
     public void ParallelCalls_RunOffTheCallingThread()
     {
         var threads = new System.Collections.Concurrent.ConcurrentBag<int>();
-        var ds = Dataset.FromTensorSlices(Read.Range(6)).Map(x => { threads.Add(Environment.CurrentManagedThreadId); return x; }, numParallelCalls: 2);
+        var ds = Dataset.FromTensorSlices(Read.Range(6)).Map((Tensor x) => { threads.Add(Environment.CurrentManagedThreadId); return x; }, numParallelCalls: 2);
         Read.X(ds);
         Assert.That(threads, Has.None.EqualTo(Environment.CurrentManagedThreadId));
         threads.Clear();
-        Read.X(Dataset.FromTensorSlices(Read.Range(3)).Map(x => { threads.Add(Environment.CurrentManagedThreadId); return x; }));
+        Read.X(Dataset.FromTensorSlices(Read.Range(3)).Map((Tensor x) => { threads.Add(Environment.CurrentManagedThreadId); return x; }));
         Assert.That(threads.Distinct(), Is.EqualTo(new[] { Environment.CurrentManagedThreadId }), "without numParallelCalls the puller runs it");
     }
 
@@ -91,7 +91,7 @@ public sealed class MapDatasetTests
     public void WrongForm_SaysWhichFormFits()
     {
         var pairs = Dataset.FromTensorSlices(Read.Range(2), Read.Range(2));
-        var e = Assert.Throws<InvalidOperationException>(() => Read.X(pairs.Map(x => x)))!;
+        var e = Assert.Throws<InvalidOperationException>(() => Read.X(pairs.Map((Tensor x) => x)))!;
         Assert.That(e.Message, Is.EqualTo("Map(x => ...) takes elements of (x: tensor), but this dataset's elements are " +
             "(x: tensor, y: tensor); write (x, y) => ... instead."));
         var texts = Dataset.FromTensorSlices(new[] { "a" }, Read.Range(1));
@@ -149,7 +149,7 @@ public sealed class MapDatasetTests
     public void NumParallelCallsBelowOne_IsRefused()
     {
         var ds = Dataset.FromTensorSlices(Read.Range(3));
-        var e = Assert.Throws<ArgumentOutOfRangeException>(() => ds.Map(x => x, numParallelCalls: 0))!;
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => ds.Map((Tensor x) => x, numParallelCalls: 0))!;
         Assert.That(e.Message, Does.StartWith("numParallelCalls must be at least 1, or Dataset.Autotune (the processor count); got 0."));
     }
 }

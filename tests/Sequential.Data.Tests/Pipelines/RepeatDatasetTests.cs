@@ -1,3 +1,4 @@
+using static TorchSharp.torch;
 namespace Sequential.Data.Tests.Pipelines;
 
 public sealed class RepeatDatasetTests
@@ -25,7 +26,7 @@ public sealed class RepeatDatasetTests
     [Test]
     public void AnEmptyDatasetRepeatedForever_Ends()
     {
-        var empty = Dataset.FromTensorSlices(Read.Range(3)).Filter(x => false).Repeat();
+        var empty = Dataset.FromTensorSlices(Read.Range(3)).Filter((Tensor x) => false).Repeat();
         Assert.That(Read.Scalars(empty), Is.Empty);
         Assert.That(Dataset.FromTensorSlices(Read.Range(3)).Take(0).Repeat().Cardinality(), Is.EqualTo(0));
     }
@@ -34,10 +35,10 @@ public sealed class RepeatDatasetTests
     public void CardinalityFollowsTfData()
     {
         var three = Dataset.FromTensorSlices(Read.Range(3));
-        Assert.That(three.Filter(x => true).Repeat().Cardinality(), Is.EqualTo(Dataset.UnknownCardinality));
-        Assert.That(three.Filter(x => true).Repeat(2).Cardinality(), Is.EqualTo(Dataset.UnknownCardinality));
+        Assert.That(three.Filter((Tensor x) => true).Repeat().Cardinality(), Is.EqualTo(Dataset.UnknownCardinality));
+        Assert.That(three.Filter((Tensor x) => true).Repeat(2).Cardinality(), Is.EqualTo(Dataset.UnknownCardinality));
         Assert.That(three.Repeat().Repeat(3).Cardinality(), Is.EqualTo(Dataset.InfiniteCardinality));
-        Assert.That(three.Filter(x => true).Repeat(0).Cardinality(), Is.EqualTo(0));
+        Assert.That(three.Filter((Tensor x) => true).Repeat(0).Cardinality(), Is.EqualTo(0));
         var e = Assert.Throws<ArgumentOutOfRangeException>(() => three.Repeat(-2))!;
         Assert.That(e.Message, Does.StartWith("count must be -1 (forever) or 0 or more; got -2."));
     }

@@ -1,4 +1,5 @@
 using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Sequential.Data.Tests.Pipelines;
 
@@ -32,7 +33,7 @@ public sealed class SkipDatasetTests
         Assert.That(ten.Skip(30).Cardinality(), Is.EqualTo(0));
         Assert.That(ten.Skip(-1).Cardinality(), Is.EqualTo(0));
         Assert.That(ten.Repeat().Skip(3).Cardinality(), Is.EqualTo(Dataset.InfiniteCardinality));
-        Assert.That(ten.Filter(x => true).Skip(3).Cardinality(), Is.EqualTo(Dataset.UnknownCardinality));
+        Assert.That(ten.Filter((Tensor x) => true).Skip(3).Cardinality(), Is.EqualTo(Dataset.UnknownCardinality));
         var e = Assert.Throws<ArgumentOutOfRangeException>(() => ten.Skip(-5))!;
         Assert.That(e.Message, Does.StartWith("count must be -1 (all) or 0 or more; got -5."));
     }

@@ -1,3 +1,4 @@
+using static TorchSharp.torch;
 namespace Sequential.Data.Tests.Pipelines;
 
 public sealed class TakeDatasetTests
@@ -21,7 +22,7 @@ public sealed class TakeDatasetTests
         Assert.That(ten.Take(-1).Cardinality(), Is.EqualTo(10));
         Assert.That(ten.Repeat().Take(25).Cardinality(), Is.EqualTo(25));
         Assert.That(ten.Repeat().Take(-1).Cardinality(), Is.EqualTo(Dataset.InfiniteCardinality));
-        Assert.That(ten.Filter(x => true).Take(3).Cardinality(), Is.EqualTo(Dataset.UnknownCardinality));
+        Assert.That(ten.Filter((Tensor x) => true).Take(3).Cardinality(), Is.EqualTo(Dataset.UnknownCardinality));
         Assert.Throws<ArgumentOutOfRangeException>(() => ten.Take(-2));
     }
 }

@@ -1,4 +1,5 @@
 using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Sequential.Data.Tests.Pipelines;
 
@@ -22,7 +23,7 @@ public sealed class ZipDatasetTests
         var five = Dataset.FromTensorSlices(Read.Range(5));
         Assert.That(Dataset.Zip(five, five.Repeat()).Cardinality(), Is.EqualTo(5));
         Assert.That(Dataset.Zip(five.Repeat(), five.Repeat()).Cardinality(), Is.EqualTo(Dataset.InfiniteCardinality));
-        Assert.That(Dataset.Zip(five.Filter(x => true), five).Cardinality(), Is.EqualTo(Dataset.UnknownCardinality));
+        Assert.That(Dataset.Zip(five.Filter((Tensor x) => true), five).Cardinality(), Is.EqualTo(Dataset.UnknownCardinality));
     }
 
     [Test]
