@@ -1,4 +1,5 @@
 using static TorchSharp.torch;
+
 namespace Sequential.Data.Tests.Pipelines;
 
 public sealed class RepeatDatasetTests
