@@ -77,6 +77,9 @@ public partial class Dataset : IBatchSource
         _source = source;
     }
 
+    /// <summary>The pipeline a subclass made with <see cref="Dataset(Dataset)"/> wraps; null for the pipeline's own stages.</summary>
+    internal Dataset? Source => _source;
+
     /// <summary>
     /// One pass over the elements. The caller owns the tensors of each element it takes (they are in no DisposeScope)
     /// and must dispose them or pass them on; elements may hold slices (rows not read yet) that only this assembly

@@ -12,6 +12,8 @@ internal sealed class PrefetchDataset(Dataset input, int bufferSize) : Dataset
 {
     internal int BufferSize => bufferSize;
 
+    internal Dataset Input => input;
+
     public override long Cardinality() => input.Cardinality();
 
     /// <summary>An element, or the exception that ended the input.</summary>
