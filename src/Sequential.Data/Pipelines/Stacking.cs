@@ -60,14 +60,15 @@ internal static class Stacking
             return new Component(StringTensor.Wrap([.. values], [column.Count, .. shape]));
         }
 
+        // Rows of one source tensor (FromTensorSlices, possibly shuffled): same dtype and shape by construction, one gather.
+        if (first.IsSlice && column.TrueForAll(c => c.IsSlice && ReferenceEquals(c.Source, first.Source)))
+            return new Component(Gather(first.Source, column.ConvertAll(c => c.Row).ToArray()));
+
         var dtype = first.DType;
         var sampleShape = first.Shape;
         for (int i = 1; i < column.Count; i++)
             if (column[i].DType != dtype || !column[i].Shape.AsSpan().SequenceEqual(sampleShape))
                 throw Mismatch(operation, path, firstIndex, i, column[i], first);
-
-        if (column.All(c => c.IsSlice && ReferenceEquals(c.Source, first.Source)))
-            return new Component(Gather(first.Source, column.Select(c => c.Row).ToArray()));
 
         var made = new List<Tensor>();
         try
