@@ -97,13 +97,16 @@ public sealed class Component
 
     /// <summary>Converts a tensor to a component.</summary>
     /// <param name="tensor">The tensor.</param>
+    /// <example><code>Component c = torch.ones(3);   var e = new Element(x, y);   // tensors convert</code></example>
     public static implicit operator Component(Tensor tensor) => new(tensor);
 
     /// <summary>Converts strings to a component.</summary>
     /// <param name="strings">The strings.</param>
+    /// <example><code>Component c = new StringTensor("a cat");</code></example>
     public static implicit operator Component(StringTensor strings) => new(strings);
 
     /// <summary>What this component holds.</summary>
+    /// <example><code>if (element.X.Kind == ComponentKind.Strings) Console.WriteLine(element.X.Strings.Count);</code></example>
     public ComponentKind Kind { get; }
 
     /// <summary>The tensor of a tensor component.</summary>
@@ -154,6 +157,7 @@ public sealed class Component
 
     /// <summary>Describes the component as errors show it: <c>float32 (28, 28)</c>, <c>strings ()</c>, <c>{a: ..., b: ...}</c>.</summary>
     /// <returns>The description.</returns>
+    /// <example><code>Console.WriteLine(element.X);   // float32 (28, 28)</code></example>
     public override string ToString() => Describe();
 
     private string Describe() => Kind switch

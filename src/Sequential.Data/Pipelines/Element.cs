@@ -32,14 +32,17 @@ public sealed class Element
     }
 
     /// <summary>The inputs.</summary>
+    /// <example><code>Tensor images = element.X.Tensor;   // Keras: x of (x, y)</code></example>
     public Component X { get; }
 
     /// <summary>The targets; null when the data has none (<c>Dataset.FromTensorSlices(x)</c>).</summary>
+    /// <example><code>Tensor? labels = element.Y?.Tensor;</code></example>
     public Component? Y { get; }
 
     /// <summary>Deconstructs the element: <c>var (x, y) = element;</c>.</summary>
     /// <param name="x">The inputs.</param>
     /// <param name="y">The targets, or null.</param>
+    /// <example><code>ds.Map(e => { var (x, y) = e; return new Element(x.Tensor / 255f, y); });</code></example>
     public void Deconstruct(out Component x, out Component? y)
     {
         x = X;
@@ -48,6 +51,7 @@ public sealed class Element
 
     /// <summary>Describes the element as errors show it: <c>(x: float32 (4,), y: int64 ())</c>.</summary>
     /// <returns>The description.</returns>
+    /// <example><code>Console.WriteLine(ds.Elements().First());   // (x: float32 (32, 4), y: int64 (32,))</code></example>
     public override string ToString() => Y is null ? $"(x: {X})" : $"(x: {X}, y: {Y})";
 
     /// <summary>The structure without shapes: <c>(x: tensor, y: tensor)</c>.</summary>

@@ -69,13 +69,16 @@ public sealed class StringTensor : IReadOnlyList<string>
     internal static StringTensor Wrap(string[] values, long[] shape) => new(values, shape);
 
     /// <summary>The shape: <c>()</c> for one string, <c>[N]</c> for a batch.</summary>
+    /// <example><code>long batch = texts.Shape[0];   // after Batch</code></example>
     public IReadOnlyList<long> Shape => _shape;
 
     /// <summary>The number of strings (the product of <see cref="Shape"/>).</summary>
+    /// <example><code>int n = texts.Count;</code></example>
     public int Count => _values.Length;
 
     /// <summary>The string at a flat (row-major) index.</summary>
     /// <param name="index">In <c>[0, Count)</c>.</param>
+    /// <example><code>string first = texts[0];</code></example>
     public string this[int index] => _values[index];
 
     /// <summary>The one string of a shape-<c>()</c> tensor.</summary>
@@ -86,17 +89,20 @@ public sealed class StringTensor : IReadOnlyList<string>
 
     /// <summary>The strings, flat in row-major order.</summary>
     /// <returns>An enumerator over the strings.</returns>
+    /// <example><code>foreach (string text in element.X.Strings) Console.WriteLine(text);</code></example>
     public IEnumerator<string> GetEnumerator() => ((IEnumerable<string>)_values).GetEnumerator();
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 
     /// <summary>The strings as a new array (flat, row-major).</summary>
     /// <returns>A copy of the strings.</returns>
+    /// <example><code>string[] texts = element.X.Strings.ToArray();</code></example>
     public string[] ToArray() => (string[])_values.Clone();
 
     internal ReadOnlySpan<string> Span => _values;
 
     /// <summary>Describes the tensor: <c>strings (2,)</c>.</summary>
     /// <returns>The description.</returns>
+    /// <example><code>Console.WriteLine(texts);   // strings (32,)</code></example>
     public override string ToString() => $"strings {Shapes.Format(_shape)}";
 }
