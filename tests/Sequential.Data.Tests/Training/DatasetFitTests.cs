@@ -96,4 +96,41 @@ public sealed class DatasetFitTests
         Assert.That(e.Message, Is.EqualTo($"The function given to Map failed on element {bad} of the pass (InvalidDataException: corrupt sample)."));
         Assert.That(WorkerThread.Live, Is.Zero);
     }
+
+    [Test]
+    public void TheDesignLinesRunAsWritten()
+    {
+        // DESIGN.md, "Data pipelines": an augmentation layer in a parallel Map, then Prefetch; and the cached pipeline.
+        var images = torch.rand(24, 6, 6, 3, generator: new Generator(3));
+        var labels = torch.arange(24, ScalarType.Int64) % 2;
+        var augment = new RandomFlip("horizontal", seed: 5);
+        Dataset train = Dataset.FromTensorSlices(images, labels).Batch(8);
+        train = train.Map((x, y) => (augment.Apply(x, training: true), y), numParallelCalls: Dataset.Autotune)
+                     .Prefetch(Dataset.Autotune);
+        using (torch.NewDisposeScope())
+        {
+            int index = 0, flipped = 0;
+            foreach (var (x, y) in train)
+                for (int i = 0; i < x.shape[0]; i++, index++)
+                {
+                    var original = images[index];
+                    bool mirrored = x[i].allclose(original.flip(1), 0, 0);
+                    Assert.That(mirrored || x[i].allclose(original, 0, 0), $"sample {index} is itself or its mirror image");
+                    if (mirrored) flipped++;
+                }
+            Assert.That(index, Is.EqualTo(24));
+            Assert.That(flipped, Is.InRange(1, 23), "the layer flipped some samples (each with probability 1/2)");
+        }
+        RandomSeed.Set(1);
+        var model = new SequentialModel(new Flatten(inputShape: [6, 6, 3]), new Dense(2));
+        model.Compile(optimizer: "adam", loss: new Sequential.Losses.SparseCategoricalCrossentropy(fromLogits: true), device: "cpu");
+        model.Fit(train, epochs: 2, verbose: 0);
+
+        var (xs, ys) = (images.reshape(24, -1), labels);
+        var ds = Dataset.FromTensorSlices(xs, ys).Shuffle(1024, seed: 1).Batch(32).Cache().Prefetch(2);
+        var dense = new SequentialModel(new Dense(2, inputShape: [108]));
+        dense.Compile(optimizer: "adam", loss: new Sequential.Losses.SparseCategoricalCrossentropy(fromLogits: true), device: "cpu");
+        Assert.That(dense.Fit(ds, epochs: 2, verbose: 0)["loss"], Has.Count.EqualTo(2));
+        Assert.That(WorkerThread.Live, Is.Zero);
+    }
 }
