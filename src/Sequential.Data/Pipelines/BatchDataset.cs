@@ -22,7 +22,7 @@ internal sealed class BatchDataset(Dataset input, int batchSize, bool dropRemain
 
     internal override IEnumerator<Element> Open()
     {
-        var pending = new List<Element>(batchSize);
+        var pending = new List<Element>(Math.Min(batchSize, 1024)); // Batch(len(x)) must not allocate for a huge size up front
         using var source = input.Open();
         try
         {

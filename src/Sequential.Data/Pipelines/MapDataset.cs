@@ -17,6 +17,9 @@ internal sealed class MapDataset : Dataset
     private readonly long? _seed;
     private int _passes;
 
+    /// <summary>The most worker threads a Map may ask for: far more than any machine's cores, few enough to start.</summary>
+    internal const int MaxParallelCalls = 256;
+
     public MapDataset(Dataset input, Func<Element, Generator?, Element> function, int? numParallelCalls, long? seed)
     {
         _input = input;
@@ -25,9 +28,10 @@ internal sealed class MapDataset : Dataset
         {
             null => null,
             Autotune => Environment.ProcessorCount,
-            >= 1 => numParallelCalls,
+            >= 1 and <= MaxParallelCalls => numParallelCalls,
             _ => throw new ArgumentOutOfRangeException(nameof(numParallelCalls), numParallelCalls,
-                $"numParallelCalls must be at least 1, or Dataset.Autotune (the processor count); got {numParallelCalls}."),
+                $"numParallelCalls must be from 1 to {MaxParallelCalls} (each is a worker thread of the pass), or Dataset.Autotune " +
+                $"(the processor count); got {numParallelCalls}."),
         };
         _seed = seed;
     }

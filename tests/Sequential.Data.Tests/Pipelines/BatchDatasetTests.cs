@@ -82,6 +82,14 @@ public sealed class BatchDatasetTests
     }
 
     [Test]
+    public void AHugeBatchSize_GivesOneBatchWithoutAllocatingForTheSize()
+    {
+        var ds = Dataset.FromTensorSlices(Read.Range(5)).Batch(int.MaxValue);
+        Assert.That(Read.X(ds), Is.EqualTo(new[] { new long[] { 0, 1, 2, 3, 4 } }));
+        Assert.That(ds.Cardinality(), Is.EqualTo(1));
+    }
+
+    [Test]
     public void CardinalityFollowsTfData()
     {
         Assert.That(Dataset.FromTensorSlices(Read.Range(10)).Repeat().Batch(4).Cardinality(), Is.EqualTo(Dataset.InfiniteCardinality));

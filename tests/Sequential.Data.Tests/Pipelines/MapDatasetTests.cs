@@ -146,10 +146,12 @@ public sealed class MapDatasetTests
     }
 
     [Test]
-    public void NumParallelCallsBelowOne_IsRefused()
+    public void NumParallelCallsOutOfRange_IsRefused()
     {
         var ds = Dataset.FromTensorSlices(Read.Range(3));
         var e = Assert.Throws<ArgumentOutOfRangeException>(() => ds.Map((Tensor x) => x, numParallelCalls: 0))!;
-        Assert.That(e.Message, Does.StartWith("numParallelCalls must be at least 1, or Dataset.Autotune (the processor count); got 0."));
+        Assert.That(e.Message, Does.StartWith("numParallelCalls must be from 1 to 256 (each is a worker thread of the pass), or " +
+            "Dataset.Autotune (the processor count); got 0."));
+        Assert.Throws<ArgumentOutOfRangeException>(() => ds.Map((Tensor x) => x, numParallelCalls: int.MaxValue));
     }
 }
