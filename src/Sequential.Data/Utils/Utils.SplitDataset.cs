@@ -2,11 +2,7 @@ using static TorchSharp.torch;
 
 namespace Sequential.Data;
 
-/// <summary>
-/// Keras 3's <c>keras.utils</c> functions under their Keras names in PascalCase, so that after
-/// <c>using static Sequential.Data.Utils;</c> a Keras line ports as it is.
-/// </summary>
-/// <example><code>using static Sequential.Data.Utils;   var (train, val) = SplitDataset(ds, leftSize: 0.8);</code></example>
+// The class's summary is in Utils.Arrays.cs.
 public static partial class Utils
 {
     /// <summary>
