@@ -597,6 +597,9 @@ public abstract class Layer : nn.Module<Tensor, Tensor>
     /// <exception cref="InvalidOperationException">The layer cannot be saved; the message names it and says how to fix it.</exception>
     protected internal virtual void CheckSavable() { }
 
+    /// <summary>Runs <see cref="CheckSavable"/> for <see cref="Models.Clone(Model)"/>, which describes layers the same way.</summary>
+    internal void CheckSavableForClone() => CheckSavable();
+
     /// <inheritdoc/>
     public override string ToString() => $"{Name} ({TypeName})";
 }

@@ -1,8 +1,9 @@
 using Sequential.Layers;
+using Sequential.Persistence;
 
 namespace Sequential;
 
-/// <summary>Model utilities (Keras's <c>keras.models</c>): <see cref="Clone"/>.</summary>
+/// <summary>Model utilities (Keras's <c>keras.models</c>): <see cref="Clone(Model)"/>.</summary>
 public static class Models
 {
     /// <summary>
@@ -13,17 +14,12 @@ public static class Models
     /// </summary>
     /// <param name="model">A <see cref="SequentialModel"/>.</param>
     /// <returns>The clone.</returns>
-    /// <exception cref="NotSupportedException">A subclassed model: its architecture lives in code, not in a configuration
-    /// (Keras refuses it likewise); construct another instance instead.</exception>
     /// <exception cref="InvalidOperationException">A layer cannot be re-created from its configuration (the message names it).</exception>
     /// <example><code>var fresh = Models.Clone(model); fresh.Compile(optimizer: "adam", loss: "mse");</code></example>
-    public static SequentialModel Clone(Model model)
+    public static SequentialModel Clone(SequentialModel model)
     {
         ArgumentNullException.ThrowIfNull(model);
-        if (model is not SequentialModel sequential)
-            throw new NotSupportedException(
-                $"Models.Clone re-creates a SequentialModel from its layers' configurations; \"{model.Name}\" is a {model.GetType().Name}, " +
-                "whose architecture lives in its code. Construct another instance instead (and copy weights with SetWeights(GetWeights())).");
+        var sequential = model;
         var layers = sequential.Layers.Select(layer =>
         {
             try
@@ -38,6 +34,37 @@ public static class Models
         }).ToList();
         var clone = new SequentialModel(layers, sequential.Name);
         if (sequential.BuiltInputShape is { } shape && !clone.Built) clone.Build(shape);
+        return clone;
+    }
+
+    /// <summary>
+    /// A new model with the same architecture and fresh weights (Keras's <c>clone_model</c>) for any model that a
+    /// configuration describes: a <see cref="SequentialModel"/>, a functional graph (several inputs and outputs, shared
+    /// layers, nested models: the same graph of new layers, with the same names), or a registered subclass (created
+    /// again from its <see cref="Model.GetConfig"/>). Nothing is shared with <paramref name="model"/>; the clone is not
+    /// compiled.
+    /// </summary>
+    /// <param name="model">The model.</param>
+    /// <returns>The clone, of the same kind.</returns>
+    /// <exception cref="NotSupportedException">An unregistered subclass, or a layer that cannot be described (an anonymous
+    /// Lambda): its architecture lives in code; construct another instance instead.</exception>
+    /// <example><code>Model fresh = Models.Clone(shop); fresh.SetWeights(shop.GetWeights());</code></example>
+    public static Model Clone(Model model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        if (model is SequentialModel sequential) return Clone(sequential);
+        if (!model.IsFunctional && !ModelRegistry.IsRegistered(model.GetType()))
+            throw new NotSupportedException(
+                $"Models.Clone re-creates a model from its configuration; \"{model.Name}\" is a {model.GetType().Name}, whose architecture " +
+                $"lives in its code. Construct another instance instead (and copy weights with SetWeights(GetWeights())), or register it " +
+                $"with ModelRegistry.Register<{model.GetType().Name}>() so that its GetConfig() describes it.");
+        foreach (var layer in model.modules().OfType<Layer>())
+            if (!ReferenceEquals(layer, model)) layer.CheckSavableForClone();
+        // Through text, as a file would carry it: the reader checks values as parsed JSON.
+        var json = System.Text.Json.Nodes.JsonNode.Parse(ModelConfig.ToJson(model).ToJsonString())!.AsObject();
+        using var reader = new ModelConfig.Reader($"(the configuration of model \"{model.Name}\")");
+        var clone = ModelConfig.FromJson(json, reader);
+        reader.Release(clone);
         return clone;
     }
 }

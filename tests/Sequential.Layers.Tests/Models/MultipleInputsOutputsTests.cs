@@ -232,4 +232,22 @@ public class MultipleInputsOutputsTests
         var sum = model.Predict(new Dictionary<string, Tensor> { ["input_layer_1"] = ones(1, 2), ["input_layer"] = ones(1, 2) * 2 }, verbose: 0);
         Assert.That(Values(sum["add"]), Is.EqualTo(new float[] { 3, 3 }));
     }
+
+    [Test]
+    public void Clone_OfAGraph_HasItsArchitectureAndFreshWeights_AndTheSameOutputsWithItsWeights()
+    {
+        var shop = Shop();
+        var clone = Sequential.Models.Clone((Model)shop);
+        Assert.That(clone, Is.Not.SameAs(shop));
+        Assert.That(clone.InputNames, Is.EqualTo(shop.InputNames));
+        Assert.That(clone.OutputNames, Is.EqualTo(shop.OutputNames));
+        Assert.That(clone.CountParams(), Is.EqualTo(shop.CountParams()));
+        Assert.That(Values(clone.GetLayer("kind").Weights[0]), Is.Not.EqualTo(Values(shop.GetLayer("kind").Weights[0])), "fresh weights");
+        clone.SetWeights(shop.GetWeights());
+        var (x, _) = Data(5);
+        var a = shop.Predict(x, verbose: 0);
+        var b = clone.Predict(x, verbose: 0);
+        Assert.That(Values(b["kind"]), Is.EqualTo(Values(a["kind"])));
+        Assert.That(Values(b["price"]), Is.EqualTo(Values(a["price"])));
+    }
 }
