@@ -248,46 +248,81 @@ public sealed class FeatureSpace
     /// <summary>Learns each feature's statistics and vocabulary from a DataFrame (Keras's <c>adapt</c>); other columns (the label) are ignored.</summary>
     /// <param name="data">The training rows.</param>
     /// <exception cref="ArgumentException">A feature's column is missing, has nulls, or holds the wrong kind of values.</exception>
-    public void Adapt(DataFrame data) => Adapt(Columns(data, out _));
+    public void Adapt(DataFrame data) => Adapt(InBatchesOf32(Columns(data, out _)));
 
     /// <summary>Learns each feature's statistics and vocabulary from name-keyed columns (Keras's <c>adapt</c> on a dict of arrays).</summary>
     /// <param name="data">Feature name -> values: <c>string[]</c>, <c>double[]</c>, <c>float[]</c>, <c>long[]</c>, <c>int[]</c>,
     /// a list, or a tensor <c>[N]</c> / <c>[N, 1]</c>.</param>
     /// <exception cref="ArgumentException">A feature is missing, columns differ in length, or values are of the wrong kind.</exception>
-    public void Adapt(IReadOnlyDictionary<string, object> data) => Adapt(Columns(data, out _));
+    public void Adapt(IReadOnlyDictionary<string, object> data) => Adapt(InBatchesOf32(Columns(data, out _)));
 
-    private void Adapt(Dictionary<string, RawColumn> columns)
+    /// <summary>
+    /// Learns each feature's statistics and vocabulary from batches of name-keyed columns (Keras's <c>adapt</c> on a batched
+    /// <c>tf.data.Dataset</c> of dicts): Discretization summarizes batch by batch, as Keras does. Batches of single values
+    /// (an unbatched dataset) are grouped by 32, as Keras's <c>adapt</c> batches them.
+    /// </summary>
+    /// <param name="batches">The batches: feature name -> values (as for <see cref="Adapt(IReadOnlyDictionary{string, object})"/>),
+    /// or -> one value each.</param>
+    /// <exception cref="ArgumentException">No batches, a feature is missing, or values are of the wrong kind.</exception>
+    public void Adapt(IEnumerable<IReadOnlyDictionary<string, object>> batches)
     {
-        foreach (var name in AdaptableFeatures())
+        ArgumentNullException.ThrowIfNull(batches);
+        var list = new List<Dictionary<string, RawColumn>>();
+        bool unbatched = true;
+        foreach (var batch in batches)
         {
-            var column = columns[name];
-            switch (_features[name].Preprocessor)
+            list.Add(Columns(batch, out bool scalar));
+            unbatched &= scalar;
+        }
+        if (list.Count == 0) throw new ArgumentException("Adapt needs at least one batch; the data had none.", nameof(batches));
+        if (unbatched) list = [.. list.Chunk(32).Select(group => _featureOrder.ToDictionary(n => n, n => RawColumn.Concat([.. group.Select(b => b[n])]), StringComparer.Ordinal))];
+        Adapt(list);
+    }
+
+    /// <summary>Keras batches unbatched data by 32 before adapting (feature_space.py: <c>dataset.batch(32)</c>).</summary>
+    private List<Dictionary<string, RawColumn>> InBatchesOf32(Dictionary<string, RawColumn> columns)
+    {
+        int rows = columns.Values.First().Rows;
+        if (rows == 0) throw new ArgumentException("Adapt needs at least one row; the data had none.", "data");
+        return [.. Enumerable.Range(0, (rows + 31) / 32).Select(b => columns.ToDictionary(
+            p => p.Key, p => p.Value.Slice(b * 32, Math.Min(32, rows - b * 32)), StringComparer.Ordinal))];
+    }
+
+    private void Adapt(List<Dictionary<string, RawColumn>> batches)
+    {
+        using (var scope = NewDisposeScope())
+        {
+            foreach (var name in AdaptableFeatures())
             {
-                case Normalization normalization:
-                    using (var x = column.Floats()) normalization.Adapt(x);
-                    break;
-                case Discretization discretization:
-                    // Keras batches unbatched data by 32 before adapting, and Discretization summarizes batch by batch.
-                    var batches = Enumerable.Range(0, (column.Rows + 31) / 32).Select(b => column.Slice(b * 32, Math.Min(32, column.Rows - b * 32)).Floats()).ToList();
-                    try { discretization.Adapt(batches); }
-                    finally { foreach (var b in batches) b.Dispose(); }
-                    break;
-                case IntegerLookup integers:
-                    using (var x = column.Integers()) integers.Adapt(x);
-                    break;
-                case StringLookup strings:
-                    strings.Adapt(column.Strings());
-                    break;
+                var columns = batches.Select(b => b[name]).ToList();
+                switch (_features[name].Preprocessor)
+                {
+                    case Normalization normalization:
+                        normalization.Adapt(cat([.. columns.Select(c => c.Floats())], 0));
+                        break;
+                    case Discretization discretization:
+                        discretization.Adapt(columns.Select(c => c.Floats()).ToList());
+                        break;
+                    case IntegerLookup integers:
+                        integers.Adapt(cat([.. columns.Select(c => c.Integers())], 0));
+                        break;
+                    case StringLookup strings:
+                        strings.Adapt(columns.SelectMany(c => c.Strings()));
+                        break;
+                }
+                _adaptedByThis.Add(_features[name].Preprocessor!);
             }
-            _adaptedByThis.Add(_features[name].Preprocessor!);
         }
         _adapted = true;
         _encoders.Clear();
         _encodedFeatures = null;
         CreateEncoders();
         // The output size, from the first sample.
-        var first = columns.ToDictionary(p => p.Key, p => p.Value.Slice(0, Math.Min(1, p.Value.Rows)), StringComparer.Ordinal);
-        if (OutputMode == "concat" && first.Values.All(c => c.Rows == 1)) Run(first).Dispose();
+        if (OutputMode == "concat")
+        {
+            var first = batches[0].ToDictionary(p => p.Key, p => p.Value.Slice(0, 1), StringComparer.Ordinal);
+            Run(first).Dispose();
+        }
     }
 
     // ---- apply ----

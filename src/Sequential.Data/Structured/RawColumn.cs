@@ -125,6 +125,20 @@ internal sealed class RawColumn
         return values.to_type(ScalarType.Int64).reshape(Rows, 1);
     }
 
+    /// <summary>The rows of several columns of one feature, one after the other (batches of single values grouped).</summary>
+    public static RawColumn Concat(IReadOnlyList<RawColumn> parts)
+    {
+        string name = parts[0].Name;
+        int rows = parts.Sum(p => p.Rows);
+        if (parts.All(p => p._strings is not null)) return new RawColumn(name, rows, strings: [.. parts.SelectMany(p => p._strings!)]);
+        if (parts.Any(p => p._strings is not null))
+            throw new ArgumentException($"Feature \"{name}\" has strings in some batches and numbers in others.");
+        if (parts.All(p => p._longs is not null)) return new RawColumn(name, rows, longs: [.. parts.SelectMany(p => p._longs!)]);
+        var tensors = parts.Select(p => p._tensor is not null ? p._tensor.to_type(ScalarType.Float64).reshape(-1)
+            : p._doubles is not null ? tensor(p._doubles) : tensor(p._longs!.Select(v => (double)v).ToArray())).ToList();
+        return new RawColumn(name, rows, tensor: cat(tensors, 0));
+    }
+
     /// <summary>The rows [start, start + count) (for adapting in Keras's batches of 32).</summary>
     public RawColumn Slice(int start, int count) => new(Name, count,
         _strings?[start..(start + count)], _doubles?[start..(start + count)], _longs?[start..(start + count)],

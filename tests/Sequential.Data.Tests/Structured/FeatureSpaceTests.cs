@@ -68,6 +68,50 @@ public class FeatureSpaceTests
     }
 
     [Test]
+    public void Adapt_OnBatchesOrSamples_AsKeras()
+    {
+        // feature_space_test.py adapts the same data unbatched and .batch(4); lookups and statistics do not depend on batching.
+        var data = TrainData();
+        int rows = 10;
+        IEnumerable<IReadOnlyDictionary<string, object>> Batches(int size) => Enumerable.Range(0, (rows + size - 1) / size).Select(b =>
+            (IReadOnlyDictionary<string, object>)data.ToDictionary(p => p.Key, p => p.Value switch
+            {
+                double[] d => (object)d.Skip(b * size).Take(size).ToArray(),
+                long[] l => l.Skip(b * size).Take(size).ToArray(),
+                string[] t => t.Skip(b * size).Take(size).ToArray(),
+                _ => throw new InvalidOperationException(),
+            }));
+        var whole = new FeatureSpace(AllKinds(), crosses: [("float_3", "string_1"), ("string_2", "int_2")]);
+        whole.Adapt(data);
+        var batched = new FeatureSpace(AllKinds(), crosses: [("float_3", "string_1"), ("string_2", "int_2")]);
+        batched.Adapt(Batches(4));
+        var samples = new FeatureSpace(AllKinds(), crosses: [("float_3", "string_1"), ("string_2", "int_2")]);
+        samples.Adapt(Enumerable.Range(0, rows).Select(i => (IReadOnlyDictionary<string, object>)FirstSample(
+            data.ToDictionary(p => p.Key, p => p.Value switch
+            {
+                double[] d => (object)d[i..], long[] l => l[i..], string[] t => t[i..], _ => throw new InvalidOperationException(),
+            }))));
+        Assert.That(batched.OutputSize, Is.EqualTo(195));
+        var expected = whole.Apply(data).data<float>().ToArray();
+        Assert.That(samples.Apply(data).data<float>().ToArray(), Is.EqualTo(expected), "single samples are grouped by 32, as Keras does");
+        Assert.That(((StringLookup)batched.Preprocessors["string_1"]!).GetVocabulary(),
+            Is.EqualTo(((StringLookup)whole.Preprocessors["string_1"]!).GetVocabulary()));
+    }
+
+    [Test]
+    public void Discretization_IsAdaptedInKerasBatchesOf32()
+    {
+        // Keras batches an unbatched dict by 32 and Discretization summarizes each batch: the boundaries are those of adapting
+        // the layer on the same 32-row batches.
+        var values = Enumerable.Range(0, 250).Select(i => i * 37 % 101 / 10.0).ToArray();
+        var fs = new FeatureSpace(new Dictionary<string, Feature> { ["x"] = FeatureSpace.FloatDiscretized(numBins: 4) });
+        fs.Adapt(new Dictionary<string, object> { ["x"] = values });
+        var reference = new Discretization(numBins: 4);
+        reference.Adapt(values.Chunk(32).Select(c => tensor(c.Select(v => (float)v).ToArray())).ToList());
+        Assert.That(((Discretization)fs.Preprocessors["x"]!).BinBoundaries, Is.EqualTo(reference.BinBoundaries));
+    }
+
+    [Test]
     public void KerasBasicUsage_WithStrings_Is195Wide()
     {
         var fs = new FeatureSpace(AllKinds(), crosses: [("float_3", "string_1"), ("string_2", "int_2")], outputMode: "concat");
