@@ -575,13 +575,15 @@ public abstract class Layer : nn.Module<Tensor, Tensor>
     }
 
     /// <summary>
-    /// The layer's configuration (Keras's <c>get_config</c>): constructor argument name -> JSON-friendly value,
-    /// enough for <see cref="LayerRegistry.FromConfig"/> to create an equal layer. Saved in model files.
+    /// The layer's configuration (Keras's <c>get_config</c>): Keras's snake_case key of each constructor argument
+    /// (<c>use_bias</c>) -> JSON-friendly value, enough for <see cref="LayerRegistry.FromConfig"/> to create an equal layer.
+    /// Saved in model files.
     /// </summary>
     /// <remarks>
     /// By default it is read by reflection: for the public constructor with the most parameters, each parameter
-    /// <c>p</c> maps to the public property named PascalCase(<c>p</c>); activations and initializers become their
-    /// names, enums strings, tuples and shapes arrays. Override it when a parameter has no such property.
+    /// <c>p</c> maps to the public property named PascalCase(<c>p</c>), under the snake_case of <c>p</c> or the key its
+    /// <see cref="ConfigKeyAttribute"/> gives; activations and initializers become their names, enums strings, tuples and
+    /// shapes arrays. Override it when a parameter has no such property.
     /// </remarks>
     /// <returns>The configuration.</returns>
     public virtual IReadOnlyDictionary<string, object?> GetConfig() => Persistence.ConfigReflection.GetConfig(this);

@@ -105,12 +105,13 @@ public abstract class Loss
         yTrue.dtype == ScalarType.Float32 ? yTrue : yTrue.to_type(ScalarType.Float32);
 
     /// <summary>
-    /// The loss's configuration (Keras's <c>get_config</c>): constructor argument name -> value, enough for
+    /// The loss's configuration (Keras's <c>get_config</c>): snake_case constructor argument name -> value, enough for
     /// <see cref="LossRegistry.FromConfig"/> to create an equal loss. Saved in model files.
     /// </summary>
     /// <remarks>
     /// By default it is read by reflection: for the public constructor with the most parameters, each parameter
-    /// <c>p</c> maps to the public property named PascalCase(<c>p</c>). Override it when a parameter has no such property.
+    /// <c>p</c> maps to the public property named PascalCase(<c>p</c>), under the snake_case of <c>p</c> (or its
+    /// <see cref="ConfigKeyAttribute"/>). Override it when a parameter has no such property.
     /// </remarks>
     /// <returns>The configuration.</returns>
     public virtual IReadOnlyDictionary<string, object?> GetConfig() => ConfigReflection.GetConfig(this);

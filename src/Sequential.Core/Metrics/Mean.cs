@@ -46,6 +46,11 @@ public class Mean : Metric
     /// <param name="sampleWeight">Weights, or null.</param>
     public override void UpdateState(Tensor yTrue, Tensor yPred, Tensor? sampleWeight) => UpdateValues(yPred, sampleWeight);
 
+    /// <summary>Keras's <c>Mean.update_state(values)</c>: <see cref="UpdateValues"/> without weights (how a custom step
+    /// updates the loss tracker).</summary>
+    /// <param name="values">The values.</param>
+    public override void UpdateState(Tensor values) => UpdateValues(values);
+
     /// <summary>
     /// Keras's <c>Mean.update_state(values, sample_weight)</c>: a tensor of shape [N, ...] contributes N samples, each
     /// the mean over its non-batch axes, weighted as the remarks describe. Named apart from

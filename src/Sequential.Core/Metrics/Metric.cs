@@ -36,6 +36,16 @@ public abstract class Metric
     /// <param name="sampleWeight">Weights (one per sample, shape [N], for <c>Fit</c>'s weights), or null for none.</param>
     public abstract void UpdateState(Tensor yTrue, Tensor yPred, Tensor? sampleWeight);
 
+    /// <summary>
+    /// Accumulates values directly (Keras's <c>metric.update_state(values)</c>), as a custom training step updates the
+    /// loss tracker: <c>Metrics.First(m =&gt; m.Name == "loss").UpdateState(loss)</c>. Metrics that compare targets with
+    /// outputs do not take it.
+    /// </summary>
+    /// <param name="values">The values, e.g. a batch's loss.</param>
+    /// <exception cref="NotSupportedException">The metric is computed from targets and outputs.</exception>
+    public virtual void UpdateState(Tensor values) => throw new NotSupportedException(
+        $"Metric '{Name}' ({GetType().Name}) is computed from targets and outputs: call UpdateState(yTrue, yPred).");
+
     /// <summary>The metric over everything accumulated since the last reset, as a 0-dimensional tensor.</summary>
     /// <returns>A scalar tensor on the metric's device (0 when nothing was accumulated, as Keras's <c>divide_no_nan</c>).</returns>
     public abstract Tensor Result();
@@ -52,12 +62,13 @@ public abstract class Metric
     }
 
     /// <summary>
-    /// The metric's configuration (Keras's <c>get_config</c>): constructor argument name -> value, enough for
+    /// The metric's configuration (Keras's <c>get_config</c>): snake_case constructor argument name -> value, enough for
     /// <see cref="MetricRegistry.FromConfig"/> to create an equal metric (without its state). Saved in model files.
     /// </summary>
     /// <remarks>
     /// By default it is read by reflection: for the public constructor with the most parameters, each parameter
-    /// <c>p</c> maps to the public property named PascalCase(<c>p</c>). Override it when a parameter has no such property.
+    /// <c>p</c> maps to the public property named PascalCase(<c>p</c>), under the snake_case of <c>p</c> (or its
+    /// <see cref="ConfigKeyAttribute"/>). Override it when a parameter has no such property.
     /// </remarks>
     /// <returns>The configuration.</returns>
     /// <exception cref="InvalidOperationException">The metric cannot be described by a configuration.</exception>

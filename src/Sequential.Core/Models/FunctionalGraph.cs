@@ -39,9 +39,31 @@ internal sealed class FunctionalGraph
         var nodes = new List<Node>();
         var visiting = new HashSet<SymbolicTensor>(ReferenceEqualityComparer.Instance);
         SymbolicTensor output = outputs[0];
-        int Visit(SymbolicTensor tensor)
+        // Depth first from each output, each call after the calls it takes (post-order, inputs left to right), with an
+        // explicit stack: a graph loaded from a file may be a chain of thousands of calls, too deep for recursion.
+        var pending = new Stack<(SymbolicTensor Tensor, int Next)>();
+        int Visit(SymbolicTensor root)
         {
-            if (slots.TryGetValue(tensor, out int known)) return known;
+            if (slots.TryGetValue(root, out int known)) return known;
+            Enter(root);
+            while (pending.TryPop(out var top))
+            {
+                var (tensor, next) = top;
+                if (next < tensor.InboundTensors.Count)
+                {
+                    pending.Push((tensor, next + 1));
+                    var inbound = tensor.InboundTensors[next];
+                    if (!slots.ContainsKey(inbound)) Enter(inbound);
+                    continue;
+                }
+                int slot = slots.Count;
+                slots[tensor] = slot;
+                nodes.Add(new Node(tensor.Layer!, [.. tensor.InboundTensors.Select(t => slots[t])], slot, tensor));
+            }
+            return slots[root];
+        }
+        void Enter(SymbolicTensor tensor)
+        {
             if (tensor.Layer is null)
                 throw new ArgumentException(
                     $"Output {output.Name} of model \"{model}\" is not reachable from its inputs: it depends on Input \"{tensor.Name}\" " +
@@ -50,11 +72,7 @@ internal sealed class FunctionalGraph
                     nameof(outputs));
             if (!visiting.Add(tensor))
                 throw new ArgumentException($"The graph of model \"{model}\" has a cycle through {tensor.Name}.", nameof(outputs));
-            int[] inbound = [.. tensor.InboundTensors.Select(Visit)];
-            int slot = slots.Count;
-            slots[tensor] = slot;
-            nodes.Add(new Node(tensor.Layer, inbound, slot, tensor));
-            return slot;
+            pending.Push((tensor, 0));
         }
         var outputSlots = new int[outputs.Count];
         for (int i = 0; i < outputs.Count; i++)
@@ -135,6 +153,9 @@ internal sealed class FunctionalGraph
 
     /// <summary>The layers, each once, in the order they are first called.</summary>
     public IReadOnlyList<Layer> Layers { get; }
+
+    /// <summary>The output of each layer call, in the order the graph runs them (saving writes the nodes from these).</summary>
+    public IEnumerable<SymbolicTensor> NodeOutputs => _nodes.Select(n => n.Tensor);
 
     /// <summary>Checks per-sample input shapes against the inputs (count and each shape).</summary>
     /// <exception cref="ArgumentException">A count or shape differs; the message names the input and both shapes.</exception>

@@ -19,15 +19,27 @@ public partial class Model
     /// var again = SequentialModel.Load("mnist.seqmodel");
     /// </code>
     /// </example>
+    /// <remarks>
+    /// A <see cref="SequentialModel"/>, a functional model (its graph: layers, shared layers, several inputs and outputs)
+    /// and a subclass registered with <see cref="ModelRegistry.Register{T}"/> save whole, and so do models nested in
+    /// them. A compile with a loss, weight and metrics per output is saved as given.
+    /// </remarks>
     /// <exception cref="IOException">The file could not be written (for example a full disk); the previous file is unchanged.</exception>
-    /// <exception cref="NotSupportedException">The model is not a <see cref="SequentialModel"/> (use <see cref="SaveWeights"/>).</exception>
+    /// <exception cref="NotSupportedException">The model, or a model inside it, is a subclass not registered with
+    /// <see cref="ModelRegistry"/>, or a layer is used by a model and by a model nested in it; nothing is written, and the
+    /// message names it and the fix (<see cref="SaveWeights"/> saves any model's weights); or the model is larger than
+    /// Load reads (more than 20,000 layer calls, or models nested more than 16 deep).</exception>
     /// <exception cref="InvalidOperationException">A layer cannot be created again from the file (a TorchModule without a
-    /// registered factory); nothing is written, and the message names the layer and the fix.</exception>
+    /// registered factory, a Lambda around an unregistered function); nothing is written, and the message names the layer
+    /// and the fix.</exception>
     public void Save(string path)
     {
         // Before anything is written: a file that Load cannot read back is refused rather than written.
+        ModelConfig.CheckDescribable(this);
         foreach (var layer in modules().OfType<Layer>())
             if (!ReferenceEquals(layer, this)) layer.CheckSavable();
+        ModelConfig.CheckEachLayerHasOneOwner(this);
+        ModelConfig.CheckWithinLimits(this);
         ModelFile.Save(this, path, TrainingState.Capture(this));
     }
 
@@ -58,11 +70,10 @@ public partial class Model
     /// or does not fit the model (the message names the layer, the weight and both shapes).</exception>
     public void LoadWeights(string path) => ModelFile.LoadWeights(this, path);
 
-    /// <summary>A model inside another (nesting) cannot be saved whole yet: the file records one level of layers.</summary>
-    /// <exception cref="NotSupportedException">Always, naming the model and the fix.</exception>
-    protected internal override void CheckSavable() => throw new NotSupportedException(
-        $"Model \"{Name}\" ({TypeName}) is used as a layer inside the model being saved; saving nested models whole is not supported yet. " +
-        "Use SaveWeights(path), and build the same models in code before LoadWeights(path).");
+    /// <summary>A model inside the one being saved is described by its file entry: a SequentialModel, a functional model, or
+    /// a registered subclass.</summary>
+    /// <exception cref="NotSupportedException">An unregistered subclass; the message names it and the fix.</exception>
+    protected internal override void CheckSavable() => ModelConfig.CheckDescribable(this);
 
     /// <summary>
     /// Builds for <paramref name="inputShape"/>, then runs <paramref name="check"/>; when either throws, the model is put

@@ -50,10 +50,13 @@ public partial class Model : Layer
     public bool IsCompiled => Optimizer is not null;
 
     /// <summary>
-    /// The metrics being tracked (Keras's <c>model.metrics</c>): the loss tracker first, then the compiled metrics once
-    /// resolved by the first batch. Fit resets every one of them at the start of each epoch, and Evaluate before it runs;
-    /// a model whose custom step tracks its own metrics (a GAN's <c>d_loss</c> and <c>g_loss</c>) overrides this so that
-    /// they are reset too.
+    /// The metrics being tracked (Keras's <c>model.metrics</c>): the loss tracker (a <see cref="Mean"/> named
+    /// <c>loss</c>) first, then the compiled metrics (a name such as <c>"accuracy"</c> becomes its concrete metric on the
+    /// first update), then each output's loss with several outputs. Fit resets every one of them at the start of each
+    /// epoch, and Evaluate before it runs, and the epoch's logs are their values when a step returns logs with the same
+    /// names. A custom step updates them as Keras's guide does (<c>loss</c> with <c>UpdateState(loss)</c>, the others with
+    /// <c>UpdateState(y, yPred)</c>); a model whose step tracks its own metrics (a GAN's <c>d_loss</c> and <c>g_loss</c>)
+    /// overrides this so that they are reset and logged.
     /// </summary>
     public virtual IReadOnlyList<Metric> Metrics => _metrics?.All ?? [];
 
@@ -279,6 +282,9 @@ public partial class Model : Layer
 
     /// <summary>Whether the model is a functional graph (made with <c>new Model(inputs, outputs)</c>).</summary>
     public bool IsFunctional => _graph is not null;
+
+    /// <summary>The graph of a functional model (saving reads its nodes), or null.</summary>
+    internal FunctionalGraph? Graph => _graph;
 
     /// <summary>A layer of the model by name (Keras's <c>model.get_layer(name)</c>).</summary>
     /// <param name="name">The layer's name.</param>
@@ -539,7 +545,7 @@ public partial class Model : Layer
 
     /// <summary>The loss of each output, once compiled (one entry for a model with one output; null entries for outputs
     /// without a loss).</summary>
-    public IReadOnlyList<Loss?> Losses => _metrics?.Losses ?? [];
+    public IReadOnlyList<Loss?> OutputLosses => _metrics?.Losses ?? [];
 
     /// <summary>The loss for output <paramref name="output"/>, or null.</summary>
     internal Loss? LossFor(int output) => _metrics is { } m && output < m.Outputs ? m.Losses[output] : null;
@@ -648,10 +654,10 @@ public partial class Model : Layer
 
     /// <summary>
     /// The loss of a batch (Keras's <c>compute_loss</c>): the compiled loss of <paramref name="y"/> and
-    /// <paramref name="yPred"/>, weighted by <paramref name="sampleWeight"/>. It also adds the value to the loss tracker
-    /// (the <c>loss</c> entry of the logs, weighted by the batch size), as Keras's train and test steps do, so that a
-    /// custom <see cref="TrainStep"/> that calls it and <see cref="ComputeMetrics(Tensor?, Tensor?, Tensor, Tensor?)"/> logs its loss. Override it to add
-    /// terms.
+    /// <paramref name="yPred"/>, weighted by <paramref name="sampleWeight"/>. Override it to add terms: the default
+    /// <see cref="TrainStep"/> and <see cref="TestStep"/> add what it returns to the loss tracker (the <c>loss</c> entry of the
+    /// logs), as Keras's do; a custom step updates the tracker itself (Keras's guide: <c>metric.update_state(loss)</c> for
+    /// the metric named <c>loss</c>).
     /// </summary>
     /// <param name="x">The inputs (unused by the default; there for overrides, as in Keras).</param>
     /// <param name="y">The targets.</param>
@@ -705,7 +711,8 @@ public partial class Model : Layer
 
     /// <summary>
     /// Updates the compiled metrics with a batch and returns the running logs of every metric, the loss first (Keras's
-    /// <c>compute_metrics</c>; the loss tracker is updated by <see cref="ComputeLoss(Tensor?, Tensor?, Tensor, Tensor?, bool)"/>).
+    /// <c>compute_metrics</c>; the loss tracker is updated by the step, with what
+    /// <see cref="ComputeLoss(Tensor?, Tensor?, Tensor, Tensor?, bool)"/> returned).
     /// </summary>
     /// <param name="x">The inputs (unused by the default).</param>
     /// <param name="y">The targets; null updates nothing but still returns the logs.</param>
@@ -757,7 +764,10 @@ public partial class Model : Layer
     ///     foreach (var w in weights) w.grad = null;
     ///     loss.backward();
     ///     using (torch.no_grad()) Optimizer!.Apply(weights.Select(w => w.grad).ToList(), weights);
-    ///     return ComputeMetrics(batch.X, batch.Y, yPred.detach(), batch.SampleWeight);
+    ///     foreach (var metric in Metrics)                        // Keras's guide: the loss tracker, then the others
+    ///         if (metric.Name == "loss") metric.UpdateState(loss.detach());
+    ///         else metric.UpdateState(batch.Y!, yPred.detach());
+    ///     return Metrics.ToDictionary(m => m.Name, m => m.Value());
     /// }
     /// </code>
     /// </example>
@@ -768,6 +778,7 @@ public partial class Model : Layer
         foreach (var weight in weights) weight.grad = null; // dropped, not zeroed: a weight without a gradient is not moved
         var yPred = CallMany(batch.Inputs, training: true);
         var loss = ComputeLoss(batch.Inputs, batch.Targets, yPred, batch.SampleWeight, training: true);
+        CompiledMetrics.UpdateLoss(loss.detach(), batch.Size); // Keras's train_step tracks what compute_loss returned
         if (weights.Count > 0 && loss.requires_grad)
         {
             loss.backward();
@@ -798,7 +809,8 @@ public partial class Model : Layer
     {
         ArgumentNullException.ThrowIfNull(batch);
         var yPred = CallMany(batch.Inputs, training: false);
-        ComputeLoss(batch.Inputs, batch.Targets, yPred, batch.SampleWeight, training: false);
+        var loss = ComputeLoss(batch.Inputs, batch.Targets, yPred, batch.SampleWeight, training: false);
+        CompiledMetrics.UpdateLoss(loss.detach(), batch.Size);
         return ComputeMetrics(batch.Inputs, batch.Targets, yPred, batch.SampleWeight);
     }
 
@@ -951,7 +963,7 @@ public partial class Model : Layer
     }
 
     /// <summary>
-    /// The model's configuration (Keras's <c>get_config</c>): constructor argument name -> value, enough for
+    /// The model's configuration (Keras's <c>get_config</c>): snake_case constructor argument name -> value, enough for
     /// <see cref="ModelRegistry.FromConfig"/> to create an equal (unbuilt) model. By default it is read by reflection from
     /// the largest public constructor, whose parameters must each have a same-named PascalCase public property; a
     /// parameterless constructor gives an empty configuration. Saved in model files of registered subclasses.

@@ -39,4 +39,10 @@ public static class ModelRegistry
 
     /// <summary>Whether <paramref name="type"/> is registered.</summary>
     internal static bool IsRegistered(Type type) => Classes.Knows(type);
+
+    /// <summary>Whether a model class is registered under <paramref name="className"/> (a model file's nested model).</summary>
+    internal static bool IsRegistered(string className) => Classes.Knows(className);
+
+    /// <summary>The model class registered under <paramref name="className"/>, or null.</summary>
+    internal static Type? TypeOf(string className) => Classes.Find(className);
 }

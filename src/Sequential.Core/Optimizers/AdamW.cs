@@ -17,7 +17,7 @@ public sealed class AdamW : Adam
     /// <param name="clipnorm">Keras's <c>clipnorm</c>: scale each gradient to an L2 norm of at most this (null: off).</param>
     /// <param name="clipvalue">Keras's <c>clipvalue</c>: clip each gradient element to [-clipvalue, clipvalue] (null: off).</param>
     /// <param name="globalClipnorm">Keras's <c>global_clipnorm</c>: scale all gradients to a joint L2 norm of at most this (null: off).</param>
-    public AdamW(double learningRate = 0.001, double weightDecay = 0.004, double beta1 = 0.9, double beta2 = 0.999,
+    public AdamW(double learningRate = 0.001, double weightDecay = 0.004, [ConfigKey("beta_1")] double beta1 = 0.9, [ConfigKey("beta_2")] double beta2 = 0.999,
         double epsilon = 1e-7, bool amsgrad = false,
         double? clipnorm = null, double? clipvalue = null, double? globalClipnorm = null)
         : base("adamw", learningRate, beta1, beta2, epsilon, amsgrad, weightDecay, new GradientClipping(clipnorm, clipvalue, globalClipnorm))

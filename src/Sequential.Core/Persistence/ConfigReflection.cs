@@ -10,8 +10,10 @@ namespace Sequential.Persistence;
 /// <summary>
 /// The one rule behind every saved configuration (layers, optimizers, losses): the public constructor with
 /// the most parameters is the configuration; each parameter <c>p</c> is read back from the public property
-/// named PascalCase(p). Loading calls the same constructor. No code from a file is ever executed: only
-/// constructors of types the library already knows are called, with plain JSON values.
+/// named PascalCase(p) and saved under Keras's snake_case of its name (<c>useBias</c> -> <c>use_bias</c>), or under the
+/// key a <see cref="ConfigKeyAttribute"/> on it gives. Loading calls the same constructor, matching keys without regard
+/// to underscores and case, so files written with the camelCase keys of format version 1 still load. No code from a
+/// file is ever executed: only constructors of types the library already knows are called, with plain JSON values.
 /// </summary>
 internal static class ConfigReflection
 {
@@ -29,7 +31,7 @@ internal static class ConfigReflection
             $"{type.Name} has no public constructor whose parameters a configuration can hold (strings, numbers, booleans, enums, " +
             "arrays and tuples of them), so it cannot be saved or loaded by configuration.");
 
-    /// <summary>Reads an object's configuration: constructor parameter name -> JSON-friendly property value.</summary>
+    /// <summary>Reads an object's configuration: configuration key (<see cref="Key"/>) -> JSON-friendly property value.</summary>
     public static Dictionary<string, object?> GetConfig(object instance)
     {
         var type = instance.GetType();
@@ -41,27 +43,58 @@ internal static class ConfigReflection
                 ?? throw new InvalidOperationException(
                     $"{type.Name} cannot be saved: its constructor parameter '{parameter.Name}' has no public property '{propertyName}'. " +
                     $"Add that property, or override GetConfig() in {type.Name}.");
-            config[parameter.Name!] = ToJsonFriendly(property.GetValue(instance));
+            config[Key(parameter)] = ToJsonFriendly(property.GetValue(instance));
         }
         return config;
     }
 
+    /// <summary>
+    /// The key a constructor parameter is saved under: its <see cref="ConfigKeyAttribute"/>, else Keras's snake_case of
+    /// its name (<c>kernelInitializer</c> -> <c>kernel_initializer</c>).
+    /// </summary>
+    public static string Key(ParameterInfo parameter) =>
+        parameter.GetCustomAttribute<ConfigKeyAttribute>()?.Key ?? SnakeCase(parameter.Name!);
+
+    /// <summary>
+    /// Keras's <c>to_snake_case</c>: <c>useBias</c> -> <c>use_bias</c>, <c>inputShape</c> -> <c>input_shape</c>; a name
+    /// already in snake_case is unchanged.
+    /// </summary>
+    public static string SnakeCase(string name)
+    {
+        // Keras: re.sub("(.)([A-Z][a-z]+)", r"\1_\2"), then re.sub("([a-z])([A-Z])", r"\1_\2"), then lower().
+        name = System.Text.RegularExpressions.Regex.Replace(name, "(.)([A-Z][a-z]+)", "$1_$2");
+        return System.Text.RegularExpressions.Regex.Replace(name, "([a-z])([A-Z])", "$1_$2").ToLowerInvariant();
+    }
+
+    /// <summary>Whether a saved key names a parameter: its key or its C# name, compared without underscores and case
+    /// (<c>use_bias</c>, <c>useBias</c> and <c>UseBias</c> are one key), so files with version 1's camelCase keys load.</summary>
+    private static bool Names(string savedKey, ParameterInfo parameter) =>
+        Folded(savedKey) == Folded(Key(parameter)) || Folded(savedKey) == Folded(parameter.Name!);
+
+    private static string Folded(string key) => key.Replace("_", "", StringComparison.Ordinal).ToLowerInvariant();
+
     /// <summary>Creates an object by calling its configuration constructor with values from a saved configuration.</summary>
-    /// <exception cref="InvalidDataException">A value is missing, unknown or of the wrong kind.</exception>
+    /// <exception cref="InvalidDataException">A value is missing, unknown, given twice (as <c>use_bias</c> and
+    /// <c>useBias</c>) or of the wrong kind.</exception>
     public static object Create(Type type, IReadOnlyDictionary<string, object?> config, string what)
     {
         var constructor = ConfigConstructor(type);
         var parameters = constructor.GetParameters();
-        var unknown = config.Keys.Where(k => parameters.All(p => p.Name != k)).ToList();
+        var unknown = config.Keys.Where(k => !parameters.Any(p => Names(k, p))).ToList();
         if (unknown.Count > 0)
             throw new InvalidDataException(
-                $"The configuration of {what} has unknown keys {string.Join(", ", unknown)}; {type.Name} takes {string.Join(", ", parameters.Select(p => p.Name))}.");
+                $"The configuration of {what} has unknown keys {string.Join(", ", unknown)}; {type.Name} takes {string.Join(", ", parameters.Select(Key))}.");
         var arguments = new object?[parameters.Length];
         for (int i = 0; i < parameters.Length; i++)
         {
             var p = parameters[i];
-            if (config.TryGetValue(p.Name!, out var value))
+            var given = config.Where(kv => Names(kv.Key, p)).ToList();
+            if (given.Count > 1)
+                throw new InvalidDataException(
+                    $"The configuration of {what} gives '{Key(p)}' {given.Count} times ({string.Join(", ", given.Select(kv => kv.Key))}); give it once.");
+            if (given.Count == 1)
             {
+                var value = given[0].Value;
                 try
                 {
                     arguments[i] = FromJson(ToElement(value), p.ParameterType);
@@ -69,7 +102,7 @@ internal static class ConfigReflection
                 catch (Exception e) when (e is FormatException or InvalidOperationException or JsonException or OverflowException or ArgumentException)
                 {
                     throw new InvalidDataException(
-                        $"The configuration of {what} has a value for '{p.Name}' that is not a {p.ParameterType.Name}: {ToElement(value).GetRawText()}.", e);
+                        $"The configuration of {what} has a value for '{Key(p)}' that is not a {p.ParameterType.Name}: {ToElement(value).GetRawText()}.", e);
                 }
             }
             else if (p.HasDefaultValue)
@@ -78,7 +111,7 @@ internal static class ConfigReflection
             }
             else
             {
-                throw new InvalidDataException($"The configuration of {what} lacks '{p.Name}', which {type.Name} requires.");
+                throw new InvalidDataException($"The configuration of {what} lacks '{Key(p)}', which {type.Name} requires.");
             }
         }
         try

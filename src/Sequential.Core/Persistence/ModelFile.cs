@@ -21,8 +21,13 @@ namespace Sequential.Persistence;
 internal static class ModelFile
 {
     public const string FormatName = "sequential.model";
-    public const int FormatVersion = 1;
+    // Version 2: snake_case configuration keys, graph sections (functional and nested models), per-output compile
+    // settings. A version 1 reader would stop at the first of these with a misleading message (an unknown key or class),
+    // so it is told instead that the file is newer than it. Version 1 files load unchanged.
+    public const int FormatVersion = 2;
     public const string WeightsFormatName = "sequential.weights";
+    // The safetensors layout did not change with the model file's version 2.
+    public const int WeightsFormatVersion = 1;
 
     private const string ConfigEntry = "config.json";
     private const string WeightsEntry = "model.safetensors";
@@ -52,7 +57,7 @@ internal static class ModelFile
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         var entries = new List<(string name, byte[] data)>
         {
-            (ConfigEntry, Json(ModelConfig(model))),
+            (ConfigEntry, Json(ConfigJson(model))),
             (WeightsEntry, WeightsBytes(model)),
         };
         if (model.Optimizer?.SaveState(model.named_parameters()) is { } optimizerState) entries.Add((OptimizerEntry, optimizerState));
@@ -90,84 +95,53 @@ internal static class ModelFile
 
     private static byte[] WeightsBytes(Model model)
     {
-        var metadata = new Dictionary<string, string> { ["format"] = WeightsFormatName, ["format_version"] = FormatVersion.ToString() };
+        var metadata = new Dictionary<string, string> { ["format"] = WeightsFormatName, ["format_version"] = WeightsFormatVersion.ToString() };
         if (model.BuiltInputShape is { } shape) metadata["input_shape"] = JsonSerializer.Serialize(shape);
         return SafeTensors.Write(model.state_dict().Select(kv => (kv.Key, kv.Value)), metadata);
     }
 
     private static byte[] Json(JsonNode node) => Encoding.UTF8.GetBytes(node.ToJsonString(Indented));
 
-    private static JsonObject ModelConfig(Model model)
+    private static JsonObject ConfigJson(Model model)
     {
         var json = new JsonObject
         {
             ["format"] = FormatName,
             ["format_version"] = FormatVersion,
-            ["model"] = model is SequentialModel sequential ? SequentialConfig(sequential) : SubclassConfig(model),
-            ["compile"] = null,
+            ["model"] = ModelConfig.ToJson(model),
+            ["compile"] = model.IsCompiled ? CompileConfig(model) : null,
         };
-        if (model.IsCompiled)
-        {
-            // Each object by its class and configuration (Keras's compile_config), so arguments survive and a registered
-            // custom class loads; a metric given as a string stays a string, resolved again from the shapes on Fit.
-            json["compile"] = new JsonObject
-            {
-                ["optimizer"] = ClassConfig(model.Optimizer!, ConfigReflection.GetConfig(model.Optimizer!)),
-                ["loss"] = model.Loss is null ? null : ClassConfig(model.Loss, model.Loss.GetConfig()),   // null: compiled without a loss
-                ["metrics"] = new JsonArray(model.CompiledMetrics.Specs
-                    .Select(s => s is Metric m ? ClassConfig(m, MetricConfig(m)) : (JsonNode?)JsonValue.Create((string)s)).ToArray()),
-            };
-        }
         return json;
     }
 
-    /// <summary>A registered subclass: its class name and configuration; its layers come from its code.</summary>
-    private static JsonObject SubclassConfig(Model model)
+    /// <summary>
+    /// What Compile was given (Keras's compile_config), each object by its class and configuration, so arguments survive
+    /// and a registered custom class loads; a metric given as a string stays a string, resolved again from the shapes on
+    /// Fit. One loss (for every output) with one flat metrics list, as version 1 wrote it; or, when outputs have their own
+    /// losses or loss weights, one loss (or null), weight and metrics list per output, in the outputs' order.
+    /// </summary>
+    private static JsonObject CompileConfig(Model model)
     {
-        if (model.IsFunctional)
-            throw new NotSupportedException(
-                $"Saving a functional model whole (\"{model.Name}\", made with new Model(inputs, outputs)) is not supported yet: the file " +
-                "format has no graph section. Use SaveWeights(path), and rebuild the model in code before LoadWeights(path).");
-        string type = model.GetType().Name;
-        if (!ModelRegistry.IsRegistered(model.GetType()))
-            throw new NotSupportedException(
-                $"Save writes a SequentialModel, or a model class registered with ModelRegistry.Register<{type}>() (saved as its " +
-                $"configuration, GetConfig(), and weights; its layers come from its code). {type} is not registered: register it " +
-                "before saving and loading, or use SaveWeights to save its weights.");
-        IReadOnlyDictionary<string, object?> config;
-        try { config = model.GetConfig(); }
-        catch (InvalidOperationException e) { throw new InvalidOperationException($"Model \"{model.Name}\" ({type}): {e.Message}", e); }
-        return new JsonObject
-        {
-            ["class_name"] = type,
-            ["name"] = model.Name,
-            ["input_shape"] = model.BuiltInputShape is { } shape ? new JsonArray(shape.Select(d => (JsonNode?)d).ToArray()) : null,
-            ["config"] = ConfigObject(config),
-        };
-    }
-
-    private static JsonObject SequentialConfig(SequentialModel sequential)
-    {
-        var layers = new JsonArray();
-        foreach (var layer in sequential.Layers)
-        {
-            IReadOnlyDictionary<string, object?> config;
-            try { config = layer.GetConfig(); }
-            catch (InvalidOperationException e) { throw new InvalidOperationException($"Layer \"{layer.Name}\": {e.Message}", e); }
-            layers.Add(new JsonObject
+        var compiled = model.CompiledMetrics;
+        var optimizer = ClassConfig(model.Optimizer!, ConfigReflection.GetConfig(model.Optimizer!));
+        bool perOutput = (model.Loss is null && compiled.Losses.Any(l => l is not null)) || compiled.LossWeights.Any(w => w != 1.0);
+        if (!perOutput)
+            return new JsonObject
             {
-                ["class_name"] = layer.GetType().Name,
-                ["config"] = ConfigObject(config),
-                ["trainable"] = layer.Trainable, // as Keras saves it: a frozen layer loads frozen, fitting the optimizer state
-            });
-        }
+                ["optimizer"] = optimizer,
+                ["loss"] = model.Loss is null ? null : ClassConfig(model.Loss, model.Loss.GetConfig()),   // null: compiled without a loss
+                ["metrics"] = Specs(compiled.SpecsPerOutput.SelectMany(s => s)), // several outputs: one each (Compile's broadcast)
+            };
         return new JsonObject
         {
-            ["class_name"] = "Sequential",
-            ["name"] = sequential.Name,
-            ["input_shape"] = sequential.BuiltInputShape is { } shape ? new JsonArray(shape.Select(d => (JsonNode?)d).ToArray()) : null,
-            ["layers"] = layers,
+            ["optimizer"] = optimizer,
+            ["loss"] = new JsonArray([.. compiled.Losses.Select(l => l is null ? null : (JsonNode)ClassConfig(l, l.GetConfig()))]),
+            ["loss_weights"] = new JsonArray([.. compiled.LossWeights.Select(w => (JsonNode)w)]),
+            ["metrics"] = new JsonArray([.. compiled.SpecsPerOutput.Select(s => (JsonNode)Specs(s))]),
         };
+
+        static JsonArray Specs(IEnumerable<object> specs) =>
+            new([.. specs.Select(s => s is Metric m ? ClassConfig(m, MetricConfig(m)) : (JsonNode?)JsonValue.Create((string)s))]);
     }
 
     private static JsonObject ClassConfig(object instance, IReadOnlyDictionary<string, object?> config) => new()
@@ -182,7 +156,7 @@ internal static class ModelFile
         catch (InvalidOperationException e) { throw new InvalidOperationException($"Metric \"{metric.Name}\": {e.Message}", e); }
     }
 
-    private static JsonObject ConfigObject(IReadOnlyDictionary<string, object?> config) =>
+    internal static JsonObject ConfigObject(IReadOnlyDictionary<string, object?> config) =>
         new(config.Select(kv => KeyValuePair.Create(kv.Key, JsonSerializer.SerializeToNode(ConfigReflection.ToElement(kv.Value)))));
 
     // ---------------------------------------------------------------- reading
@@ -344,19 +318,19 @@ internal static class ModelFile
     }
 
     /// <summary>An integer of a file's JSON, or an error naming the file and what was read.</summary>
-    private static long Integer(JsonNode? node, string what, string path) =>
+    internal static long Integer(JsonNode? node, string what, string path) =>
         node is JsonValue value && value.GetValueKind() == JsonValueKind.Number && value.TryGetValue<long>(out long result)
             ? result
             : throw new InvalidDataException($"'{path}': {what} is {node?.ToJsonString() ?? "missing"}, not an integer. The file is corrupted.");
 
     /// <summary>A string of a file's JSON, or an error naming the file and what was read.</summary>
-    private static string Text(JsonNode? node, string what, string path) =>
+    internal static string Text(JsonNode? node, string what, string path) =>
         node is JsonValue value && value.TryGetValue<string>(out var result)
             ? result
             : throw new InvalidDataException($"'{path}': {what} is {node?.ToJsonString() ?? "missing"}, not a string. The file is corrupted.");
 
     /// <summary>A per-sample input shape recorded in a file: positive sizes whose product fits in 64 bits.</summary>
-    private static long[] InputShape(JsonNode? node, string path)
+    internal static long[] InputShape(JsonNode? node, string path)
     {
         var shape = node is JsonArray array && array.Count > 0
             ? array.Select(d => d is JsonValue v && v.GetValueKind() == JsonValueKind.Number && v.TryGetValue<long>(out long n) && n > 0 ? n : -1).ToArray()
@@ -380,78 +354,22 @@ internal static class ModelFile
     {
         var contents = Read(path);
         var header = SafeTensors.ReadHeader(contents.Weights, path);
-        var layers = new List<Layer>();
-        Model? model = null;
-        bool loaded = false;
+        using var reader = new ModelConfig.Reader(path);
         try
         {
             var modelJson = contents.Config["model"] as JsonObject ?? throw new InvalidDataException($"'{path}': config.json has no model.");
-            string className = Text(modelJson["class_name"], "the model's class_name", path);
-            long[]? inputShape = modelJson["input_shape"] is null ? null : InputShape(modelJson["input_shape"], path);
-            if (className != "Sequential")
-            {
-                var config = (modelJson["config"]?.AsObject() ?? [])
-                    .ToDictionary(kv => kv.Key, kv => (object?)ConfigReflection.ToElement(kv.Value));
-                try
-                {
-                    model = ModelRegistry.FromConfig(className, config);
-                }
-                catch (InvalidDataException e)
-                {
-                    throw new InvalidDataException($"'{path}': {e.Message}", e);
-                }
-                if (modelJson["name"] is not null) model.Name = Text(modelJson["name"], "the model's name", path);
-                using (LoadBudget.Begin(path, header))
-                    if (inputShape is not null && !model.Built) model.Build(inputShape);
-            }
-            else using (LoadBudget.Begin(path, header))
-            {
-                var layersJson = modelJson["layers"] as JsonArray
-                    ?? throw new InvalidDataException($"'{path}': config.json's model has no layers array.");
-                foreach (var (layerJson, index) in layersJson.Select((l, i) => (l, i)))
-                {
-                    if (layerJson is not JsonObject)
-                        throw new InvalidDataException($"'{path}': layer {index} of config.json is not an object.");
-                    string layerClass = Text(layerJson["class_name"], "a layer's class_name", path);
-                    var config = (layerJson["config"]?.AsObject() ?? [])
-                        .ToDictionary(kv => kv.Key, kv => (object?)ConfigReflection.ToElement(kv.Value));
-                    try
-                    {
-                        layers.Add(Sequential.Layers.LayerRegistry.FromConfig(layerClass, config));
-                    }
-                    catch (InvalidDataException e)
-                    {
-                        throw new InvalidDataException($"'{path}': {e.Message}", e);
-                    }
-                    // Files written before layers saved the flag have none: their layers load trainable.
-                    if (layerJson["trainable"] is { } trainable)
-                        layers[^1].Trainable = trainable is JsonValue t && t.TryGetValue<bool>(out bool b) ? b
-                            : throw new InvalidDataException($"'{path}': layer {index}'s trainable is {trainable.ToJsonString()}, not true or false. The file is corrupted.");
-                }
-                model = new SequentialModel(layers, modelJson["name"] is null ? "sequential" : Text(modelJson["name"], "the model's name", path));
-                if (inputShape is not null && !model.Built) model.Build(inputShape);
-            }
+            Model model;
+            using (LoadBudget.Begin(path, header))
+                model = ModelConfig.FromJson(modelJson, reader);
             AssignWeights(model, contents.Weights, path);
             if (contents.Config["compile"] is JsonObject compile)
             {
-                var optimizer = Create(compile["optimizer"], "optimizer", path, OptimizerRegistry.FromConfig, n => OptimizerRegistry.Get(n));
-                var loss = compile["loss"] is null ? null : Create(compile["loss"], "loss", path, LossRegistry.FromConfig, n => LossRegistry.Get(n));
-                var metrics = (compile["metrics"]?.AsArray() ?? []).Select(m => m is JsonObject
-                    ? Create(m, "metric", path, MetricRegistry.FromConfig, null)
-                    : (object)Text(m, "a metric", path)).ToList();
-                try
-                {
-                    model.Compile(optimizer, loss, metrics);
-                }
-                catch (ArgumentException e)
-                {
-                    throw new InvalidDataException($"'{path}': the saved compile settings are not valid here: {e.Message}", e);
-                }
+                var optimizer = Compile(model, compile, path);
                 if (model.Built && contents.OptimizerState is { } state)
                     model.Optimizer!.RestoreState(state, OptimizerVariables(model, state, path), contents.Training?.Iterations ?? 0,
                         contents.Training?.LearningRate ?? optimizer.LearningRate, path);
             }
-            loaded = true;
+            reader.Release(model);
             return model;
         }
         catch (Exception e) when (e is InvalidOperationException or ArgumentException or FormatException or OverflowException
@@ -461,14 +379,43 @@ internal static class ModelFile
             // (ExternalException: an error libtorch reported for a layer the configuration made.)
             throw new InvalidDataException($"'{path}' describes a model that cannot be created: {e.Message} The file is corrupted or hostile.", e);
         }
-        finally
+    }
+
+    /// <summary>Compiles a loaded model as its file's <c>compile</c> section says (<see cref="CompileConfig"/>).</summary>
+    /// <returns>The optimizer.</returns>
+    private static Optimizer Compile(Model model, JsonObject compile, string path)
+    {
+        var optimizer = Create(compile["optimizer"], "optimizer", path, OptimizerRegistry.FromConfig, n => OptimizerRegistry.Get(n));
+        try
         {
-            if (!loaded)
+            if (compile["loss"] is JsonArray losses)
             {
-                if (model is not null) model.Dispose();
-                else foreach (var layer in layers) layer.Dispose();
+                var weights = compile["loss_weights"] is null ? null
+                    : (compile["loss_weights"] as JsonArray ?? throw new InvalidDataException($"'{path}': the saved loss_weights are not a list."))
+                        .Select(w => w is JsonValue v && v.GetValueKind() == JsonValueKind.Number ? v.GetValue<double>()
+                            : throw new InvalidDataException($"'{path}': a saved loss weight is {w?.ToJsonString() ?? "null"}, not a number.")).ToList();
+                var metrics = compile["metrics"] is null ? null
+                    : (compile["metrics"] as JsonArray ?? throw new InvalidDataException($"'{path}': the saved metrics are not a list."))
+                        .Select(m => (IEnumerable<object>)Metrics(m as JsonArray ?? throw new InvalidDataException(
+                            $"'{path}': the saved metrics of an output are {m?.ToJsonString() ?? "null"}, not a list."))).ToList();
+                model.Compile(optimizer, [.. losses.Select(l => l is null ? null : Create(l, "loss", path, LossRegistry.FromConfig, null))],
+                    weights, metrics);
+            }
+            else
+            {
+                var loss = compile["loss"] is null ? null : Create(compile["loss"], "loss", path, LossRegistry.FromConfig, n => LossRegistry.Get(n));
+                model.Compile(optimizer, loss, Metrics(compile["metrics"]?.AsArray() ?? []));
             }
         }
+        catch (ArgumentException e)
+        {
+            throw new InvalidDataException($"'{path}': the saved compile settings are not valid here: {e.Message}", e);
+        }
+        return optimizer;
+
+        List<object> Metrics(JsonArray specs) => [.. specs.Select(m => m is JsonObject
+            ? Create(m, "metric", path, MetricRegistry.FromConfig, null)
+            : (object)Text(m, "a metric", path))];
     }
 
     /// <summary>Restores weights, optimizer state and the random generator into an existing model (BackupAndRestore).</summary>

@@ -33,6 +33,15 @@ internal sealed class TypeRegistry<TBase>(string kind, string registry, IEnumera
             return (_registered.TryGetValue(type.Name, out var known) || _builtIn.TryGetValue(type.Name, out known)) && known == type;
     }
 
+    /// <summary>Whether a type is built in or registered under <paramref name="className"/>.</summary>
+    public bool Knows(string className) => Find(className) is not null;
+
+    /// <summary>The type registered (or built in) under <paramref name="className"/>, or null.</summary>
+    public Type? Find(string className)
+    {
+        lock (_gate) return _registered.TryGetValue(className, out var type) || _builtIn.TryGetValue(className, out type) ? type : null;
+    }
+
     /// <summary>The class names of every known type, sorted.</summary>
     public IReadOnlyList<string> ClassNames
     {

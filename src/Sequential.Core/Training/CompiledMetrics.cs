@@ -20,10 +20,9 @@ internal sealed class CompiledMetrics
     private readonly double[] _lossWeights;
     private readonly IReadOnlyList<object>[] _specs;
     private readonly string[] _outputNames;
-    private readonly bool _prefix;
     private readonly Mean _lossTracker = new("loss");
     private readonly Mean[] _outputLossTrackers;
-    private List<(string Key, int Output, Metric Metric)>? _resolved;
+    private readonly List<(string Key, int Output, Metric Metric)> _resolved;
     private MetricLogs? _logs;
 
     /// <summary>One loss and one list of metrics, for a model with one output.</summary>
@@ -36,9 +35,22 @@ internal sealed class CompiledMetrics
         _lossWeights = lossWeights ?? [.. losses.Select(_ => 1.0)];
         _specs = specs;
         _outputNames = outputNames;
-        _prefix = prefix;
         int lossCount = losses.Count(l => l is not null);
         _outputLossTrackers = lossCount > 1 ? [.. outputNames.Select(n => new Mean($"{n}_loss"))] : [];
+        // Names are known now (Keras names a metric given as a string by that string); which accuracy a name means is
+        // decided on the first batch, by the DeferredMetric.
+        _resolved = [];
+        var taken = new Dictionary<string, int>();
+        for (int i = 0; i < specs.Length; i++)
+            foreach (var spec in specs[i])
+            {
+                var metric = spec as Metric ?? new DeferredMetric((string)spec, losses[i]);
+                string key = prefix ? $"{outputNames[i]}_{metric.Name}" : metric.Name;
+                // Keras's unique_name_counters: a repeated name gets _1, _2, ...
+                if (taken.TryGetValue(key, out int count)) { taken[key] = count + 1; key = $"{key}_{count}"; }
+                else taken[key] = 1;
+                _resolved.Add((key, i, metric));
+            }
     }
 
     /// <summary>The number of outputs this compilation describes.</summary>
@@ -56,15 +68,31 @@ internal sealed class CompiledMetrics
     /// <summary>The metrics as given to Compile for a one-output model (names or Metric objects), saved with the model.</summary>
     public IReadOnlyList<object> Specs => _specs[0];
 
-    /// <summary>The loss tracker first, then the resolved metrics (empty before the first batch), then the per-output loss trackers.</summary>
-    public IReadOnlyList<Metric> All => [_lossTracker, .. (_resolved ?? []).Select(r => r.Metric), .. _outputLossTrackers];
+    /// <summary>The loss tracker first, then the compiled metrics, then the per-output loss trackers (Keras 3's order).</summary>
+    public IReadOnlyList<Metric> All => [_lossTracker, .. _resolved.Select(r => Concrete(r.Metric)), .. _outputLossTrackers];
+
+    /// <summary>A metric named in Compile, as the concrete metric it became on the first update (itself before).</summary>
+    private static Metric Concrete(Metric metric) => metric is DeferredMetric { Resolved: { } resolved } ? resolved : metric;
+
+    /// <summary>The loss tracker (Keras's <c>_loss_tracker</c>): the <c>loss</c> entry of the logs.</summary>
+    public Mean LossTracker => _lossTracker;
+
+    /// <summary>The key a metric of <see cref="All"/> has in the logs (prefixed by its output), or null for another metric.</summary>
+    public string? KeyOf(Metric metric)
+    {
+        if (ReferenceEquals(metric, _lossTracker)) return "loss";
+        foreach (var (key, _, m) in _resolved)
+            if (ReferenceEquals(m, metric) || ReferenceEquals(Concrete(m), metric)) return key;
+        return _outputLossTrackers.Contains(metric) ? metric.Name : null;
+    }
 
     private IReadOnlyList<(string Key, Metric Metric)> Entries =>
-        [("loss", _lossTracker), .. (_resolved ?? []).Select(r => (r.Key, r.Metric)), .. _outputLossTrackers.Select(m => (m.Name, (Metric)m))];
+        [("loss", _lossTracker), .. _resolved.Select(r => (r.Key, r.Metric)), .. _outputLossTrackers.Select(m => (m.Name, (Metric)m))];
 
     /// <summary>
     /// The loss of a batch: each output's loss (with the sample weights) times its weight, summed; each output's
-    /// unweighted loss goes to its tracker when there are several, and the total to the <c>loss</c> tracker.
+    /// unweighted loss goes to its tracker when there are several (Keras's CompileLoss). The total is not tracked here:
+    /// the training and test steps track what <c>ComputeLoss</c> returns, so that an override's extra terms count.
     /// </summary>
     public Tensor ComputeLoss(IReadOnlyList<Tensor> yTrue, IReadOnlyList<Tensor> yPred, Tensor? sampleWeight, string model)
     {
@@ -87,7 +115,7 @@ internal sealed class CompiledMetrics
         }
         if (total is null)
             throw new InvalidOperationException($"No loss to compute for model \"{model}\": Compile gave none of its outputs a loss.");
-        UpdateLoss(total.detach(), BatchSize(yPred[0]));
+        CheckScalar(total, _losses.Length == 1 ? _losses[0] : null);
         return total;
     }
 
@@ -127,27 +155,10 @@ internal sealed class CompiledMetrics
     /// <summary>Updates the compiled metrics of a one-output model (not the loss), resolving their names on the first call.</summary>
     public void UpdateMetrics(Tensor yTrue, Tensor yPred, Tensor? sampleWeight = null) => UpdateMetrics([yTrue], [yPred], sampleWeight, "");
 
-    /// <summary>Updates every output's compiled metrics (not the loss), resolving their names on the first call.</summary>
+    /// <summary>Updates every output's compiled metrics (not the loss); names become concrete metrics on the first call.</summary>
     public void UpdateMetrics(IReadOnlyList<Tensor> yTrue, IReadOnlyList<Tensor> yPred, Tensor? sampleWeight, string model)
     {
-        if (_resolved is null)
-        {
-            CheckCounts(yTrue, yPred, model);
-            var resolved = new List<(string Key, int Output, Metric Metric)>();
-            var taken = new Dictionary<string, int>();
-            for (int i = 0; i < _specs.Length; i++)
-                foreach (var spec in _specs[i])
-                {
-                    var metric = spec as Metric ?? MetricRegistry.Get((string)spec, _losses[i], yTrue[i].shape, yPred[i].shape);
-                    string key = _prefix ? $"{_outputNames[i]}_{metric.Name}" : metric.Name;
-                    // Keras's unique_name_counters: a repeated name gets _1, _2, ...
-                    if (taken.TryGetValue(key, out int count)) { taken[key] = count + 1; key = $"{key}_{count}"; }
-                    else taken[key] = 1;
-                    resolved.Add((key, i, metric));
-                }
-            _resolved = resolved;
-            _logs = null;
-        }
+        CheckCounts(yTrue, yPred, model);
         foreach (var (_, output, metric) in _resolved) metric.UpdateState(yTrue[output], yPred[output], sampleWeight);
     }
 
@@ -158,7 +169,7 @@ internal sealed class CompiledMetrics
     public void Reset()
     {
         _lossTracker.ResetState();
-        foreach (var (_, _, metric) in _resolved ?? []) metric.ResetState();
+        foreach (var (_, _, metric) in _resolved) metric.ResetState();
         foreach (var tracker in _outputLossTrackers) tracker.ResetState();
     }
 

@@ -1,6 +1,6 @@
 using static TorchSharp.torch;
 
-namespace Sequential.Training;
+namespace Sequential;
 
 /// <summary>
 /// The finite check every data entry point uses (Fit/Evaluate/Predict inputs and targets, iterator batches,

@@ -72,7 +72,6 @@ internal sealed class Trainer(Model model)
     private void RunEpochs(DataAdapter train, DataAdapter? validation, int epochs, int initialEpoch, int? stepsPerEpoch,
         int? validationSteps, ClassWeights? classWeights, CallbackList list, int validationFreq)
     {
-        var metrics = model.CompiledMetrics;
         IReadOnlyDictionary<string, double> epochLogs = new Dictionary<string, double>();
         list.OnTrainBegin(Empty);
         // Resume extension point: a callback (BackupAndRestore) may set model.Resume in OnTrainBegin.
@@ -102,7 +101,7 @@ internal sealed class Trainer(Model model)
                 step++;
                 if (model.StopTraining) break;
             }
-            var logs = MetricsOrLastLogs(metrics, last);
+            var logs = MetricsOrLastLogs(last);
             // Keras's _should_eval: validation_freq counts epochs from 1.
             if (validation is not null && !model.StopTraining && (epoch + 1) % validationFreq == 0)
             {
@@ -175,21 +174,23 @@ internal sealed class Trainer(Model model)
     }
 
     /// <summary>
-    /// The logs of an epoch or an evaluation (Keras's <c>_get_metrics_result_or_logs</c>): the model's metrics, read
-    /// once, when the steps returned the metrics' logs (the default steps, or a custom step returning
-    /// <c>ComputeMetrics</c>); otherwise what the last custom step returned.
+    /// The logs of an epoch or an evaluation (Keras's <c>_get_metrics_result_or_logs</c>): the values of the model's
+    /// <see cref="Model.Metrics"/>, read once, when the steps returned logs with the same names (the default steps, a
+    /// custom step returning <c>ComputeMetrics</c>, or one returning its own metrics' values); otherwise what the last
+    /// step returned.
     /// </summary>
-    private static Dictionary<string, double> MetricsOrLastLogs(CompiledMetrics metrics, IReadOnlyDictionary<string, double>? last)
+    private Dictionary<string, double> MetricsOrLastLogs(IReadOnlyDictionary<string, double>? last)
     {
-        if (last is null || ReferenceEquals(last, metrics.Logs) || last.Keys.ToHashSet().SetEquals(metrics.Logs.Keys))
-            return metrics.Values();
+        var compiled = model.CompiledMetrics;
+        var result = new Dictionary<string, double>();
+        foreach (var metric in model.Metrics) result[compiled.KeyOf(metric) ?? metric.Name] = metric.Value();
+        if (last is null || ReferenceEquals(last, compiled.Logs) || last.Keys.ToHashSet().SetEquals(result.Keys)) return result;
         return last.ToDictionary(entry => entry.Key, entry => entry.Value);
     }
 
     /// <summary>The evaluation loop, shared by Evaluate and Fit's validation.</summary>
     private Dictionary<string, double> Test(DataAdapter data, int? steps, CallbackList list)
     {
-        var metrics = model.CompiledMetrics;
         bool wasTraining = model.training;
         model.eval();
         try
@@ -207,7 +208,7 @@ internal sealed class Trainer(Model model)
                 list.OnTestBatchEnd(step, stepLogs);
                 step++;
             }
-            var logs = MetricsOrLastLogs(metrics, last);
+            var logs = MetricsOrLastLogs(last);
             list.OnTestEnd(logs);
             return logs;
         }

@@ -24,7 +24,7 @@ public sealed class Activation : Layer
     public override IReadOnlyDictionary<string, object?> GetConfig() => new Dictionary<string, object?>
     {
         ["activation"] = Function.Name,
-        ["inputShape"] = InputShape,
+        ["input_shape"] = InputShape,
         ["name"] = Name,
     };
 

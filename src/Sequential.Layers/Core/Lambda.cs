@@ -90,8 +90,8 @@ public sealed class Lambda : Layer
     public override IReadOnlyDictionary<string, object?> GetConfig() => new Dictionary<string, object?>
     {
         ["function"] = Function,
-        ["outputShape"] = _outputShape,
-        ["inputShape"] = InputShape,
+        ["output_shape"] = _outputShape,
+        ["input_shape"] = InputShape,
         ["name"] = Name,
     };
 

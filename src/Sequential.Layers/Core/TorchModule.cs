@@ -215,8 +215,8 @@ public sealed class TorchModule : Layer
     public override IReadOnlyDictionary<string, object?> GetConfig() => new Dictionary<string, object?>
     {
         ["factory"] = Factory,
-        ["inputShape"] = InputShape,
-        ["outputShape"] = _outputShape,
+        ["input_shape"] = InputShape,
+        ["output_shape"] = _outputShape,
         ["name"] = Name,
     };
 

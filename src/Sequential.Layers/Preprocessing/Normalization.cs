@@ -127,7 +127,7 @@ public sealed class Normalization : Layer
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         var x = data.to_type(ScalarType.Float64);
-        Training.NonFinite.Check(x, "Adapt data", nameof(data), "remove or fill them first");
+        NonFinite.Check(x, "Adapt data", nameof(data), "remove or fill them first");
         Tensor values;
         if (Axis is null)
         {

@@ -315,7 +315,7 @@ public class OptimizersTests
     {
         var config = global::Sequential.Persistence.ConfigReflection.GetConfig(new AdamW(learningRate: 0.01, clipnorm: 1.5));
         Assert.That(config["clipnorm"], Is.EqualTo(1.5));
-        Assert.That(config["globalClipnorm"], Is.Null);
+        Assert.That(config["global_clipnorm"], Is.Null);
         var restored = (AdamW)global::Sequential.Persistence.ConfigReflection.Create(typeof(AdamW), config, "test");
         Assert.That((restored.Clipnorm, restored.Clipvalue, restored.LearningRate, restored.WeightDecay), Is.EqualTo((1.5, (double?)null, 0.01, 0.004)));
     }

@@ -51,15 +51,83 @@ public class LayerConfigTests
     }
 
     [Test]
-    public void DenseConfigUsesKerasFriendlyValues()
+    public void DenseConfigUsesKerasFriendlyValues_UnderKerasSnakeCaseKeys()
     {
         var config = new Dense(7, activation: "relu", inputShape: [3], name: "d").GetConfig();
+        Assert.That(config.Keys, Is.EqualTo(new[] { "units", "activation", "use_bias", "kernel_initializer", "bias_initializer", "input_shape", "name" }));
         Assert.That(config["units"], Is.EqualTo(7));
         Assert.That(config["activation"], Is.EqualTo("relu"));
-        Assert.That(config["kernelInitializer"], Is.EqualTo("glorot_uniform"));
-        Assert.That(config["inputShape"], Is.EqualTo(new object[] { 3L }));
+        Assert.That(config["kernel_initializer"], Is.EqualTo("glorot_uniform"));
+        Assert.That(config["input_shape"], Is.EqualTo(new object[] { 3L }));
         Assert.That(config["name"], Is.EqualTo("d"));
     }
+
+    [Test]
+    public void FromConfig_ReadsTheCamelCaseKeysOfVersion1Files()
+    {
+        var config = new Dictionary<string, object?> { ["units"] = 4, ["useBias"] = false, ["kernelInitializer"] = "ones", ["inputShape"] = new long[] { 2 } };
+
+        var dense = (Dense)Sequential.Layers.LayerRegistry.FromConfig("Dense", config);
+
+        Assert.That(dense.UseBias, Is.False);
+        Assert.That(dense.KernelInitializer.Name, Is.EqualTo("ones"));
+        Assert.That(dense.InputShape, Is.EqualTo(new long[] { 2 }));
+    }
+
+    [Test]
+    public void FromConfig_OfAKeyGivenTwice_NamesBothSpellings()
+    {
+        var config = new Dictionary<string, object?> { ["units"] = 4, ["use_bias"] = false, ["useBias"] = true };
+
+        var e = Assert.Throws<InvalidDataException>(() => Sequential.Layers.LayerRegistry.FromConfig("Dense", config));
+
+        Assert.That(e!.Message, Is.EqualTo("The configuration of layer type Dense gives 'use_bias' 2 times (use_bias, useBias); give it once."));
+    }
+
+    [Test]
+    public void FromConfig_OfAnUnknownKey_ListsTheSnakeCaseKeysTheTypeTakes()
+    {
+        var e = Assert.Throws<InvalidDataException>(() =>
+            Sequential.Layers.LayerRegistry.FromConfig("Dense", new Dictionary<string, object?> { ["units"] = 4, ["bias"] = true }));
+
+        Assert.That(e!.Message, Does.Contain("unknown keys bias; Dense takes units, activation, use_bias, kernel_initializer, bias_initializer, input_shape, name"));
+    }
+
+    /// <summary>A user layer whose parameter was renamed from <c>useBias</c> to <c>withBias</c>, keeping its saved key.</summary>
+    public sealed class Renamed([ConfigKey("use_bias")] bool withBias = true, string? name = null) : Layer(name)
+    {
+        /// <summary>Whether it adds a bias.</summary>
+        public bool WithBias { get; } = withBias;
+
+        /// <inheritdoc/>
+        public override long[] ComputeOutputShape(long[] inputShape) => inputShape;
+
+        /// <inheritdoc/>
+        public override TorchSharp.torch.Tensor Call(TorchSharp.torch.Tensor x, bool training) => x;
+    }
+
+    [Test]
+    public void ConfigKey_KeepsTheKeyOfARenamedParameter_AndReadsFilesWrittenBeforeTheRename()
+    {
+        Sequential.Layers.LayerRegistry.Register<Renamed>();
+
+        Assert.That(new Renamed(withBias: false, name: "r").GetConfig(), Is.EqualTo(new Dictionary<string, object?> { ["use_bias"] = false, ["name"] = "r" }));
+        foreach (var key in new[] { "use_bias", "useBias", "withBias", "with_bias" })
+        {
+            var layer = (Renamed)Sequential.Layers.LayerRegistry.FromConfig(nameof(Renamed), new Dictionary<string, object?> { [key] = false });
+            Assert.That(layer.WithBias, Is.False, key);
+        }
+    }
+
+    [TestCase("useBias", "use_bias")]
+    [TestCase("inputShape", "input_shape")]
+    [TestCase("kernelSize", "kernel_size")]
+    [TestCase("globalClipnorm", "global_clipnorm")]
+    [TestCase("units", "units")]
+    [TestCase("beta1", "beta1")]
+    [TestCase("use_bias", "use_bias")]
+    public void SnakeCase_IsKerasToSnakeCase(string name, string key) =>
+        Assert.That(Sequential.Persistence.ConfigReflection.SnakeCase(name), Is.EqualTo(key));
 
     [Test]
     public void UnknownLayerTypeSaysHowToRegisterIt()

@@ -129,7 +129,7 @@ public class ModelFileTests
         ModelFileEdits.RewriteJson(path, "config.json", c =>
         {
             c["model"]!["input_shape"] = new JsonArray(100_000_000_000L);
-            c["model"]!["layers"]![0]!["config"]!["inputShape"] = new JsonArray(100_000_000_000L);
+            c["model"]!["layers"]![0]!["config"]!["input_shape"] = new JsonArray(100_000_000_000L);
         });
 
         var e = Assert.Throws<InvalidDataException>(() => SequentialModel.Load(path));
@@ -140,7 +140,7 @@ public class ModelFileTests
 
     [TestCase("layers", "3", "config.json's model has no layers array")]
     [TestCase("layer", "\"dense\"", "layer 0 of config.json is not an object")]
-    [TestCase("class_name", "5", "a layer's class_name is 5, not a string")]
+    [TestCase("class_name", "5", "the class_name of layer 0 is 5, not a string")]
     [TestCase("input_shape", "[-1]", "records the input shape [-1]")]
     [TestCase("input_shape", "[\"six\"]", "records the input shape [\"six\"]")]
     [TestCase("input_shape", "[null]", "records the input shape [null]")]

@@ -29,6 +29,8 @@ public class CustomTrainStepTests
             var loss = ComputeLoss(batch.X, batch.Y, yPred, batch.SampleWeight);
             loss.backward();
             using (no_grad()) Optimizer!.Apply(weights.Select(v => v.grad).ToList(), weights);
+            // Keras's guide: the step updates the loss tracker itself (metric.update_state(loss)).
+            Metrics.First(m => m.Name == "loss").UpdateState(loss.detach());
             return ComputeMetrics(batch.X, batch.Y, yPred.detach(), batch.SampleWeight);
         }
     }
