@@ -9,6 +9,12 @@
 // --soak N adds a memory run: N epochs of the MLP with resident memory and live tensor counts per epoch.
 // --device cpu|cuda|cuda:N runs Fit and the raw loop there (the PyTorch peer stays on the CPU).
 // --functional builds the same network as a functional graph (new Model(inputs, outputs)) instead of a SequentialModel.
+// --graph-cost times the functional graph against the same network without one, alternating epochs in one process:
+//   the SequentialModel for mlp and cnn (alias convnet); for --model xception (the small Xception of
+//   examples/ImageClassificationFromScratch, --image-size N, default 32, --steps N per epoch, default 8) a subclassed
+//   Model calling the same layers by hand. --steps N also cuts the MLP's and convnet's epochs to N batches. --control
+//   replaces the model without a graph by a second functional model (an A/A run: the harness's own bias and noise).
+//   Its table shows page faults per epoch: see docs/benchmarks.md on GLIBC_TUNABLES for why some epochs are 30% slower.
 // --anatomy prints where one MLP step's time goes (raw loop phases, the largest single ops) and nothing else.
 // Prints Markdown tables for docs/benchmarks.md.
 using System.Diagnostics;
@@ -35,6 +41,11 @@ if (options.Anatomy)
     StepAnatomy.Run(xTrain, yTrain);
     return;
 }
+if (options.GraphCost)
+{
+    foreach (var kind in options.Models) GraphCost.Run(kind, options, xTrain, yTrain);
+    return;
+}
 foreach (var kind in options.Models)
 {
     var results = new List<Row>();
@@ -44,6 +55,7 @@ foreach (var kind in options.Models)
     // threads, in a fresh process), repeated, so that load on the machine affects all three alike. The first round is
     // a warm-up; the table shows the median of the rest, and the per-round PyTorch/Fit ratios are summarised below it.
     Model model = options.Functional ? spec.Functional(options.Device) : spec.Sequential(options.Device);
+    if (options.Functional) GraphCost.CheckSameNetwork(model, spec.Sequential(options.Device), spec.ToKerasInput(xTrain[..spec.BatchSize]));
     var raw = new RawLoop(spec, xTrain, yTrain, options.Device);
     var (xFit, xFitTest) = (spec.ToKerasInput(xTrain), spec.ToKerasInput(xTest));
     var fitSeconds = new List<double>();
@@ -150,14 +162,16 @@ internal static class Peer
     }
 }
 
-internal sealed record BenchOptions(string? Data, int Epochs, string? Peer, string Python, bool NoPeer, int Verbose, string[] Models, int SoakEpochs, int Threads, bool Anatomy, string Device, bool Functional = false)
+internal sealed record BenchOptions(string? Data, int Epochs, string? Peer, string Python, bool NoPeer, int Verbose, string[] Models, int SoakEpochs, int Threads, bool Anatomy, string Device, bool Functional = false,
+    bool GraphCost = false, int? Steps = null, int ImageSize = 32, bool Control = false)
 {
     public static BenchOptions Parse(string[] args)
     {
         string? data = null, peer = null;
         string python = "/usr/bin/python3", device = "cpu";
-        int epochs = 3, verbose = 1, soak = 0, threads = 0;
-        bool noPeer = false, anatomy = false, functional = false;
+        int epochs = 3, verbose = 1, soak = 0, threads = 0, imageSize = 32;
+        int? steps = null;
+        bool noPeer = false, anatomy = false, functional = false, graphCost = false, control = false;
         string[] models = ["mlp", "cnn"];
         for (int i = 0; i < args.Length; i++)
         {
@@ -171,14 +185,30 @@ internal sealed record BenchOptions(string? Data, int Epochs, string? Peer, stri
                 case "--no-peer": noPeer = true; break;
                 case "--anatomy": anatomy = true; break;
                 case "--functional": functional = true; break;   // the same network as new Model(inputs, outputs)
+                case "--graph-cost": graphCost = true; break;  // functional vs the same network without a graph, alternating
+                case "--control": control = true; break;        // with --graph-cost: functional against functional
+                case "--steps": steps = int.Parse(Value()); break;
+                case "--image-size": imageSize = int.Parse(Value()); break;
                 case "--device": device = Value(); break;
                 case "--verbose": verbose = int.Parse(Value()); break;
                 case "--soak": soak = int.Parse(Value()); break;
                 case "--threads": threads = int.Parse(Value()); break;
-                case "--model": models = Value() switch { "both" => ["mlp", "cnn"], var m and ("mlp" or "cnn") => [m], var m => throw new ArgumentException($"Unknown model '{m}'; use mlp, cnn or both.") }; break;
+                case "--model":
+                    models = Value() switch
+                    {
+                        "both" => ["mlp", "cnn"],
+                        "convnet" => ["cnn"],
+                        var m and ("mlp" or "cnn" or "xception") => [m],
+                        var m => throw new ArgumentException($"Unknown model '{m}'; use mlp, cnn (or convnet), xception or both."),
+                    };
+                    break;
                 default: throw new ArgumentException($"Unknown option '{args[i]}'.");
             }
         }
-        return new BenchOptions(data, epochs, peer, python, noPeer, verbose, models, soak, threads, anatomy, device, functional);
+        if (models.Contains("xception") && !graphCost)
+            throw new ArgumentException("--model xception is measured only with --graph-cost (it has no raw loop or PyTorch peer here).");
+        if (steps is <= 0 || imageSize <= 0)
+            throw new ArgumentException($"--steps and --image-size must be positive; got {steps} and {imageSize}.");
+        return new BenchOptions(data, epochs, peer, python, noPeer, verbose, models, soak, threads, anatomy, device, functional, graphCost, steps, imageSize, control);
     }
 }

@@ -4,6 +4,7 @@
 //        [--image-size N] [--device cpu|cuda]
 //   --data DIR    the Kaggle "PetImages" layout (DIR/Cat/*.jpg, DIR/Dog/*.jpg); 20% held out for validation as in the guide.
 //   without it    offline: MNIST zeros ("cats") and ones ("dogs") that ship with Sequential, as 64x64 RGB images.
+using ImageClassificationFromScratch;
 using Sequential;
 using Sequential.Data;
 using Sequential.Layers;
@@ -15,57 +16,8 @@ var options = Options.Parse(args);
 RandomSeed.Set(1337);
 var imageSize = (options.ImageSize, options.ImageSize);
 
-// The guide builds this Xception-like network with the functional API; its data augmentation runs inside the model
-// ("Option 1" of the guide), active only in Fit.
-Model MakeModel(long[] inputShape, int numClasses)
-{
-    var inputs = new Input(shape: inputShape);
-    SymbolicTensor x = new RandomFlip("horizontal").Apply(inputs);
-    x = new RandomRotation(0.1).Apply(x);
-
-    // Entry block
-    x = new Rescaling(1.0 / 255).Apply(x);
-    x = new Conv2D(32, 3, strides: 2, padding: "same").Apply(x);
-    x = new BatchNormalization().Apply(x);
-    x = new Activation("relu").Apply(x);
-
-    x = new Conv2D(64, 3, padding: "same").Apply(x);
-    x = new BatchNormalization().Apply(x);
-    x = new Activation("relu").Apply(x);
-
-    var previousBlockActivation = x;  // Set aside residual
-
-    foreach (int size in new[] { 128, 256, 512, 728 })
-    {
-        x = new Activation("relu").Apply(x);
-        x = new SeparableConv2D(size, 3, padding: "same").Apply(x);
-        x = new BatchNormalization().Apply(x);
-
-        x = new Activation("relu").Apply(x);
-        x = new SeparableConv2D(size, 3, padding: "same").Apply(x);
-        x = new BatchNormalization().Apply(x);
-
-        x = new MaxPooling2D((3, 3), strides: (2, 2), padding: "same").Apply(x);
-
-        // Project residual
-        var residual = new Conv2D(size, 1, strides: 2, padding: "same").Apply(previousBlockActivation);
-        x = new Add().Apply(x, residual);  // Add back residual
-        previousBlockActivation = x;  // Set aside next residual
-    }
-
-    x = new SeparableConv2D(1024, 3, padding: "same").Apply(x);
-    x = new BatchNormalization().Apply(x);
-    x = new Activation("relu").Apply(x);
-
-    x = new GlobalAveragePooling2D().Apply(x);
-    var (activation, units) = numClasses == 2 ? ("sigmoid", 1) : ("softmax", numClasses);
-
-    x = new Dropout(0.5).Apply(x);
-    var outputs = new Dense(units, activation: activation).Apply(x);
-    return new Model(inputs, outputs);
-}
-
-var model = MakeModel([options.ImageSize, options.ImageSize, 3], numClasses: 2);
+// The guide builds this Xception-like network with the functional API (SmallXception.cs).
+var model = SmallXception.MakeModel([options.ImageSize, options.ImageSize, 3], numClasses: 2);
 Console.WriteLine(model.Summary());
 
 model.Compile(optimizer: new Adam(learningRate: 1e-3), loss: "binary_crossentropy", metrics: ["accuracy"], device: options.Device);

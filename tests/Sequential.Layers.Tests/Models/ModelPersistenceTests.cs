@@ -159,8 +159,8 @@ public class ModelPersistenceTests
         var loaded = SaveAndLoad(shop);
 
         Assert.That((loaded.InputNames, loaded.OutputNames), Is.EqualTo((shop.InputNames, shop.OutputNames)));
-        Assert.That(loaded.Losses.Select(l => l?.GetType()), Is.EqualTo(new[] { typeof(SparseCategoricalCrossentropy), typeof(Huber) }));
-        Assert.That(((Huber)loaded.Losses[1]!).Delta, Is.EqualTo(0.5));
+        Assert.That(loaded.OutputLosses.Select(l => l?.GetType()), Is.EqualTo(new[] { typeof(SparseCategoricalCrossentropy), typeof(Huber) }));
+        Assert.That(((Huber)loaded.OutputLosses[1]!).Delta, Is.EqualTo(0.5));
         Assert.That(loaded.Loss, Is.Null, "a loss per output, as compiled");
         var expected = shop.Predict(x, verbose: 0);
         var actual = loaded.Predict(x, verbose: 0);
