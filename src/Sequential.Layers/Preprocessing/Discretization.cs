@@ -80,12 +80,12 @@ public sealed class Discretization : Layer
     public string OutputMode { get; }
 
     /// <inheritdoc/>
-    /// <remarks>After <c>Adapt</c>, the learned boundaries are saved as <c>binBoundaries</c> (and <c>numBins</c> as null), so
+    /// <remarks>After <c>Adapt</c>, the learned boundaries are saved as <c>bin_boundaries</c> (and <c>num_bins</c> as null), so
     /// the loaded layer buckets as the adapted one did; Keras's <c>from_config</c> reaches the same end.</remarks>
     public override IReadOnlyDictionary<string, object?> GetConfig()
     {
         var config = new Dictionary<string, object?>(base.GetConfig());
-        if (_adapted) config["numBins"] = null;
+        if (_adapted) config["num_bins"] = null;
         return config;
     }
 
@@ -114,7 +114,7 @@ public sealed class Discretization : Layer
         {
             using var scope = NewDisposeScope();
             var values = batch.to_type(ScalarType.Float32).cpu().contiguous();
-            Training.NonFinite.Check(values, "Adapt data", nameof(batches), "remove or fill them first");
+            NonFinite.Check(values, "Adapt data", nameof(batches), "remove or fill them first");
             if (values.numel() > 0) summary.Update(values.data<float>().ToArray(), Epsilon);
         }
         if (summary.IsEmpty)

@@ -87,8 +87,8 @@ public class DiscretizationTests
         // discretization_test.py test_saving / test_serialization: the adapted boundaries travel in the configuration.
         var layer = new Discretization(numBins: 4, outputMode: "one_hot", inputShape: [3]);
         layer.Adapt(tensor(Enumerable.Range(0, 96).Select(i => (float)(i * 7 % 32)).ToArray()));
-        Assert.That(layer.GetConfig()["binBoundaries"], Is.EqualTo(layer.BinBoundaries));
-        Assert.That(layer.GetConfig()["numBins"], Is.Null);
+        Assert.That(layer.GetConfig()["bin_boundaries"], Is.EqualTo(layer.BinBoundaries));
+        Assert.That(layer.GetConfig()["num_bins"], Is.Null);
         var model = new SequentialModel(layer, new Flatten(), new Dense(1));
         var loaded = SavedModels.AssertRoundTrips(model, tensor(new float[,] { { 0, 10, 31 }, { 5, 17, 22 } }));
         Assert.That(((Discretization)loaded.Layers[0]).BinBoundaries, Is.EqualTo(layer.BinBoundaries));
