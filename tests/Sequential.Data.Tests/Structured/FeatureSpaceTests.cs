@@ -281,6 +281,30 @@ public class FeatureSpaceTests
     }
 
     [Test]
+    public void BadColumns_SayWhichFeatureAndWhatToFix()
+    {
+        var fs = new FeatureSpace(new Dictionary<string, Feature> { ["n"] = "float_normalized", ["s"] = "string_categorical", ["i"] = "integer_categorical" });
+        Dictionary<string, object> Data(object n, object s, object i) => new() { ["n"] = n, ["s"] = s, ["i"] = i };
+        Assert.That(() => fs.Adapt(Data(new[] { "a" }, new[] { "a" }, new long[] { 1 })),
+            Throws.ArgumentException.With.Message.Contains("Feature \"n\" is numeric, but its values are strings"));
+        Assert.That(() => fs.Adapt(Data(new[] { 1.0 }, new[] { 1.0 }, new long[] { 1 })),
+            Throws.ArgumentException.With.Message.Contains("Feature \"s\" is a string feature, but its values are numbers"));
+        Assert.That(() => fs.Adapt(Data(new[] { 1.0 }, new[] { "a" }, new[] { 1.5 })),
+            Throws.ArgumentException.With.Message.Contains("Feature \"i\" is an integer feature, but it has fractional"));
+        Assert.That(() => fs.Adapt(Data(new[] { 1.0, 2.0 }, new[] { "a" }, new long[] { 1 })),
+            Throws.ArgumentException.With.Message.Contains("different numbers of values"));
+        Assert.That(() => fs.Adapt(Data(zeros(2, 3), new[] { "a", "b" }, new long[] { 1, 2 })),
+            Throws.ArgumentException.With.Message.Contains("Feature \"n\" has shape (2, 3)"));
+        Assert.That(() => fs.Adapt(Data(new[] { 1.0 }, new string?[] { null }!, new long[] { 1 })),
+            Throws.ArgumentException.With.Message.Contains("Feature \"s\" has null values"));
+        Assert.That(() => fs.Adapt(new Dictionary<string, object> { ["n"] = new[] { 1.0 } }),
+            Throws.ArgumentException.With.Message.Contains("no feature \"i\""));
+        // Tensors [N] and [N, 1] are columns too.
+        fs.Adapt(Data(tensor(new[] { 1.0, 3.0 }).reshape(2, 1), new[] { "a", "b" }, tensor(new long[] { 4, 5 })));
+        Assert.That(fs.OutputSize, Is.EqualTo(1 + 3 + 3));
+    }
+
+    [Test]
     public void EncodedFeatures_FeedAFunctionalModel_ThatTrains()
     {
         // The guide's training model: keras.Model(inputs=encoded_features, outputs=Dense(...)(encoded_features)).
