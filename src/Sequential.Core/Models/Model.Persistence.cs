@@ -76,6 +76,28 @@ public partial class Model
     protected internal override void CheckSavable() => ModelConfig.CheckDescribable(this);
 
     /// <summary>
+    /// The optimizers a subclass holds in its fields besides <see cref="Optimizer"/> (a GAN's generator optimizer), by
+    /// field name: their states are saved with the model (<see cref="Save"/>, checkpoints, BackupAndRestore) and restored
+    /// into the same fields.
+    /// </summary>
+    internal IEnumerable<(string Name, Optimizers.Optimizer Optimizer)> OtherOptimizers()
+    {
+        for (var type = GetType(); type is not null && type != typeof(Model) && type != typeof(SequentialModel); type = type.BaseType)
+            foreach (var field in type.GetFields(System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.Public |
+                                                 System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.DeclaredOnly))
+                if (typeof(Optimizers.Optimizer).IsAssignableFrom(field.FieldType) && field.GetValue(this) is Optimizers.Optimizer optimizer &&
+                    !ReferenceEquals(optimizer, Optimizer))
+                    yield return (FieldName(field.Name), optimizer);
+
+        // "_gOptimizer" -> "gOptimizer"; an auto-property's "<GeneratorOptimizer>k__BackingField" -> "GeneratorOptimizer".
+        static string FieldName(string field)
+        {
+            if (field.StartsWith('<') && field.IndexOf('>') is > 1 and var end) return field[1..end];
+            return field.TrimStart('_') is { Length: > 0 } trimmed ? trimmed : field;
+        }
+    }
+
+    /// <summary>
     /// Builds for <paramref name="inputShape"/>, then runs <paramref name="check"/>; when either throws, the model is put
     /// back as it was before the call (LoadWeights into an unbuilt model builds it for the file's input shape, and a file
     /// that then does not fit must leave the model unbuilt). <see cref="SequentialModel"/> undoes its layers' builds;

@@ -16,10 +16,17 @@ public abstract partial class Optimizer
     /// named parameters), the names of the bound variables are recorded too, in order, so that loading binds to the same
     /// ones whatever is trainable by then (a layer frozen after Compile keeps its slots).
     /// </summary>
-    internal byte[]? SaveState(IEnumerable<(string name, Parameter parameter)>? named = null)
+    internal byte[]? SaveState(IEnumerable<(string name, Parameter parameter)>? named = null, bool withProgress = false)
     {
         if (!IsBound) return null;
         var metadata = new Dictionary<string, string> { ["optimizer"] = Name };
+        if (withProgress)
+        {
+            // An optimizer other than the model's own keeps its step count and learning rate here (the model's are in the
+            // training state).
+            metadata[IterationsKey] = Iterations.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            metadata[LearningRateKey] = LearningRate.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
+        }
         if (named is not null)
         {
             var names = new Dictionary<Parameter, string>(ReferenceEqualityComparer.Instance);
@@ -88,6 +95,29 @@ public abstract partial class Optimizer
         }
         Iterations = iterations;
         LearningRate = learningRate;
+    }
+
+    private const string IterationsKey = "iterations";
+    private const string LearningRateKey = "learning_rate";
+
+    /// <summary>The step count and learning rate saved with a state by <c>SaveState(withProgress: true)</c>.</summary>
+    /// <exception cref="InvalidDataException">They are present but not numbers (a negative count, a non-finite rate).</exception>
+    internal static (long Iterations, double? LearningRate) SavedProgress(byte[] state, string source)
+    {
+        var metadata = SafeTensors.ReadHeader(state, source).Metadata;
+        long iterations = 0;
+        if (metadata.TryGetValue(IterationsKey, out var text) &&
+            (!long.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out iterations)))
+            throw new InvalidDataException($"'{source}': the saved step count '{text}' is not a non-negative integer. The file is corrupted.");
+        double? learningRate = null;
+        if (metadata.TryGetValue(LearningRateKey, out var rate))
+        {
+            if (!double.TryParse(rate, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double value) ||
+                !double.IsFinite(value) || value < 0)
+                throw new InvalidDataException($"'{source}': the saved learning rate '{rate}' is not a non-negative number. The file is corrupted.");
+            learningRate = value;
+        }
+        return (iterations, learningRate);
     }
 
     /// <summary>Every state tensor with its saved name, <c>{slot}/{variable index}</c>.</summary>

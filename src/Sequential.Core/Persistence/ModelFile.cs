@@ -34,6 +34,9 @@ internal static class ModelFile
     private const string OptimizerEntry = "optimizer.safetensors";
     // Files written before Sequential had its own optimizers kept TorchSharp's optimizer state under this name.
     private const string LegacyOptimizerEntry = "optimizer.bin";
+
+    /// <summary>The entry of a subclass's other optimizer: <c>optimizer.{field}.safetensors</c>.</summary>
+    private static string OtherOptimizerEntry(string field) => $"optimizer.{field}.safetensors";
     private const string TrainingEntry = "training_state.json";
     private const string ManifestEntry = "manifest.json";
 
@@ -46,6 +49,8 @@ internal static class ModelFile
         public required JsonObject Config { get; init; }
         public required byte[] Weights { get; init; }
         public byte[]? OptimizerState { get; init; }
+        /// <summary>The states of a subclass's other optimizers (a GAN's second one), by field name.</summary>
+        public IReadOnlyDictionary<string, byte[]> OtherOptimizerStates { get; init; } = new Dictionary<string, byte[]>();
         public TrainingState? Training { get; init; }
     }
 
@@ -61,6 +66,8 @@ internal static class ModelFile
             (WeightsEntry, WeightsBytes(model)),
         };
         if (model.Optimizer?.SaveState(model.named_parameters()) is { } optimizerState) entries.Add((OptimizerEntry, optimizerState));
+        foreach (var (name, other) in model.OtherOptimizers())
+            if (other.SaveState(model.named_parameters(), withProgress: true) is { } state) entries.Add((OtherOptimizerEntry(name), state));
         entries.Add((TrainingEntry, Json(training.ToJson())));
         var manifest = new JsonObject
         {
@@ -204,6 +211,17 @@ internal static class ModelFile
         var config = ParseObject(Listed(ConfigEntry)!, ConfigEntry, path);
         byte[] weights = Listed(WeightsEntry)!;
         byte[]? optimizerState = Listed(OptimizerEntry);
+        var others = new Dictionary<string, byte[]>();
+        foreach (var (name, _) in listed)
+            if (name != OptimizerEntry && name.StartsWith("optimizer.", StringComparison.Ordinal) && name.EndsWith(".safetensors", StringComparison.Ordinal))
+            {
+                string field = name["optimizer.".Length..^".safetensors".Length];
+                if (field.Length == 0 || field.Length > 128 || !field.All(c => char.IsAsciiLetterOrDigit(c) || c == '_'))
+                    throw new InvalidDataException($"'{path}' lists an optimizer entry named {name}, which Save does not write. The file is corrupted.");
+                var state = Listed(name)!;
+                SafeTensors.ReadHeader(state, $"{path} ({name})");
+                others[field] = state;
+            }
         // Their headers are checked now (no tensor is allocated), so that a file read without error is usable as a whole:
         // BackupAndRestore falls back to an older backup on any error here, before it touches the model.
         SafeTensors.ReadHeader(weights, path);
@@ -216,7 +234,10 @@ internal static class ModelFile
                 $"Warning: '{path}' keeps its optimizer state in {LegacyOptimizerEntry}, TorchSharp's format used by Sequential " +
                 "before its own optimizers, which this version does not read. Weights and settings are loaded; the optimizer " +
                 "starts again from zero moments, so training from here will not repeat an uninterrupted run exactly.");
-        return new Contents { Source = path, Config = config, Weights = weights, OptimizerState = optimizerState, Training = training };
+        return new Contents
+        {
+            Source = path, Config = config, Weights = weights, OptimizerState = optimizerState, OtherOptimizerStates = others, Training = training,
+        };
     }
 
     private static ZipArchive OpenZip(string path)
@@ -369,6 +390,7 @@ internal static class ModelFile
                     model.Optimizer!.RestoreState(state, OptimizerVariables(model, state, path), contents.Training?.Iterations ?? 0,
                         contents.Training?.LearningRate ?? optimizer.LearningRate, path);
             }
+            if (model.Built) RestoreOtherOptimizers(model, contents);
             reader.Release(model);
             return model;
         }
@@ -425,7 +447,31 @@ internal static class ModelFile
         if (contents.OptimizerState is { } state && model.Optimizer is { } optimizer && optimizer.IsBound)
             optimizer.RestoreState(state, OptimizerVariables(model, state, contents.Source), contents.Training?.Iterations ?? 0,
                 contents.Training?.LearningRate ?? optimizer.LearningRate, contents.Source);
+        RestoreOtherOptimizers(model, contents);
         return contents.Training;
+    }
+
+    /// <summary>
+    /// Restores the states of a subclass's other optimizers (a GAN's generator optimizer) into the optimizers its fields
+    /// hold by the same names, with their own iteration counts and learning rates. A saved state whose field the model
+    /// does not have, or holds no optimizer in, is skipped with a warning.
+    /// </summary>
+    private static void RestoreOtherOptimizers(Model model, Contents contents)
+    {
+        var held = model.OtherOptimizers().ToDictionary(o => o.Name, o => o.Optimizer);
+        foreach (var (field, state) in contents.OtherOptimizerStates)
+        {
+            if (!held.TryGetValue(field, out var optimizer))
+            {
+                Console.Error.WriteLine(
+                    $"Warning: '{contents.Source}' holds the state of an optimizer in field '{field}', but model \"{model.Name}\" " +
+                    $"({model.GetType().Name}) has no optimizer there (set it before loading); that state is not restored.");
+                continue;
+            }
+            var (iterations, learningRate) = Optimizer.SavedProgress(state, $"{contents.Source} (optimizer.{field})");
+            optimizer.RestoreState(state, OptimizerVariables(model, state, contents.Source), iterations,
+                learningRate ?? optimizer.LearningRate, $"{contents.Source} (optimizer.{field})");
+        }
     }
 
     /// <summary>

@@ -1,0 +1,69 @@
+// Dataset overhead (issue 12's target): one epoch of Fit on an MLP from
+//   Dataset.FromTensorSlices(x, y).Shuffle(N).Batch(32).Prefetch(2)
+// against Fit on the same tensors (shuffle: true, batchSize: 32). Target: at most 1.05x.
+// The variants are run alternately, REPEATS times each after a warm-up epoch; medians and bests are compared (on a
+// shared machine the best of many runs is the least disturbed by other work).
+// Usage: dotnet run -c Release --project benchmarks/DatasetOverhead [-- REPEATS [SAMPLES]]
+using System.Diagnostics;
+using Sequential;
+using Sequential.Data;
+using Sequential.Layers;
+using Sequential.Losses;
+using TorchSharp;
+using static TorchSharp.torch;
+
+int repeats = args.Length > 0 ? int.Parse(args[0]) : 7;
+int samples = args.Length > 1 ? int.Parse(args[1]) : 8000;
+Backend.EnsureNativeLoaded();
+var ((xTrain, yTrain), _) = Mnist.LoadData();
+var x = (xTrain.to_type(ScalarType.Float32) / 255f).reshape(-1, 784);
+var y = yTrain;
+while (x.shape[0] < samples) { x = torch.cat([x, x]); y = torch.cat([y, y]); }
+x = x[..samples].contiguous();
+y = y[..samples].contiguous();
+Console.WriteLine($"{samples:N0} MNIST samples, MLP 784-128-10, batch 32, {Environment.ProcessorCount} cores visible, torch threads {torch.get_num_threads()}");
+
+SequentialModel Model()
+{
+    RandomSeed.Set(1);
+    var model = new SequentialModel(new Dense(128, activation: "relu", inputShape: [784]), new Dense(10));
+    model.Compile(optimizer: "adam", loss: new SparseCategoricalCrossentropy(fromLogits: true), device: "cpu");
+    return model;
+}
+
+// The floor for any iterator: the same batches made beforehand (Fit's iterator path checks each batch, for NaNs and
+// labels, where the tensor path checks all the data once).
+var premade = Enumerable.Range(0, (samples + 31) / 32)
+    .Select(i => (x[(i * 32)..Math.Min(samples, i * 32 + 32)].clone(), y[(i * 32)..Math.Min(samples, i * 32 + 32)].clone())).ToList();
+var variants = new (string Name, Func<SequentialModel, History> Fit)[]
+{
+    ("tensors (shuffle: true)", m => m.Fit(x, y, batchSize: 32, epochs: 1, shuffle: true, verbose: 0)),
+    ("FromTensorSlices.Shuffle(N).Batch(32).Prefetch(2)", m => m.Fit(Dataset.FromTensorSlices(x, y).Shuffle(samples, seed: 1).Batch(32).Prefetch(2), epochs: 1, verbose: 0)),
+    ("FromTensorSlices.Shuffle(N).Batch(32)", m => m.Fit(Dataset.FromTensorSlices(x, y).Shuffle(samples, seed: 1).Batch(32), epochs: 1, verbose: 0)),
+    ("a List of premade batches (iterator floor)", m => m.Fit(premade, epochs: 1, verbose: 0)),
+};
+var models = variants.Select(_ => Model()).ToArray();
+for (int v = 0; v < variants.Length; v++) variants[v].Fit(models[v]); // warm-up epoch
+var times = variants.Select(_ => new List<double>()).ToArray();
+var cpu = variants.Select(_ => new List<double>()).ToArray();
+var process = Process.GetCurrentProcess();
+for (int r = 0; r < repeats; r++)
+    for (int v = 0; v < variants.Length; v++)
+    {
+        process.Refresh();
+        var cpuBefore = process.TotalProcessorTime;
+        var clock = Stopwatch.StartNew();
+        var history = variants[v].Fit(models[v]);
+        times[v].Add(clock.Elapsed.TotalSeconds);
+        process.Refresh();
+        cpu[v].Add((process.TotalProcessorTime - cpuBefore).TotalSeconds);
+        if (!double.IsFinite(history["loss"][0])) throw new InvalidOperationException("loss is not finite");
+    }
+double Median(List<double> t) { var s = t.Order().ToList(); return s[s.Count / 2]; }
+// CPU time (all threads of the process) is what the pipeline costs on a machine shared with other work, where wall
+// times mostly measure the neighbours.
+double baseline = Median(times[0]), best = times[0].Min(), cpuBaseline = Median(cpu[0]);
+for (int v = 0; v < variants.Length; v++)
+    Console.WriteLine($"{variants[v].Name,-52} median {Median(times[v]):F3} s/epoch ({Median(times[v]) / baseline:F3}x), " +
+                      $"best {times[v].Min():F3} s ({times[v].Min() / best:F3}x), median CPU {Median(cpu[v]):F3} s ({Median(cpu[v]) / cpuBaseline:F3}x); " +
+                      $"runs {string.Join(" ", times[v].Select(t => t.ToString("F3")))}");

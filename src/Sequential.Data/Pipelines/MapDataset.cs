@@ -1,0 +1,152 @@
+using System.Runtime.ExceptionServices;
+using static TorchSharp.torch;
+
+namespace Sequential.Data;
+
+/// <summary>
+/// <see cref="Dataset.Map(Func{Element, Element}, int?)"/>. Without <c>numParallelCalls</c> the function runs on the
+/// thread that pulls the elements; with it, on that many worker threads of the pass, at most that many elements in
+/// flight, and the elements come out in input order. A seeded function gets a generator seeded from
+/// (seed, pass, element index), so its draws do not depend on which thread ran it or when.
+/// </summary>
+internal sealed class MapDataset : Dataset
+{
+    private readonly Dataset _input;
+    private readonly Func<Element, Generator?, Element> _function;
+    private readonly int? _parallel;
+    private readonly long? _seed;
+    private int _passes;
+
+    /// <summary>The most worker threads a Map may ask for: far more than any machine's cores, few enough to start.</summary>
+    internal const int MaxParallelCalls = 256;
+
+    public MapDataset(Dataset input, Func<Element, Generator?, Element> function, int? numParallelCalls, long? seed)
+    {
+        _input = input;
+        _function = function;
+        _parallel = numParallelCalls switch
+        {
+            null => null,
+            Autotune => Environment.ProcessorCount,
+            >= 1 and <= MaxParallelCalls => numParallelCalls,
+            _ => throw new ArgumentOutOfRangeException(nameof(numParallelCalls), numParallelCalls,
+                $"numParallelCalls must be from 1 to {MaxParallelCalls} (each is a worker thread of the pass), or Dataset.Autotune " +
+                $"(the processor count); got {numParallelCalls}."),
+        };
+        _seed = seed;
+    }
+
+    /// <summary>The worker threads a pass uses (null: none, the puller runs the function).</summary>
+    internal int? Workers => _parallel;
+
+    public override long Cardinality() => _input.Cardinality();
+
+    internal override IEnumerator<Element> Open()
+    {
+        int pass = Interlocked.Increment(ref _passes) - 1;
+        Func<long, ulong>? seedOf = _seed is long seed ? index => SeedOf(seed, pass, index) : null;
+        return _parallel is int workers ? Parallel(workers, seedOf) : Sequential(seedOf);
+    }
+
+    /// <summary>The seed of element <paramref name="index"/>'s generator in pass <paramref name="pass"/> (ImageIterator's mix).</summary>
+    internal static ulong SeedOf(long seed, int pass, long index) =>
+        (ulong)ImageIterator.Mix(seed ^ (index >> 31), pass, (int)(index & int.MaxValue));
+
+    private IEnumerator<Element> Sequential(Func<long, ulong>? seedOf)
+    {
+        using var input = _input.Open();
+        for (long index = 0; input.MoveNext(); index++)
+            yield return UserFunction.Map(_function, input.Current, index, seedOf);
+    }
+
+    /// <summary>One element in flight: its input, and once a worker ran it, its output or error.</summary>
+    private sealed class Job(Element input, long index)
+    {
+        public Element Input { get; } = input;
+        public long Index { get; } = index;
+        public Element? Output;
+        public Exception? Error;
+        public readonly ManualResetEventSlim Done = new();
+
+        /// <summary>Disposes whatever tensors the job still holds (after its worker is done with it).</summary>
+        public void Discard()
+        {
+            if (Output is not null) Output.DisposeTensors();
+            else if (Error is null) Input.DisposeTensors(); // never ran: the input is still ours
+            Done.Dispose();
+        }
+    }
+
+    private IEnumerator<Element> Parallel(int workers, Func<long, ulong>? seedOf)
+    {
+        var jobs = new System.Collections.Concurrent.BlockingCollection<Job>();
+        var window = new Queue<Job>();
+        var threads = new List<Thread>();
+        var stopping = new CancellationTokenSource();
+        IEnumerator<Element>? input = null;
+        try
+        {
+            input = _input.Open();
+            for (int w = 0; w < workers; w++)
+                threads.Add(WorkerThread.Start("Sequential.Data map", () => Work(jobs, stopping.Token, seedOf)));
+            long next = 0;
+            bool exhausted = false;
+            while (true)
+            {
+                while (!exhausted && window.Count < workers)
+                {
+                    if (!input.MoveNext())
+                    {
+                        exhausted = true;
+                        break;
+                    }
+                    var job = new Job(input.Current, next++);
+                    window.Enqueue(job);
+                    jobs.Add(job);
+                }
+                if (window.Count == 0) yield break;
+                var oldest = window.Peek();
+                oldest.Done.Wait();
+                window.Dequeue();
+                oldest.Done.Dispose();
+                if (oldest.Error is not null) ExceptionDispatchInfo.Capture(oldest.Error).Throw();
+                yield return oldest.Output!;
+            }
+        }
+        finally
+        {
+            // Stop the workers (a job not started yet is skipped), wait for them, then free what the window still holds.
+            stopping.Cancel();
+            jobs.CompleteAdding();
+            foreach (var thread in threads) thread.Join();
+            foreach (var job in window) job.Discard();
+            input?.Dispose();
+            jobs.Dispose();
+            stopping.Dispose();
+        }
+    }
+
+    private void Work(System.Collections.Concurrent.BlockingCollection<Job> jobs, CancellationToken stopping, Func<long, ulong>? seedOf)
+    {
+        foreach (var job in jobs.GetConsumingEnumerable())
+        {
+            if (stopping.IsCancellationRequested)
+            {
+                job.Done.Set(); // left for the owner to discard: Output and Error stay null
+                continue;
+            }
+            try
+            {
+                job.Output = UserFunction.Map(_function, job.Input, job.Index, seedOf);
+            }
+            catch (Exception e)
+            {
+                job.Error = e;
+            }
+            finally
+            {
+                job.Done.Set();
+            }
+        }
+    }
+}
