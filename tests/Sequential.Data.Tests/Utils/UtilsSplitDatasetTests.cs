@@ -3,7 +3,7 @@ using TorchSharp;
 using static Sequential.Data.Utils;
 using static TorchSharp.torch;
 
-namespace Sequential.Data.Tests.Utils;
+namespace Sequential.Data.Tests;
 
 public sealed class UtilsSplitDatasetTests
 {
