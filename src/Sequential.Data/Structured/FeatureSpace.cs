@@ -279,6 +279,36 @@ public sealed class FeatureSpace
         Adapt(list);
     }
 
+    /// <summary>
+    /// Learns each feature's statistics and vocabulary from a <see cref="Dataset"/> of name-keyed elements (Keras's
+    /// <c>feature_space.adapt(train_ds.map(lambda x, _: x))</c>): each element's <c>x</c> is a dictionary of tensors and
+    /// strings, batched (Discretization summarizes batch by batch) or single samples (grouped by 32, as Keras does). Targets,
+    /// when the elements have them, are ignored.
+    /// </summary>
+    /// <param name="dataset">The training pipeline, e.g. <c>Dataset.FromTensorSlices(columns).Batch(32)</c>.</param>
+    /// <exception cref="ArgumentException">The elements are not dictionaries, a feature is missing, or values are of the wrong kind.</exception>
+    /// <example>
+    /// <code>
+    /// featureSpace.Adapt(trainDs);                       // Keras: feature_space.adapt(train_ds.map(lambda x, _: x))
+    /// var preprocessed = trainDs.Map(e => new Element(featureSpace.Apply(e.X.Dictionary), e.Y), numParallelCalls: Dataset.Autotune);
+    /// </code>
+    /// </example>
+    public void Adapt(Dataset dataset)
+    {
+        ArgumentNullException.ThrowIfNull(dataset);
+        using var scope = NewDisposeScope();   // the elements' tensors join it
+        var batches = new List<IReadOnlyDictionary<string, object>>();
+        foreach (var element in dataset.Elements())
+        {
+            if (element.X.Kind != ComponentKind.Dictionary)
+                throw new ArgumentException(
+                    $"FeatureSpace adapts on a dataset of dictionaries (feature name -> values); this dataset's elements are {element}. " +
+                    "Make it with Dataset.FromTensorSlices(new Component(columns)) or map its elements to dictionaries.", nameof(dataset));
+            batches.Add(element.X.Dictionary.ToDictionary(p => p.Key, p => (object)p.Value, StringComparer.Ordinal));
+        }
+        Adapt(batches);
+    }
+
     /// <summary>Keras batches unbatched data by 32 before adapting (feature_space.py: <c>dataset.batch(32)</c>).</summary>
     private List<Dictionary<string, RawColumn>> InBatchesOf32(Dictionary<string, RawColumn> columns)
     {
@@ -361,6 +391,30 @@ public sealed class FeatureSpace
     {
         var columns = Columns(data, out bool scalar);
         return Dict(columns, squeeze: scalar);
+    }
+
+    /// <summary>Preprocesses and encodes a dataset element's dictionary (Keras's <c>ds.map(lambda x, y: (feature_space(x), y))</c>):
+    /// a batch of tensors and strings by feature name, or one sample.</summary>
+    /// <param name="data">Feature name -> component (a tensor <c>[N]</c> / <c>[N, 1]</c>, or strings), e.g. <c>element.X.Dictionary</c>.</param>
+    /// <returns>Float32 <c>[N, OutputSize]</c>; <c>[OutputSize]</c> for one sample.</returns>
+    /// <exception cref="InvalidOperationException">Not adapted yet, or the FeatureSpace has outputMode "dict".</exception>
+    /// <exception cref="ArgumentException">A feature is missing, or values are of the wrong kind.</exception>
+    /// <example><code>var preprocessed = trainDs.Map(e => new Element(featureSpace.Apply(e.X.Dictionary), e.Y));</code></example>
+    public Tensor Apply(IReadOnlyDictionary<string, Component> data)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        return Apply(data.ToDictionary(p => p.Key, p => (object)p.Value, StringComparer.Ordinal));
+    }
+
+    /// <summary>Preprocesses and encodes a dataset element's dictionary into one tensor per feature and cross (dict mode).</summary>
+    /// <param name="data">Feature name -> component, e.g. <c>element.X.Dictionary</c>.</param>
+    /// <returns>Name -> tensor, as <see cref="ApplyDict(DataFrame)"/>.</returns>
+    /// <exception cref="InvalidOperationException">Not adapted yet, or the FeatureSpace has outputMode "concat".</exception>
+    /// <exception cref="ArgumentException">A feature is missing, or values are of the wrong kind.</exception>
+    public IReadOnlyDictionary<string, Tensor> ApplyDict(IReadOnlyDictionary<string, Component> data)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        return ApplyDict(data.ToDictionary(p => p.Key, p => (object)p.Value, StringComparer.Ordinal));
     }
 
     /// <summary>

@@ -60,6 +60,19 @@ internal sealed class RawColumn
         {
             case null:
                 throw new ArgumentException($"Feature \"{name}\" is null; give its values as an array, a list or a tensor.");
+            case Component component:
+                return component.Kind switch
+                {
+                    ComponentKind.Tensor => From(name, component.Tensor, out scalar),
+                    ComponentKind.Strings => From(name, component.Strings, out scalar),
+                    _ => throw new ArgumentException(
+                        $"Feature \"{name}\" is a dictionary in this dataset's elements; FeatureSpace takes one tensor or strings per feature."),
+                };
+            case StringTensor strings:
+                if (strings.Shape.Count > 2 || (strings.Shape.Count == 2 && strings.Shape[1] != 1))
+                    throw new ArgumentException($"Feature \"{name}\" has shape {Layers.Shapes.Format([.. strings.Shape])}; FeatureSpace takes one value per sample: [N] or [N, 1].");
+                scalar = strings.Shape.Count == 0;
+                return new RawColumn(name, strings.Count, strings: strings.ToArray());
             case Tensor t:
                 if (t.dim() > 2 || (t.dim() == 2 && t.shape[1] != 1))
                     throw new ArgumentException($"Feature \"{name}\" has shape {Layers.Shapes.Format(t.shape)}; FeatureSpace takes one value per sample: [N] or [N, 1].");

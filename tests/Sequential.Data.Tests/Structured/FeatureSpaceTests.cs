@@ -304,6 +304,59 @@ public class FeatureSpaceTests
         Assert.That(fs.OutputSize, Is.EqualTo(1 + 3 + 3));
     }
 
+    /// <summary>The training dictionary as a Dataset of (dict, label) elements: Keras's from_tensor_slices((dict(df), labels)).</summary>
+    private static Dataset TrainDataset()
+    {
+        var columns = TrainData().ToDictionary(p => p.Key, p => p.Value switch
+        {
+            double[] d => new Component(tensor(d)),
+            long[] l => new Component(tensor(l)),
+            string[] t => new Component(new StringTensor(t)),
+            _ => throw new InvalidOperationException(),
+        });
+        return Dataset.FromTensorSlices(new Component(columns), new Component(tensor(new float[] { 0, 1, 0, 1, 0, 0, 1, 0, 1, 1 }).reshape(10, 1)));
+    }
+
+    [Test]
+    public void Adapt_OnADatasetOfDictionaries_BatchedOrNot_EqualsTheColumns()
+    {
+        // feature_space_test.py: fs.adapt(ds) unbatched, then fs.adapt(ds.batch(4)); the targets are ignored.
+        var expected = new FeatureSpace(AllKinds(), crosses: [("float_3", "string_1"), ("string_2", "int_2")]);
+        expected.Adapt(TrainData());
+        using var want = expected.Apply(TrainData());
+        foreach (var dataset in new[] { TrainDataset(), TrainDataset().Batch(4) })
+        {
+            var fs = new FeatureSpace(AllKinds(), crosses: [("float_3", "string_1"), ("string_2", "int_2")]);
+            fs.Adapt(dataset);
+            Assert.That(fs.OutputSize, Is.EqualTo(195));
+            Assert.That(fs.Apply(TrainData()).data<float>().ToArray(), Is.EqualTo(want.data<float>().ToArray()));
+        }
+        var tensors = Dataset.FromTensorSlices(tensor(new float[] { 1, 2 }), tensor(new float[] { 0, 1 }));
+        Assert.That(() => expected.Adapt(tensors), Throws.ArgumentException.With.Message.Contains("dataset of dictionaries"));
+    }
+
+    [Test]
+    public void Map_PreprocessesTheDataset_ForFit_AsTheGuide()
+    {
+        // The guide: preprocessed_train_ds = train_ds.map(lambda x, y: (feature_space(x), y), num_parallel_calls=AUTOTUNE).prefetch(AUTOTUNE)
+        var fs = new FeatureSpace(AllKinds(), crosses: [("float_3", "string_1")]);
+        var trainDs = TrainDataset().Batch(4);
+        fs.Adapt(trainDs);
+        var preprocessed = trainDs.Map(e => new Element(fs.Apply(e.X.Dictionary), e.Y), numParallelCalls: Dataset.Autotune).Prefetch(Dataset.Autotune);
+        var rows = preprocessed.Elements().Select(e => e.X.Tensor).ToList();
+        Assert.That(rows.Select(r => r.shape[0]), Is.EqualTo(new long[] { 4, 4, 2 }));
+        Assert.That(cat(rows, 0).data<float>().ToArray(), Is.EqualTo(fs.Apply(TrainData()).data<float>().ToArray()));
+
+        var encoded = fs.GetEncodedFeatures();
+        var model = new Model(encoded, new Dense(1, activation: "sigmoid").Apply(encoded));
+        model.Compile(optimizer: "adam", loss: "binary_crossentropy", metrics: ["accuracy"]);
+        var history = model.Fit(preprocessed, epochs: 2, verbose: 0);
+        Assert.That(history["loss"], Has.Count.EqualTo(2));
+        // One sample, unbatched (a dataset without Batch): the guide's sample dict.
+        var one = TrainDataset().Elements().First();
+        Assert.That(fs.Apply(one.X.Dictionary).shape, Is.EqualTo(new long[] { fs.OutputSize }));
+    }
+
     [Test]
     public void EncodedFeatures_FeedAFunctionalModel_ThatTrains()
     {
