@@ -4,7 +4,7 @@
 // 344 rows, predicting the species (3 classes) from island and sex (categorical, sex with missing values) and four
 // measurements (numeric).
 // Usage: dotnet run --project examples/StructuredDataFeatureSpace [-- --epochs N] [--device cpu|cuda]
-// Expect a test accuracy of about 0.95-1.00 in a few seconds (measured 0.9855 with the defaults: seed 1337, 20 epochs, CPU).
+// Expect a test accuracy of about 0.95-1.00 in under 10 seconds (measured 0.9710 with the defaults: seed 1337, 20 epochs, CPU).
 using System.Text.Json;
 using Microsoft.Data.Analysis;
 using Sequential;
@@ -44,10 +44,39 @@ var (trainDataframe, valDataframe) = dataframe.TrainTestSplit(testFraction: 0.2,
 Console.WriteLine($"Using {trainDataframe.Rows.Count} samples for training and {valDataframe.Rows.Count} for validation");
 
 // def dataframe_to_dataset(dataframe):
+//     dataframe = dataframe.copy()
 //     labels = dataframe.pop("target")
-//     ds = tf.data.Dataset.from_tensor_slices((dict(dataframe), labels)).shuffle(buffer_size=len(dataframe))
-// train_ds = train_ds.batch(32)   -- here the DataFrame itself feeds FeatureSpace, and Fit shuffles and batches by 32.
-Tensor Labels(DataFrame frame) => speciesLookup.Lookup(((StringDataFrameColumn)frame["species"]).Select(s => s!)).reshape(-1, 1);
+//     ds = tf.data.Dataset.from_tensor_slices((dict(dataframe), labels))
+//     ds = ds.shuffle(buffer_size=len(dataframe))
+//     return ds
+Dataset DataframeToDataset(DataFrame frame)
+{
+    var labels = speciesLookup.Lookup(((StringDataFrameColumn)frame["species"]).Select(s => s!)).reshape(-1, 1);
+    var columns = frame.Columns.Where(c => c.Name != "species").ToDictionary(c => c.Name, c => c is StringDataFrameColumn strings
+        ? new Component(new StringTensor([.. strings.Select(s => s!)]))
+        : new Component(tensor(((DoubleDataFrameColumn)c).Select(v => v!.Value).ToArray())));
+    var ds = Dataset.FromTensorSlices(new Component(columns), new Component(labels));
+    return ds.Shuffle(bufferSize: (int)frame.Rows.Count, seed: 1337);
+}
+
+// train_ds = dataframe_to_dataset(train_dataframe)
+// val_ds = dataframe_to_dataset(val_dataframe)
+var trainDs = DataframeToDataset(trainDataframe);
+var valDs = DataframeToDataset(valDataframe);
+
+// for x, y in train_ds.take(1):
+//     print("Input:", x)
+//     print("Target:", y)
+foreach (var (input, target) in trainDs.Take(1).Elements())
+{
+    Console.WriteLine($"Input: {string.Join(", ", input.Dictionary.Select(p => $"{p.Key}: {(p.Value.Kind == ComponentKind.Strings ? p.Value.Strings.Value : p.Value.Tensor.ToString(TorchSharp.TensorStringStyle.Numpy))}"))}");
+    Console.WriteLine($"Target: {target!.Tensor.ToString(TorchSharp.TensorStringStyle.Numpy)}");
+}
+
+// train_ds = train_ds.batch(32)
+// val_ds = val_ds.batch(32)
+trainDs = trainDs.Batch(32);
+valDs = valDs.Batch(32);
 
 // ## Configuring a FeatureSpace
 // feature_space = FeatureSpace(
@@ -104,25 +133,30 @@ featureSpace = new FeatureSpace(
 // ## Adapt the FeatureSpace to the training data
 // train_ds_with_no_labels = train_ds.map(lambda x, _: x)
 // feature_space.adapt(train_ds_with_no_labels)
-featureSpace.Adapt(trainDataframe);   // the label column is not a feature: it is ignored
+var trainDsWithNoLabels = trainDs.Map(e => new Element(e.X));
+featureSpace.Adapt(trainDsWithNoLabels);
 
 // for x, _ in train_ds.take(1):
 //     preprocessed_x = feature_space(x)
 //     print("preprocessed_x.shape:", preprocessed_x.shape)
 //     print("preprocessed_x.dtype:", preprocessed_x.dtype)
-using (var preprocessedX = featureSpace.Apply(trainDataframe.Head(32)))
+foreach (var (x, _) in trainDs.Take(1).Elements())
 {
+    using var preprocessedX = featureSpace.Apply(x.Dictionary);
     Console.WriteLine($"preprocessed_x.shape: {Shapes.Format(preprocessedX.shape)}");
     Console.WriteLine($"preprocessed_x.dtype: {preprocessedX.dtype}");
 }
 Console.WriteLine($"FeatureSpace output size: {featureSpace.OutputSize}");
 
 // preprocessed_train_ds = train_ds.map(lambda x, y: (feature_space(x), y), num_parallel_calls=tf.data.AUTOTUNE)
+// preprocessed_train_ds = preprocessed_train_ds.prefetch(tf.data.AUTOTUNE)
+var preprocessedTrainDs = trainDs.Map(e => new Element(featureSpace.Apply(e.X.Dictionary), e.Y), numParallelCalls: Dataset.Autotune);
+preprocessedTrainDs = preprocessedTrainDs.Prefetch(Dataset.Autotune);
+
 // preprocessed_val_ds = val_ds.map(lambda x, y: (feature_space(x), y), num_parallel_calls=tf.data.AUTOTUNE)
-using var xTrain = featureSpace.Apply(trainDataframe);
-using var yTrain = Labels(trainDataframe);
-using var xVal = featureSpace.Apply(valDataframe);
-using var yVal = Labels(valDataframe);
+// preprocessed_val_ds = preprocessed_val_ds.prefetch(tf.data.AUTOTUNE)
+var preprocessedValDs = valDs.Map(e => new Element(featureSpace.Apply(e.X.Dictionary), e.Y), numParallelCalls: Dataset.Autotune);
+preprocessedValDs = preprocessedValDs.Prefetch(Dataset.Autotune);
 
 // ## Build a model
 // dict_inputs = feature_space.get_inputs()   -- tensors cannot hold strings: inference applies feature_space first (below)
@@ -130,11 +164,11 @@ using var yVal = Labels(valDataframe);
 SymbolicTensor encodedFeatures = featureSpace.GetEncodedFeatures();
 
 // x = keras.layers.Dense(32, activation="relu")(encoded_features)
-var x = new Dense(32, activation: "relu").Apply(encodedFeatures);
+var hidden = new Dense(32, activation: "relu").Apply(encodedFeatures);
 // x = keras.layers.Dropout(0.5)(x)
-x = new Dropout(0.5).Apply(x);
+hidden = new Dropout(0.5).Apply(hidden);
 // predictions = keras.layers.Dense(1, activation="sigmoid")(x)   -- three species: softmax
-var predictions = new Dense(3, activation: "softmax").Apply(x);
+var predictions = new Dense(3, activation: "softmax").Apply(hidden);
 
 // training_model = keras.Model(inputs=encoded_features, outputs=predictions)
 var trainingModel = new Model(encodedFeatures, predictions);
@@ -144,9 +178,9 @@ Console.WriteLine(trainingModel.Summary());
 
 // ## Train the model
 // training_model.fit(preprocessed_train_ds, epochs=20, validation_data=preprocessed_val_ds, verbose=2)
-trainingModel.Fit(xTrain, yTrain, epochs: options.Epochs, batchSize: 32, validationData: (xVal, yVal), verbose: 2);
+trainingModel.Fit(preprocessedTrainDs, epochs: options.Epochs, validationData: preprocessedValDs, verbose: 2);
 
-var scores = trainingModel.Evaluate(xVal, yVal, verbose: 0);
+var scores = trainingModel.Evaluate(preprocessedValDs, verbose: 0);
 Console.WriteLine($"Test accuracy: {scores["accuracy"]:F4}, test loss: {scores["loss"]:F4}");
 
 // ## Inference on new data with the end-to-end model
