@@ -19,4 +19,11 @@ public interface IBatchSource : IEnumerable<(Tensor x, Tensor y)>
 
     /// <summary>The number of batches in one pass, when known (the progress bar's target); else null.</summary>
     int? BatchesPerPass { get; }
+
+    /// <summary>
+    /// Whether one pass never ends (a dataset repeated without a count). Fit, Evaluate and Predict then need a step
+    /// count (<c>stepsPerEpoch</c>, <c>validationSteps</c>, <c>steps</c>) and refuse to start without one, as Keras does,
+    /// instead of running forever. Default: false.
+    /// </summary>
+    bool IsInfinite => false;
 }

@@ -13,6 +13,7 @@ internal sealed class EnumerableDataAdapter : DataAdapter, IDisposable
     private readonly string _name;
     private readonly int? _defaultSteps;
     private readonly int? _count;
+    private readonly bool _infinite;
     private IEnumerator<Batch>? _open;
 
     public EnumerableDataAdapter(IEnumerable<(Tensor x, Tensor y)> source, string name, int? defaultSteps = null)
@@ -24,6 +25,7 @@ internal sealed class EnumerableDataAdapter : DataAdapter, IDisposable
         {
             _source = new Pass(batches.GetBatches);
             _count = batches.BatchesPerPass;
+            _infinite = batches.IsInfinite;
         }
         else
         {
@@ -62,6 +64,10 @@ internal sealed class EnumerableDataAdapter : DataAdapter, IDisposable
     {
         steps ??= _defaultSteps;
         Trainer.CheckSteps(steps, nameof(steps));
+        if (steps is null && _infinite)
+            throw new ArgumentException(
+                $"{_name} repeats forever (a Repeat() without a count), so one pass never ends. Give a number of batches: " +
+                "stepsPerEpoch for Fit's data, validationSteps for its validationData, steps for Evaluate and Predict.", _name);
         if (steps is null)
         {
             // One full pass per epoch.

@@ -225,4 +225,7 @@ public partial class Dataset : IBatchSource
 
     /// <summary>Batches per pass for the training loop's progress bar: the cardinality when it is a known count.</summary>
     int? IBatchSource.BatchesPerPass => Cardinality() is >= 0 and <= int.MaxValue and var n ? (int)n : null;
+
+    /// <inheritdoc/>
+    bool IBatchSource.IsInfinite => Cardinality() == InfiniteCardinality;
 }

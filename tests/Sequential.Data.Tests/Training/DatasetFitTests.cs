@@ -133,4 +133,41 @@ public sealed class DatasetFitTests
         Assert.That(dense.Fit(ds, epochs: 2, verbose: 0)["loss"], Has.Count.EqualTo(2));
         Assert.That(WorkerThread.Live, Is.Zero);
     }
+
+    private static Model TwoInputs()
+    {
+        RandomSeed.Set(12);
+        var a = new Input(shape: [2], name: "a");
+        var b = new Input(shape: [3], name: "b");
+        var h = new Dense(4, activation: "relu", name: "h").Apply(new Concatenate().Apply(a, b));
+        var model = new Model([a, b], [new Dense(3, name: "kind").Apply(h), new Dense(1, name: "size").Apply(h)]);
+        model.Compile(optimizer: "sgd",
+            loss: new Dictionary<string, Losses.Loss> { ["kind"] = new Losses.SparseCategoricalCrossentropy(fromLogits: true), ["size"] = "mse" },
+            metrics: new Dictionary<string, IEnumerable<object>> { ["kind"] = ["accuracy"] }, device: "cpu");
+        return model;
+    }
+
+    [Test]
+    public void ADatasetOfDictionaries_TrainsAModelWithSeveralInputsAndOutputs_AsItsTensorsDo()
+    {
+        var generator = new Generator(5);
+        var x = new Dictionary<string, Tensor> { ["b"] = torch.randn(40, 3, generator: generator), ["a"] = torch.randn(40, 2, generator: generator) };
+        var y = new Dictionary<string, Tensor> { ["size"] = torch.randn(40, 1, generator: generator), ["kind"] = torch.randint(0, 3, [40], generator: generator) };
+        var onTensors = TwoInputs().Fit(x, y, batchSize: 8, epochs: 2, shuffle: false, verbose: 0);
+        var onDataset = TwoInputs().Fit(Dataset.FromTensorSlices(x, y).Batch(8), epochs: 2, verbose: 0);
+        Assert.That(onDataset.Keys, Is.EqualTo(new[] { "loss", "kind_accuracy", "kind_loss", "size_loss" }));
+        Assert.That(onDataset["loss"], Is.EqualTo(onTensors["loss"]));
+        Assert.That(onDataset["kind_accuracy"], Is.EqualTo(onTensors["kind_accuracy"]));
+    }
+
+    [Test]
+    public void ARepeatedDataset_WithoutAStepCount_IsRefusedInsteadOfRunningForever()
+    {
+        var (x, y) = Blobs(16);
+        var forever = Dataset.FromTensorSlices(x, y).Batch(8).Repeat();
+        var e = Assert.Throws<ArgumentException>(() => Model().Fit(forever, epochs: 1, verbose: 0));
+        Assert.That(e!.Message, Does.Contain("repeats forever").And.Contain("stepsPerEpoch"));
+        Assert.Throws<ArgumentException>(() => Model().Evaluate(forever, verbose: 0));
+        Assert.That(Model().Fit(forever, epochs: 1, stepsPerEpoch: 3, verbose: 0)["loss"], Has.Count.EqualTo(1));
+    }
 }
