@@ -129,4 +129,26 @@ public class NestedModelTests
         new Model(input, probe.Apply(input)).Predict(ids, verbose: 0);
         Assert.That(probe.Seen, Is.EqualTo(ScalarType.Int64), "the Input's dtype");
     }
+
+    /// <summary>A subclass that overrides nothing: neither a graph nor a Call.</summary>
+    private sealed class NoComputation : Model;
+
+    [Test]
+    public void Fit_OnAModelWithNeitherGraphNorCall_SaysHowToGiveItOne()
+    {
+        var model = new NoComputation();
+        model.Compile(optimizer: "sgd", loss: "mse", device: "cpu");
+        var e = Assert.Throws<InvalidOperationException>(() => model.Fit(ones(4, 2), ones(4, 1), verbose: 0));
+        Assert.That(e!.Message, Does.Contain("has no computation").And.Contain("new Model(inputs, outputs)").And.Contain("override Call"));
+    }
+
+    [Test]
+    public void Graph_WithTwoLayersGivenOneName_IsRefused_NamingIt()
+    {
+        var input = new Input(shape: [3]);
+        var x = new Dense(4, name: "twin").Apply(input);
+        var y = new Dense(2, name: "twin").Apply(x);
+        var e = Assert.Throws<InvalidOperationException>(() => new Model(input, y));
+        Assert.That(e!.Message, Does.Contain("two layers named \"twin\"").And.Contain("unique"));
+    }
 }
