@@ -60,10 +60,28 @@ public class MeanMetricWrapper : Mean
     /// <param name="yTrue">Targets of the batch.</param>
     /// <param name="yPred">Model outputs of the batch.</param>
     /// <param name="sampleWeight">Weights as <see cref="Mean.UpdateValues"/> takes them, or null.</param>
+    /// <exception cref="ArgumentException">The targets and outputs do not fit this metric (libtorch refuses their shapes); the
+    /// message names the metric and both shapes.</exception>
     public override void UpdateState(Tensor yTrue, Tensor yPred, Tensor? sampleWeight)
     {
         using var scope = NewDisposeScope();
-        UpdateValues(ComputeValues(yTrue, yPred.detach()), sampleWeight);
+        Tensor values;
+        try
+        {
+            values = ComputeValues(yTrue, yPred.detach());
+        }
+        catch (System.Runtime.InteropServices.ExternalException e)
+        {
+            // libtorch's own message is a C++ size mismatch; say which metric and which shapes.
+            throw new ArgumentException(
+                $"Metric '{Name}' ({GetType().Name}) cannot compare targets of shape {Layers.Shapes.Format(yTrue.shape)} ({yTrue.dtype}) " +
+                $"with outputs of shape {Layers.Shapes.Format(yPred.shape)}: {FirstLine(e.Message)} Check that the metric fits the " +
+                "model's output (binary_accuracy for one sigmoid unit, sparse_categorical_accuracy for integer labels with one " +
+                "output per class).", nameof(yTrue), e);
+        }
+        UpdateValues(values, sampleWeight);
+
+        static string FirstLine(string message) => message.Split('\n')[0].Trim();
     }
 
     /// <inheritdoc/>

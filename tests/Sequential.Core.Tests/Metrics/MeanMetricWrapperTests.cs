@@ -75,4 +75,13 @@ public class MeanMetricWrapperTests
             .And.Contain("overrides ComputeValues").And.Contain("MetricRegistry.Register<T>()"));
         Assert.That(new SquaredError("sq").GetConfig(), Is.EqualTo(new Dictionary<string, object?> { ["name"] = "sq" }));
     }
+
+    [Test]
+    public void ShapesLibtorchRefuses_GiveAnErrorNamingTheMetricAndBothShapes()
+    {
+        var metric = new BinaryAccuracy();
+        var e = Assert.Throws<ArgumentException>(() => metric.UpdateState(torch.zeros(4, 2), torch.zeros(4, 3)));
+        Assert.That(e!.Message, Does.StartWith("Metric 'binary_accuracy' (BinaryAccuracy) cannot compare targets of shape (4, 2)")
+            .And.Contain("with outputs of shape (4, 3)"));
+    }
 }
