@@ -326,6 +326,20 @@ public sealed class UtilsImageDatasetFromDirectoryTests
     }
 
     [Test]
+    public void AHeaderClaimingTooManyPixels_IsRefusedBeforeDecoding_NamingTheFile()
+    {
+        string dir = TestImages.TempDir();
+        _dirs.Add(dir);
+        Directory.CreateDirectory(Path.Join(dir, "only"));
+        string huge = Path.Join(dir, "only", "huge.png");
+        File.WriteAllBytes(huge, TestImages.PngClaiming(100_000, 100_000));
+        var ds = ImageDatasetFromDirectory(dir, labels: DirectoryLabels.Of(new List<int> { 0 }), imageSize: (4, 4), verbose: false);
+        var e = Assert.Throws<InvalidOperationException>(() => { using var scope = torch.NewDisposeScope(); All(ds); });
+        Assert.That(e!.InnerException, Is.TypeOf<InvalidDataException>());
+        Assert.That(e.InnerException!.Message, Does.StartWith($"ImageDatasetFromDirectory: '{huge}' is not a usable image:").And.Contain("10,000,000,000"));
+    }
+
+    [Test]
     public void Fit_EndToEnd_OnATinyFolder()
     {
         string dir = TestImages.TempDir();
