@@ -26,8 +26,10 @@ internal static class ClassFolder
     /// <param name="dataDir">The folder holding every class folder.</param>
     /// <param name="followLinks">Whether linked folders are followed.</param>
     /// <param name="warn">Told why a link is not followed, in words naming it.</param>
-    internal static List<string> Walk(string classDir, string dataDir, bool followLinks, Action<string> warn)
+    /// <param name="extensions">The file extensions listed (lower case, with the dot); <see cref="ImageDecoder.Extensions"/> if null.</param>
+    internal static List<string> Walk(string classDir, string dataDir, bool followLinks, Action<string> warn, IReadOnlyList<string>? extensions = null)
     {
+        extensions ??= ImageDecoder.Extensions;
         string classReal = RealPath(classDir) ?? Path.GetFullPath(classDir);
         string dataReal = RealPath(dataDir) ?? Path.GetFullPath(dataDir);
         var visited = new HashSet<string>(StringComparer.FromComparison(PathComparison)) { classReal };
@@ -75,7 +77,7 @@ internal static class ClassFolder
         var files = new List<string>();
         foreach (string dir in folders.Order(StringComparer.Ordinal))
             files.AddRange(new DirectoryInfo(dir).EnumerateFiles()
-                .Where(f => ImageDecoder.Extensions.Any(e => f.Name.EndsWith(e, StringComparison.OrdinalIgnoreCase)))
+                .Where(f => extensions.Any(e => f.Name.EndsWith(e, StringComparison.OrdinalIgnoreCase)))
                 .Select(f => f.FullName).Order(StringComparer.Ordinal));
         return files;
     }

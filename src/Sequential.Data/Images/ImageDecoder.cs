@@ -251,7 +251,7 @@ internal static class ImageDecoder
     };
 
     /// <summary>One RGBA pixel to 1 (PIL's "L" luma), 3 (alpha dropped, as PIL's convert("RGB")) or 4 floats.</summary>
-    private static void WritePixel(ReadOnlySpan<byte> rgba, int i, Span<float> dest, int o, int channels)
+    internal static void WritePixel(ReadOnlySpan<byte> rgba, int i, Span<float> dest, int o, int channels)
     {
         switch (channels)
         {
