@@ -259,14 +259,24 @@ public abstract class Layer : nn.Module<Tensor, Tensor>
     private void BuildSublayersByRunning(long[] inputShape)
     {
         if (this is Model || !children().OfType<Layer>().Any(l => !l.Built)) return;
+        RunOnZeroSample(inputShape);
+    }
+
+    /// <summary>
+    /// Calls the layer once on a zero batch of one sample, in inference mode without gradients, so that what builds on
+    /// its first call builds (Keras 3's build by running); returns the per-sample output shape. No dispose scope: what
+    /// the builds create (weights, BatchNormalization's statistics) must live on.
+    /// </summary>
+    private protected long[] RunOnZeroSample(long[] inputShape)
+    {
         bool wasTraining = training;
         eval();
         try
         {
-            // No dispose scope: what the sublayers' builds create (weights, BatchNormalization's statistics) must live on.
             using var noGrad = no_grad();
             using var input = zeros([1, .. inputShape]);
             using var output = Call(input, training: false);
+            return output.shape[1..];
         }
         finally
         {

@@ -122,19 +122,7 @@ public partial class Model : Layer
         }
         if (Built && inputShape.SequenceEqual(_builtInputShape!)) return;
         TrackLayers();
-        bool wasTraining = training;
-        eval();
-        try
-        {
-            using var noGrad = no_grad();
-            using var input = zeros([1, .. inputShape]);
-            using var output = Call(input, training: false);
-            _outputShape = output.shape[1..];
-        }
-        finally
-        {
-            train(wasTraining);
-        }
+        _outputShape = RunOnZeroSample(inputShape);
         _builtInputShape = (long[])inputShape.Clone();
     }
 

@@ -225,14 +225,7 @@ public sealed class IntegerLookup : Layer
 
     private static List<long> Column(DataFrame data, string column)
     {
-        ArgumentNullException.ThrowIfNull(data);
-        ArgumentNullException.ThrowIfNull(column);
-        int position = data.Columns.IndexOf(column);
-        if (position < 0)
-            throw new ArgumentException(
-                $"The DataFrame has no column \"{column}\". Its columns are: {string.Join(", ", data.Columns.Select(c => $"\"{c.Name}\""))}.",
-                nameof(column));
-        var values = data.Columns[position];
+        var values = FrameColumns.Find(data, column);
         var type = values.DataType;
         if (type != typeof(long) && type != typeof(int) && type != typeof(short) && type != typeof(byte) && type != typeof(sbyte)
             && type != typeof(ushort) && type != typeof(uint))

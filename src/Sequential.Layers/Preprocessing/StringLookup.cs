@@ -295,14 +295,7 @@ public sealed class StringLookup
 
     private static List<string> Strings(DataFrame data, string column)
     {
-        ArgumentNullException.ThrowIfNull(data);
-        ArgumentNullException.ThrowIfNull(column);
-        int position = data.Columns.IndexOf(column);
-        if (position < 0)
-            throw new ArgumentException(
-                $"The DataFrame has no column \"{column}\". Its columns are: {string.Join(", ", data.Columns.Select(c => $"\"{c.Name}\""))}.",
-                nameof(column));
-        var values = data.Columns[position];
+        var values = FrameColumns.Find(data, column);
         if (values is not StringDataFrameColumn strings)
             throw new ArgumentException(
                 $"Column \"{column}\" has type {values.DataType.Name}; StringLookup reads string columns. Numeric columns can go to Fit as they are.",
