@@ -26,4 +26,11 @@ public interface IBatchSource : IEnumerable<(Tensor x, Tensor y)>
     /// instead of running forever. Default: false.
     /// </summary>
     bool IsInfinite => false;
+
+    /// <summary>
+    /// Whether every pass yields the same values, perhaps in another order or grouping (slices of fixed tensors,
+    /// shuffled and batched; no function that makes new values). The loop then checks the batches of the first complete
+    /// pass only (finite values, labels the loss accepts), as the tensor overloads check their data once. Default: false.
+    /// </summary>
+    bool FixedValues => false;
 }

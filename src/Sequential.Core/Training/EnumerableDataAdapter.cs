@@ -14,6 +14,8 @@ internal sealed class EnumerableDataAdapter : DataAdapter, IDisposable
     private readonly int? _defaultSteps;
     private readonly int? _count;
     private readonly bool _infinite;
+    private readonly bool _fixedValues;
+    private bool _passChecked;
     private IEnumerator<Batch>? _open;
 
     public EnumerableDataAdapter(IEnumerable<(Tensor x, Tensor y)> source, string name, int? defaultSteps = null)
@@ -26,6 +28,7 @@ internal sealed class EnumerableDataAdapter : DataAdapter, IDisposable
             _source = new Pass(batches.GetBatches);
             _count = batches.BatchesPerPass;
             _infinite = batches.IsInfinite;
+            _fixedValues = batches.FixedValues;
         }
         else
         {
@@ -56,7 +59,8 @@ internal sealed class EnumerableDataAdapter : DataAdapter, IDisposable
 
     public override string Name => _name;
 
-    public override bool ChecksBatches => true;
+    /// <summary>True until one complete pass of data whose values are fixed has been checked; always for other data.</summary>
+    public override bool ChecksBatches => !_passChecked;
 
     public override int? BatchesPerPass => _defaultSteps ?? _count;
 
@@ -80,6 +84,7 @@ internal sealed class EnumerableDataAdapter : DataAdapter, IDisposable
                 yield return batch ?? throw new ArgumentException($"{_name} produced a null batch (batch {produced - 1}).", _name);
             }
             if (produced == 0) throw NoBatches();
+            _passChecked |= _fixedValues;
             yield break;
         }
         for (int step = 0; step < steps; step++)
@@ -88,6 +93,7 @@ internal sealed class EnumerableDataAdapter : DataAdapter, IDisposable
             if (!_open.MoveNext())
             {
                 _open.Dispose();
+                _passChecked |= _fixedValues;    // the pass just ended was checked whole
                 _open = _source.GetEnumerator(); // a new pass
                 if (!_open.MoveNext()) throw NoBatches();
             }

@@ -13,6 +13,8 @@ internal sealed class BatchDataset(Dataset input, int batchSize, bool dropRemain
 
     internal Dataset Input => input;
 
+    internal override bool FixedValues => input.FixedValues;
+
     public override long Cardinality()
     {
         long n = input.Cardinality();

@@ -6,6 +6,8 @@ namespace Sequential.Data;
 /// </summary>
 internal sealed class ConcatenateDataset(Dataset first, Dataset second) : Dataset
 {
+    internal override bool FixedValues => first.FixedValues && second.FixedValues;
+
     public override long Cardinality()
     {
         long a = first.Cardinality();

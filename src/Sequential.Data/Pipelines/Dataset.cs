@@ -81,6 +81,12 @@ public partial class Dataset : IBatchSource
     internal Dataset? Source => _source;
 
     /// <summary>
+    /// Whether every pass yields the same values (perhaps reordered or regrouped): true for slices of tensors through
+    /// stages that only select, reorder, group, cache or prefetch them; false once a Map or Filter runs user code.
+    /// </summary>
+    internal virtual bool FixedValues => _source?.FixedValues ?? false;
+
+    /// <summary>
     /// One pass over the elements. The caller owns the tensors of each element it takes (they are in no DisposeScope)
     /// and must dispose them or pass them on; elements may hold slices (rows not read yet) that only this assembly
     /// sees. Disposing the enumerator stops any work started for the pass and disposes what it had made.
@@ -228,4 +234,7 @@ public partial class Dataset : IBatchSource
 
     /// <inheritdoc/>
     bool IBatchSource.IsInfinite => Cardinality() == InfiniteCardinality;
+
+    /// <inheritdoc/>
+    bool IBatchSource.FixedValues => FixedValues;
 }

@@ -7,6 +7,8 @@ namespace Sequential.Data;
 /// </summary>
 internal sealed class FileCacheDataset(Dataset input, string path) : Dataset
 {
+    internal override bool FixedValues => input.FixedValues;
+
     public override long Cardinality() => input.Cardinality();
 
     internal override IEnumerator<Element> Open() => File.Exists(path) ? ReadPass() : WritePass();

@@ -9,6 +9,8 @@ internal sealed class MemoryCacheDataset(Dataset input) : Dataset
 {
     private List<Element>? _cache;
 
+    internal override bool FixedValues => input.FixedValues;
+
     public override long Cardinality() => input.Cardinality();
 
     internal override IEnumerator<Element> Open()

@@ -14,6 +14,8 @@ internal sealed class PrefetchDataset(Dataset input, int bufferSize) : Dataset
 
     internal Dataset Input => input;
 
+    internal override bool FixedValues => input.FixedValues;
+
     public override long Cardinality() => input.Cardinality();
 
     /// <summary>An element, or the exception that ended the input.</summary>

@@ -7,6 +7,8 @@ namespace Sequential.Data;
 /// </summary>
 internal sealed class RepeatDataset(Dataset input, long count) : Dataset
 {
+    internal override bool FixedValues => input.FixedValues;
+
     public override long Cardinality()
     {
         if (count == 0) return 0;

@@ -9,6 +9,8 @@ internal sealed class ShuffleDataset(Dataset input, int bufferSize, long seed, b
 {
     private int _passes;
 
+    internal override bool FixedValues => input.FixedValues;
+
     public override long Cardinality() => input.Cardinality();
 
     internal override IEnumerator<Element> Open()

@@ -3,6 +3,8 @@ namespace Sequential.Data;
 /// <summary><see cref="Dataset.Skip"/>: the elements after the first <c>count</c> (none for -1).</summary>
 internal sealed class SkipDataset(Dataset input, long count) : Dataset
 {
+    internal override bool FixedValues => input.FixedValues;
+
     public override long Cardinality()
     {
         long n = input.Cardinality();

@@ -6,6 +6,8 @@ namespace Sequential.Data;
 /// </summary>
 internal sealed class TakeDataset(Dataset input, long count) : Dataset
 {
+    internal override bool FixedValues => input.FixedValues;
+
     public override long Cardinality()
     {
         long n = input.Cardinality();

@@ -7,6 +7,8 @@ namespace Sequential.Data;
 /// </summary>
 internal sealed class TensorSlicesDataset(Element sources, long count) : Dataset
 {
+    internal override bool FixedValues => true;
+
     public override long Cardinality() => count;
 
     internal override IEnumerator<Element> Open()

@@ -9,6 +9,8 @@ namespace Sequential.Data;
 /// </summary>
 internal sealed class UnbatchDataset(Dataset input) : Dataset
 {
+    internal override bool FixedValues => input.FixedValues;
+
     public override long Cardinality() => UnknownCardinality;
 
     internal override IEnumerator<Element> Open()

@@ -6,6 +6,8 @@ namespace Sequential.Data;
 /// </summary>
 internal sealed class ZipDataset(Dataset x, Dataset y) : Dataset
 {
+    internal override bool FixedValues => x.FixedValues && y.FixedValues;
+
     public override long Cardinality()
     {
         long a = x.Cardinality(), b = y.Cardinality();

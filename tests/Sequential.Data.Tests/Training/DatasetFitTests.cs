@@ -170,4 +170,18 @@ public sealed class DatasetFitTests
         Assert.Throws<ArgumentException>(() => Model().Evaluate(forever, verbose: 0));
         Assert.That(Model().Fit(forever, epochs: 1, stepsPerEpoch: 3, verbose: 0)["loss"], Has.Count.EqualTo(1));
     }
+
+    [Test]
+    public void FixedValues_AreCheckedOnTheFirstPassOnly_MappedValuesOnEveryPass()
+    {
+        var (x, y) = Blobs(16);
+        Assert.That(((IBatchSource)Dataset.FromTensorSlices(x, y).Shuffle(16, seed: 1).Batch(8).Prefetch(2)).FixedValues, Is.True);
+        Assert.That(((IBatchSource)Dataset.FromTensorSlices(x, y).Map((a, b) => (a * 2f, b)).Batch(8)).FixedValues, Is.False);
+
+        // A Map that makes a NaN only on the third pass: caught there, because mapped values are checked on every pass.
+        int calls = 0;
+        var late = Dataset.FromTensorSlices(x, y).Map((a, b) => (Interlocked.Increment(ref calls) > 32 ? a * float.NaN : a, b)).Batch(8);
+        var e = Assert.Throws<ArgumentException>(() => Model().Fit(late, epochs: 3, verbose: 0));
+        Assert.That(e!.Message, Does.Contain("NaN"));
+    }
 }
