@@ -50,14 +50,17 @@ var models = variants.Select(_ => Model()).ToArray();
 for (int v = 0; v < variants.Length; v++) variants[v].Fit(models[v]); // warm-up epoch
 var times = variants.Select(_ => new List<double>()).ToArray();
 var cpu = variants.Select(_ => new List<double>()).ToArray();
+var collections = variants.Select(_ => new List<int>()).ToArray();
 var process = Process.GetCurrentProcess();
 for (int r = 0; r < repeats; r++)
     for (int v = 0; v < variants.Length; v++)
     {
         process.Refresh();
         var cpuBefore = process.TotalProcessorTime;
+        int gcBefore = GC.CollectionCount(0);
         var clock = Stopwatch.StartNew();
         var history = variants[v].Fit(models[v]);
+        collections[v].Add(GC.CollectionCount(0) - gcBefore);
         times[v].Add(clock.Elapsed.TotalSeconds);
         process.Refresh();
         cpu[v].Add((process.TotalProcessorTime - cpuBefore).TotalSeconds);
@@ -70,4 +73,44 @@ double baseline = Median(times[0]), best = times[0].Min(), cpuBaseline = Median(
 for (int v = 0; v < variants.Length; v++)
     Console.WriteLine($"{variants[v].Name,-52} median {Median(times[v]):F3} s/epoch ({Median(times[v]) / baseline:F3}x), " +
                       $"best {times[v].Min():F3} s ({times[v].Min() / best:F3}x), median CPU {Median(cpu[v]):F3} s ({Median(cpu[v]) / cpuBaseline:F3}x); " +
-                      $"runs {string.Join(" ", times[v].Select(t => t.ToString("F3")))}");
+                      $"gen0 GCs/epoch {collections[v].Average():F1}; runs {string.Join(" ", times[v].Select(t => t.ToString("F3")))}");
+
+// Where the gap is: one pass of each data source alone (no model), alternating, best of REPEATS. The tensor path's
+// batches are a randperm and two index_selects per batch; the Dataset's, the pipeline's.
+double PassSeconds(Action pass)
+{
+    var clock = Stopwatch.StartNew();
+    pass();
+    return clock.Elapsed.TotalSeconds;
+}
+void TensorPass()
+{
+    using var scope = torch.NewDisposeScope();
+    var order = torch.randperm(samples);
+    for (long start = 0; start < samples; start += 32)
+    {
+        using var inner = torch.NewDisposeScope();
+        var index = order.narrow(0, start, Math.Min(32, samples - start));
+        _ = x.index_select(0, index);
+        _ = y.index_select(0, index);
+    }
+}
+void DatasetPass(Dataset ds)
+{
+    foreach (var batch in ((IBatchSource)ds).GetBatches())
+    {
+        using var inner = torch.NewDisposeScope();
+        foreach (var t in batch.Inputs) inner.Attach(t);
+        foreach (var t in batch.Targets ?? []) inner.Attach(t);
+    }
+}
+var passTimes = new[] { new List<double>(), new List<double>(), new List<double>() };
+for (int r = 0; r < repeats * 4; r++)
+{
+    passTimes[0].Add(PassSeconds(TensorPass));
+    passTimes[1].Add(PassSeconds(() => DatasetPass(unprefetched)));
+    passTimes[2].Add(PassSeconds(() => DatasetPass(prefetched)));
+}
+Console.WriteLine($"one pass alone, best of {repeats * 4}: tensors {passTimes[0].Min() * 1e3:F2} ms, " +
+                  $"Shuffle.Batch {passTimes[1].Min() * 1e3:F2} ms, Shuffle.Batch.Prefetch {passTimes[2].Min() * 1e3:F2} ms " +
+                  $"({(passTimes[1].Min() - passTimes[0].Min()) * 1e6 / ((samples + 31) / 32):F1} µs more per batch without Prefetch)");
