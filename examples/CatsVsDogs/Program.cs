@@ -86,7 +86,7 @@ void Keras3()
     Console.WriteLine("=== keras3: image_dataset_from_directory, augmentation layers in the model ===");
     var clock = Stopwatch.StartNew();
     // The book's 180x180. The demo uses 80x80, about the smallest these five valid 3x3 convolutions and four poolings
-    // take (80 -> 78 -> 39 -> 37 -> 18 -> 16 -> 8 -> 6 -> 3 -> 1), so that it runs in well under a minute on 2 cores.
+    // take (80 -> 78 -> 39 -> 37 -> 18 -> 16 -> 8 -> 6 -> 3 -> 1), so that 2 epochs finish in under a minute on 2 CPU cores.
     int size = options.Demo ? 80 : 180;
 
     // train_dataset = image_dataset_from_directory(new_base_dir / "train", image_size=(180, 180), batch_size=32)
