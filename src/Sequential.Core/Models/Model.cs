@@ -74,7 +74,10 @@ public partial class Model : Layer
 
     /// <summary>Keras's class name in summaries: <c>Functional</c> for a graph, <c>Sequential</c> for a stack, else the
     /// subclass's name.</summary>
-    public override string TypeName => _graph is not null && GetType() == typeof(Model) ? "Functional" : GetType().Name;
+    public override string TypeName =>
+        GetType() == typeof(SequentialModel) ? "Sequential"
+        : _graph is not null && GetType() == typeof(Model) ? "Functional"
+        : GetType().Name;
 
     /// <summary>
     /// The per-sample output shape for an input shape: the model builds itself for it (a functional model checks it

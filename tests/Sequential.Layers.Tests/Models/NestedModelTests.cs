@@ -27,6 +27,8 @@ public class NestedModelTests
         Assert.That(classifier.CountParams(), Is.EqualTo(4 * 8 + 8 + 8 + 1));
         // Keras 3 shows the nested model as one row of type Functional.
         Assert.That(classifier.Summary(), Does.Contain("encoder (Functional)"));
+        var outer = new SequentialModel(new SequentialModel([new Dense(2, inputShape: [4])], name: "inner"));
+        Assert.That(outer.Summary(), Does.Contain("inner (Sequential)"), "Keras 3 names a nested stack's type Sequential");
 
         classifier.Compile(optimizer: "adam", loss: "binary_crossentropy", device: "cpu");
         var y = (x.sum(1, keepdim: true) > 0).to_type(ScalarType.Float32);
