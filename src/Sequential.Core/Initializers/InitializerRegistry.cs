@@ -26,6 +26,9 @@ public static class InitializerRegistry
         ["lecun_normal"] = () => new VarianceScaling("lecun_normal", 1.0, FanMode.In, uniform: false),
         ["random_normal"] = () => new Random("random_normal", uniform: false, 0.05),
         ["random_uniform"] = () => new Random("random_uniform", uniform: true, 0.05),
+        // Keras's aliases (keras.initializers "uniform", "normal"): RandomUniform(-0.05, 0.05), RandomNormal(stddev 0.05).
+        ["uniform"] = () => new Random("uniform", uniform: true, 0.05),
+        ["normal"] = () => new Random("normal", uniform: false, 0.05),
     };
 
     /// <summary>The accepted names, sorted.</summary>

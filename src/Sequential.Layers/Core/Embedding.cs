@@ -41,9 +41,7 @@ public sealed class Embedding : Layer
         InputDim = ConvArithmetic.Positive(inputDim, nameof(inputDim), nameof(Embedding));
         OutputDim = ConvArithmetic.Positive(outputDim, nameof(outputDim), nameof(Embedding));
         if (inputLength is int l) ConvArithmetic.Positive(l, nameof(inputLength), nameof(Embedding));
-        // Keras's "uniform" alias is RandomUniform(-0.05, 0.05), which the registry knows as random_uniform.
-        EmbeddingsInitializer = InitializerRegistry.Get(
-            string.Equals(embeddingsInitializer?.Trim(), "uniform", StringComparison.OrdinalIgnoreCase) ? "random_uniform" : embeddingsInitializer!);
+        EmbeddingsInitializer = InitializerRegistry.Get(embeddingsInitializer!); // Keras's "uniform": RandomUniform(-0.05, 0.05)
         MaskZero = maskZero;
         InputLength = inputLength;
     }

@@ -80,6 +80,16 @@ public class InitializersTests
     }
 
     [Test]
+    public void KerasAliases_UniformAndNormal_AreTheRandomOnes()
+    {
+        // keras.initializers.get("uniform") is RandomUniform(-0.05, 0.05), "normal" RandomNormal(stddev=0.05): Embedding's default.
+        RandomSeed.Set(9);
+        Assert.That(MaxAbs(Fill("uniform", 300, 300, 1, 1)), Is.LessThanOrEqualTo(0.05).And.GreaterThan(0.049));
+        Assert.That(Std(Fill("normal", 300, 300, 1, 1)), Is.EqualTo(0.05).Within(2).Percent);
+        Assert.That(InitializerRegistry.Get("uniform").Name, Is.EqualTo("uniform"), "saved configs keep Keras's name");
+    }
+
+    [Test]
     public void SameSeed_SameWeights_OtherSeed_Different()
     {
         RandomSeed.Set(1);
