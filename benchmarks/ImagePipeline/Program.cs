@@ -2,7 +2,11 @@
 // same JPEG files, same run. Decode, resize to 150x150, random horizontal flip, scale to [0, 1], batch 32.
 //
 //   dotnet run -c Release --project benchmarks/ImagePipeline -- [--dir DIR] [--images 2000] [--workers 1,2]
-//       [--peer-workers 0,2] [--epochs 1] [--no-peer] [--python /usr/bin/python3]
+//       [--peer-workers 0,2] [--epochs 1] [--no-peer] [--python /usr/bin/python3] [--profile N] [--checksum]
+//
+// --profile N: per-stage thread CPU on the first N files (and Pillow's, pillow_limit.py), then FlowFromDirectory's
+// process CPU per image, --epochs rounds alternating the configurations. --checksum: SHA-256 of one unshuffled,
+// unaugmented pass's pixels (nearest and bilinear), to show that a faster build gives the same numbers.
 //
 // Without --dir, 2,000 500x375 JPEGs (two class folders) are generated once into a temp folder.
 using System.Diagnostics;
@@ -18,6 +22,8 @@ string workers = "1,2", peerWorkers = "0,2";
 // Debian's python3 has torch and python3-torchvision; a pyenv python3 earlier on PATH usually has neither.
 string python = File.Exists("/usr/bin/python3") ? "/usr/bin/python3" : "python3";
 bool peer = true;
+int profile = 0;
+bool checksum = false;
 for (int i = 0; i < args.Length; i++)
 {
     switch (args[i])
@@ -29,12 +35,58 @@ for (int i = 0; i < args.Length; i++)
         case "--epochs": epochs = int.Parse(args[++i]); break;
         case "--no-peer": peer = false; break;
         case "--python": python = args[++i]; break;
+        case "--profile": profile = int.Parse(args[++i]); break;
+        case "--checksum": checksum = true; break;
         default: Console.Error.WriteLine($"Unknown argument {args[i]}; see the comment at the top of Program.cs."); return 2;
     }
 }
 
 Backend.EnsureNativeLoaded();
 dir ??= Generate(images);
+
+if (checksum)
+{
+    // SHA-256 of every pixel of one unshuffled, unaugmented pass: to show a faster build gives the same numbers.
+    foreach (var interpolation in new[] { "nearest", "bilinear" })
+    {
+        var it = new ImageDataGenerator(rescale: 1f / 255).FlowFromDirectory(dir, targetSize: (size, size), batchSize: batch,
+            classMode: ClassMode.Binary, interpolation: interpolation, shuffle: false);
+        using var sha = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+        foreach (var (x, y) in it)
+        {
+            sha.AppendData(x.bytes);
+            x.Dispose();
+            y.Dispose();
+        }
+        Console.WriteLine($"{interpolation}: {Convert.ToHexString(sha.GetHashAndReset())}");
+    }
+    return 0;
+}
+
+if (profile > 0)
+{
+    // Per-stage thread CPU on the first `profile` files, then whole pipelines by process CPU per image, alternating
+    // configurations round by round (the machine is shared: same-run ratios, CPU time rather than wall time).
+    Profile.Run(dir, profile, rounds: 2, size);
+    var script = Path.Combine(AppContext.BaseDirectory, "pillow_limit.py");
+    var psi = new ProcessStartInfo(python, $"\"{script}\" \"{dir}\" --size {size} --limit {profile}") { RedirectStandardOutput = true };
+    using (var p = Process.Start(psi)!) { Console.WriteLine("Pillow: " + p.StandardOutput.ReadToEnd().Trim()); p.WaitForExit(); }
+    var results = new Dictionary<string, List<(double cpu, double ips)>>();
+    for (int round = 0; round < epochs; round++)
+        foreach (var interpolation in new[] { "nearest", "bilinear" })
+            foreach (int w in workers.Split(',').Select(int.Parse))
+            {
+                var key = $"FlowFromDirectory ({interpolation}), {w} worker(s)";
+                if (!results.TryGetValue(key, out var list)) results[key] = list = [];
+                list.Add(Profile.Pipeline(dir, interpolation, w, size, 1));
+            }
+    Console.WriteLine($"| pipeline | median CPU µs per image | median images/s | rounds |");
+    Console.WriteLine("|---|---:|---:|---:|");
+    foreach (var (key, list) in results)
+        Console.WriteLine($"| {key} | {Median(list.Select(r => r.cpu)):F0} | {Median(list.Select(r => r.ips)):F0} | {list.Count} |");
+    Console.WriteLine($"load average at the end: {File.ReadAllText("/proc/loadavg").Trim()}");
+    return 0;
+}
 var rows = new List<string>();
 
 foreach (var interpolation in new[] { "nearest", "bilinear" })
@@ -137,6 +189,12 @@ Console.WriteLine("| flip half + rescale, [32, 150, 150, 3] | ms per batch |");
 Console.WriteLine("|---|---|");
 foreach (var row in augmentRows) Console.WriteLine(row);
 return 0;
+
+static double Median(IEnumerable<double> values)
+{
+    var v = values.Order().ToArray();
+    return v.Length % 2 == 1 ? v[v.Length / 2] : (v[v.Length / 2 - 1] + v[v.Length / 2]) / 2;
+}
 
 static string Mib(double bytes) => $"{bytes / (1 << 20):F0}";
 

@@ -99,6 +99,11 @@ internal static class ImageDecoder
             int dw = transposed ? sh : sw, dh = transposed ? sw : sh;
             if (interpolation == "nearest")
             {
+                if (origin is SKEncodedOrigin.TopLeft or SKEncodedOrigin.Default)
+                {
+                    Nearest(storedSpan, sw, sh, height, width, channels, dest);
+                    return null;
+                }
                 // One pass: orientation and PIL's nearest-neighbour sampling (pixel centres) together.
                 for (int oy = 0; oy < height; oy++)
                 {
@@ -218,6 +223,45 @@ internal static class ImageDecoder
         Orient(stored, oriented, origin, sw, sh);
         (rgba, height, width) = (oriented, transposed ? sw : sh, transposed ? sh : sw);
         return null;
+    }
+
+    /// <summary>
+    /// Nearest-neighbour sampling at pixel centres of an upright RGBA image into channels-last floats, the same source
+    /// pixels as the oriented loop picks, with each column's source offset computed once per image rather than per pixel.
+    /// </summary>
+    private static void Nearest(ReadOnlySpan<byte> rgba, int sw, int sh, int height, int width, int channels, Span<float> dest)
+    {
+        int[] columns = System.Buffers.ArrayPool<int>.Shared.Rent(width);
+        try
+        {
+            for (int ox = 0; ox < width; ox++)
+                columns[ox] = Math.Min((int)((ox + 0.5) * sw / width), sw - 1) * 4;
+            for (int oy = 0; oy < height; oy++)
+            {
+                int dy = Math.Min((int)((oy + 0.5) * sh / height), sh - 1);
+                var row = rgba.Slice(dy * sw * 4, sw * 4);
+                var to = dest.Slice(oy * width * channels, width * channels);
+                if (channels == 3)
+                {
+                    for (int ox = 0, o = 0; ox < width; ox++, o += 3)
+                    {
+                        int i = columns[ox];
+                        to[o] = row[i];
+                        to[o + 1] = row[i + 1];
+                        to[o + 2] = row[i + 2];
+                    }
+                }
+                else
+                {
+                    for (int ox = 0; ox < width; ox++)
+                        WritePixel(row, columns[ox], to, ox * channels, channels);
+                }
+            }
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<int>.Shared.Return(columns);
+        }
     }
 
     /// <summary>Copies stored RGBA pixels (<paramref name="sw"/> x <paramref name="sh"/>) into their displayed places under an EXIF orientation.</summary>
