@@ -6,27 +6,17 @@ namespace Sequential.Layers;
 /// What <see cref="GlobalAveragePooling2D"/> and <see cref="GlobalMaxPooling2D"/> share: one value per channel,
 /// reduced over height and width.
 /// </summary>
-public abstract class GlobalPooling2D : Layer
+public abstract class GlobalPooling2D : GlobalPooling
 {
-    private protected readonly bool ChannelsFirst;
-
     /// <summary>Creates a global pooling layer.</summary>
     /// <param name="dataFormat">"channels_last" (default) or "channels_first".</param>
     /// <param name="keepdims">Keep the spatial axes with size 1: (1, 1, C) instead of (C).</param>
     /// <param name="inputShape">Per-sample input shape, for the first layer of a model.</param>
     /// <param name="name">Layer name.</param>
-    private protected GlobalPooling2D(string dataFormat, bool keepdims, long[]? inputShape, string? name) : base(name, inputShape)
+    private protected GlobalPooling2D(string dataFormat, bool keepdims, long[]? inputShape, string? name)
+        : base(dataFormat, keepdims, inputShape, name)
     {
-        DataFormat = ConvArithmetic.DataFormat(dataFormat, GetType().Name);
-        Keepdims = keepdims;
-        ChannelsFirst = DataFormat == "channels_first";
     }
-
-    /// <summary>"channels_last" or "channels_first" (lower case).</summary>
-    public string DataFormat { get; }
-
-    /// <summary>Whether the spatial axes are kept with size 1.</summary>
-    public bool Keepdims { get; }
 
     /// <inheritdoc/>
     public override long[] ComputeOutputShape(long[] inputShape)
