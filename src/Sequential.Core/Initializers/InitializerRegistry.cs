@@ -29,6 +29,8 @@ public static class InitializerRegistry
         // Keras's aliases (keras.initializers "uniform", "normal"): RandomUniform(-0.05, 0.05), RandomNormal(stddev 0.05).
         ["uniform"] = () => new Random("uniform", uniform: true, 0.05),
         ["normal"] = () => new Random("normal", uniform: false, 0.05),
+        // Keras's default recurrent_initializer.
+        ["orthogonal"] = () => new Orthogonal("orthogonal", gain: 1.0),
     };
 
     /// <summary>The accepted names, sorted.</summary>
@@ -97,6 +99,30 @@ public static class InitializerRegistry
             using var _ = no_grad();
             if (uniform) tensor.uniform_(-size, size);
             else tensor.normal_(0, size);
+        }
+    }
+
+    /// <summary>
+    /// Keras's Orthogonal: the weight viewed as (rows = all but the last size, columns = the last size) is an orthogonal
+    /// matrix (orthonormal columns when rows &gt;= columns, orthonormal rows otherwise) times <c>gain</c>, from the QR
+    /// decomposition of a normal matrix with Q's columns signed by R's diagonal, as Keras computes it.
+    /// </summary>
+    private sealed class Orthogonal(string name, double gain) : Initializer(name)
+    {
+        public override void Initialize(Tensor tensor, long fanIn, long fanOut)
+        {
+            if (tensor.dim() < 2)
+                throw new ArgumentException(
+                    $"The orthogonal initializer needs a weight of at least 2 dimensions; got shape {Layers.Shapes.Format(tensor.shape)}.");
+            using var _ = no_grad();
+            using var scope = NewDisposeScope();
+            long columns = tensor.shape[^1];
+            long rows = tensor.numel() / Math.Max(1, columns);
+            var a = randn(rows > columns ? [rows, columns] : [columns, rows], dtype: ScalarType.Float64);
+            var (q, r) = linalg.qr(a);
+            q = q * r.diagonal().sign();   // a unique decomposition: R's diagonal made positive
+            if (rows < columns) q = q.t();
+            tensor.copy_((q * gain).reshape(tensor.shape).to_type(tensor.dtype));
         }
     }
 }

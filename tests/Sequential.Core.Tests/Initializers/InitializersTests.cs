@@ -1,3 +1,4 @@
+using TorchSharp;
 using static TorchSharp.torch;
 using Sequential.Initializers;
 
@@ -77,6 +78,24 @@ public class InitializersTests
         Assert.That(Std(Fill("random_normal", 300, 300, 1, 1)), Is.EqualTo(0.05).Within(2).Percent);
         var uniform = Fill("random_uniform", 300, 300, 1, 1);
         Assert.That(MaxAbs(uniform), Is.LessThanOrEqualTo(0.05).And.GreaterThan(0.049));
+    }
+
+    [Test]
+    public void Orthogonal_GivesOrthonormalColumnsOrRows_AsKeras()
+    {
+        RandomSeed.Set(3);
+        var tall = torch.empty(64, 32);
+        InitializerRegistry.Get("orthogonal").Initialize(tall, 64, 32);
+        Assert.That(torch.allclose(tall.t().matmul(tall), torch.eye(32), atol: 1e-5), Is.True, "W^T W = I for a tall weight");
+        var wide = torch.empty(16, 48);
+        InitializerRegistry.Get("orthogonal").Initialize(wide, 16, 48);
+        Assert.That(torch.allclose(wide.matmul(wide.t()), torch.eye(16), atol: 1e-5), Is.True, "W W^T = I for a wide weight");
+        // A kernel (3, 4, 8) is viewed as (12, 8).
+        var kernel = torch.empty(3, 4, 8);
+        InitializerRegistry.Get("orthogonal").Initialize(kernel, 12, 8);
+        var flat = kernel.reshape(12, 8);
+        Assert.That(torch.allclose(flat.t().matmul(flat), torch.eye(8), atol: 1e-5), Is.True);
+        Assert.Throws<ArgumentException>(() => InitializerRegistry.Get("orthogonal").Initialize(torch.empty(5), 5, 5));
     }
 
     [Test]
