@@ -107,4 +107,31 @@ public class LayerTests
         Assert.That(model.OutputShape, Is.EqualTo(new long[] { 7 }));
         Assert.That(model.Predict(zeros(2, 2, 3), verbose: 0).shape, Is.EqualTo(new long[] { 2, 7 }));
     }
+
+    [Test]
+    public void ALayerAppliedFromManyThreadsAtOnce_BuildsOnce()
+    {
+        // A Dataset's parallel Map may apply an unbuilt layer from several workers at the same moment.
+        for (int round = 0; round < 5; round++)
+        {
+            var dense = new Dense(3);
+            using var start = new System.Threading.Barrier(8);
+            var errors = new System.Collections.Concurrent.ConcurrentBag<Exception>();
+            var threads = Enumerable.Range(0, 8).Select(_ => new Thread(() =>
+            {
+                try
+                {
+                    start.SignalAndWait();
+                    using var scope = TorchSharp.torch.NewDisposeScope();
+                    dense.Apply(TorchSharp.torch.ones(2, 4));
+                }
+                catch (Exception e) { errors.Add(e); }
+            })).ToList();
+            threads.ForEach(t => t.Start());
+            threads.ForEach(t => t.Join());
+            Assert.That(errors, Is.Empty);
+            Assert.That(dense.Weights, Has.Count.EqualTo(2), "one kernel and one bias, not one per thread");
+            Assert.That(dense.CountParams(), Is.EqualTo(4 * 3 + 3));
+        }
+    }
 }

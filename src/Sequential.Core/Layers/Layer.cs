@@ -164,14 +164,27 @@ public abstract class Layer : nn.Module<Tensor, Tensor>
     /// <exception cref="ArgumentException">The shape does not fit the layer; the message names the layer and both shapes.</exception>
     public void EnsureBuilt(long[] inputShape)
     {
-        if (Built)
+        if (!Built)
         {
-            if (!inputShape.SequenceEqual(BuiltInputShape!))
-                throw new ArgumentException(
-                    $"Input 0 of layer \"{Name}\" is incompatible with the layer: expected shape {Shapes.FormatBatch(BuiltInputShape!)}, " +
-                    $"but received input with shape {Shapes.FormatBatch(inputShape)}.");
-            return;
+            // A layer used from several threads at once (a Dataset's parallel Map applying it) builds once: the others
+            // wait here, then find it built.
+            lock (_buildLock)
+                if (!Built)
+                {
+                    BuildOnce(inputShape);
+                    return;
+                }
         }
+        if (!inputShape.SequenceEqual(BuiltInputShape!))
+            throw new ArgumentException(
+                $"Input 0 of layer \"{Name}\" is incompatible with the layer: expected shape {Shapes.FormatBatch(BuiltInputShape!)}, " +
+                $"but received input with shape {Shapes.FormatBatch(inputShape)}.");
+    }
+
+    private readonly object _buildLock = new();
+
+    private void BuildOnce(long[] inputShape)
+    {
         if (InputShape is not null && !inputShape.SequenceEqual(InputShape))
             throw new ArgumentException(
                 $"Input 0 of layer \"{Name}\" is incompatible with the layer: expected shape {Shapes.FormatBatch(InputShape)} " +
