@@ -231,31 +231,38 @@ public abstract class Layer : nn.Module<Tensor, Tensor>
     {
         if (this is Model) return;
         var children = new HashSet<nn.Module>(named_children().Select(c => c.module), ReferenceEqualityComparer.Instance);
-        for (var type = GetType(); type is not null && type != typeof(Layer); type = type.BaseType)
+        foreach (var (name, value) in SubclassFields(typeof(Layer)))
         {
-            foreach (var field in type.GetFields(System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.Public |
-                                                 System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.DeclaredOnly))
+            switch (value)
             {
-                if (!typeof(Layer).IsAssignableFrom(field.FieldType) && !typeof(IEnumerable<Layer>).IsAssignableFrom(field.FieldType)) continue;
-                string name = FieldName(field.Name);
-                switch (field.GetValue(this))
-                {
-                    case Layer layer when !ReferenceEquals(layer, this) && children.Add(layer):
-                        register_module(name, layer);
-                        break;
-                    case IEnumerable<Layer> layers:
-                        int index = 0;
-                        foreach (var item in layers)
-                        {
-                            if (!ReferenceEquals(item, this) && children.Add(item)) register_module($"{name}_{index}", item);
-                            index++;
-                        }
-                        break;
-                }
+                case Layer layer when !ReferenceEquals(layer, this) && children.Add(layer):
+                    register_module(name, layer);
+                    break;
+                case IEnumerable<Layer> layers:
+                    int index = 0;
+                    foreach (var item in layers)
+                    {
+                        if (!ReferenceEquals(item, this) && children.Add(item)) register_module($"{name}_{index}", item);
+                        index++;
+                    }
+                    break;
             }
         }
+    }
 
-        // "_linear1" -> "linear1"; an auto-property's "<Linear1>k__BackingField" -> "Linear1".
+    /// <summary>
+    /// The values of the instance fields that this object's classes below <paramref name="stop"/> declare (a
+    /// subclass's own state, as Keras tracks attributes), each with a name: an auto-property's name for its backing
+    /// field (<c>&lt;Linear1&gt;k__BackingField</c> -> <c>Linear1</c>), else the field's without a leading underscore.
+    /// </summary>
+    private protected IEnumerable<(string Name, object? Value)> SubclassFields(Type stop)
+    {
+        const System.Reflection.BindingFlags Declared = System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.Public |
+                                                        System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.DeclaredOnly;
+        for (var type = GetType(); type is not null && type != stop; type = type.BaseType)
+            foreach (var field in type.GetFields(Declared))
+                yield return (FieldName(field.Name), field.GetValue(this));
+
         static string FieldName(string field)
         {
             if (field.StartsWith('<') && field.IndexOf('>') is > 1 and var end) return field[1..end];
@@ -619,9 +626,6 @@ public abstract class Layer : nn.Module<Tensor, Tensor>
     /// </summary>
     /// <exception cref="InvalidOperationException">The layer cannot be saved; the message names it and says how to fix it.</exception>
     protected internal virtual void CheckSavable() { }
-
-    /// <summary>Runs <see cref="CheckSavable"/> for <see cref="Models.Clone(Model)"/>, which describes layers the same way.</summary>
-    internal void CheckSavableForClone() => CheckSavable();
 
     /// <inheritdoc/>
     public override string ToString() => $"{Name} ({TypeName})";

@@ -36,8 +36,7 @@ public partial class Model
     {
         // Before anything is written: a file that Load cannot read back is refused rather than written.
         ModelConfig.CheckDescribable(this);
-        foreach (var layer in modules().OfType<Layer>())
-            if (!ReferenceEquals(layer, this)) layer.CheckSavable();
+        CheckLayersSavable();
         ModelConfig.CheckEachLayerHasOneOwner(this);
         ModelConfig.CheckWithinLimits(this);
         ModelFile.Save(this, path, TrainingState.Capture(this));
@@ -75,27 +74,23 @@ public partial class Model
     /// <exception cref="NotSupportedException">An unregistered subclass; the message names it and the fix.</exception>
     protected internal override void CheckSavable() => ModelConfig.CheckDescribable(this);
 
+    /// <summary>Runs <see cref="Layer.CheckSavable"/> on every layer inside the model, at any depth: whatever Save and
+    /// <see cref="Models.Clone(Model)"/> describe by configuration must be describable.</summary>
+    internal void CheckLayersSavable()
+    {
+        foreach (var layer in modules().OfType<Layer>())
+            if (!ReferenceEquals(layer, this)) layer.CheckSavable();
+    }
+
     /// <summary>
     /// The optimizers a subclass holds in its fields besides <see cref="Optimizer"/> (a GAN's generator optimizer), by
     /// field name: their states are saved with the model (<see cref="Save"/>, checkpoints, BackupAndRestore) and restored
     /// into the same fields.
     /// </summary>
-    internal IEnumerable<(string Name, Optimizers.Optimizer Optimizer)> OtherOptimizers()
-    {
-        for (var type = GetType(); type is not null && type != typeof(Model) && type != typeof(SequentialModel); type = type.BaseType)
-            foreach (var field in type.GetFields(System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.Public |
-                                                 System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.DeclaredOnly))
-                if (typeof(Optimizers.Optimizer).IsAssignableFrom(field.FieldType) && field.GetValue(this) is Optimizers.Optimizer optimizer &&
-                    !ReferenceEquals(optimizer, Optimizer))
-                    yield return (FieldName(field.Name), optimizer);
-
-        // "_gOptimizer" -> "gOptimizer"; an auto-property's "<GeneratorOptimizer>k__BackingField" -> "GeneratorOptimizer".
-        static string FieldName(string field)
-        {
-            if (field.StartsWith('<') && field.IndexOf('>') is > 1 and var end) return field[1..end];
-            return field.TrimStart('_') is { Length: > 0 } trimmed ? trimmed : field;
-        }
-    }
+    internal IEnumerable<(string Name, Optimizers.Optimizer Optimizer)> OtherOptimizers() =>
+        from field in SubclassFields(typeof(Model))
+        where field.Value is Optimizers.Optimizer optimizer && !ReferenceEquals(optimizer, Optimizer)
+        select (field.Name, (Optimizers.Optimizer)field.Value!);
 
     /// <summary>
     /// Builds for <paramref name="inputShape"/>, then runs <paramref name="check"/>; when either throws, the model is put

@@ -135,30 +135,25 @@ public partial class Model : Layer
     /// <summary>
     /// Registers the layers a subclass holds in its fields (a <see cref="Layer"/>, or a list or array of them) as
     /// submodules under their names, once: their weights then belong to the model (parameters, state_dict, devices,
-    /// the optimizer). Names are made unique as <see cref="SequentialModel.Add"/> does. Models held in fields are
-    /// registered under the field's name (without a leading underscore).
+    /// the optimizer). Names are made unique as <see cref="SequentialModel.Add"/> does. Models held in fields are layers
+    /// too, registered under their names like any other.
     /// </summary>
     private void TrackLayers()
     {
         if (_trackedFields || this is SequentialModel) return;
         _trackedFields = true;
-        for (var type = GetType(); type is not null && type != typeof(Model); type = type.BaseType)
+        foreach (var (_, value) in SubclassFields(typeof(Model)))
         {
-            foreach (var field in type.GetFields(System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.Public |
-                                                 System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.DeclaredOnly))
+            // A model held by another (a GAN's generator and discriminator) is one of its layers, as in Keras:
+            // its weights belong to this one (devices, state_dict, TrainableWeights).
+            IEnumerable<Layer> layers = value switch
             {
-                var value = field.GetValue(this);
-                // A model held by another (a GAN's generator and discriminator) is one of its layers, as in Keras:
-                // its weights belong to this one (devices, state_dict, TrainableWeights).
-                IEnumerable<Layer> layers = value switch
-                {
-                    Layer layer => [layer],
-                    IEnumerable<Layer> many => many,
-                    _ => [],
-                };
-                foreach (var layer in layers)
-                    if (!ReferenceEquals(layer, this)) Track(layer);
-            }
+                Layer layer => [layer],
+                IEnumerable<Layer> many => many,
+                _ => [],
+            };
+            foreach (var layer in layers)
+                if (!ReferenceEquals(layer, this)) Track(layer);
         }
     }
 

@@ -58,8 +58,7 @@ public static class Models
                 $"Models.Clone re-creates a model from its configuration; \"{model.Name}\" is a {model.GetType().Name}, whose architecture " +
                 $"lives in its code. Construct another instance instead (and copy weights with SetWeights(GetWeights())), or register it " +
                 $"with ModelRegistry.Register<{model.GetType().Name}>() so that its GetConfig() describes it.");
-        foreach (var layer in model.modules().OfType<Layer>())
-            if (!ReferenceEquals(layer, model)) layer.CheckSavableForClone();
+        model.CheckLayersSavable();
         // Through text, as a file would carry it: the reader checks values as parsed JSON.
         var json = System.Text.Json.Nodes.JsonNode.Parse(ModelConfig.ToJson(model).ToJsonString())!.AsObject();
         using var reader = new ModelConfig.Reader($"(the configuration of model \"{model.Name}\")");
