@@ -94,8 +94,15 @@ public partial class Model
                 (missing.Count > 0 ? $"; missing: {string.Join(", ", missing)}" : "") +
                 (extra.Count > 0 ? $"; not {what}s of the model: {string.Join(", ", extra)}" : "") + ".", data);
         var ordered = new Tensor[expected.Count];
-        for (int i = 0; i < given.Count; i++) ordered[expected.ToList().IndexOf(given[i])] = tensors[i];
+        for (int i = 0; i < expected.Count; i++) ordered[i] = tensors[IndexOf(given, expected[i])];
         return ordered;
+
+        static int IndexOf(IReadOnlyList<string> names, string name)
+        {
+            for (int i = 0; i < names.Count; i++)
+                if (names[i] == name) return i;
+            return -1; // not reached: the names were matched above
+        }
     }
 
     private IReadOnlyList<Tensor> Ordered(IReadOnlyDictionary<string, Tensor> named, IReadOnlyList<string> expected, string what, string argument)

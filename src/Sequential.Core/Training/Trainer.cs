@@ -182,10 +182,13 @@ internal sealed class Trainer(Model model)
     private Dictionary<string, double> MetricsOrLastLogs(IReadOnlyDictionary<string, double>? last)
     {
         var compiled = model.CompiledMetrics;
+        var metrics = model.Metrics.Select(m => (Key: compiled.KeyOf(m) ?? m.Name, Metric: m)).ToList();
+        if (last is not null && !ReferenceEquals(last, compiled.Logs) && !last.Keys.ToHashSet().SetEquals(metrics.Select(m => m.Key)))
+            return last.ToDictionary(entry => entry.Key, entry => entry.Value);
+        // Read from the device only when these are the logs.
         var result = new Dictionary<string, double>();
-        foreach (var metric in model.Metrics) result[compiled.KeyOf(metric) ?? metric.Name] = metric.Value();
-        if (last is null || ReferenceEquals(last, compiled.Logs) || last.Keys.ToHashSet().SetEquals(result.Keys)) return result;
-        return last.ToDictionary(entry => entry.Key, entry => entry.Value);
+        foreach (var (key, metric) in metrics) result[key] = metric.Value();
+        return result;
     }
 
     /// <summary>The evaluation loop, shared by Evaluate and Fit's validation.</summary>

@@ -55,18 +55,8 @@ public static partial class Utils
                     $"`end_index` must be lower than the length of the data. Received: end_index={e}, for data of length {length}", nameof(endIndex));
             if (e <= 0) throw new ArgumentException($"`end_index` must be higher than 0. Received: end_index={e}", nameof(endIndex));
         }
-        if (samplingRate <= 0)
-            throw new ArgumentException($"`sampling_rate` must be higher than 0. Received: sampling_rate={samplingRate}", nameof(samplingRate));
-        if (samplingRate >= length)
-            throw new ArgumentException(
-                $"`sampling_rate` must be lower than the length of the data. Received: sampling_rate={samplingRate}, for data of length {length}",
-                nameof(samplingRate));
-        if (sequenceStride <= 0)
-            throw new ArgumentException($"`sequence_stride` must be higher than 0. Received: sequence_stride={sequenceStride}", nameof(sequenceStride));
-        if (sequenceStride >= length)
-            throw new ArgumentException(
-                $"`sequence_stride` must be lower than the length of the data. Received: sequence_stride={sequenceStride}, for data of length {length}",
-                nameof(sequenceStride));
+        CheckStep(samplingRate, "sampling_rate", nameof(samplingRate));
+        CheckStep(sequenceStride, "sequence_stride", nameof(sequenceStride));
         if (sequenceLength <= 0)
             throw new ArgumentException($"`sequence_length` must be higher than 0. Received: sequence_length={sequenceLength}", nameof(sequenceLength));
         if (batchSize is <= 0)
@@ -90,6 +80,15 @@ public static partial class Utils
         {
             var index = (p.unsqueeze(-1) + start + offsets).reshape(-1);
             return data.index_select(0, index).reshape([.. p.shape, sequenceLength, .. data.shape[1..]]);
+        }
+        // Keras's checks of sampling_rate and sequence_stride, with its messages.
+        void CheckStep(int step, string kerasName, string argument)
+        {
+            if (step <= 0)
+                throw new ArgumentException($"`{kerasName}` must be higher than 0. Received: {kerasName}={step}", argument);
+            if (step >= length)
+                throw new ArgumentException(
+                    $"`{kerasName}` must be lower than the length of the data. Received: {kerasName}={step}, for data of length {length}", argument);
         }
         Tensor Targets(Tensor p) => targets!.index_select(0, (p + start).reshape(-1)).reshape([.. p.shape, .. targets.shape[1..]]);
 

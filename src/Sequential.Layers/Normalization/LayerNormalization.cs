@@ -117,7 +117,7 @@ public sealed class LayerNormalization : Layer
     {
         var axes = _axes!;
         long sampleRank = x.dim() - 1;
-        bool trailing = axes[^1] == sampleRank - 1 && axes.Length == axes[^1] - axes[0] + 1 && axes[0] == sampleRank - axes.Length;
+        bool trailing = axes[0] == sampleRank - axes.Length; // sorted and distinct: the last axes.Length axes
         if (trailing && !RmsScaling)
             return nn.functional.layer_norm(x, [.. axes.Select(a => x.shape[a + 1])], _gamma, _beta, Epsilon);
         long[] dims = [.. axes.Select(a => (long)a + 1)];
