@@ -25,6 +25,9 @@ namespace Sequential.Callbacks;
 /// </example>
 public sealed class ProgbarLogger : Callback
 {
+    /// <summary>True: with several processes only rank 0 prints.</summary>
+    public override bool ChiefOnly => true;
+
     private const int BarWidth = 20;
     private static readonly TimeSpan Interval = TimeSpan.FromSeconds(0.1);
     private readonly int _verbose;

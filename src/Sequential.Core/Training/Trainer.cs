@@ -74,6 +74,10 @@ internal sealed class Trainer(Model model)
     {
         IReadOnlyDictionary<string, double> epochLogs = new Dictionary<string, double>();
         list.OnTrainBegin(Empty);
+        // Several processes: rank 0's weights (and random state, for the same shuffling) everywhere, after any restore.
+        var distribution = model.Distribution;
+        distribution?.BroadcastWeights(model);
+        distribution?.ShareRandomState();
         // Resume extension point: a callback (BackupAndRestore) may set model.Resume in OnTrainBegin.
         var resume = model.Resume;
         model.Resume = null;
@@ -86,10 +90,17 @@ internal sealed class Trainer(Model model)
             // Batches of a resumed epoch that were trained before the interruption: drawn (same shuffle), not trained.
             int skip = resume is not null && epoch == resume.Epoch ? resume.Step : 0;
             int step = 0;
+            long samples = 0;
             IReadOnlyDictionary<string, double>? last = null;
             foreach (var stepLogs in RunBatches(train, stepsPerEpoch, classWeights,
                          before: () => { if (step >= skip) list.OnTrainBatchBegin(step, Empty); },
-                         step: batch => step < skip ? Empty : model.TrainStep(batch)))
+                         step: batch =>
+                         {
+                             if (step < skip) return Empty;
+                             var part = distribution?.Shard(batch) ?? batch;   // this rank's share of the global batch
+                             samples += part.Size;
+                             return model.TrainStep(part);
+                         }))
             {
                 if (step < skip)
                 {
@@ -102,6 +113,7 @@ internal sealed class Trainer(Model model)
                 if (model.StopTraining) break;
             }
             var logs = MetricsOrLastLogs(last);
+            if (distribution is { Size: > 1 }) logs = distribution.AverageLogs(logs, samples);
             // Keras's _should_eval: validation_freq counts epochs from 1.
             if (validation is not null && !model.StopTraining && (epoch + 1) % validationFreq == 0)
             {
@@ -208,16 +220,24 @@ internal sealed class Trainer(Model model)
             ResetMetrics();
             list.OnTestBegin(Empty);
             int step = 0;
+            long samples = 0;
+            var distribution = model.Distribution;
             IReadOnlyDictionary<string, double>? last = null;
             foreach (var stepLogs in RunBatches(data, steps, null,
                          before: () => list.OnTestBatchBegin(step, Empty),
-                         step: model.TestStep))
+                         step: batch =>
+                         {
+                             var part = distribution?.Shard(batch) ?? batch;
+                             samples += part.Size;
+                             return model.TestStep(part);
+                         }))
             {
                 last = stepLogs;
                 list.OnTestBatchEnd(step, stepLogs);
                 step++;
             }
             var logs = MetricsOrLastLogs(last);
+            if (distribution is { Size: > 1 }) logs = distribution.AverageLogs(logs, samples);
             list.OnTestEnd(logs);
             return logs;
         }
