@@ -1,0 +1,120 @@
+using Sequential.Callbacks;
+using Sequential.Layers;
+using Sequential.Optimizers;
+using static TorchSharp.torch;
+
+namespace Sequential.Core.Tests.Optimizers;
+
+/// The optimizer features inside Fit, Save and Load: schedules (Keras's test_fit_lr_correctness), the learning_rate
+/// History entry, EMA finalization at the end of Fit, and weight-decay exclusion by a model's weight names.
+public class OptimizerTrainingTests
+{
+    /// Keras's test_fit_lr_correctness model: Dense(2) with ones, Adam on ExponentialDecay(0.05, 1, 0.9), MSE.
+    private static SequentialModel KerasScheduleModel()
+    {
+        var model = new SequentialModel(new Dense(2, kernelInitializer: "ones", biasInitializer: "ones", inputShape: [2]));
+        model.Compile(optimizer: new Adam(learningRate: new ExponentialDecay(initialLearningRate: 0.05, decaySteps: 1, decayRate: 0.9)),
+            loss: "mse", device: "cpu");
+        return model;
+    }
+
+    private static (Tensor x, Tensor y) KerasScheduleData()
+    {
+        var x = arange(32, dtype: ScalarType.Float32).reshape(16, 2);
+        return (x, x.clone());
+    }
+
+    private static readonly double[] KerasLosses = [230.79457092285156, 128.30319213867188, 79.33648681640625];
+
+    [Test]
+    public void Fit_WithSchedule_MatchesKerasLosses_AndLogsTheLearningRate()
+    {
+        using var model = KerasScheduleModel();
+        var (x, y) = KerasScheduleData();
+        var history = model.Fit(x, y, epochs: 3, batchSize: 4, shuffle: false, verbose: 0);
+        Assert.That(model.Optimizer!.Iterations, Is.EqualTo(4 * 3));
+        for (int i = 0; i < 3; i++) Assert.That(history["loss"][i], Is.EqualTo(KerasLosses[i]).Within(5e-5 * KerasLosses[i]), $"epoch {i}");
+        // The rate the next step will use, after 4, 8 and 12 steps.
+        Assert.That(history["learning_rate"], Is.EqualTo(new[] { 0.05 * Math.Pow(0.9, 4), 0.05 * Math.Pow(0.9, 8), 0.05 * Math.Pow(0.9, 12) })
+            .Within(1e-15));
+    }
+
+    [Test]
+    public void Fit_WithoutSchedule_LogsNoLearningRate()
+    {
+        using var model = Callbacks.CallbackTestModels.Linear();
+        var (x, y) = Callbacks.CallbackTestModels.Line(4);
+        Assert.That(model.Fit(x, y, epochs: 1, verbose: 0).Keys, Does.Not.Contain("learning_rate"));
+    }
+
+    [Test]
+    public void SaveLoad_ContinuesTheScheduleAtTheSavedStep()
+    {
+        // One epoch, save, load, two more epochs: the same losses as three epochs in one go (Keras's numbers).
+        var path = Path.Combine(Path.GetTempPath(), $"schedule-{Guid.NewGuid():N}.seqmodel");
+        try
+        {
+            using (var model = KerasScheduleModel())
+            {
+                var (x, y) = KerasScheduleData();
+                model.Fit(x, y, epochs: 1, batchSize: 4, shuffle: false, verbose: 0);
+                model.Save(path);
+            }
+            using var loaded = SequentialModel.Load(path);
+            var schedule = loaded.Optimizer!.Schedule as ExponentialDecay;
+            Assert.That(schedule, Is.Not.Null, "the schedule is saved with the optimizer");
+            Assert.That((schedule!.InitialLearningRate, schedule.DecaySteps, schedule.DecayRate), Is.EqualTo((0.05, 1L, 0.9)));
+            Assert.That(loaded.Optimizer.Iterations, Is.EqualTo(4));
+            Assert.That(loaded.Optimizer.LearningRate, Is.EqualTo(0.05 * Math.Pow(0.9, 4)).Within(1e-15));
+            var (x2, y2) = KerasScheduleData();
+            var history = loaded.Fit(x2, y2, epochs: 2, batchSize: 4, shuffle: false, verbose: 0);
+            for (int i = 0; i < 2; i++)
+                Assert.That(history["loss"][i], Is.EqualTo(KerasLosses[i + 1]).Within(5e-5 * KerasLosses[i + 1]), $"epoch {i + 1}");
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    /// Records the kernel after every batch.
+    private sealed class KernelRecorder : Callback
+    {
+        public List<double> Kernels { get; } = [];
+
+        public override void OnTrainBatchEnd(int batch, IReadOnlyDictionary<string, double> logs) =>
+            Kernels.Add(Callbacks.CallbackTestModels.Kernel((SequentialModel)Model!));
+    }
+
+    [Test]
+    public void Fit_WithEma_EndsWithTheMovingAverageOfTheWeights()
+    {
+        using var model = new SequentialModel(new Dense(1, useBias: false, kernelInitializer: "ones", inputShape: [1]));
+        model.Compile(optimizer: new SGD(learningRate: 0.01, useEma: true, emaMomentum: 0.6), loss: "mse", device: "cpu");
+        var (x, y) = Callbacks.CallbackTestModels.Line(8);
+        var recorder = new KernelRecorder();
+        model.Fit(x, y, epochs: 2, batchSize: 2, shuffle: false, verbose: 0, callbacks: [recorder]);
+        // Keras's EMA of the weights after each step: the first step copies them, then 0.6·average + 0.4·w.
+        double average = recorder.Kernels[0];
+        foreach (var w in recorder.Kernels.Skip(1)) average = 0.6 * average + 0.4 * w;
+        Assert.That(recorder.Kernels, Has.Count.EqualTo(8));
+        Assert.That(recorder.Kernels[^1], Is.Not.EqualTo(average).Within(1e-4), "the test needs the average to differ from the last weights");
+        Assert.That(Callbacks.CallbackTestModels.Kernel(model), Is.EqualTo(average).Within(1e-6));
+    }
+
+    [Test]
+    public void ExcludeFromWeightDecay_MatchesTheModelsWeightNames()
+    {
+        // Kernel and bias start at 1; gradients of zero leave only the decay: 1 - 0.5·1 for the kernel, the bias stays.
+        using var model = new SequentialModel(new Dense(1, kernelInitializer: "ones", biasInitializer: "ones", inputShape: [1]));
+        var sgd = new SGD(learningRate: 1.0, weightDecay: 0.5);
+        sgd.ExcludeFromWeightDecay(varNames: ["bias"]);
+        model.Compile(optimizer: sgd, loss: "mse", device: "cpu");
+        model.Predict(ones(1, 1), verbose: 0); // builds the model and binds the optimizer
+        var weights = model.TrainableWeights;
+        sgd.ApplyGradients(weights.Select(w => ((Tensor?)zeros_like(w), w)));
+        var named = model.named_parameters().ToDictionary(p => p.name, p => p.parameter.item<float>());
+        Assert.That(named.Single(p => p.Key.Contains("kernel")).Value, Is.EqualTo(0.5f));
+        Assert.That(named.Single(p => p.Key.Contains("bias")).Value, Is.EqualTo(1f));
+    }
+}
