@@ -117,4 +117,43 @@ public class OptimizerTrainingTests
         Assert.That(named.Single(p => p.Key.Contains("kernel")).Value, Is.EqualTo(0.5f));
         Assert.That(named.Single(p => p.Key.Contains("bias")).Value, Is.EqualTo(1f));
     }
+
+    [Test]
+    public void SaveLoad_MidAccumulation_ContinuesAsOneRun()
+    {
+        // 3 batches per epoch with accumulation over 2: the save falls between the two halves of an update. The loaded
+        // model must hold the accumulated gradient, the raw step count (for the schedule) and the update count (for
+        // Adam's bias correction), so that a second epoch ends where two epochs in one run do.
+        var x = linspace(-1, 1, 12).reshape(12, 1);
+        var y = 3 * x - 1;
+        SequentialModel Make()
+        {
+            var model = new SequentialModel(new Dense(1, kernelInitializer: "ones", inputShape: [1]));
+            model.Compile(optimizer: new Adam(learningRate: new InverseTimeDecay(0.1, 1, 0.5), gradientAccumulationSteps: 2), loss: "mse", device: "cpu");
+            return model;
+        }
+        using var whole = Make();
+        whole.Fit(x, y, epochs: 2, batchSize: 4, shuffle: false, verbose: 0);
+
+        var path = Path.Combine(Path.GetTempPath(), $"accumulation-{Guid.NewGuid():N}.seqmodel");
+        try
+        {
+            using (var first = Make())
+            {
+                first.Fit(x, y, epochs: 1, batchSize: 4, shuffle: false, verbose: 0);
+                Assert.That((first.Optimizer!.Iterations, first.Optimizer.LearningRate), Is.EqualTo((1L, 0.1 / (1 + 0.5 * 3))));
+                first.Save(path);
+            }
+            using var loaded = SequentialModel.Load(path);
+            Assert.That((loaded.Optimizer!.Iterations, loaded.Optimizer.LearningRate), Is.EqualTo((1L, 0.1 / (1 + 0.5 * 3))));
+            loaded.Fit(x, y, epochs: 1, batchSize: 4, shuffle: false, verbose: 0);
+            Assert.That(loaded.Optimizer.Iterations, Is.EqualTo(3));
+            foreach (var (a, b) in whole.parameters().Zip(loaded.parameters()))
+                Assert.That(b.data<float>().ToArray(), Is.EqualTo(a.data<float>().ToArray()));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
 }
