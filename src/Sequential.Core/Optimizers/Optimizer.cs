@@ -15,8 +15,9 @@ namespace Sequential.Optimizers;
 /// <see cref="LearningRate"/> afterwards takes effect on the next step (this is how learning-rate callbacks work).
 /// </para>
 /// <para>
-/// Updates are written with in-place libtorch operations on the parameters and on state tensors created once, so a
-/// step allocates no parameter-sized memory. Gradients are cleared by dropping them (PyTorch's <c>set_to_none</c>):
+/// Updates are written with in-place libtorch operations on the parameters and on state tensors created once; SGD,
+/// Adam, RMSprop, Adagrad and Lion allocate no parameter-sized memory per step (the others free their
+/// temporaries at the end of the step). Gradients are cleared by dropping them (PyTorch's <c>set_to_none</c>):
 /// a variable that got no gradient in a step is not updated, as in Keras.
 /// </para>
 /// </remarks>
@@ -292,15 +293,9 @@ public abstract partial class Optimizer
             {
                 if (gradients[i] is not { } g) continue;
                 var accumulator = _accumulators[indices[i]];
-                if (update)
-                {
-                    gradients[i] = g.add(accumulator).div_(k);
-                    accumulator.zero_();
-                }
-                else
-                {
-                    accumulator.add_(g);
-                }
+                // The update uses the accumulator itself as the mean gradient (no copy); it is zeroed after the update.
+                accumulator.add_(g);
+                if (update) gradients[i] = accumulator.div_(k);
             }
         }
         if (update)
@@ -313,6 +308,7 @@ public abstract partial class Optimizer
                 if (WeightDecay > 0 && _decayed!.Contains(variable)) variable.mul_(1 - WeightDecay * learningRate);
                 UpdateStep(gradient, variable, indices[i], learningRate);
             }
+            foreach (var accumulator in _accumulators) accumulator.zero_();
         }
         if (UseEma) UpdateAverages();
         Steps++;
@@ -353,8 +349,9 @@ public abstract partial class Optimizer
 
     /// <summary>
     /// Updates one variable in place from its gradient (Keras's <c>update_step</c>). Runs without autograd, inside a
-    /// dispose scope: temporaries need no disposing. <see cref="Iterations"/> is the number of steps already taken,
-    /// so this step is number <c>Iterations + 1</c>.
+    /// dispose scope: temporaries need no disposing. <see cref="Iterations"/> is the number of updates already taken
+    /// (with gradient accumulation, steps that only accumulate do not count), so this update is number
+    /// <c>Iterations + 1</c>.
     /// </summary>
     /// <param name="gradient">The variable's gradient.</param>
     /// <param name="variable">The variable to update in place.</param>
