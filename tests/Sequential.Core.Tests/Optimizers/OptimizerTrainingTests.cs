@@ -156,4 +156,53 @@ public class OptimizerTrainingTests
             File.Delete(path);
         }
     }
+
+    /// Throws at a given global batch, as a crash would.
+    private sealed class Crash(int atBatch) : Callback
+    {
+        private int _seen;
+
+        public override void OnTrainBatchEnd(int batch, IReadOnlyDictionary<string, double> logs)
+        {
+            if (++_seen == atBatch) throw new IOException("simulated crash");
+        }
+    }
+
+    [Test]
+    public void BackupAndRestore_WithScheduleAccumulationAndEma_ResumesToTheUninterruptedWeights()
+    {
+        // 6 batches per epoch, backups every 4 batches, crash after batch 11: the run resumes from the backup after batch 8,
+        // which lies inside an accumulated update (8 = 2·3 + 2). Only the final weights are compared: the EMA is copied
+        // in once, at the end of the completed Fit.
+        string dir = Persistence.TestModels.TempDir();
+        try
+        {
+            SequentialModel Train(string? backup, int? crashAt)
+            {
+                var (x, y) = Persistence.TestModels.Data(samples: 48);
+                RandomSeed.Set(42);
+                var model = new SequentialModel(new Dense(10, activation: "relu", inputShape: [6]), new Dense(3));
+                model.Compile(optimizer: new Adam(learningRate: new CosineDecay(0.0, 10, warmupTarget: 0.02, warmupSteps: 3), useEma: true,
+                        emaMomentum: 0.8, gradientAccumulationSteps: 3),
+                    loss: new Sequential.Losses.SparseCategoricalCrossentropy(fromLogits: true), device: "cpu");
+                var callbacks = new List<Callback>();
+                if (backup is not null) callbacks.Add(new BackupAndRestore(backup, saveFreq: 4));
+                if (crashAt is { } at) callbacks.Add(new Crash(at));
+                model.Fit(x, y, epochs: 2, batchSize: 8, verbose: 0, callbacks: callbacks);
+                return model;
+            }
+            using var expected = Train(null, null);
+            string backup = Path.Combine(dir, "backup");
+            Assert.Throws<IOException>(() => Train(backup, 11));
+            using var resumed = Train(backup, null);
+            Assert.That(resumed.Optimizer!.Iterations, Is.EqualTo(4));
+            var e = Persistence.TestModels.Weights(expected);
+            var a = Persistence.TestModels.Weights(resumed);
+            foreach (var key in e.Keys) Assert.That(a[key], Is.EqualTo(e[key]), key);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
 }
