@@ -552,7 +552,8 @@ public partial class Model : Layer
     internal void Place()
     {
         this.to(Device);
-        Optimizer?.Bind(parameters().Where(p => p.requires_grad));
+        // Named, so that ExcludeFromWeightDecay's name patterns match the weights' names.
+        Optimizer?.Bind(named_parameters().Where(p => p.parameter.requires_grad).Select(p => ((string?)p.name, p.parameter)));
     }
 
     /// <summary>Makes sure the model is built for this per-sample shape and placed on its device.</summary>

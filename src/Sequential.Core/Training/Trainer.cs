@@ -120,10 +120,15 @@ internal sealed class Trainer(Model model)
                 var validationLogs = Test(validation, validationSteps, list);
                 foreach (var (key, value) in validationLogs) logs["val_" + key] = value;
             }
+            // A schedule's rate for the next step, as Keras's learning-rate callbacks log it.
+            if (model.Optimizer is { Schedule: not null } scheduled) logs["learning_rate"] = scheduled.LearningRate;
             epochLogs = logs;
             list.OnEpochEnd(epoch, logs);
             if (model.StopTraining) break;
         }
+        // Keras's finalize_variable_values: with useEma, the weights become their moving averages (before OnTrainEnd, so
+        // that EarlyStopping's restore_best_weights still wins).
+        if (epochs > 0 && model.Optimizer is { IsBound: true } optimizer) optimizer.FinalizeVariableValues(model.TrainableWeights);
         list.OnTrainEnd(epochLogs);
     }
 
