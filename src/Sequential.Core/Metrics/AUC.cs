@@ -180,7 +180,7 @@ public sealed class AUC : Metric
             terms = (x.narrow(0, 0, _count - 1) - x.narrow(0, 1, _count - 1)) * heights;
         }
         if (!MultiLabel) return terms.sum();
-        var byLabel = terms.sum(0);
+        var byLabel = terms.sum([0]);
         if (LabelWeights is null) return byLabel.mean();
         _labelWeightValues ??= tensor(LabelWeights.ToArray(), ScalarType.Float64, byLabel.device).DetachFromDisposeScope();
         return ConfusionMath.DivideNoNan((byLabel * _labelWeightValues).sum(), _labelWeightValues.sum());

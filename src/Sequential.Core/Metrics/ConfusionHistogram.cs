@@ -126,6 +126,12 @@ internal sealed class ConfusionHistogram
             throw new ArgumentException(
                 $"Metric '{_metric}': {_labelWeights.Length} label weights do not fit predictions of shape {TargetChecks.Format(yPred.shape)}; " +
                 "give one weight per label (the last axis).", nameof(yPred));
+        if (_topK is not null && yPred.dim() == 1)
+        {
+            // Top k is taken along the last axis: a vector is one row (and must not be pooled with the next batch's).
+            (yTrue, yPred) = (yTrue.unsqueeze(0), yPred.unsqueeze(0));
+            if (sampleWeight is { } sw && sw.dim() == 1) sampleWeight = sw.unsqueeze(0);
+        }
         Tensor? weight = sampleWeight is null ? null : WeightsFor(sampleWeight, yPred.shape);
 
         long rows = yPred.shape[0];

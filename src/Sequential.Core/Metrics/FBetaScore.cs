@@ -85,7 +85,7 @@ public class FBetaScore : Metric
         Tensor WeightedSum(Tensor v)
         {
             var x = w is null ? v : v * w;
-            return Average == "micro" ? x.sum() : x.sum(0);
+            return Average == "micro" ? x.sum() : x.sum([0]);
         }
         _truePositives.add_(WeightedSum(p * y));
         _falsePositives!.add_(WeightedSum(p * (1 - y)));

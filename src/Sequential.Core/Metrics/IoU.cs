@@ -116,7 +116,7 @@ public class IoU : Metric
         if (_confusion is null) return tensor(0.0, ScalarType.Float64);
         _targets ??= tensor(TargetClassIds.Select(i => (long)i).ToArray(), device: _confusion.device).DetachFromDisposeScope();
         var truePositives = _confusion.diagonal();
-        var denominator = _confusion.sum(0) + _confusion.sum(1) - truePositives;
+        var denominator = _confusion.sum([0]) + _confusion.sum([1]) - truePositives;
         var tp = truePositives.index_select(0, _targets);
         var den = denominator.index_select(0, _targets);
         var valid = den.ne(0).sum().to_type(ScalarType.Float64);

@@ -71,10 +71,10 @@ public sealed class R2Score : Metric
             (_sum, _squaredSum, _residual, _count, _samples) = (Zeros([columns]), Zeros([columns]), Zeros([columns]), Zeros([columns]), Zeros([]));
         }
         var weighted = y * w;
-        _sum.add_(weighted.sum(0));
-        _squaredSum!.add_((y * weighted).sum(0));
-        _residual!.add_(((y - p).square() * w).sum(0));
-        _count!.add_(w.sum(0));
+        _sum.add_(weighted.sum([0]));
+        _squaredSum!.add_((y * weighted).sum([0]));
+        _residual!.add_(((y - p).square() * w).sum([0]));
+        _count!.add_(w.sum([0]));
         _samples!.add_(w.ne(0).any(-1).sum());
     }
 
