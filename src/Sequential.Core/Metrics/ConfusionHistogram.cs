@@ -46,7 +46,11 @@ internal sealed class ConfusionHistogram
     private Tensor? _labelWeightValues;
     private Tensor? _pred, _truth, _weight; // buffers [capacity, ...row shape]
     private long[] _rowShape = [];
+    private long _capacity;
+    private (Tensor? Pred, Tensor? Truth)[]? _slots;   // cached views of the buffers, one per batch-sized slot
+    private long _slotRows;
     private long _filled;
+    private long? _labels;        // columns counted apart, once known
 
     /// <summary>Creates the state.</summary>
     /// <param name="metric">The metric's name, for messages.</param>
@@ -75,7 +79,7 @@ internal sealed class ConfusionHistogram
     public int Count => _thresholds.Length;
 
     /// <summary>The label columns counted apart (1 unless multi-label), known after the first update.</summary>
-    public long Labels => _counts?.shape[2] ?? 1;
+    public long Labels => _labels ?? 1;
 
     /// <summary>Keras's threshold validation for thresholds a user passes.</summary>
     public static double[] CheckThresholds(IReadOnlyList<double> thresholds, string argument)
@@ -100,60 +104,67 @@ internal sealed class ConfusionHistogram
     }
 
     /// <summary>Adds a batch: checks shapes now, copies into the buffer, bins when it is full.</summary>
+    /// <remarks>Runs once per metric per training step, so it reads each shape from libtorch once and calls no kernel
+    /// but the two (three with weights) copies into the buffer.</remarks>
     public void Update(Tensor yTrue, Tensor yPred, Tensor? sampleWeight)
+    {
+        long[] shape = yPred.shape;
+        if (sampleWeight is null && _weight is null && _pred is not null && shape.Length == _rowShape.Length + 1
+            && _filled + shape[0] <= _capacity && shape.AsSpan(1).SequenceEqual(_rowShape) && !(_topK is not null && shape.Length == 1)
+            && yTrue.shape.AsSpan().SequenceEqual(shape))
+        {
+            // The common case (the same row shape as the buffer, room left, no weights): the checks that depend on the
+            // row shape passed when the buffer was made for it. No dispose scope: the three temporaries are disposed here.
+            long rows = shape[0];
+            using var detached = yPred.detach();
+            var (predRows, truthRows, cached) = Slot(rows);
+            predRows.copy_(detached);
+            truthRows.copy_(yTrue);
+            if (!cached)
+            {
+                predRows.Dispose();
+                truthRows.Dispose();
+            }
+            _filled += rows;
+            return;
+        }
+        UpdateChecked(yTrue, yPred, sampleWeight);
+    }
+
+    private void UpdateChecked(Tensor yTrue, Tensor yPred, Tensor? sampleWeight)
     {
         using var scope = NewDisposeScope();
         yPred = yPred.detach();
         (yTrue, yPred) = TargetChecks.MatchRank(yTrue, yPred);
-        if (!yTrue.shape.AsSpan().SequenceEqual(yPred.shape))
+        long[] shape = yPred.shape;
+        if (!yTrue.shape.AsSpan().SequenceEqual(shape))
             throw new ArgumentException(
                 $"Metric '{_metric}': targets of shape {TargetChecks.Format(yTrue.shape)} do not match predictions of shape " +
-                $"{TargetChecks.Format(yPred.shape)}; give one label (0 or 1) per prediction.", nameof(yTrue));
-        if (yPred.dim() == 0) { yTrue = yTrue.reshape(1); yPred = yPred.reshape(1); }
-        if (_multiLabel && yPred.dim() != 2)
-            throw new ArgumentException(
-                $"Metric '{_metric}': multiLabel needs predictions of rank 2 (samples, labels); received shape {TargetChecks.Format(yPred.shape)}.",
-                nameof(yPred));
-        if (_classId is int id && (yPred.dim() < 2 || id < 0 || id >= yPred.shape[^1]))
-            throw new ArgumentException(
-                $"Metric '{_metric}': classId {id} needs predictions of shape (samples, classes) with more than {id} classes; " +
-                $"received shape {TargetChecks.Format(yPred.shape)}.", nameof(yPred));
-        if (_topK is int k && (yPred.dim() < 1 || k > yPred.shape[^1]))
-            throw new ArgumentException(
-                $"Metric '{_metric}': topK {k} is larger than the last axis of predictions of shape {TargetChecks.Format(yPred.shape)}.",
-                nameof(yPred));
-        if (_labelWeights is not null && yPred.shape[^1] != _labelWeights.Length)
-            throw new ArgumentException(
-                $"Metric '{_metric}': {_labelWeights.Length} label weights do not fit predictions of shape {TargetChecks.Format(yPred.shape)}; " +
-                "give one weight per label (the last axis).", nameof(yPred));
-        if (_topK is not null && yPred.dim() == 1)
+                $"{TargetChecks.Format(shape)}; give one label (0 or 1) per prediction.", nameof(yTrue));
+        if (shape.Length == 0 || (_topK is not null && shape.Length == 1))
         {
-            // Top k is taken along the last axis: a vector is one row (and must not be pooled with the next batch's).
-            (yTrue, yPred) = (yTrue.unsqueeze(0), yPred.unsqueeze(0));
-            if (sampleWeight is { } sw && sw.dim() == 1) sampleWeight = sw.unsqueeze(0);
+            // A scalar is one prediction; with top k, taken along the last axis, a vector is one row (and must not be
+            // pooled with the next batch's).
+            (yTrue, yPred) = shape.Length == 0 ? (yTrue.reshape(1), yPred.reshape(1)) : (yTrue.unsqueeze(0), yPred.unsqueeze(0));
+            if (shape.Length == 1 && sampleWeight is { } sw && sw.dim() == 1) sampleWeight = sw.unsqueeze(0);
+            shape = yPred.shape;
         }
-        Tensor? weight = sampleWeight is null ? null : WeightsFor(sampleWeight, yPred.shape);
+        CheckShape(shape);
+        Tensor? weight = sampleWeight is null ? null : WeightsFor(sampleWeight, shape);
 
-        long rows = yPred.shape[0];
-        long[] rowShape = yPred.shape[1..];
-        if (_counts is not null && _multiLabel && yPred.shape[1] != _counts.shape[2])
-            throw new ArgumentException(
-                $"Metric '{_metric}': it counts {_counts.shape[2]} labels, but this batch has {yPred.shape[1]}; reset the metric " +
-                "to count a different number.", nameof(yPred));
-        EnsureState(yPred.device, _multiLabel ? yPred.shape[1] : 1);
-        if (_pred is null || !rowShape.AsSpan().SequenceEqual(_rowShape) || _filled + rows > _pred.shape[0])
+        long rows = shape[0];
+        var rowShape = shape.AsSpan(1);
+        if (_counts is null) EnsureState(yPred.device, _multiLabel ? shape[1] : 1);
+        if (_pred is null || !rowShape.SequenceEqual(_rowShape) || _filled + rows > _capacity)
         {
             Flush();
-            if (_pred is null || !rowShape.AsSpan().SequenceEqual(_rowShape) || rows > _pred.shape[0]) Allocate(rowShape, rows, yPred.device);
+            if (_pred is null || !rowShape.SequenceEqual(_rowShape) || rows > _capacity) Allocate(rowShape.ToArray(), rows, _counts!.device);
         }
         _pred!.narrow(0, _filled, rows).copy_(yPred);
         _truth!.narrow(0, _filled, rows).copy_(yTrue);
         if (weight is not null)
         {
-            if (_weight is null)
-            {
-                _weight = ones_like(_pred).DetachFromDisposeScope();
-            }
+            _weight ??= ones_like(_pred).DetachFromDisposeScope();
             _weight.narrow(0, _filled, rows).copy_(weight);
         }
         else
@@ -161,6 +172,60 @@ internal sealed class ConfusionHistogram
             _weight?.narrow(0, _filled, rows).fill_(1);
         }
         _filled += rows;
+    }
+
+    /// <summary>
+    /// Views of the buffers' next <paramref name="rows"/> rows. While batches keep one size (every step but an epoch's
+    /// last), the views are made once per slot and kept, so that a step creates none.
+    /// </summary>
+    private (Tensor Pred, Tensor Truth, bool Cached) Slot(long rows)
+    {
+        if (_slots is null || _slotRows != rows)
+        {
+            DisposeSlots();
+            _slotRows = rows;
+            _slots = new (Tensor?, Tensor?)[_capacity / rows];
+        }
+        if (_filled % rows != 0) return (_pred!.narrow(0, _filled, rows), _truth!.narrow(0, _filled, rows), false);
+        ref var slot = ref _slots[_filled / rows];
+        if (slot.Pred is null)
+            slot = (_pred!.narrow(0, _filled, rows).DetachFromDisposeScope(), _truth!.narrow(0, _filled, rows).DetachFromDisposeScope());
+        return (slot.Pred, slot.Truth!, true);
+    }
+
+    private void DisposeSlots()
+    {
+        if (_slots is null) return;
+        foreach (var (pred, truth) in _slots)
+        {
+            pred?.Dispose();
+            truth?.Dispose();
+        }
+        _slots = null;
+    }
+
+    /// <summary>The option checks on a batch's (rank-matched) prediction shape.</summary>
+    private void CheckShape(long[] shape)
+    {
+        if (_multiLabel && shape.Length != 2)
+            throw new ArgumentException(
+                $"Metric '{_metric}': multiLabel needs predictions of rank 2 (samples, labels); received shape {TargetChecks.Format(shape)}.",
+                "yPred");
+        if (_classId is int id && (shape.Length < 2 || id >= shape[^1]))
+            throw new ArgumentException(
+                $"Metric '{_metric}': classId {id} needs predictions of shape (samples, classes) with more than {id} classes; " +
+                $"received shape {TargetChecks.Format(shape)}.", "yPred");
+        if (_topK is int k && k > shape[^1])
+            throw new ArgumentException(
+                $"Metric '{_metric}': topK {k} is larger than the last axis of predictions of shape {TargetChecks.Format(shape)}.", "yPred");
+        if (_labelWeights is not null && shape[^1] != _labelWeights.Length)
+            throw new ArgumentException(
+                $"Metric '{_metric}': {_labelWeights.Length} label weights do not fit predictions of shape {TargetChecks.Format(shape)}; " +
+                "give one weight per label (the last axis).", "yPred");
+        if (_multiLabel && _labels is long labels && shape[1] != labels)
+            throw new ArgumentException(
+                $"Metric '{_metric}': it counts {labels} labels, but this batch has {shape[1]}; reset the metric to count a different number.",
+                "yPred");
     }
 
     /// <summary>Keras: weights get a trailing axis, then match the predictions' rank, then broadcast to them.</summary>
@@ -187,6 +252,7 @@ internal sealed class ConfusionHistogram
     private void EnsureState(Device device, long labels)
     {
         if (_counts is not null) return;
+        _labels = labels;
         _counts = zeros([2, Count + 1, labels], ScalarType.Float64, device).DetachFromDisposeScope();
         if (!_evenly) _thresholdValues = tensor(_thresholds.Select(t => (float)t).ToArray(), device: device).DetachFromDisposeScope();
         if (_labelWeights is not null)
@@ -195,6 +261,7 @@ internal sealed class ConfusionHistogram
 
     private void Allocate(long[] rowShape, long rows, Device device)
     {
+        DisposeSlots();
         _pred?.Dispose();
         _truth?.Dispose();
         _weight?.Dispose();
@@ -202,6 +269,7 @@ internal sealed class ConfusionHistogram
         long perRow = Math.Max(1, rowShape.Aggregate(1L, (a, b) => a * b));
         long capacity = Math.Max(rows, BufferElements / perRow);
         _rowShape = rowShape;
+        _capacity = capacity;
         _pred = empty([capacity, .. rowShape], ScalarType.Float32, device).DetachFromDisposeScope();
         _truth = empty([capacity, .. rowShape], ScalarType.Float32, device).DetachFromDisposeScope();
         _filled = 0;
@@ -243,7 +311,7 @@ internal sealed class ConfusionHistogram
         }
         // Flat index into [2, T + 1, L]: (label · (T + 1) + exceeded) · L + column.
         var index = exceeded.add_(y.ne(0).to_type(ScalarType.Int64), alpha: bins);
-        long labels = _counts.shape[2];
+        long labels = _labels ?? 1;
         if (labels > 1) index = index.mul_(labels).add_(arange(labels, ScalarType.Int64, p.device));
         index = index.reshape(-1);
         var flat = _counts.view(-1);

@@ -148,6 +148,40 @@ public class AUCTests
     }
 
     [Test]
+    public void BatchesOfChangingSizes_EqualOneBatch()
+    {
+        // Sizes 32, 32, 7, 32, 1, 32, ... (the cached buffer views per batch size are remade when the size changes),
+        // with and without weights mixed in, against the same rows in one weighted batch.
+        RandomSeed.Set(5);
+        var y = randint(0, 2, [300, 4]).to_type(ScalarType.Float32);
+        var p = (rand([300, 4]) * 0.7f + y * 0.3f).clamp(0, 1);
+        var w = ones(300);
+        int[] sizes = [32, 32, 7, 32, 1, 32, 32, 20, 32, 32, 50];
+        var batched = new AUC(numThresholds: 50);
+        int start = 0;
+        for (int i = 0; i < sizes.Length; i++)
+        {
+            int end = start + sizes[i];
+            using (NewDisposeScope())
+            {
+                if (i % 3 == 2)
+                {
+                    w[start..end] = tensor(2f);
+                    batched.UpdateState(y[start..end], p[start..end], full(sizes[i], 2f));
+                }
+                else
+                {
+                    batched.UpdateState(y[start..end], p[start..end]);
+                }
+            }
+            start = end;
+        }
+        var whole = new AUC(numThresholds: 50);
+        using (NewDisposeScope()) whole.UpdateState(y[..start], p[..start], w[..start]);
+        Assert.That(batched.Value(), Is.EqualTo(whole.Value()).Within(1e-12));
+    }
+
+    [Test]
     public void ManyBatches_EqualOneBatch()
     {
         // 4,000 x 40 predictions in 125 batches of 32 rows (the device buffer fills and is binned three times) against one batch.
