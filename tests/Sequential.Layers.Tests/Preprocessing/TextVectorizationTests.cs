@@ -277,4 +277,27 @@ public class TextVectorizationTests
         var badStandardize = new TextVectorization(vocabulary: ["a"], standardizeFunction: _ => null!);
         Assert.Throws<InvalidOperationException>(() => badStandardize.Apply(["a"]));
     }
+
+    [Test]
+    public void OutputsLargerThanASpan_AreWrittenRowByRow_WithTheSameValues()
+    {
+        var texts = new[] { "foo bar", "", "baz foo foo qux" };
+        var count = new TextVectorization(outputMode: "count", vocabulary: ["foo", "bar", "baz"]);
+        var ids = new TextVectorization(vocabulary: ["foo", "bar", "baz"]);
+        float[,] direct = Floats(count.Apply(texts));
+        long[,] directIds = Ints(ids.Apply(texts));
+        long saved = TextVectorization.DirectWriteLimitBytes;
+        TextVectorization.DirectWriteLimitBytes = 8;
+        try
+        {
+            Assert.That(Floats(count.Apply(texts)), Is.EqualTo(direct));
+            Assert.That(Ints(ids.Apply(texts)), Is.EqualTo(directIds));
+            Assert.That(directIds, Is.EqualTo(new long[,] { { 2, 3, 0, 0 }, { 0, 0, 0, 0 }, { 4, 2, 2, 1 } }));
+            Assert.That(direct, Is.EqualTo(new float[,] { { 0, 1, 1, 0 }, { 0, 0, 0, 0 }, { 1, 2, 0, 1 } }));
+        }
+        finally
+        {
+            TextVectorization.DirectWriteLimitBytes = saved;
+        }
+    }
 }
