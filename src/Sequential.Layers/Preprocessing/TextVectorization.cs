@@ -147,6 +147,9 @@ public sealed class TextVectorization
     /// <summary>Whether the layer has a vocabulary (given or adapted).</summary>
     public bool HasVocabulary => _table.HasVocabulary;
 
+    /// <summary>Whether the vocabulary was given to the constructor (then Adapt is refused, as in Keras).</summary>
+    public bool HasInputVocabulary => _table.HasInputVocabulary;
+
     /// <summary>The tf_idf weights, one per output position, or null.</summary>
     public IReadOnlyList<float>? IdfWeights => _table.IdfWeights;
 
@@ -219,6 +222,10 @@ public sealed class TextVectorization
     /// <exception cref="ArgumentException">The column is missing (the message lists the columns), not a string column, or has nulls.</exception>
     /// <exception cref="InvalidOperationException">The layer was given a vocabulary in its constructor.</exception>
     public void Adapt(DataFrame data, string column) => Adapt(FrameColumns.Strings(data, column, "TextVectorization"));
+
+    /// <summary>Throws when there is no vocabulary yet.</summary>
+    /// <exception cref="InvalidOperationException">No vocabulary yet; the message says to call Adapt or give one.</exception>
+    public void EnsureVocabulary() => _table.EnsureVocabulary();
 
     /// <summary>Vectorizes one document (Keras's <c>layer("some text")</c>).</summary>
     /// <param name="text">The document.</param>
