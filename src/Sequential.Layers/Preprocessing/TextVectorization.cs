@@ -27,7 +27,10 @@ namespace Sequential.Layers;
 /// <para>
 /// Unlike Keras's, this is not a model layer: tensors cannot hold strings, so it runs on the host, in a Dataset's
 /// <c>Map</c> or before <c>Fit</c>/<c>Predict</c>, which is where Keras's guides put it for every backend but TensorFlow.
-/// <see cref="Apply(IReadOnlyList{string})"/> may be called from several threads at once (it only reads the vocabulary).
+/// <see cref="Apply(IReadOnlyList{string})"/> may be called from several threads at once (it only reads the vocabulary), so
+/// it fits a parallel <c>Map</c>: on batched elements <c>ds.Map(e =&gt; new Element(vectorize.Apply(e.X.Strings), e.Y))</c>
+/// gives <c>[batch, length]</c>, on single elements <c>vectorize.Apply(e.X.Strings.Value)</c> gives <c>[length]</c>. To keep
+/// the vocabulary with a saved model, save the layer beside it (<c>TextVectorizationFile</c> in Sequential.Data).
 /// </para>
 /// </remarks>
 /// <example>
