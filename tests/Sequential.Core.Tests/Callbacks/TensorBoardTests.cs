@@ -201,4 +201,24 @@ public class TensorBoardTests
         Assert.That(EventFiles.Scalars(values, "train", "batch_steps_per_second").Select(s => s.step), Is.EqualTo(new[] { 1L, 2L, 3L, 4L }));
         Assert.That(values.Where(v => v.Tag.EndsWith("steps_per_second")).All(v => v.Summary.SimpleValue > 0), Is.True);
     }
+
+    [Test]
+    public void NonFiniteWeightsStillGetAHistogramAndDoNotStopFit()
+    {
+        using var model = new SequentialModel(new Dense(3, inputShape: [2]));
+        model.Compile(optimizer: new SGD(learningRate: 0.1), loss: "mse", device: "cpu");
+        model.Build([2]);
+        using (no_grad())
+        {
+            var kernel = model.parameters().First();
+            kernel[0, 0] = float.NaN;
+            kernel[0, 1] = float.PositiveInfinity;
+        }
+        var x = tensor(new float[] { 1, 2 }).reshape(1, 2);
+        var history = model.Fit(x, zeros(1, 3), epochs: 1, verbose: 0, callbacks: [new TensorBoard(logDir: _dir, histogramFreq: 1, writeImages: true)]);
+        Assert.That(history["loss"][0], Is.NaN);
+        var kernelHistogram = EventFiles.Values(_dir).Single(v => v.Tag == "sequential/dense/kernel/histogram").Summary.Histo;
+        Assert.That(kernelHistogram.Num, Is.EqualTo(6));
+        Assert.That(kernelHistogram.Min, Is.NaN);
+    }
 }
