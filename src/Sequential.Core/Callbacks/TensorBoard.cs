@@ -154,6 +154,12 @@ public sealed class TensorBoard : Callback
     /// <param name="logs">The epoch's logs.</param>
     public override void OnEpochEnd(int epoch, IReadOnlyDictionary<string, double> logs)
     {
+        if (logs.Count > 0) LogEpochMetrics(epoch, logs); // Keras writes no metrics (not even the learning rate) for empty logs
+        if (HistogramFreq > 0 && epoch % HistogramFreq == 0) LogWeights(epoch);
+    }
+
+    private void LogEpochMetrics(int epoch, IReadOnlyDictionary<string, double> logs)
+    {
         var train = logs.Where(e => !e.Key.StartsWith("val_", StringComparison.Ordinal)).ToDictionary(e => e.Key, e => e.Value);
         if (Model?.Optimizer is { } optimizer) train["learning_rate"] = optimizer.LearningRate;
         if (WriteStepsPerSecond)
@@ -161,7 +167,6 @@ public sealed class TensorBoard : Callback
         foreach (var (name, value) in train) Scalar(TrainWriter, $"epoch_{name}", value, epoch);
         foreach (var (name, value) in logs.Where(e => e.Key.StartsWith("val_", StringComparison.Ordinal)))
             Scalar(ValidationWriter, $"epoch_{name["val_".Length..]}", value, epoch);
-        if (HistogramFreq > 0 && epoch % HistogramFreq == 0) LogWeights(epoch);
     }
 
     /// <summary>Writes an evaluation's results (also <c>Fit</c>'s validation) as <c>evaluation_{name}_vs_iterations</c>

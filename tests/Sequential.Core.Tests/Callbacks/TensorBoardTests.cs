@@ -177,6 +177,19 @@ public class TensorBoardTests
     }
 
     [Test]
+    public void EmptyEpochLogsWriteNothingButTheHistograms()
+    {
+        // Keras's _log_epoch_metrics returns at once for empty logs (a custom step returning none); histograms still follow.
+        using var model = LinearWithMae();
+        model.Build([1]);
+        var board = new TensorBoard(logDir: _dir, histogramFreq: 1);
+        board.SetModel(model);
+        board.OnEpochEnd(0, new Dictionary<string, double>());
+        var values = EventFiles.Values(_dir);
+        Assert.That(values.Select(v => v.Tag), Is.EqualTo(new[] { "sequential/dense/kernel/histogram" }));
+    }
+
+    [Test]
     public void ArgumentsAreCheckedAsKerasDoes()
     {
         var profile = Assert.Throws<ArgumentException>(() => new TensorBoard(_dir, profileBatch: 2));
