@@ -911,13 +911,15 @@ public partial class Model : Layer
     /// <param name="batchSize">Samples per batch (default 32).</param>
     /// <param name="verbose">0 silent, 1 progress bar, 2 one line; default 1 on a terminal, 2 when output is redirected.</param>
     /// <param name="callbacks">Callbacks to call.</param>
+    /// <param name="sampleWeight">Keras's <c>sample_weight</c>: one weight per sample, shape [N]; each batch's loss becomes
+    /// <c>sum(loss_i * w_i) / n</c> and the metrics are weighted as in <c>Fit</c>.</param>
     /// <returns><c>{"loss": ..., "accuracy": ...}</c>.</returns>
     /// <example><code>var result = model.Evaluate(xTest / 255f, yTest); Console.WriteLine(result["accuracy"]);</code></example>
     public IReadOnlyDictionary<string, double> Evaluate(Tensor x, Tensor? y = null, int batchSize = 32, int? verbose = null,
-        IEnumerable<Callback>? callbacks = null)
+        IEnumerable<Callback>? callbacks = null, Tensor? sampleWeight = null)
     {
         if (!IsCompiled) throw NotCompiled("Evaluate");
-        var (data, _) = TensorDataAdapter.Create(this, x, y, batchSize, shuffle: false, 0, null);
+        var (data, _) = TensorDataAdapter.Create(this, x, y, batchSize, shuffle: false, 0, null, sampleWeight);
         using var __ = data;
         return new Trainer(this).Evaluate(data, null, Trainer.ResolveVerbose(verbose), callbacks);
     }

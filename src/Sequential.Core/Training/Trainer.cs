@@ -140,6 +140,32 @@ internal sealed class Trainer(Model model)
         return Test(data, steps, list);
     }
 
+    /// <summary>
+    /// One training step on one batch outside <c>Fit</c> (Keras's <c>train_on_batch</c>): the metrics are reset first, the
+    /// batch goes through <see cref="RunBatches"/> and the model's <see cref="Model.TrainStep"/> as in <c>Fit</c>, in
+    /// training mode (left in inference mode afterwards, as <c>Fit</c> leaves it), and the logs of that batch are returned.
+    /// No callbacks are called.
+    /// </summary>
+    public Dictionary<string, double> TrainOnBatch(DataAdapter batch, IReadOnlyDictionary<int, double>? classWeight)
+    {
+        using var classWeights = classWeight is null ? null : new ClassWeights(classWeight);
+        ResetMetrics();
+        model.train();
+        try
+        {
+            IReadOnlyDictionary<string, double>? last = null;
+            foreach (var logs in RunBatches(batch, null, classWeights, before: () => { }, step: model.TrainStep)) last = logs;
+            return MetricsOrLastLogs(last);
+        }
+        finally
+        {
+            model.train(false); // as after Fit: Dropout and BatchNormalization do not stay in training mode
+        }
+    }
+
+    /// <summary>One evaluation step on one batch (Keras's <c>test_on_batch</c>): <see cref="Test"/> without callbacks.</summary>
+    public Dictionary<string, double> TestOnBatch(DataAdapter batch) => Test(batch, null, new CallbackList([]));
+
     /// <summary>Predicts for every batch; returns one tensor per model output, each the batches' outputs concatenated.</summary>
     public Tensor[] Predict(DataAdapter data, int verbose, IEnumerable<Callback>? callbacks)
     {
