@@ -36,6 +36,9 @@ namespace Sequential.Callbacks;
 /// </example>
 public sealed class TensorBoard : Callback
 {
+    /// <summary>True: with several processes (<see cref="DataParallel"/>) only rank 0 writes event files.</summary>
+    public override bool ChiefOnly => true;
+
     private readonly int? _batchesPerRecord;
     private Writer? _trainWriter;
     private Writer? _validationWriter;
