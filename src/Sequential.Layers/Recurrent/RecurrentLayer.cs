@@ -105,6 +105,9 @@ public abstract class RecurrentLayer : Layer
     /// (Bidirectional sets it when it returns sequences).</summary>
     internal bool ZeroOutputForMask { get; set; }
 
+    /// <summary>Whether the fused kernel may run (tests switch it off to compare it with the step loop).</summary>
+    internal bool AllowFused { get; set; } = true;
+
     /// <summary>Number of gate blocks in the kernels (SimpleRNN 1, GRU 3, LSTM 4).</summary>
     private protected abstract int Gates { get; }
 
@@ -221,7 +224,7 @@ public abstract class RecurrentLayer : Layer
         bool allKept = mask is null || mask.all().item<bool>();
         Tensor sequence, last;
         Tensor[] final;
-        if (FusedKind is RecurrentKind kind && !recurrentDropout && allKept && steps > 0)
+        if (AllowFused && FusedKind is RecurrentKind kind && !recurrentDropout && allKept && steps > 0)
         {
             var ordered = GoBackwards ? input.flip(1) : input;
             (sequence, final) = FusedRecurrence.Run(kind, ordered, states, kernel, recurrent, Bias);
