@@ -203,7 +203,7 @@ public abstract class RecurrentLayer : Layer
     }
 
     /// <summary>The whole computation: start states, dropout masks, fused or step loop, stateful bookkeeping.</summary>
-    private protected (Tensor Output, Tensor[] States) Run(Tensor x, IReadOnlyList<Tensor>? initialState, Tensor? mask, bool training)
+    internal (Tensor Output, Tensor[] States) Run(Tensor x, IReadOnlyList<Tensor>? initialState, Tensor? mask, bool training)
     {
         CheckRank(x);
         long n = x.shape[0], steps = x.shape[1];
