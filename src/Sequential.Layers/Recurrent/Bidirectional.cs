@@ -112,12 +112,25 @@ public sealed class Bidirectional : Layer
     /// <exception cref="InvalidOperationException">mergeMode is null: the two outputs come from <see cref="CallWithStates"/>.</exception>
     public override Tensor Call(Tensor x, bool training)
     {
+        return Call(x, null, training);
+    }
+
+    /// <inheritdoc/>
+    /// <exception cref="InvalidOperationException">mergeMode is null: the two outputs come from <see cref="CallWithStates"/>.</exception>
+    public override Tensor Call(Tensor x, Tensor? mask, bool training)
+    {
         if (MergeMode is null)
             throw new InvalidOperationException(
                 $"Layer \"{Name}\" (Bidirectional) has mergeMode null, so it has two outputs, and a layer in a model has one. Use " +
                 "CallWithStates(x) to get both, or choose mergeMode \"concat\", \"sum\", \"mul\" or \"ave\".");
-        return Run(x, null, null, training).Outputs[0];
+        return Run(x, null, mask, training, needStates: Stateful).Outputs[0];
     }
+
+    /// <summary>With returnSequences the output keeps the input's mask; otherwise it has none (Keras's compute_mask).</summary>
+    /// <param name="x">The input.</param>
+    /// <param name="mask">The input's mask.</param>
+    /// <returns>The output's mask.</returns>
+    public override Tensor? ComputeMask(Tensor x, Tensor? mask) => ReturnSequences ? mask : null;
 
     /// <summary>
     /// Runs both layers and returns the merged output (two outputs, forward then backward, when mergeMode is null) and the
@@ -134,10 +147,10 @@ public sealed class Bidirectional : Layer
     {
         ArgumentNullException.ThrowIfNull(x);
         EnsureBuilt(x.dim() == 3 ? x.shape[1..] : x.shape);
-        return Run(x, initialState, mask, training);
+        return Run(x, initialState, mask, training, needStates: true);
     }
 
-    private (Tensor[] Outputs, Tensor[] States) Run(Tensor x, IReadOnlyList<Tensor>? initialState, Tensor? mask, bool training)
+    private (Tensor[] Outputs, Tensor[] States) Run(Tensor x, IReadOnlyList<Tensor>? initialState, Tensor? mask, bool training, bool needStates)
     {
         IReadOnlyList<Tensor>? forwardState = null, backwardState = null;
         if (initialState is not null)
@@ -150,8 +163,8 @@ public sealed class Bidirectional : Layer
             forwardState = initialState.Take(half).ToArray();
             backwardState = initialState.Skip(half).ToArray();
         }
-        var (y, forwardStates) = Layer.Run(x, forwardState, mask, training);
-        var (yReversed, backwardStates) = BackwardLayer.Run(x, backwardState, mask, training);
+        var (y, forwardStates) = Layer.Run(x, forwardState, mask, training, needStates);
+        var (yReversed, backwardStates) = BackwardLayer.Run(x, backwardState, mask, training, needStates);
         if (ReturnSequences) yReversed = yReversed.flip(1);
         Tensor[] outputs = MergeMode switch
         {

@@ -164,7 +164,22 @@ public abstract class RecurrentLayer : Layer
     private protected virtual Tensor? InputBias => Bias;
 
     /// <inheritdoc/>
-    public override Tensor Call(Tensor x, bool training) => Run(x, null, null, training).Output;
+    public override Tensor Call(Tensor x, bool training) => Run(x, null, null, training, needStates: Stateful).Output;
+
+    /// <summary>Runs the layer on sequences whose masked steps (false in <paramref name="mask"/>) keep the previous state and
+    /// output, as Keras's recurrent layers do.</summary>
+    /// <param name="x">Sequences <c>[N, T, features]</c>.</param>
+    /// <param name="mask">Boolean <c>[N, T]</c>, or null.</param>
+    /// <param name="training">Whether dropout is active.</param>
+    /// <returns>The output batch.</returns>
+    /// <exception cref="ArgumentException">The mask is not <c>[N, T]</c>.</exception>
+    public override Tensor Call(Tensor x, Tensor? mask, bool training) => Run(x, null, mask, training, needStates: Stateful).Output;
+
+    /// <summary>With returnSequences the output keeps the input's mask (one entry per step); otherwise it has none.</summary>
+    /// <param name="x">The input.</param>
+    /// <param name="mask">The input's mask.</param>
+    /// <returns>The output's mask.</returns>
+    public override Tensor? ComputeMask(Tensor x, Tensor? mask) => ReturnSequences ? mask : null;
 
     /// <summary>
     /// Runs the layer and returns its output and final states (Keras's <c>layer(x, initial_state=...)</c> with
@@ -190,7 +205,7 @@ public abstract class RecurrentLayer : Layer
         ArgumentNullException.ThrowIfNull(x);
         CheckRank(x);
         EnsureBuilt(x.shape[1..]);
-        var (output, states) = Run(x, initialState, mask, training);
+        var (output, states) = Run(x, initialState, mask, training, needStates: true);
         return (output, states);
     }
 
@@ -203,7 +218,9 @@ public abstract class RecurrentLayer : Layer
     }
 
     /// <summary>The whole computation: start states, dropout masks, fused or step loop, stateful bookkeeping.</summary>
-    internal (Tensor Output, Tensor[] States) Run(Tensor x, IReadOnlyList<Tensor>? initialState, Tensor? mask, bool training)
+    /// <remarks><paramref name="needStates"/> false lets an LSTM take the fused kernel under a right-padded mask, which gives
+    /// the outputs and h but not c at each sequence's end; its returned c is then not Keras's.</remarks>
+    internal (Tensor Output, Tensor[] States) Run(Tensor x, IReadOnlyList<Tensor>? initialState, Tensor? mask, bool training, bool needStates)
     {
         CheckRank(x);
         long n = x.shape[0], steps = x.shape[1];
@@ -222,12 +239,19 @@ public abstract class RecurrentLayer : Layer
         var input = training && Dropout is > 0 and < 1 ? x * DropoutMask(Dropout, [n, 1, x.shape[2]], x) : x;
         bool recurrentDropout = training && RecurrentDropout is > 0 and < 1; // Keras's cells drop only for rates in (0, 1)
         bool allKept = mask is null || mask.all().item<bool>();
+        bool fusable = AllowFused && FusedKind is not null && !recurrentDropout && steps > 0;
+        Tensor? lengths = !allKept && fusable && (!needStates || StateCount == 1) ? RightPaddedLengths(mask!) : null;
         Tensor sequence, last;
         Tensor[] final;
-        if (AllowFused && FusedKind is RecurrentKind kind && !recurrentDropout && allKept && steps > 0)
+        if (fusable && allKept)
         {
             var ordered = GoBackwards ? input.flip(1) : input;
-            (sequence, final) = FusedRecurrence.Run(kind, ordered, states, kernel, recurrent, Bias);
+            (sequence, final) = FusedRecurrence.Run(FusedKind!.Value, ordered, states, kernel, recurrent, Bias);
+            last = sequence.select(1, steps - 1);
+        }
+        else if (lengths is not null)
+        {
+            (sequence, final) = FusedRightPadded(input, lengths, states);
             last = sequence.select(1, steps - 1);
         }
         else
@@ -243,6 +267,48 @@ public abstract class RecurrentLayer : Layer
             _states = kept;
         }
         return (ReturnSequences ? sequence : last, final);
+    }
+
+    /// <summary>Each row's count of kept steps when every row of the mask keeps a prefix (right padding), else null.</summary>
+    private static Tensor? RightPaddedLengths(Tensor mask)
+    {
+        var lengths = mask.sum(1, type: ScalarType.Int64);
+        var prefix = arange(mask.shape[1], device: mask.device).unsqueeze(0).lt(lengths.unsqueeze(1));
+        return prefix.eq(mask).all().item<bool>() ? lengths : null;
+    }
+
+    /// <summary>
+    /// The fused kernel under a right-padded mask, equal to Keras's masked loop. Forwards: run the whole batch, then each
+    /// row's steps past its length repeat its last kept output (zeros with <see cref="ZeroOutputForMask"/>) and h is the
+    /// output at its last kept step. Backwards: Keras meets the padding first, keeping the start states and giving zero
+    /// outputs, then runs the kept steps in reverse; so each row's kept prefix is reversed in place, run forwards, and
+    /// shifted to the end of the output. c (LSTM) is not available this way; callers that need it take the step loop.
+    /// </summary>
+    private (Tensor Sequence, Tensor[] States) FusedRightPadded(Tensor input, Tensor lengths, Tensor[] states)
+    {
+        long n = input.shape[0], steps = input.shape[1];
+        var time = arange(steps, device: input.device).unsqueeze(0).expand(n, steps);       // [N, T]
+        var length = lengths.unsqueeze(1);                                                  // [N, 1]
+        Tensor Gather(Tensor t, Tensor index) => t.gather(1, index.unsqueeze(2).expand(-1, -1, t.shape[2]));
+        var ordered = GoBackwards ? Gather(input, where(time.lt(length), length - 1 - time, time)) : input;
+        var (outputs, final) = FusedRecurrence.Run(FusedKind!.Value, ordered, states, Kernel!, RecurrentKernel!, Bias);
+        var zero = zeros_like(outputs);
+        var any = length.gt(0).unsqueeze(2);                                                // [N, 1, 1]
+        Tensor sequence;
+        if (GoBackwards)
+        {
+            var shifted = (time - (steps - length)).clamp_min(0);
+            sequence = where(time.ge(steps - length).unsqueeze(2), Gather(outputs, shifted), zero);
+        }
+        else
+        {
+            var held = Gather(outputs, minimum(time, (length - 1).clamp_min(0)));
+            var repeated = ZeroOutputForMask ? zero : where(any, held, zero);
+            sequence = where(time.lt(length).unsqueeze(2), outputs, repeated);
+        }
+        var lastKept = Gather(outputs, (length - 1).clamp_min(0)).squeeze(1);
+        var h = where(any.squeeze(2), lastKept, states[0]);
+        return (sequence, final.Length == 1 ? [h] : [h, final[1]]);
     }
 
     private Tensor[] StartStates(Tensor x, IReadOnlyList<Tensor>? initialState)
