@@ -82,6 +82,13 @@ public sealed class Bidirectional : Layer
     /// <summary>Whether the two layers carry their states between batches (the layer's setting).</summary>
     public bool Stateful => Layer.Stateful;
 
+    /// <summary>Forgets the states both layers carry when stateful (Keras's <c>reset_states()</c>).</summary>
+    public void ResetStates()
+    {
+        Layer.ResetStates();
+        BackwardLayer.ResetStates();
+    }
+
     private static RecurrentLayer Copy(RecurrentLayer layer, string name, bool goBackwards)
     {
         var config = layer.GetConfig().ToDictionary(kv => kv.Key, kv => kv.Value);

@@ -20,6 +20,7 @@ internal sealed class FusedRecurrenceFunction : autograd.MultiTensorFunction<Fus
     private sealed class Inner
     {
         public required nn.Module Module;
+        public required (Tensor Ih, Tensor Hh, Tensor? BiasIh, Tensor? BiasHh) Weights;
         public required Tensor[] Outputs;
         public required Tensor?[] Leaves; // x, h0, c0 copies (null where absent)
         public required bool Gru;
@@ -37,15 +38,24 @@ internal sealed class FusedRecurrenceFunction : autograd.MultiTensorFunction<Fus
         var kernel = (Tensor)vars[4];
         var recurrentKernel = (Tensor)vars[5];
         var bias = vars[6] as Tensor;
+        // Unused outputs' gradients come as empty handles, filled with zeros by backward from the inner graph's own
+        // outputs: TorchSharp would make them from a cache that lives in the forward's dispose scope, which a custom loop
+        // may have closed by then (and an exception inside backward ends the process).
+        ctx.set_materialize_grads(false);
         var module = FusedRecurrence.Create(kind, x, kernel, recurrentKernel, bias);
         Tensor?[] leaves = [Leaf(x), Leaf(h0), c0 is null ? null : Leaf(c0)];
         Tensor outputs;
         Tensor[] states;
         using (enable_grad())
             (outputs, states) = FusedRecurrence.Forward(kind, module, leaves[0]!, c0 is null ? [leaves[1]!] : [leaves[1]!, leaves[2]!]);
+        // The inner graph must outlive the dispose scope of the forward (a custom loop may dispose it before backward):
+        // its tensors leave the scope and are disposed by backward (or by the finalizers when backward never runs).
+        var weights = FusedRecurrence.Weights(module);
+        foreach (var t in leaves.Append(outputs).Concat(states).Concat([weights.Ih, weights.Hh, weights.BiasIh, weights.BiasHh]))
+            t?.DetachFromDisposeScope();
         ctx.save_data(Key, new Inner
         {
-            Module = module, Outputs = [outputs, .. states], Leaves = leaves, Gru = kind == RecurrentKind.Gru,
+            Module = module, Weights = weights, Outputs = [outputs, .. states], Leaves = leaves, Gru = kind == RecurrentKind.Gru,
             Units = recurrentKernel.shape[0], Bias2D = bias?.dim() == 2,
         });
         return [outputs.detach(), .. states.Select(s => s.detach())];
@@ -57,7 +67,7 @@ internal sealed class FusedRecurrenceFunction : autograd.MultiTensorFunction<Fus
     public override List<Tensor> backward(autograd.AutogradContext ctx, List<Tensor> grad_outputs)
     {
         var inner = (Inner)ctx.get_data(Key);
-        var weights = FusedRecurrence.Weights(inner.Module);
+        var weights = inner.Weights;
         var sources = new List<Tensor>();
         var leafIndex = new int[3];
         for (int i = 0; i < 3; i++)
@@ -99,6 +109,7 @@ internal sealed class FusedRecurrenceFunction : autograd.MultiTensorFunction<Fus
             gBias!,
         };
         inner.Module.Dispose();
+        foreach (var t in inner.Leaves.Concat(inner.Outputs)) t?.Dispose();
         return result;
     }
 }

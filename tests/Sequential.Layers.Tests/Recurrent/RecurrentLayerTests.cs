@@ -84,6 +84,26 @@ public class RecurrentLayerTests
             Assert.That((results[0][i] - results[1][i]).abs().max().item<float>(), Is.LessThan(1e-4f), $"tensor {i}");
     }
 
+    // The fused kernel's inner graph outlives the dispose scope its forward ran in (a custom loop may close it before backward).
+    [Test]
+    public void FusedForwardInAClosedDisposeScope_StillBackpropagates()
+    {
+        var grads = new List<Tensor>();
+        foreach (bool fused in new[] { true, false })
+        {
+            var layer = new LSTM(3) { AllowFused = fused };
+            layer.EnsureBuilt([4, 2]);
+            RecurrentReference.RandomWeights(layer, 2);
+            Tensor y;
+            using (var scope = NewDisposeScope())
+                y = layer.Apply(randn([2, 4, 2], generator: new TorchSharp.torch.Generator(1)), training: true).MoveToOuterDisposeScope();
+            GC.Collect();
+            y.square().sum().backward();
+            grads.Add(layer.Kernel!.grad!.clone());
+        }
+        Assert.That((grads[0] - grads[1]).abs().max().item<float>(), Is.LessThan(1e-5f));
+    }
+
     [Test]
     public void MaskKeepingNothing_GivesZeroOutputsAndTheStartStates()
     {
