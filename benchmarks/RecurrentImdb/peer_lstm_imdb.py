@@ -1,5 +1,5 @@
 # PyTorch peer of benchmarks/RecurrentImdb: the same model and loop as RawEpoch there, one epoch, same thread count.
-# Usage: python3 benchmarks/RecurrentImdb/peer_lstm_imdb.py [REPEATS [SAMPLES [THREADS]]]
+# Usage (Debian's python3-torch): /usr/bin/python3 benchmarks/RecurrentImdb/peer_lstm_imdb.py [REPEATS [SAMPLES [THREADS]]]
 import sys, time, statistics
 import torch
 

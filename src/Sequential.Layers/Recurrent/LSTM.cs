@@ -33,20 +33,19 @@ public sealed class LSTM : RecurrentLayer
     /// <param name="unitForgetBias">Start the forget gate's bias at 1 (Jozefowicz et al.), as Keras does by default.</param>
     /// <param name="dropout">Fraction of the inputs dropped in training, in [0, 1].</param>
     /// <param name="recurrentDropout">Fraction of the recurrent state dropped in training, in [0, 1].</param>
+    /// <param name="seed">Seed of the dropout masks.</param>
     /// <param name="returnSequences">Return every step's output instead of the last.</param>
     /// <param name="returnState">Also return the final states h and c (see <see cref="RecurrentLayer.CallWithStates"/>).</param>
     /// <param name="goBackwards">Process the sequence backwards.</param>
     /// <param name="stateful">Each batch starts from the previous batch's final states.</param>
-    /// <param name="seed">Seed of the dropout masks.</param>
     /// <param name="inputShape">Per-sample input shape <c>[timesteps, features]</c>.</param>
     /// <param name="name">Layer name; default lstm, lstm_1, ...</param>
     /// <exception cref="ArgumentOutOfRangeException">units not positive, or a dropout outside [0, 1].</exception>
     /// <exception cref="ArgumentException">Unknown activation or initializer.</exception>
     public LSTM(int units, string? activation = "tanh", string? recurrentActivation = "sigmoid", bool useBias = true,
         string kernelInitializer = "glorot_uniform", string recurrentInitializer = "orthogonal", string biasInitializer = "zeros",
-        bool unitForgetBias = true, double dropout = 0, double recurrentDropout = 0, bool returnSequences = false,
-        bool returnState = false, bool goBackwards = false, bool stateful = false, int? seed = null, long[]? inputShape = null,
-        string? name = null)
+        bool unitForgetBias = true, double dropout = 0, double recurrentDropout = 0, int? seed = null, bool returnSequences = false,
+        bool returnState = false, bool goBackwards = false, bool stateful = false, long[]? inputShape = null, string? name = null)
         : base(units, activation, useBias, kernelInitializer, recurrentInitializer, biasInitializer, dropout, recurrentDropout,
             returnSequences, returnState, goBackwards, stateful, seed, inputShape, name)
     {
