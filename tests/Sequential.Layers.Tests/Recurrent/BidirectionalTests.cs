@@ -123,4 +123,16 @@ public class BidirectionalTests
         Assert.That(((GRU)restored.BackwardLayer).ResetAfter, Is.False);
         Assert.That(restored.Layer.Name, Is.EqualTo("forward_gru"));
     }
+
+    // A file's configuration may name only known layer types, of the kind the parameter takes, as {class_name, config}.
+    [TestCase("{\"class_name\": \"Dense\", \"config\": {\"units\": 2}}", "not a RecurrentLayer")]
+    [TestCase("5", "not a RecurrentLayer")]
+    [TestCase("{\"class_name\": \"LSTM\"}", "not a RecurrentLayer")]
+    [TestCase("{\"class_name\": \"Evil\", \"config\": {}}", "Unknown layer type 'Evil'")]
+    public void FromConfig_BadWrappedLayer_ThrowsInvalidData(string layerJson, string expected)
+    {
+        var config = new Dictionary<string, object?> { ["layer"] = System.Text.Json.JsonDocument.Parse(layerJson).RootElement };
+        var e = Assert.Throws<InvalidDataException>(() => LayerRegistry.FromConfig("Bidirectional", config))!;
+        Assert.That(e.Message, Does.Contain(expected));
+    }
 }
