@@ -414,8 +414,8 @@ public abstract class Layer : nn.Module<Tensor, Tensor>
 
     /// <summary>
     /// Builds the layer for the shapes of its inputs and returns its output shape. One input: <see cref="EnsureBuilt"/>.
-    /// Several (merge layers): <see cref="ComputeOutputShapeForInputs"/> checks them; such layers have no
-    /// weights.
+    /// Several (merge layers, attention): <see cref="ComputeOutputShapeForInputs"/> checks them, then, the first time,
+    /// <see cref="BuildForInputs"/> creates the weights such a layer has.
     /// </summary>
     private long[] BuildFor(IReadOnlyList<long[]> shapes)
     {
@@ -425,11 +425,41 @@ public abstract class Layer : nn.Module<Tensor, Tensor>
             return OutputShape!;
         }
         var output = ComputeOutputShapeForInputs(shapes);
-        _builtInputShape ??= (long[])shapes[0].Clone();
-        _outputShape ??= output;
-        _built = true;
+        if (!_built)
+            lock (_buildLock)
+                if (!_built)
+                {
+                    BuildForInputs(shapes);
+                    _builtInputShape = (long[])shapes[0].Clone();
+                    _outputShape = output;
+                    _built = true;
+                }
         return output;
     }
+
+    /// <summary>
+    /// Builds a layer that takes several inputs for their per-sample shapes (or checks a built one against them, through
+    /// <see cref="ComputeOutputShapeForInputs"/>) and returns its per-sample output shape: what
+    /// <see cref="Apply(IReadOnlyList{Tensor}, bool)"/> does before it calls the layer, for a layer's own call methods
+    /// with more arguments (MultiHeadAttention's masks).
+    /// </summary>
+    /// <param name="inputShapes">Per-sample input shapes, one per input.</param>
+    /// <returns>The per-sample output shape.</returns>
+    /// <exception cref="ArgumentException">The shapes do not fit the layer.</exception>
+    protected long[] EnsureBuiltForInputs(IReadOnlyList<long[]> inputShapes)
+    {
+        ArgumentNullException.ThrowIfNull(inputShapes);
+        return BuildFor(inputShapes);
+    }
+
+    /// <summary>
+    /// Creates the weights of a layer that takes several inputs (Keras's <c>build(query_shape, value_shape)</c>), once, for
+    /// the per-sample shapes of its first call, after <see cref="ComputeOutputShapeForInputs"/> has accepted them. The
+    /// default creates nothing (merge layers have no weights). Sublayers built here (registered with
+    /// <see cref="register_module"/>) count as this layer's weights.
+    /// </summary>
+    /// <param name="inputShapes">Per-sample input shapes, one per input.</param>
+    public virtual void BuildForInputs(IReadOnlyList<long[]> inputShapes) { }
 
     /// <summary>True for layers that combine several inputs (merge layers); they override
     /// <see cref="ComputeOutputShapeForInputs"/> and <see cref="Call(IReadOnlyList{Tensor}, bool)"/>.</summary>
