@@ -1,0 +1,64 @@
+using static TorchSharp.torch;
+
+namespace Sequential.Layers;
+
+/// <summary>
+/// Applies a layer to every timestep of its input (Keras's <c>TimeDistributed</c>): an input <c>(batch, time, ...)</c> is
+/// viewed as <c>(batch * time, ...)</c>, the wrapped layer runs once on all the steps together (one set of weights for
+/// every step), and its output is viewed back as <c>(batch, time, ...)</c>. Inputs need at least 3 dimensions, the batch
+/// included. The input's mask, <c>(batch, time)</c>, passes through to the output, as Keras's does.
+/// </summary>
+/// <example>
+/// <code>
+/// // Keras: outputs = layers.TimeDistributed(layers.Conv2D(64, (3, 3)))(inputs)   # (32, 10, 128, 128, 3) -> (32, 10, 126, 126, 64)
+/// var outputs = new TimeDistributed(new Conv2D(64, (3, 3))).Apply(inputs);
+/// </code>
+/// </example>
+public sealed class TimeDistributed : Layer
+{
+    /// <summary>Wraps a layer.</summary>
+    /// <param name="layer">The layer applied to every timestep (its weights are this layer's; it is saved inside this
+    /// layer's configuration).</param>
+    /// <param name="inputShape">Per-sample input shape <c>(time, ...)</c> for the first layer of a model.</param>
+    /// <param name="name">Layer name.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="layer"/> is null.</exception>
+    public TimeDistributed(Layer layer, long[]? inputShape = null, string? name = null) : base(name, inputShape)
+    {
+        ArgumentNullException.ThrowIfNull(layer, nameof(layer));
+        _layer = layer;
+    }
+
+    // A field, so that the sublayer tracking registers it as "layer" (Keras's attribute name) before the build.
+    private readonly Layer _layer;
+
+    /// <summary>The wrapped layer (Keras's <c>layer.layer</c>).</summary>
+    public Layer Layer => _layer;
+
+    /// <inheritdoc/>
+    public override ScalarType? InputDtype => Layer.InputDtype;
+
+    private long[] StepShape(long[] inputShape) => inputShape.Length >= 2
+        ? inputShape[1..]
+        : throw new ArgumentException(
+            $"`TimeDistributed` Layer should be passed an `input_shape` with at least 3 dimensions (batch, time, ...); layer \"{Name}\" " +
+            $"received {Shapes.FormatBatch(inputShape)}.");
+
+    /// <inheritdoc/>
+    /// <exception cref="ArgumentException">Fewer than 3 dimensions with the batch, or a step shape the wrapped layer does not take.</exception>
+    public override long[] ComputeOutputShape(long[] inputShape)
+    {
+        var step = Layer.ComputeOutputShape(StepShape(inputShape));
+        return [inputShape[0], .. step];
+    }
+
+    /// <inheritdoc/>
+    public override void Build(long[] inputShape) => Layer.EnsureBuilt(StepShape(inputShape)); // a field sublayer: registered as "layer"
+
+    /// <inheritdoc/>
+    public override Tensor Call(Tensor x, bool training)
+    {
+        long batch = x.shape[0], steps = x.shape[1];
+        var y = Layer.Call(x.reshape([batch * steps, .. x.shape[2..]]), training);
+        return y.reshape([batch, steps, .. y.shape[1..]]);
+    }
+}
