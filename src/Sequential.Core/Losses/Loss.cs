@@ -87,8 +87,16 @@ public abstract class Loss
     /// <returns>A 0-dimensional tensor (the weighted values for <c>"none"</c>).</returns>
     /// <exception cref="ArgumentException">The weights' shape fits neither the samples nor the values; the message
     /// names both shapes.</exception>
-    public Tensor Call(Tensor yTrue, Tensor yPred, Tensor? sampleWeight) =>
-        LossReduction.Apply(Name, Reduction, ComputeValues(yTrue, yPred), sampleWeight);
+    /// <remarks>When <paramref name="yPred"/> carries a mask (<see cref="Layers.Masks"/>, e.g. after
+    /// <c>Embedding(maskZero: true)</c>), masked values are left out as Keras's <c>apply_mask</c> does: with the mean
+    /// reductions the loss is the weighted sum over the kept values divided by their count.</remarks>
+    public Tensor Call(Tensor yTrue, Tensor yPred, Tensor? sampleWeight)
+    {
+        var mask = Layers.Masks.Get(yPred);
+        var values = ComputeValues(yTrue, yPred);
+        if (mask is not null) sampleWeight = LossReduction.ApplyMask(sampleWeight, mask, values.dtype, Reduction);
+        return LossReduction.Apply(Name, Reduction, values, sampleWeight);
+    }
 
     /// <summary>
     /// Checks, once before training, that targets fit the model's output; throws an

@@ -58,6 +58,30 @@ internal static class LossReduction
     }
 
     /// <summary>
+    /// Keras's <c>apply_mask</c>: folds a mask into the sample weights. With the mean reductions a kept value weighs
+    /// <c>total / kept</c> (0 when nothing is kept) and a masked one 0, so the mean over all values equals the mean over
+    /// the kept ones; with the others a kept value weighs 1. A weight per sample weights every timestep of that sample.
+    /// </summary>
+    internal static Tensor ApplyMask(Tensor? sampleWeight, Tensor mask, ScalarType dtype, string reduction)
+    {
+        Tensor floatMask;
+        if (reduction is Mean or SumOverBatchSize)
+        {
+            var keep = mask.to_type(ScalarType.Bool);
+            var valid = keep.sum().to_type(dtype);
+            var weight = where(valid.eq(0), zeros_like(valid), mask.numel() / where(valid.eq(0), ones_like(valid), valid));
+            floatMask = where(keep, weight, zeros_like(weight));
+        }
+        else floatMask = mask.to_type(dtype);
+        if (sampleWeight is null) return floatMask;
+        var w = sampleWeight.to_type(dtype);
+        if (w.device_type != floatMask.device_type || w.device_index != floatMask.device_index) w = w.to(floatMask.device);
+        if (w.dim() == floatMask.dim() + 1 && w.shape[^1] == 1) w = w.squeeze(-1);
+        while (w.dim() < floatMask.dim()) w = w.unsqueeze(-1);   // one weight per sample weights each of its timesteps
+        return w * floatMask;
+    }
+
+    /// <summary>
     /// The weights brought to a shape that broadcasts against <paramref name="values"/>: Keras's rank adjustment
     /// (<c>[N, 1]</c> meets <c>[N]</c>), then trailing axes of size 1, so one weight per sample also weights every
     /// time step of a sample.

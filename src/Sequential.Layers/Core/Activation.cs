@@ -7,6 +7,9 @@ namespace Sequential.Layers;
 /// <example><code>model.Add(new Activation("softmax"));</code></example>
 public sealed class Activation : Layer
 {
+    /// <summary>True: the input's mask passes on to the output (Keras's <c>supports_masking</c>).</summary>
+    public override bool SupportsMasking => true;
+
     /// <summary>Creates an Activation layer.</summary>
     /// <param name="activation">Keras activation name, e.g. "softmax".</param>
     /// <param name="inputShape">Per-sample input shape, for the first layer of a model.</param>

@@ -17,6 +17,9 @@ namespace Sequential.Layers;
 /// </example>
 public sealed class Dense : Layer
 {
+    /// <summary>True: the input's mask passes on to the output (Keras's <c>supports_masking</c>).</summary>
+    public override bool SupportsMasking => true;
+
     /// <summary>Creates a Dense layer.</summary>
     /// <param name="units">Output size (positive).</param>
     /// <param name="activation">Keras activation name; null or "linear" for none.</param>

@@ -18,6 +18,9 @@ namespace Sequential.Layers;
 /// <example><code>new Conv2D(32, 3), new BatchNormalization(), new Activation("relu")</code></example>
 public sealed class BatchNormalization : Layer
 {
+    /// <summary>True: the input's mask passes on to the output (Keras's <c>supports_masking</c>).</summary>
+    public override bool SupportsMasking => true;
+
     private int _axis;
     private long[] _reduceAxes = [];
     private long[] _statShape = [];

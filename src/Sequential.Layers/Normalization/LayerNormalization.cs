@@ -18,6 +18,9 @@ namespace Sequential.Layers;
 /// </example>
 public sealed class LayerNormalization : Layer
 {
+    /// <summary>True: the input's mask passes on to the output (Keras's <c>supports_masking</c>).</summary>
+    public override bool SupportsMasking => true;
+
     private int[]? _axes;           // per-sample axes, sorted, once built
     private Parameter? _gamma, _beta;
 
