@@ -259,9 +259,26 @@ public sealed class MultiHeadAttention : Layer
     protected override Tensor Call(IReadOnlyList<Tensor> inputs, bool training) =>
         Attend(inputs[0], inputs[1], inputs.Count == 3 ? inputs[2] : null, null, null, null, null, false, false, training).Output;
 
+    /// <summary>The call of a graph node or of <c>Apply([query, value, key])</c> whose inputs carry masks: Keras's
+    /// <c>query_mask</c>, <c>value_mask</c> and <c>key_mask</c>, combined into the attention mask.</summary>
+    /// <param name="inputs">Query, value and (optionally) key.</param>
+    /// <param name="masks">Their masks (null where an input has none).</param>
+    /// <param name="training">True inside training steps.</param>
+    /// <returns>The output.</returns>
+    protected override Tensor Call(IReadOnlyList<Tensor> inputs, IReadOnlyList<Tensor?> masks, bool training) =>
+        Attend(inputs[0], inputs[1], inputs.Count == 3 ? inputs[2] : null, masks[0], masks[1], masks.Count == 3 ? masks[2] : null,
+            null, false, false, training).Output;
+
+    /// <summary>The output's mask: the query's (Keras sets the query's mask on the output).</summary>
+    /// <param name="inputs">Query, value and (optionally) key.</param>
+    /// <param name="masks">Their masks.</param>
+    /// <returns>The query's mask, or null.</returns>
+    public override Tensor? ComputeMask(IReadOnlyList<Tensor> inputs, IReadOnlyList<Tensor?> masks) => masks.Count > 0 ? masks[0] : null;
+
     /// <summary>
     /// Calls the layer on batches with Keras's call arguments (<c>mha(query, value, key, attention_mask=...,
-    /// use_causal_mask=...)</c>), building it first for their shapes.
+    /// use_causal_mask=...)</c>), building it first for their shapes. The masks attached to the inputs
+    /// (<see cref="Masks"/>) join the attention mask; the output carries the query's mask.
     /// </summary>
     /// <param name="query">Query batch, <c>(B, T, features)</c>.</param>
     /// <param name="value">Value batch, <c>(B, S, features)</c>.</param>
@@ -305,7 +322,11 @@ public sealed class MultiHeadAttention : Layer
             if (tensor is not null && tensor.dim() == 0)
                 throw new ArgumentException($"Layer \"{Name}\" (MultiHeadAttention) needs a batch for {what}, shape [N, ...]; got a scalar.", what);
         EnsureBuiltForInputs(key is null ? [query.shape[1..], value.shape[1..]] : [query.shape[1..], value.shape[1..], key.shape[1..]]);
-        return Attend(query, value, key, null, null, null, attentionMask, useCausalMask, scores, training);
+        var queryMask = Masks.Get(query);
+        var result = Attend(query, value, key, queryMask, Masks.Get(value), key is null ? null : Masks.Get(key), attentionMask,
+            useCausalMask, scores, training);
+        if (queryMask is not null && Masks.Get(result.Output) is null) Masks.Set(result.Output, queryMask);
+        return result;
     }
 
     /// <summary>Keras's <c>call</c> on a built layer: the masks combined, the projections, the attention, the output

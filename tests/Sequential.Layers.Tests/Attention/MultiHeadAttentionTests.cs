@@ -111,6 +111,62 @@ public class MultiHeadAttentionTests
             Is.EqualTo(Values(layer.Apply(x, x, attentionMask: merged))).Within(1e-5));
     }
 
+    private static Tensor QueryIds() => tensor(new long[,] { { 1, 2, 3, 0, 0 }, { 3, 3, 1, 1, 2 }, { 1, 0, 0, 0, 0 } });
+
+    private static Tensor ValueIds() => tensor(new long[,] { { 5, 4, 0 }, { 3, 0, 0 }, { 2, 1, 1 } });
+
+    [Test]
+    public void QueryMask_IsTheOutputsMask()
+    {
+        // Keras test_query_mask_propagation.
+        var layer = new MultiHeadAttention(numHeads: 2, keyDim: 2);
+        Assert.That(layer.SupportsMasking, Is.True);
+        var maskedQuery = new Embedding(4, 8, maskZero: true).Apply(QueryIds());
+        var output = layer.Apply(maskedQuery, Random(17, 3, 3, 8));
+        Assert.That(Values(Masks.Get(output)!), Is.EqualTo(Values(QueryIds().ne(0))));
+    }
+
+    [TestCase(false)]
+    [TestCase(true)]
+    public void QueryAndValueMasks_AreTheAttentionMask(bool useCausalMask)
+    {
+        // Keras test_masking: the Embedding masks of query and value (and the causal mask) equal this attention mask.
+        var layer = new MultiHeadAttention(numHeads: 2, keyDim: 2);
+        var maskedQuery = new Embedding(4, 8, maskZero: true).Apply(QueryIds());
+        var maskedValue = new Embedding(6, 8, maskZero: true).Apply(ValueIds());
+        var output = layer.Apply(maskedQuery, maskedValue, useCausalMask: useCausalMask);
+        var mask = tensor(new long[,,]
+        {
+            { { 1, 1, 0 }, { 1, 1, 0 }, { 1, 1, 0 }, { 0, 0, 0 }, { 0, 0, 0 } },
+            { { 1, 0, 0 }, { 1, 0, 0 }, { 1, 0, 0 }, { 1, 0, 0 }, { 1, 0, 0 } },
+            { { 1, 1, 1 }, { 0, 0, 0 }, { 0, 0, 0 }, { 0, 0, 0 }, { 0, 0, 0 } },
+        });
+        if (useCausalMask)
+            mask = mask.bitwise_and(tensor(new long[,] { { 1, 0, 0 }, { 1, 1, 0 }, { 1, 1, 1 }, { 1, 1, 1 }, { 1, 1, 1 } }));
+        Masks.Set(maskedQuery, null);
+        Masks.Set(maskedValue, null);
+        var manual = layer.Apply(maskedQuery, maskedValue, attentionMask: mask);
+        Assert.That(Values(output), Is.EqualTo(Values(manual)).Within(1e-6));
+        Assert.That(Values(output), Is.Not.EqualTo(Values(layer.Apply(maskedQuery, maskedValue))).Within(1e-3), "the masks change the output");
+    }
+
+    [Test]
+    public void FunctionalGraph_CombinesTheInputsMasks_AndPassesTheQueryMaskOn()
+    {
+        var ids = new Input(shape: [5], dtype: ScalarType.Int64);
+        var embedding = new Embedding(4, 8, maskZero: true);
+        var mha = new MultiHeadAttention(numHeads: 2, keyDim: 4);
+        var embedded = embedding.Apply(ids);
+        var model = new Model(ids, mha.Apply(embedded, embedded));
+        var output = model.Predict(QueryIds(), verbose: 0);
+        var keep = QueryIds().ne(0);
+        var manual = mha.Apply(embedding.Call(QueryIds(), false), embedding.Call(QueryIds(), false),
+            attentionMask: keep.unsqueeze(-1).logical_and(keep.unsqueeze(-2)));
+        Assert.That(Values(output), Is.EqualTo(Values(manual)).Within(1e-6));
+        var graphOutput = model.Apply(QueryIds());
+        Assert.That(Values(Masks.Get(graphOutput)!), Is.EqualTo(Values(keep)));
+    }
+
     [Test]
     public void MaskShapes_ThatBroadcast_GiveTheSameOutput()
     {

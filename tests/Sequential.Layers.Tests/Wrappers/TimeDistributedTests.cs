@@ -48,6 +48,59 @@ public class TimeDistributedTests
             Assert.That(Values(y[TensorIndex.Colon, t]), Is.EqualTo(Values(wide.Layer.Apply(x[TensorIndex.Colon, t]))).Within(1e-6));
     }
 
+    /// Keras's test_masking MaskedDense: a Dense(1) of 0.01 whose rows the step's mask zeroes.
+    private sealed class MaskedDense() : Layer("masked_dense")
+    {
+        private readonly Dense _dense = new(1, useBias: false);
+
+        public override long[] ComputeOutputShape(long[] inputShape) => _dense.ComputeOutputShape(inputShape);
+
+        public override void Build(long[] inputShape)
+        {
+            _dense.EnsureBuilt(inputShape);
+            using (no_grad()) _dense.Kernel!.fill_(0.01);
+        }
+
+        public override Tensor Call(Tensor x, bool training) => _dense.Call(x, training);
+
+        public override Tensor Call(Tensor x, Tensor? mask, bool training) =>
+            mask is null ? Call(x, training) : Call(x, training) * mask.to_type(x.dtype).unsqueeze(-1);
+    }
+
+    [Test]
+    public void Mask_ReachesTheWrappedLayerStepByStep_AndPassesThrough()
+    {
+        // Keras test_masking.
+        var layer = new TimeDistributed(new MaskedDense());
+        var mask = tensor(new[,] { { false, true }, { true, false }, { true, true } });
+        var output = layer.Apply(Sequence(), mask: mask);
+        Assert.That(Values(output), Is.EqualTo(new[] { 0f, 0.22f, 0.38f, 0f, 0.7f, 0.86f }).Within(1e-6));
+        Assert.That(Values(Masks.Get(output)!), Is.EqualTo(Values(mask)));
+
+        // Keras test_with_mask_zero: Embedding(mask_zero) then TimeDistributed(Dense(softmax)) trains.
+        var model = new SequentialModel(new Embedding(10, 5, maskZero: true, inputShape: [20]),
+            new TimeDistributed(new Dense(5, activation: "softmax")));
+        model.Compile(optimizer: "adam", loss: "sparse_categorical_crossentropy", metrics: ["accuracy"], device: "cpu");
+        var x = randint(1, 10, new long[] { 22, 20 }, generator: new Generator(3));
+        var history = model.Fit(x, ones(new long[] { 22, 20 }, ScalarType.Int64), epochs: 1, batchSize: 16, verbose: 0);
+        Assert.That(double.IsFinite(history["loss"][0]));
+    }
+
+    [TestCase(4, 6)]
+    [TestCase(5, 5)]
+    [TestCase(5, 6)]
+    public void MaskThatDoesNotFit_Throws_AsKeras(long maskBatch, long maskSteps)
+    {
+        // Keras test_mask_validation_*: inputs (4, 5, 3).
+        var td = new TimeDistributed(new Dense(5, activation: "softmax"));
+        var inputs = zeros(4, 5, 3);
+        Assert.That(td.Apply(inputs, mask: ones(new long[] { 4, 5 }, ScalarType.Bool)).shape, Is.EqualTo(new long[] { 4, 5, 5 }));
+        Assert.That(td.Apply(inputs, mask: ones(new long[] { 4, 5, 2 }, ScalarType.Bool)).shape, Is.EqualTo(new long[] { 4, 5, 5 }));
+        var e = Assert.Throws<ArgumentException>(() => td.Apply(inputs, mask: ones(new long[] { maskBatch, maskSteps }, ScalarType.Bool)));
+        Assert.That(e!.Message, Does.StartWith("The `mask` passed to the `TimeDistributed` layer \"time_distributed\" has a shape " +
+                                               $"({maskBatch}, {maskSteps}) that is incompatible with the input shape (4, 5, 3)."));
+    }
+
     [Test]
     public void FewerThanThreeDimensions_Throws_NamingTheLayerAndShape()
     {
