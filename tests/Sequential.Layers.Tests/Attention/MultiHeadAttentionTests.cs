@@ -165,6 +165,19 @@ public class MultiHeadAttentionTests
         Assert.That(Values(output), Is.EqualTo(Values(manual)).Within(1e-6));
         var graphOutput = model.Apply(QueryIds());
         Assert.That(Values(Masks.Get(graphOutput)!), Is.EqualTo(Values(keep)));
+
+        // Self-attention (one tensor as query and value) saves and loads, masks included.
+        var folder = Directory.CreateTempSubdirectory("sequential-mha-");
+        try
+        {
+            string path = Path.Combine(folder.FullName, "self.seqmodel");
+            model.Save(path);
+            Assert.That(Values(Model.Load(path).Predict(QueryIds(), verbose: 0)), Is.EqualTo(Values(output)));
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
     }
 
     [Test]
