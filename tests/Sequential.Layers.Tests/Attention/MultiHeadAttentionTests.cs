@@ -167,17 +167,7 @@ public class MultiHeadAttentionTests
         Assert.That(Values(Masks.Get(graphOutput)!), Is.EqualTo(Values(keep)));
 
         // Self-attention (one tensor as query and value) saves and loads, masks included.
-        var folder = Directory.CreateTempSubdirectory("sequential-mha-");
-        try
-        {
-            string path = Path.Combine(folder.FullName, "self.seqmodel");
-            model.Save(path);
-            Assert.That(Values(Model.Load(path).Predict(QueryIds(), verbose: 0)), Is.EqualTo(Values(output)));
-        }
-        finally
-        {
-            folder.Delete(recursive: true);
-        }
+        Assert.That(Values(SavedModels.SaveAndLoadModel(model).Predict(QueryIds(), verbose: 0)), Is.EqualTo(Values(output)));
     }
 
     [Test]
@@ -359,19 +349,9 @@ public class MultiHeadAttentionTests
         var history = model.Fit([xq, xv], [y], epochs: 2, batchSize: 8, verbose: 0);
         Assert.That(history["loss"], Has.Count.EqualTo(2));
 
-        var folder = Directory.CreateTempSubdirectory("sequential-mha-");
-        try
-        {
-            string path = Path.Combine(folder.FullName, "model.seqmodel");
-            model.Save(path);
-            var loaded = Model.Load(path);
-            var mha = (MultiHeadAttention)loaded.GetLayer("mha");
-            Assert.That((mha.NumHeads, mha.KeyDim, mha.ValueDim), Is.EqualTo((2, 4, 4)));
-            Assert.That(Values(loaded.Predict([xq, xv], verbose: 0)[0]), Is.EqualTo(Values(model.Predict([xq, xv], verbose: 0)[0])));
-        }
-        finally
-        {
-            folder.Delete(recursive: true);
-        }
+        var loaded = SavedModels.SaveAndLoadModel(model);
+        var mha = (MultiHeadAttention)loaded.GetLayer("mha");
+        Assert.That((mha.NumHeads, mha.KeyDim, mha.ValueDim), Is.EqualTo((2, 4, 4)));
+        Assert.That(Values(loaded.Predict([xq, xv], verbose: 0)[0]), Is.EqualTo(Values(model.Predict([xq, xv], verbose: 0)[0])));
     }
 }
