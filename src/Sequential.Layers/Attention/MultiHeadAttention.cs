@@ -439,7 +439,10 @@ public sealed class MultiHeadAttention : Layer
         if (keyMask is not null && !ReferenceEquals(key, value)) And(InputMask(keyMask, key, "key").unsqueeze(-2));
         if (useCausalMask) And(CausalMask(query, value));
         if (attentionMask is not null)
-            mask = mask is null ? Boolean(attentionMask) : Boolean(attentionMask).logical_and(mask);
+        {
+            var given = Boolean(attentionMask).to(query.device); // a mask made on the CPU serves a model on CUDA
+            mask = mask is null ? given : given.logical_and(mask);
+        }
         return mask;
     }
 
