@@ -51,6 +51,64 @@ public abstract class Layer : nn.Module<Tensor, Tensor>
     /// <summary>The layer's name, unique within its model (Keras's <c>layer.name</c>).</summary>
     public string Name { get; internal set; }
 
+    private DTypePolicy _dtypePolicy = MixedPrecision.GlobalPolicy;
+
+    /// <summary>
+    /// The dtypes the layer computes in and keeps its weights in (Keras's <c>layer.dtype_policy</c>, set by the
+    /// constructor's <c>dtype</c> in Keras): the global policy (<see cref="MixedPrecision.GlobalPolicy"/>) when the layer
+    /// was created, unless set. Under a mixed policy the layer casts floating-point inputs and its weights to
+    /// <see cref="ComputeDtype"/>; weights stay in <see cref="VariableDtype"/>.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">Set on a built layer to a policy whose variable dtype differs from its
+    /// weights' (set it before the layer builds).</exception>
+    /// <example><code>var output = new Dense(10, activation: "softmax") { DtypePolicy = "float32" };   // Keras: dtype="float32"</code></example>
+    public DTypePolicy DtypePolicy
+    {
+        get => _dtypePolicy;
+        set
+        {
+            ArgumentNullException.ThrowIfNull(value);
+            if (Built && value.VariableDtype != _dtypePolicy.VariableDtype && _internal_params.Count > 0)
+                throw new InvalidOperationException(
+                    $"Layer \"{Name}\" is built with {_dtypePolicy.VariableDtype} weights; the policy '{value.Name}' keeps weights in " +
+                    $"{value.VariableDtype}. Set DtypePolicy before the layer builds (before its first call or Fit).");
+            _dtypePolicy = value;
+            if (this is Model) return;
+            foreach (var (_, child) in named_children())   // a layer built from layers (Conv1DTranspose) computes as one
+                if (child is Layer layer && layer is not Model) layer.DtypePolicy = value;
+        }
+    }
+
+    /// <summary>The dtype the layer computes in (Keras's <c>layer.compute_dtype</c>).</summary>
+    public ScalarType ComputeDtype => _dtypePolicy.ComputeDtype;
+
+    /// <summary>The dtype of the layer's weights (Keras's <c>layer.variable_dtype</c>).</summary>
+    public ScalarType VariableDtype => _dtypePolicy.VariableDtype;
+
+    /// <summary>
+    /// A weight as the layer computes with it (Keras's autocast of variables): the weight itself, or under a mixed
+    /// policy its copy in <see cref="ComputeDtype"/> (differentiable: gradients reach the float32 weight).
+    /// </summary>
+    /// <param name="weight">A floating-point weight of this layer.</param>
+    /// <returns>The weight in the compute dtype.</returns>
+    [return: System.Diagnostics.CodeAnalysis.NotNullIfNotNull(nameof(weight))]
+    protected Tensor? InComputeDtype(Tensor? weight) =>
+        weight is null || weight.dtype == ComputeDtype || !weight.is_floating_point() ? weight : weight.to_type(ComputeDtype);
+
+    /// <summary>Keras's autocast of a layer's inputs under a 16-bit policy: floating-point inputs move to the compute
+    /// dtype when either side is a 16-bit float (float32 and float64 inputs of a float32 layer are left as they are).</summary>
+    private Tensor AutoCast(Tensor x)
+    {
+        var dtype = ComputeDtype;
+        if (x.dtype == dtype || this is Model || !x.is_floating_point()) return x;
+        return IsHalf(dtype) || IsHalf(x.dtype) ? x.to_type(dtype) : x;
+    }
+
+    /// <summary>Whether a dtype is a 16-bit float (float16 or bfloat16), the compute dtypes of the mixed policies.</summary>
+    /// <param name="dtype">A dtype.</param>
+    /// <returns>True for float16 and bfloat16.</returns>
+    protected static bool IsHalf(ScalarType dtype) => dtype is ScalarType.BFloat16 or ScalarType.Float16;
+
     /// <summary>True when the name was given by the user (and so must not be renamed).</summary>
     internal bool NameWasGiven { get; }
 
@@ -556,6 +614,7 @@ public abstract class Layer : nn.Module<Tensor, Tensor>
         var masks = new Tensor?[inputs.Count];
         bool anyMask = false;
         for (int i = 0; i < masks.Length; i++) anyMask |= (masks[i] = Masks.Get(inputs[i])) is not null;
+        if (ComputeDtype != ScalarType.Float32 || inputs.Any(i => IsHalf(i.dtype))) inputs = [.. inputs.Select(AutoCast)];
         if (!anyMask) return WithMask(Call(inputs, training), inputs, masks);
         return WithMask(Call(inputs, masks, training), inputs, masks);
     }
@@ -576,6 +635,7 @@ public abstract class Layer : nn.Module<Tensor, Tensor>
     internal Tensor Invoke(Tensor x, bool training, Tensor? mask = null)
     {
         mask ??= Masks.Get(x);
+        x = AutoCast(x);
         if (mask is null && !SupportsMasking) return Call(x, training);
         var y = Call(x, mask, training);
         if (SupportsMasking && Masks.Get(y) is null && ComputeMask(x, mask) is { } output) Masks.Set(y, output);
@@ -658,6 +718,7 @@ public abstract class Layer : nn.Module<Tensor, Tensor>
         Persistence.LoadBudget.Charge(this, name, shape);
         var tensor = empty(shape, ScalarType.Float32);
         initializer.Initialize(tensor, fanIn, fanOut);
+        if (VariableDtype != ScalarType.Float32) tensor = tensor.to_type(VariableDtype); // initialized in float32, as Keras's initializers draw
         var parameter = new Parameter(tensor, requires_grad: trainable && _trainable); // a frozen layer builds frozen
         parameter.DetachFromDisposeScope();
         register_parameter(name, parameter);

@@ -93,6 +93,8 @@ public abstract class Loss
     public Tensor Call(Tensor yTrue, Tensor yPred, Tensor? sampleWeight)
     {
         var mask = Layers.Masks.Get(yPred);
+        // Keras computes losses in float32 (the loss's dtype): 16-bit outputs of a mixed-precision model are cast up.
+        if (yPred.dtype is ScalarType.BFloat16 or ScalarType.Float16) yPred = yPred.to_type(ScalarType.Float32);
         var values = ComputeValues(yTrue, yPred);
         if (mask is not null) sampleWeight = LossReduction.ApplyMask(sampleWeight, mask, values.dtype, Reduction);
         return LossReduction.Apply(Name, Reduction, values, sampleWeight);

@@ -71,7 +71,7 @@ public sealed class PReLU : Layer
     }
 
     /// <inheritdoc/>
-    public override Tensor Call(Tensor x, bool training) => F.relu(x) - Alpha! * F.relu(-x);
+    public override Tensor Call(Tensor x, bool training) => F.relu(x) - InComputeDtype(Alpha!) * F.relu(-x);
 
     private long[] AlphaShape(long[] inputShape)
     {

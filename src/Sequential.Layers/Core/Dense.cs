@@ -84,7 +84,7 @@ public sealed class Dense : Layer
     /// <inheritdoc/>
     public override Tensor Call(Tensor x, bool training)
     {
-        var y = F.linear(x, get_parameter("kernel")!, UseBias ? get_parameter("bias") : null);
+        var y = F.linear(x, InComputeDtype(get_parameter("kernel")!), UseBias ? InComputeDtype(get_parameter("bias")) : null);
         return Activation.IsLinear ? y : Activation.Call(y);
     }
 }

@@ -99,7 +99,7 @@ public sealed class Embedding : Layer
                     $"Ids must be 0 to {InputDim - 1}: raise inputDim to cover the vocabulary, or map unknown ids into range (e.g. to an OOV id).");
             }
         }
-        var table = Embeddings!;
+        var table = InComputeDtype(Embeddings!);
         return table.index_select(0, ids.flatten()).view([.. x.shape, OutputDim]);
     }
 }

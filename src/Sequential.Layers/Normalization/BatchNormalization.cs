@@ -122,6 +122,13 @@ public sealed class BatchNormalization : Layer
     /// <inheritdoc/>
     public override Tensor Call(Tensor x, bool training)
     {
+        // Keras: 16-bit inputs are normalized in float32 (prone to overflow otherwise), the output is in the compute dtype.
+        if (IsHalf(x.dtype)) return Normalize(x.to_type(ScalarType.Float32), training).to_type(ComputeDtype);
+        return Normalize(x, training);
+    }
+
+    private Tensor Normalize(Tensor x, bool training)
+    {
         Tensor mean, variance;
         if (training && Trainable)
         {

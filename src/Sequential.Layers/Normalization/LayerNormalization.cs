@@ -118,6 +118,13 @@ public sealed class LayerNormalization : Layer
     /// <inheritdoc/>
     public override Tensor Call(Tensor x, bool training)
     {
+        // Keras: the float32 weights meet 16-bit inputs in float32, and the output is cast to the compute dtype.
+        if (IsHalf(x.dtype)) return Normalize(x.to_type(ScalarType.Float32)).to_type(ComputeDtype);
+        return Normalize(x);
+    }
+
+    private Tensor Normalize(Tensor x)
+    {
         var axes = _axes!;
         long sampleRank = x.dim() - 1;
         bool trailing = axes[0] == sampleRank - axes.Length; // sorted and distinct: the last axes.Length axes
