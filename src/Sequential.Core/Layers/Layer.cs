@@ -96,12 +96,22 @@ public abstract class Layer : nn.Module<Tensor, Tensor>
         weight is null || weight.dtype == ComputeDtype || !weight.is_floating_point() ? weight : weight.to_type(ComputeDtype);
 
     /// <summary>Keras's autocast of a layer's inputs under a 16-bit policy: floating-point inputs move to the compute
-    /// dtype when either side is a 16-bit float (float32 and float64 inputs of a float32 layer are left as they are).</summary>
-    private Tensor AutoCast(Tensor x)
+    /// dtype when either side is a 16-bit float (float32 and float64 inputs of a float32 layer are left as they are).
+    /// Models apply it to every input; a layer's own call method with more arguments (MultiHeadAttention's) applies it
+    /// to them.</summary>
+    /// <param name="x">An input.</param>
+    /// <returns>The input in the dtype the layer computes in, or as it was.</returns>
+    protected Tensor AutoCast(Tensor x) => this is Model ? x : AutoCast(x, ComputeDtype);
+
+    /// <summary>The autocast rule for a given compute dtype: for a wrapper that calls its wrapped layer's
+    /// <see cref="Call(Tensor, Tensor?, bool)"/> directly, with that layer's <see cref="ComputeDtype"/>.</summary>
+    /// <param name="x">An input.</param>
+    /// <param name="computeDtype">The dtype the receiving layer computes in.</param>
+    /// <returns>The input in <paramref name="computeDtype"/> when either is a 16-bit float, else as it was.</returns>
+    protected static Tensor AutoCast(Tensor x, ScalarType computeDtype)
     {
-        var dtype = ComputeDtype;
-        if (x.dtype == dtype || this is Model || !x.is_floating_point()) return x;
-        return IsHalf(dtype) || IsHalf(x.dtype) ? x.to_type(dtype) : x;
+        if (x.dtype == computeDtype || !x.is_floating_point()) return x;
+        return IsHalf(computeDtype) || IsHalf(x.dtype) ? x.to_type(computeDtype) : x;
     }
 
     /// <summary>Whether a dtype is a 16-bit float (float16 or bfloat16), the compute dtypes of the mixed policies.</summary>

@@ -52,13 +52,13 @@ internal sealed class AttentionProjection : Layer
     /// <inheritdoc/>
     public override Tensor Call(Tensor x, bool training)
     {
-        var kernel = get_parameter("kernel")!;
+        var kernel = InComputeDtype(get_parameter("kernel")!);
         long bound = 1, outputs = 1;
         for (int i = 0; i < _boundDims; i++) bound *= kernel.shape[i];
         foreach (var d in _outputDims) outputs *= d;
         long[] free = x.shape[..^_boundDims];
         var y = x.reshape(-1, bound).matmul(kernel.reshape(bound, outputs));
-        if (_useBias) y = y.add(get_parameter("bias")!.reshape(outputs));
+        if (_useBias) y = y.add(InComputeDtype(get_parameter("bias")!).reshape(outputs));
         return y.reshape([.. free, .. _outputDims]);
     }
 }

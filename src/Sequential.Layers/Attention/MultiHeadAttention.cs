@@ -232,7 +232,8 @@ public sealed class MultiHeadAttention : Layer
 
         AttentionProjection Projection(string name, int bound, long[] outputs, long[] inputShape)
         {
-            var projection = new AttentionProjection(name, bound, outputs, UseBias, _kernelInitializer, _biasInitializer);
+            // The projections compute as the layer does (a policy set later reaches them as registered children).
+            var projection = new AttentionProjection(name, bound, outputs, UseBias, _kernelInitializer, _biasInitializer) { DtypePolicy = DtypePolicy };
             register_module(name, projection);
             projection.EnsureBuilt(inputShape);
             return projection;
@@ -322,9 +323,9 @@ public sealed class MultiHeadAttention : Layer
             if (tensor is not null && tensor.dim() == 0)
                 throw new ArgumentException($"Layer \"{Name}\" (MultiHeadAttention) needs a batch for {what}, shape [N, ...]; got a scalar.", what);
         EnsureBuiltForInputs(key is null ? [query.shape[1..], value.shape[1..]] : [query.shape[1..], value.shape[1..], key.shape[1..]]);
-        var queryMask = Masks.Get(query);
-        var result = Attend(query, value, key, queryMask, Masks.Get(value), key is null ? null : Masks.Get(key), attentionMask,
-            useCausalMask, scores, training);
+        var (queryMask, valueMask, keyMask) = (Masks.Get(query), Masks.Get(value), key is null ? null : Masks.Get(key));
+        var result = Attend(AutoCast(query), AutoCast(value), key is null ? null : AutoCast(key), queryMask, valueMask, keyMask,
+            attentionMask, useCausalMask, scores, training);
         if (queryMask is not null && Masks.Get(result.Output) is null) Masks.Set(result.Output, queryMask);
         return result;
     }

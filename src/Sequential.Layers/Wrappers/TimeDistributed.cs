@@ -80,7 +80,9 @@ public sealed class TimeDistributed : Layer
                     $"input's first two dimensions. Expected mask shape prefix: ({batch}, {steps}).", nameof(mask));
             stepMask = mask.reshape([batch * steps, .. mask.shape[2..]]);
         }
-        var y = Layer.Call(x.reshape([batch * steps, .. x.shape[2..]]), stepMask, training);
+        // In the wrapped layer's compute dtype, as Keras's call of it casts them.
+        var flat = AutoCast(x.reshape([batch * steps, .. x.shape[2..]]), Layer is Model ? x.dtype : Layer.ComputeDtype);
+        var y = Layer.Call(flat, stepMask, training);
         var output = y.reshape([batch, steps, .. y.shape[1..]]);
         // Keras attaches the input's mask as it is; a mask with per-step axes the output does not have (Keras accepts
         // (batch, time, 2) on any input) cannot be attached, so its (batch, time) part is: a step is kept if any of it is.

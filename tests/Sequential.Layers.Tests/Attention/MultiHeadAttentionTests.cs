@@ -333,6 +333,27 @@ public class MultiHeadAttentionTests
     }
 
     [Test]
+    public void MixedPrecision_Float32Weights_Bfloat16Computation_OnBothPaths()
+    {
+        var x = Random(18, 2, 5, 8);
+        var exact = new MultiHeadAttention(numHeads: 2, keyDim: 4);
+        var mixed = new MultiHeadAttention(numHeads: 2, keyDim: 4) { DtypePolicy = "mixed_bfloat16" };
+        var expected = exact.Apply(x, x);
+        mixed.Apply(x, x);
+        using (no_grad())
+            foreach (var (a, b) in mixed.Weights.Zip(exact.Weights)) a.copy_(b);
+        Assert.That(mixed.Weights.Select(w => w.dtype), Is.All.EqualTo(ScalarType.Float32));
+        var fused = mixed.Apply(x, x, useCausalMask: true);
+        var (explicitOutput, scores) = mixed.ApplyWithScores(x, x, useCausalMask: true);
+        Assert.That((fused.dtype, explicitOutput.dtype, scores.dtype), Is.EqualTo((ScalarType.BFloat16, ScalarType.BFloat16, ScalarType.BFloat16)));
+        var reference = exact.Apply(x, x, useCausalMask: true);
+        Assert.That((fused.to_type(ScalarType.Float32) - reference).abs().max().item<float>(), Is.LessThan(0.1f));
+        Assert.That((explicitOutput.to_type(ScalarType.Float32) - reference).abs().max().item<float>(), Is.LessThan(0.1f));
+        Assert.That(mixed.Apply([x, x]).dtype, Is.EqualTo(ScalarType.BFloat16), "the list form autocasts too");
+        Assert.That((mixed.Apply([x, x]).to_type(ScalarType.Float32) - expected).abs().max().item<float>(), Is.LessThan(0.1f));
+    }
+
+    [Test]
     public void FunctionalModel_TrainsSavesAndLoads()
     {
         var query = new Input(shape: [6, 8], name: "query");

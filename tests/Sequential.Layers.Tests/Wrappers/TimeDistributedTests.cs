@@ -101,6 +101,26 @@ public class TimeDistributedTests
                                                $"({maskBatch}, {maskSteps}) that is incompatible with the input shape (4, 5, 3)."));
     }
 
+    [Test, NonParallelizable] // sets the global policy
+    public void MixedPrecision_TheWrappedLayerComputesInItsPolicy()
+    {
+        MixedPrecision.SetGlobalPolicy("mixed_bfloat16");
+        try
+        {
+            var layer = new TimeDistributed(new Dense(3));
+            var y = layer.Apply(randn(2, 4, 5));
+            Assert.That((y.dtype, layer.Weights[0].dtype), Is.EqualTo((ScalarType.BFloat16, ScalarType.Float32)));
+        }
+        finally
+        {
+            MixedPrecision.SetGlobalPolicy("float32");
+        }
+        // A float32 layer wrapped by a bfloat16 one computes in float32 (Keras: each layer autocasts to its own policy).
+        var inner = new Dense(3);
+        var wrapper = new TimeDistributed(inner) { DtypePolicy = "mixed_bfloat16" };
+        Assert.That(wrapper.Apply(randn(2, 4, 5)).dtype, Is.EqualTo(ScalarType.Float32));
+    }
+
     [Test]
     public void FewerThanThreeDimensions_Throws_NamingTheLayerAndShape()
     {
