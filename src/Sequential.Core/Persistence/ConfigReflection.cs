@@ -160,11 +160,14 @@ internal static class ConfigReflection
         IReadOnlyDictionary<string, object?> config;
         try { config = layer.GetConfig(); }
         catch (InvalidOperationException e) { throw new InvalidOperationException($"Layer \"{layer.Name}\": {e.Message}", e); }
-        return new Dictionary<string, object?>
+        var entry = new Dictionary<string, object?>
         {
             ["class_name"] = layer.GetType().Name,
             ["config"] = config.ToDictionary(kv => kv.Key, kv => ToJsonFriendly(kv.Value)),
         };
+        // The wrapped layer's own policy, as a model's entry records each layer's (float32 when absent).
+        if (layer.DtypePolicy.Name != DTypePolicy.Float32.Name) entry["dtype"] = layer.DtypePolicy.Name;
+        return entry;
     }
 
     /// <summary>Creates a wrapped layer from its <c>{"class_name", "config"}</c> entry.</summary>
@@ -176,14 +179,22 @@ internal static class ConfigReflection
             || !element.TryGetProperty("class_name", out var className) || className.ValueKind != JsonValueKind.String
             || !element.TryGetProperty("config", out var config) || config.ValueKind != JsonValueKind.Object)
             throw new FormatException("a wrapped layer is an object {\"class_name\": ..., \"config\": {...}}");
+        string policy = "float32";
+        if (element.TryGetProperty("dtype", out var dtype))
+            policy = dtype.ValueKind == JsonValueKind.String ? dtype.GetString()! : throw new FormatException("a wrapped layer's dtype is a policy name");
         var values = config.EnumerateObject().ToDictionary(p => p.Name, p => (object?)p.Value);
         var layer = LayerRegistry.FromConfig(className.GetString()!, values);
-        if (!type.IsInstanceOfType(layer))
+        try
+        {
+            if (!type.IsInstanceOfType(layer)) throw new FormatException($"a {className.GetString()} layer where a {type.Name} is needed");
+            layer.DtypePolicy = policy; // restored whatever the global policy is now; an unknown name is an ArgumentException
+            return layer;
+        }
+        catch
         {
             layer.Dispose();
-            throw new FormatException($"a {className.GetString()} layer where a {type.Name} is needed");
+            throw;
         }
-        return layer;
     }
 
     /// <summary>Turns a configuration value (a CLR value or an already parsed JSON element) into a JSON element.</summary>

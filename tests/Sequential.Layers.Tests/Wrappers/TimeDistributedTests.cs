@@ -115,6 +115,21 @@ public class TimeDistributedTests
         {
             MixedPrecision.SetGlobalPolicy("float32");
         }
+        // The wrapped layer's policy is saved with it and restored whatever the global policy is at load.
+        MixedPrecision.SetGlobalPolicy("mixed_bfloat16");
+        SequentialModel model;
+        try
+        {
+            model = new SequentialModel(new TimeDistributed(new Dense(3), inputShape: [4, 5]));
+            model.Compile(optimizer: "sgd", loss: "mse", device: "cpu");
+        }
+        finally
+        {
+            MixedPrecision.SetGlobalPolicy("float32");
+        }
+        var loaded = SavedModels.AssertRoundTrips(model, randn(new long[] { 2, 4, 5 }, generator: new Generator(4)));
+        Assert.That(((TimeDistributed)loaded.Layers[0]).Layer.DtypePolicy.Name, Is.EqualTo("mixed_bfloat16"));
+
         // A float32 layer wrapped by a bfloat16 one computes in float32 (Keras: each layer autocasts to its own policy).
         var inner = new Dense(3);
         var wrapper = new TimeDistributed(inner) { DtypePolicy = "mixed_bfloat16" };
