@@ -20,6 +20,22 @@ internal static class SavedModels
         }
     }
 
+    /// Saves any model (a functional one, say) to a temporary file and loads it back with Model.Load.
+    public static Model SaveAndLoadModel(Model model)
+    {
+        var folder = Directory.CreateTempSubdirectory("sequential-layers-");
+        try
+        {
+            string path = Path.Combine(folder.FullName, "model.seqmodel");
+            model.Save(path);
+            return Model.Load(path);
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+    }
+
     /// Saves and loads a model, then checks that the copy has the same summary, configurations and predictions.
     public static SequentialModel AssertRoundTrips(SequentialModel model, Tensor x)
     {

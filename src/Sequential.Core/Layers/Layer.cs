@@ -96,12 +96,22 @@ public abstract class Layer : nn.Module<Tensor, Tensor>
         weight is null || weight.dtype == ComputeDtype || !weight.is_floating_point() ? weight : weight.to_type(ComputeDtype);
 
     /// <summary>Keras's autocast of a layer's inputs under a 16-bit policy: floating-point inputs move to the compute
-    /// dtype when either side is a 16-bit float (float32 and float64 inputs of a float32 layer are left as they are).</summary>
-    private Tensor AutoCast(Tensor x)
+    /// dtype when either side is a 16-bit float (float32 and float64 inputs of a float32 layer are left as they are).
+    /// Models apply it to every input; a layer's own call method with more arguments (MultiHeadAttention's) applies it
+    /// to them.</summary>
+    /// <param name="x">An input.</param>
+    /// <returns>The input in the dtype the layer computes in, or as it was.</returns>
+    protected Tensor AutoCast(Tensor x) => this is Model ? x : AutoCast(x, ComputeDtype);
+
+    /// <summary>The autocast rule for a given compute dtype: for a wrapper that calls its wrapped layer's
+    /// <see cref="Call(Tensor, Tensor?, bool)"/> directly, with that layer's <see cref="ComputeDtype"/>.</summary>
+    /// <param name="x">An input.</param>
+    /// <param name="computeDtype">The dtype the receiving layer computes in.</param>
+    /// <returns>The input in <paramref name="computeDtype"/> when either is a 16-bit float, else as it was.</returns>
+    protected static Tensor AutoCast(Tensor x, ScalarType computeDtype)
     {
-        var dtype = ComputeDtype;
-        if (x.dtype == dtype || this is Model || !x.is_floating_point()) return x;
-        return IsHalf(dtype) || IsHalf(x.dtype) ? x.to_type(dtype) : x;
+        if (x.dtype == computeDtype || !x.is_floating_point()) return x;
+        return IsHalf(computeDtype) || IsHalf(x.dtype) ? x.to_type(computeDtype) : x;
     }
 
     /// <summary>Whether a dtype is a 16-bit float (float16 or bfloat16), the compute dtypes of the mixed policies.</summary>
@@ -516,8 +526,8 @@ public abstract class Layer : nn.Module<Tensor, Tensor>
 
     /// <summary>
     /// Builds the layer for the shapes of its inputs and returns its output shape. One input: <see cref="EnsureBuilt"/>.
-    /// Several (merge layers): <see cref="ComputeOutputShapeForInputs"/> checks them; such layers have no
-    /// weights.
+    /// Several (merge layers, attention): <see cref="ComputeOutputShapeForInputs"/> checks them, then, the first time,
+    /// <see cref="BuildForInputs"/> creates the weights such a layer has.
     /// </summary>
     private long[] BuildFor(IReadOnlyList<long[]> shapes)
     {
@@ -527,11 +537,41 @@ public abstract class Layer : nn.Module<Tensor, Tensor>
             return OutputShape!;
         }
         var output = ComputeOutputShapeForInputs(shapes);
-        _builtInputShape ??= (long[])shapes[0].Clone();
-        _outputShape ??= output;
-        _built = true;
+        if (!_built)
+            lock (_buildLock)
+                if (!_built)
+                {
+                    BuildForInputs(shapes);
+                    _builtInputShape = (long[])shapes[0].Clone();
+                    _outputShape = output;
+                    _built = true;
+                }
         return output;
     }
+
+    /// <summary>
+    /// Builds a layer that takes several inputs for their per-sample shapes (or checks a built one against them, through
+    /// <see cref="ComputeOutputShapeForInputs"/>) and returns its per-sample output shape: what
+    /// <see cref="Apply(IReadOnlyList{Tensor}, bool)"/> does before it calls the layer, for a layer's own call methods
+    /// with more arguments (MultiHeadAttention's masks).
+    /// </summary>
+    /// <param name="inputShapes">Per-sample input shapes, one per input.</param>
+    /// <returns>The per-sample output shape.</returns>
+    /// <exception cref="ArgumentException">The shapes do not fit the layer.</exception>
+    protected long[] EnsureBuiltForInputs(IReadOnlyList<long[]> inputShapes)
+    {
+        ArgumentNullException.ThrowIfNull(inputShapes);
+        return BuildFor(inputShapes);
+    }
+
+    /// <summary>
+    /// Creates the weights of a layer that takes several inputs (Keras's <c>build(query_shape, value_shape)</c>), once, for
+    /// the per-sample shapes of its first call, after <see cref="ComputeOutputShapeForInputs"/> has accepted them. The
+    /// default creates nothing (merge layers have no weights). Sublayers built here (registered with
+    /// <see cref="register_module"/>) count as this layer's weights.
+    /// </summary>
+    /// <param name="inputShapes">Per-sample input shapes, one per input.</param>
+    public virtual void BuildForInputs(IReadOnlyList<long[]> inputShapes) { }
 
     /// <summary>True for layers that combine several inputs (merge layers); they override
     /// <see cref="ComputeOutputShapeForInputs"/> and <see cref="Call(IReadOnlyList{Tensor}, bool)"/>.</summary>

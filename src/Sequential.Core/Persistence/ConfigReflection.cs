@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Sequential.Activations;
 using Sequential.Initializers;
+using Sequential.Layers;
 using Sequential.Optimizers;
 
 namespace Sequential.Persistence;
@@ -25,7 +26,7 @@ internal static class ConfigReflection
     /// </summary>
     public static ConstructorInfo ConfigConstructor(Type type) =>
         type.GetConstructors(BindingFlags.Public | BindingFlags.Instance)
-            .Where(c => c.GetParameters().All(p => CanRead(p.ParameterType)))
+            .Where(c => c.GetParameters().All(p => CanRead(p.ParameterType) || IsNestedLayer(type, p.ParameterType)))
             .OrderByDescending(c => c.GetParameters().Length)
             .FirstOrDefault()
         ?? throw new InvalidOperationException(
@@ -130,6 +131,10 @@ internal static class ConfigReflection
     {
         null => null,
         string or bool or int or long or double or float or short or byte => value,
+        Model model => throw new InvalidOperationException(
+            $"Model \"{model.Name}\" is held by a layer's configuration, which can describe layers but not models; wrap a layer, " +
+            "or make the model part of the outer model's graph."),
+        Layer layer => NestedLayer(layer),
         ActivationFunction activation => activation.Name,
         // A wrapped layer (Bidirectional's): Keras's nested {"class_name", "config"}; models are saved by ModelConfig instead.
         Layers.Layer layer and not Model => new JsonObject
@@ -142,11 +147,65 @@ internal static class ConfigReflection
         LearningRateSchedule schedule => schedule.ToJson(), // Keras's {"class_name": ..., "config": ...}
         JsonNode node => node,
         Enum e => e.ToString(),
+        IReadOnlyDictionary<string, object?> map => map.ToDictionary(kv => kv.Key, kv => ToJsonFriendly(kv.Value)),
         System.Runtime.CompilerServices.ITuple tuple => Enumerable.Range(0, tuple.Length).Select(i => ToJsonFriendly(tuple[i])).ToArray(),
         System.Collections.IEnumerable items => items.Cast<object?>().Select(ToJsonFriendly).ToArray(),
         _ => throw new InvalidOperationException(
             $"A configuration value of type {value.GetType().Name} ({value}) has no JSON form; override GetConfig() to convert it."),
     };
+
+    /// <summary>
+    /// Whether a constructor parameter of <paramref name="owner"/> is a layer it wraps (TimeDistributed's, Bidirectional's
+    /// <c>layer</c>): saved as the nested layer's <c>{"class_name", "config"}</c>, as Keras serializes a wrapped layer, and
+    /// created again from <see cref="LayerRegistry"/> on load. Layers only: a model's constructor taking a layer keeps being
+    /// passed over, and a model cannot be nested this way.
+    /// </summary>
+    private static bool IsNestedLayer(Type owner, Type parameter) =>
+        typeof(Layer).IsAssignableFrom(owner) && !typeof(Model).IsAssignableFrom(owner)
+        && typeof(Layer).IsAssignableFrom(parameter) && !typeof(Model).IsAssignableFrom(parameter);
+
+    /// <summary>A wrapped layer's configuration entry, as Keras's <c>serialize_keras_object</c> writes it.</summary>
+    private static Dictionary<string, object?> NestedLayer(Layer layer)
+    {
+        IReadOnlyDictionary<string, object?> config;
+        try { config = layer.GetConfig(); }
+        catch (InvalidOperationException e) { throw new InvalidOperationException($"Layer \"{layer.Name}\": {e.Message}", e); }
+        var entry = new Dictionary<string, object?>
+        {
+            ["class_name"] = layer.GetType().Name,
+            ["config"] = config.ToDictionary(kv => kv.Key, kv => ToJsonFriendly(kv.Value)),
+        };
+        // The wrapped layer's own policy, as a model's entry records each layer's (float32 when absent).
+        if (layer.DtypePolicy.Name != DTypePolicy.Float32.Name) entry["dtype"] = layer.DtypePolicy.Name;
+        return entry;
+    }
+
+    /// <summary>Creates a wrapped layer from its <c>{"class_name", "config"}</c> entry.</summary>
+    /// <exception cref="FormatException">Not such an object, or a layer of another kind than the parameter takes.</exception>
+    /// <exception cref="InvalidDataException">An unknown class, or a configuration its constructor does not take.</exception>
+    private static Layer NestedLayerFromJson(JsonElement element, Type type)
+    {
+        if (element.ValueKind != JsonValueKind.Object
+            || !element.TryGetProperty("class_name", out var className) || className.ValueKind != JsonValueKind.String
+            || !element.TryGetProperty("config", out var config) || config.ValueKind != JsonValueKind.Object)
+            throw new FormatException("a wrapped layer is an object {\"class_name\": ..., \"config\": {...}}");
+        string policy = "float32";
+        if (element.TryGetProperty("dtype", out var dtype))
+            policy = dtype.ValueKind == JsonValueKind.String ? dtype.GetString()! : throw new FormatException("a wrapped layer's dtype is a policy name");
+        var values = config.EnumerateObject().ToDictionary(p => p.Name, p => (object?)p.Value);
+        var layer = LayerRegistry.FromConfig(className.GetString()!, values);
+        try
+        {
+            if (!type.IsInstanceOfType(layer)) throw new FormatException($"a {className.GetString()} layer where a {type.Name} is needed");
+            layer.DtypePolicy = policy; // restored whatever the global policy is now; an unknown name is an ArgumentException
+            return layer;
+        }
+        catch
+        {
+            layer.Dispose();
+            throw;
+        }
+    }
 
     /// <summary>Turns a configuration value (a CLR value or an already parsed JSON element) into a JSON element.</summary>
     public static JsonElement ToElement(object? value) => value switch
@@ -166,6 +225,7 @@ internal static class ConfigReflection
             return null;
         }
         type = Nullable.GetUnderlyingType(type) ?? type;
+        if (typeof(Layer).IsAssignableFrom(type)) return NestedLayerFromJson(element, type);
         if (typeof(LearningRateSchedule).IsAssignableFrom(type))
         {
             // A learning rate: a number, or a schedule's class and configuration.
