@@ -136,12 +136,6 @@ internal static class ConfigReflection
             "or make the model part of the outer model's graph."),
         Layer layer => NestedLayer(layer),
         ActivationFunction activation => activation.Name,
-        // A wrapped layer (Bidirectional's): Keras's nested {"class_name", "config"}; models are saved by ModelConfig instead.
-        Layers.Layer layer and not Model => new JsonObject
-        {
-            ["class_name"] = layer.GetType().Name,
-            ["config"] = ModelFile.ConfigObject(layer.GetConfig()),
-        },
         Initializer initializer => initializer.Name,
         ConstantLearningRate constant => constant.Value,
         LearningRateSchedule schedule => schedule.ToJson(), // Keras's {"class_name": ..., "config": ...}
@@ -239,7 +233,6 @@ internal static class ConfigReflection
         if (type == typeof(double)) return element.GetDouble();
         if (type == typeof(float)) return element.GetSingle();
         if (type.IsEnum) return Enum.Parse(type, element.GetString() ?? throw new FormatException("not a string"), ignoreCase: true);
-        if (typeof(Layers.Layer).IsAssignableFrom(type)) return LayerFromJson(element, type);
         // Read-only list and sequence parameters (IReadOnlyList<double>, IEnumerable<string>, ...) take an array.
         if (type.IsGenericType && !type.IsArray && type.GetGenericArguments() is [var listItem]
             && type.IsAssignableFrom(listItem.MakeArrayType()))
@@ -262,29 +255,10 @@ internal static class ConfigReflection
         throw new InvalidOperationException($"parameters of type {type.Name} cannot be read from a configuration");
     }
 
-    /// <summary>
-    /// A wrapped layer from its <c>{"class_name", "config"}</c> object, created by <see cref="Layers.LayerRegistry"/> (so
-    /// only known layer types, from plain values); the nesting depth is bounded by the JSON reader's.
-    /// </summary>
-    private static Layers.Layer LayerFromJson(JsonElement element, Type type)
-    {
-        if (element.ValueKind != JsonValueKind.Object
-            || !element.TryGetProperty("class_name", out var className) || className.ValueKind != JsonValueKind.String)
-            throw new FormatException("a layer must be an object with a class_name and a config");
-        var config = element.TryGetProperty("config", out var c) && c.ValueKind == JsonValueKind.Object
-            ? c.EnumerateObject().ToDictionary(p => p.Name, p => (object?)p.Value)
-            : throw new FormatException("a layer must be an object with a class_name and a config");
-        var layer = Layers.LayerRegistry.FromConfig(className.GetString()!, config);
-        if (type.IsInstanceOfType(layer)) return layer;
-        layer.Dispose();
-        throw new FormatException($"{className.GetString()} is not a {type.Name}");
-    }
-
     /// <summary>Whether <see cref="FromJson"/> reads values of a type (keep the two in step).</summary>
     public static bool CanRead(Type type)
     {
         type = Nullable.GetUnderlyingType(type) ?? type;
-        if (typeof(Layers.Layer).IsAssignableFrom(type) && !typeof(Model).IsAssignableFrom(type)) return true;
         if (type == typeof(string) || type == typeof(bool) || type == typeof(int) || type == typeof(long) || type == typeof(double)
             || type == typeof(float) || type.IsEnum || typeof(LearningRateSchedule).IsAssignableFrom(type))
             return true;
