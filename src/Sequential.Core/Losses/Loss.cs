@@ -88,7 +88,18 @@ public abstract class Loss
     /// <exception cref="ArgumentException">The weights' shape fits neither the samples nor the values; the message
     /// names both shapes.</exception>
     public Tensor Call(Tensor yTrue, Tensor yPred, Tensor? sampleWeight) =>
-        LossReduction.Apply(Name, Reduction, ComputeValues(yTrue, yPred), sampleWeight);
+        LossReduction.Apply(Name, Reduction, ComputeValues(yTrue, yPred), sampleWeight, ComputeMask(yTrue, yPred));
+
+    /// <summary>
+    /// Which of <see cref="ComputeValues"/>'s values count (Keras's mask on the losses, e.g. what
+    /// <c>SparseCategoricalCrossentropy(ignore_class=...)</c> sets): null (the default) when all do, else a boolean tensor of
+    /// the values' shape. <see cref="Call(Tensor, Tensor, Tensor?)"/> gives masked values a weight of 0 and, for
+    /// <c>"sum_over_batch_size"</c> and <c>"mean"</c>, averages over the values that count, as Keras's <c>apply_mask</c> does.
+    /// </summary>
+    /// <param name="yTrue">Targets, as given to <see cref="ComputeValues"/>.</param>
+    /// <param name="yPred">Model outputs.</param>
+    /// <returns>Null, or a boolean tensor shaped like the values.</returns>
+    public virtual Tensor? ComputeMask(Tensor yTrue, Tensor yPred) => null;
 
     /// <summary>
     /// Checks, once before training, that targets fit the model's output; throws an

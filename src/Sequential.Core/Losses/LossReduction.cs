@@ -36,14 +36,18 @@ internal static class LossReduction
     /// number of values, <c>mean_with_sample_weight</c> by the sum of the weights (0 when that is 0, Keras's
     /// <c>divide_no_nan</c>).
     /// </summary>
-    internal static Tensor Apply(string loss, string reduction, Tensor values, Tensor? sampleWeight)
+    internal static Tensor Apply(string loss, string reduction, Tensor values, Tensor? sampleWeight, Tensor? mask = null)
     {
-        Tensor? weights = null;
-        if (sampleWeight is not null)
+        Tensor? weights = sampleWeight is null ? null : Broadcastable(loss, values, sampleWeight);
+        if (mask is not null)
         {
-            weights = Broadcastable(loss, values, sampleWeight);
-            values = values * weights;
+            // Keras's apply_mask: masked values weigh 0; for the batch means the others weigh total / valid, so the mean
+            // runs over the values that count (valid may be 0: the epsilon keeps that finite, and the sum is 0 then).
+            var m = mask.to_type(values.dtype);
+            if (reduction is SumOverBatchSize or Mean) m = m * (m.numel() / (m.sum() + TargetChecks.Epsilon));
+            weights = weights is null ? m : weights * m;
         }
+        if (weights is not null) values = values * weights;
         if (reduction == None) return values;
         long count = values.numel();
         if (reduction == Sum || count == 0) return values.sum();
