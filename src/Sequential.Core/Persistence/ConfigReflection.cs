@@ -75,7 +75,7 @@ internal static class ConfigReflection
 
     /// <summary>Creates an object by calling its configuration constructor with values from a saved configuration.</summary>
     /// <exception cref="InvalidDataException">A value is missing, unknown, given twice (as <c>use_bias</c> and
-    /// <c>useBias</c>) or of the wrong kind.</exception>
+    /// <c>useBias</c>) or of the wrong kind (an unknown initializer or activation included).</exception>
     public static object Create(Type type, IReadOnlyDictionary<string, object?> config, string what)
     {
         var constructor = ConfigConstructor(type);
@@ -98,6 +98,10 @@ internal static class ConfigReflection
                 try
                 {
                     arguments[i] = FromJson(ToElement(value), p.ParameterType);
+                }
+                catch (InvalidDataException e)
+                {
+                    throw new InvalidDataException($"The configuration of {what} has a '{Key(p)}' that cannot be loaded: {e.Message}", e);
                 }
                 catch (Exception e) when (e is FormatException or InvalidOperationException or JsonException or OverflowException or ArgumentException)
                 {
@@ -129,14 +133,75 @@ internal static class ConfigReflection
     {
         null => null,
         string or bool or int or long or double or float or short or byte => value,
-        ActivationFunction activation => activation.Name,
-        Initializer initializer => initializer.Name,
+        ActivationFunction activation => ActivationJson(activation),
+        Initializer initializer => InitializerJson(initializer),
         Enum e => e.ToString(),
+        IReadOnlyDictionary<string, object?> map => map.ToDictionary(kv => kv.Key, kv => ToJsonFriendly(kv.Value)),
         System.Runtime.CompilerServices.ITuple tuple => Enumerable.Range(0, tuple.Length).Select(i => ToJsonFriendly(tuple[i])).ToArray(),
         System.Collections.IEnumerable items => items.Cast<object?>().Select(ToJsonFriendly).ToArray(),
         _ => throw new InvalidOperationException(
             $"A configuration value of type {value.GetType().Name} ({value}) has no JSON form; override GetConfig() to convert it."),
     };
+
+    /// <summary>
+    /// An initializer as a configuration holds it: its Keras name when it is exactly what that name creates (so files
+    /// stay as they were before initializer objects), else Keras's <c>{"class_name": ..., "config": {...}}</c>.
+    /// </summary>
+    private static object InitializerJson(Initializer initializer) =>
+        InitializerRegistry.IsDefaultOfItsName(initializer)
+            ? initializer.Name
+            : Nested(initializer.GetType().Name, initializer.GetConfig());
+
+    /// <summary>An activation as a configuration holds it: its name, or <c>{"class_name": name, "config": arguments}</c>.</summary>
+    /// <exception cref="InvalidOperationException">The activation is an anonymous function (a file cannot hold code).</exception>
+    private static object ActivationJson(ActivationFunction activation)
+    {
+        if (activation.IsAnonymous)
+            throw new InvalidOperationException(
+                "its activation is an anonymous function, which a model file cannot hold. Name it and register it: " +
+                "ActivationRegistry.Register(\"my_activation\", x => ...), then pass activation: \"my_activation\".");
+        return activation.Config.Count == 0 ? activation.Name : Nested(activation.Name, activation.Config);
+    }
+
+    private static Dictionary<string, object?> Nested(string className, IReadOnlyDictionary<string, object?> config) => new()
+    {
+        ["class_name"] = className,
+        ["config"] = config.ToDictionary(kv => kv.Key, kv => ToJsonFriendly(kv.Value)),
+    };
+
+    /// <summary>Reads an initializer or activation saved by <see cref="InitializerJson"/> or <see cref="ActivationJson"/>:
+    /// a name, or an object with <c>class_name</c> and <c>config</c>.</summary>
+    private static object ReadNested(JsonElement element, Type type)
+    {
+        bool activation = type == typeof(ActivationFunction);
+        if (element.ValueKind == JsonValueKind.String)
+        {
+            string name = element.GetString()!;
+            try
+            {
+                return activation ? ActivationRegistry.Get(name) : CheckType(InitializerRegistry.Get(name), type);
+            }
+            catch (ArgumentException e)
+            {
+                throw new InvalidDataException(e.Message, e);
+            }
+        }
+        if (element.ValueKind != JsonValueKind.Object
+            || !element.TryGetProperty("class_name", out var className) || className.ValueKind != JsonValueKind.String)
+            throw new FormatException("expected a name or an object with \"class_name\" and \"config\"");
+        var config = new Dictionary<string, object?>();
+        if (element.TryGetProperty("config", out var values))
+        {
+            if (values.ValueKind != JsonValueKind.Object) throw new FormatException("\"config\" is not an object");
+            foreach (var property in values.EnumerateObject()) config[property.Name] = property.Value;
+        }
+        return activation
+            ? ActivationRegistry.FromConfig(className.GetString()!, config)
+            : CheckType(InitializerRegistry.FromConfig(className.GetString()!, config), type);
+    }
+
+    private static object CheckType(object value, Type type) =>
+        type.IsInstanceOfType(value) ? value : throw new FormatException($"a {value.GetType().Name} is not a {type.Name}");
 
     /// <summary>Turns a configuration value (a CLR value or an already parsed JSON element) into a JSON element.</summary>
     public static JsonElement ToElement(object? value) => value switch
@@ -163,6 +228,7 @@ internal static class ConfigReflection
         if (type == typeof(double)) return element.GetDouble();
         if (type == typeof(float)) return element.GetSingle();
         if (type.IsEnum) return Enum.Parse(type, element.GetString() ?? throw new FormatException("not a string"), ignoreCase: true);
+        if (type == typeof(ActivationFunction) || typeof(Initializer).IsAssignableFrom(type)) return ReadNested(element, type);
         // Read-only list and sequence parameters (IReadOnlyList<double>, IEnumerable<string>, ...) take an array.
         if (type.IsGenericType && !type.IsArray && type.GetGenericArguments() is [var listItem]
             && type.IsAssignableFrom(listItem.MakeArrayType()))
@@ -190,7 +256,7 @@ internal static class ConfigReflection
     {
         type = Nullable.GetUnderlyingType(type) ?? type;
         if (type == typeof(string) || type == typeof(bool) || type == typeof(int) || type == typeof(long) || type == typeof(double)
-            || type == typeof(float) || type.IsEnum)
+            || type == typeof(float) || type.IsEnum || type == typeof(ActivationFunction) || typeof(Initializer).IsAssignableFrom(type))
             return true;
         if (type.IsGenericType && !type.IsArray && type.GetGenericArguments() is [var listItem]
             && type.IsAssignableFrom(listItem.MakeArrayType()))

@@ -1,3 +1,4 @@
+using Sequential.Activations;
 using TorchSharp;
 using static TorchSharp.torch;
 using static Sequential.Layers.Tests.TestModels;
@@ -181,5 +182,62 @@ public class DenseTests
         Assert.That(dense.Kernel!.dtype, Is.EqualTo(ScalarType.Float32));
         Assert.That(dense.Kernel!.allclose(before), Is.False, "the weights the model computes with were not the ones trained");
         Assert.That(dense.CountParams(), Is.EqualTo(3 * 2 + 2));
+    }
+
+    [Test]
+    public void InitializersAndActivations_AsNamesOrObjects()
+    {
+        // Keras lines stay portable: kernel_initializer="he_normal" and kernel_initializer=HeNormal(seed=1) both compile
+        var byName = new Dense(4, activation: "relu", kernelInitializer: "he_normal", biasInitializer: "zeros");
+        var byObject = new Dense(4, activation: ActivationFunction.Relu(maxValue: 6), kernelInitializer: new Sequential.Initializers.HeNormal(seed: 1),
+            biasInitializer: new Sequential.Initializers.Constant(0.5));
+        Assert.That(byName.KernelInitializer, Is.TypeOf<Sequential.Initializers.HeNormal>());
+        byObject.EnsureBuilt([3]);
+        Assert.That(Values(byObject.Bias!), Is.All.EqualTo(0.5f));
+        var twin = new Dense(4, kernelInitializer: new Sequential.Initializers.HeNormal(seed: 1));
+        twin.EnsureBuilt([3]);
+        Assert.That(Values(twin.Kernel!), Is.EqualTo(Values(byObject.Kernel!)), "the same seed gives the same kernel");
+        // relu capped at 6 on a hand-set kernel: x = [10, -10, 1] with the identity-like kernel
+        var capped = new Dense(3, activation: ActivationFunction.Relu(maxValue: 6), kernelInitializer: new Sequential.Initializers.Identity(),
+            inputShape: [3]);
+        var y = new SequentialModel(capped).Predict(tensor(new float[] { 10, -10, 1 }).reshape(1, 3), verbose: 0);
+        Assert.That(Values(y), Is.EqualTo(new[] { 6f, 0f, 1f }));
+        Func<Tensor, Tensor> square = x => x * x;
+        var custom = new SequentialModel(new Dense(3, activation: square, kernelInitializer: new Sequential.Initializers.Identity(), inputShape: [3]));
+        Assert.That(Values(custom.Predict(tensor(new float[] { 2, -3, 1 }).reshape(1, 3), verbose: 0)), Is.EqualTo(new[] { 4f, 9f, 1f }));
+    }
+
+    [Test]
+    public void SeededInitializersAndActivationArguments_SurviveSaveAndLoad()
+    {
+        var model = new SequentialModel(
+            new Dense(5, activation: ActivationFunction.Relu(negativeSlope: 0.1, maxValue: 6), kernelInitializer: new Sequential.Initializers.HeNormal(seed: 3),
+                biasInitializer: new Sequential.Initializers.RandomUniform(-1, 1, seed: 4), inputShape: [4]),
+            new Dense(2, activation: ActivationFunction.Softmax(axis: -1), kernelInitializer: "lecun_normal"));
+        var loaded = SavedModels.AssertRoundTrips(model, randn(3, 4));
+        var config = loaded.Layers[0].GetConfig();
+        Assert.That(config["kernel_initializer"], Is.EqualTo(new Dictionary<string, object?>
+        {
+            ["class_name"] = "HeNormal", ["config"] = new Dictionary<string, object?> { ["seed"] = 3 },
+        }));
+        Assert.That(config["activation"], Is.EqualTo(new Dictionary<string, object?>
+        {
+            ["class_name"] = "relu", ["config"] = new Dictionary<string, object?> { ["negative_slope"] = 0.1, ["max_value"] = 6.0 },
+        }));
+        Assert.That(loaded.Layers[1].GetConfig()["kernel_initializer"], Is.EqualTo("lecun_normal"), "a default initializer stays a name");
+        Assert.That(loaded.Layers[1].GetConfig()["activation"], Is.EqualTo("softmax"));
+    }
+
+    [Test]
+    public void AnAnonymousActivation_CannotBeSaved_AndTheMessageSaysHowToName_It()
+    {
+        Func<Tensor, Tensor> square = x => x * x;
+        var model = new SequentialModel(new Dense(2, activation: square, inputShape: [3], name: "squared"));
+        var ex = Assert.Throws<InvalidOperationException>(() => SavedModels.SaveAndLoad(model));
+        Assert.That(ex!.Message, Does.Contain("Layer \"squared\": its activation is an anonymous function, which a model file cannot hold. " +
+            "Name it and register it: ActivationRegistry.Register(\"my_activation\", x => ...)"));
+        ActivationRegistry.Register("dense_test_square", square);
+        var named = new SequentialModel(new Dense(2, activation: "dense_test_square", inputShape: [3]));
+        SavedModels.AssertRoundTrips(named, randn(2, 3));
     }
 }
