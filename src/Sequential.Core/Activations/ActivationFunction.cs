@@ -167,7 +167,41 @@ public sealed class ActivationFunction
     /// <c>a * sigmoid(b)</c>; the axis must have an even size and the output has half of it.</summary>
     /// <param name="axis">The axis split in two; -1 (the default) is the last.</param>
     /// <returns>The activation.</returns>
-    public static ActivationFunction Glu(int axis = -1) => new("glu", x => F.glu(x, axis), Differs("axis", axis, -1), false);
+    /// <exception cref="ArgumentException">When applied: the axis is not one of the input's, or its size is odd.</exception>
+    public static ActivationFunction Glu(int axis = -1) =>
+        new("glu", x => F.glu(x, GluAxis(x.shape, axis, batched: true)), Differs("axis", axis, -1), false) { _gluAxis = axis };
+
+    /// <summary>glu's axis within <paramref name="shape"/>, checked: libtorch would fail with a C++ message otherwise.</summary>
+    private static int GluAxis(long[] shape, int axis, bool batched)
+    {
+        int rank = shape.Length, index = axis < 0 ? rank + axis : batched ? axis : axis - 1;
+        if (index < 0 || index >= rank)
+            throw new ArgumentException(
+                $"glu: axis {axis} is not an axis of an input of shape {Layers.Shapes.Format(shape)}{(batched ? "" : " per sample")}.", nameof(axis));
+        if (shape[index] % 2 != 0)
+            throw new ArgumentException(
+                $"glu splits axis {axis} in two halves, but it has the odd size {shape[index]} (input shape {Layers.Shapes.Format(shape)}" +
+                $"{(batched ? "" : " per sample")}). Use an even number of units.", nameof(axis));
+        return index;
+    }
+
+    private int? _gluAxis;
+
+    /// <summary>
+    /// The shape of the output for a per-sample input shape (without the batch axis): the same shape, except for
+    /// <c>glu</c>, which halves the axis it splits. Layers use it to report their output shapes.
+    /// </summary>
+    /// <param name="inputShape">The per-sample input shape.</param>
+    /// <returns>The per-sample output shape.</returns>
+    /// <exception cref="ArgumentException">glu's axis is missing or has an odd size.</exception>
+    public long[] ComputeOutputShape(long[] inputShape)
+    {
+        ArgumentNullException.ThrowIfNull(inputShape);
+        if (_gluAxis is not int axis) return (long[])inputShape.Clone();
+        var shape = (long[])inputShape.Clone();
+        shape[GluAxis(inputShape, axis, batched: false)] /= 2;
+        return shape;
+    }
 
     /// <summary>Keras's <c>soft_shrink(x, threshold)</c>: <c>x - threshold</c> above it, <c>x + threshold</c> below
     /// <c>-threshold</c>, else 0.</summary>

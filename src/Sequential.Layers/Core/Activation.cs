@@ -30,7 +30,7 @@ public sealed class Activation : Layer
     };
 
     /// <inheritdoc/>
-    public override long[] ComputeOutputShape(long[] inputShape) => (long[])inputShape.Clone();
+    public override long[] ComputeOutputShape(long[] inputShape) => Function.ComputeOutputShape(inputShape);
 
     /// <inheritdoc/>
     public override Tensor Call(Tensor x, bool training) => Function.Call(x);

@@ -67,7 +67,7 @@ public sealed class Dense : Layer
     {
         if (inputShape.Length == 0)
             throw new ArgumentException($"Layer \"{Name}\" (Dense) needs inputs with at least one axis per sample; got a scalar per sample.");
-        return [.. inputShape[..^1], Units];
+        return Activation.ComputeOutputShape([.. inputShape[..^1], Units]);   // glu halves its axis
     }
 
     /// <inheritdoc/>

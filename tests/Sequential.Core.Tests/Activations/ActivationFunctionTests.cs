@@ -111,6 +111,17 @@ public class ActivationFunctionTests
     }
 
     [Test]
+    public void Glu_OutputShapeHalvesTheAxis_AndAnOddSizeIsAClearError()
+    {
+        Assert.That(ActivationRegistry.Get("glu").ComputeOutputShape([5, 6]), Is.EqualTo(new long[] { 5, 3 }));
+        Assert.That(ActivationFunction.Glu(axis: 1).ComputeOutputShape([4, 6]), Is.EqualTo(new long[] { 2, 6 }));   // axis 1 = first per-sample axis
+        Assert.That(ActivationRegistry.Get("relu").ComputeOutputShape([5, 6]), Is.EqualTo(new long[] { 5, 6 }));
+        using var scope = NewDisposeScope();
+        var ex = Assert.Throws<ArgumentException>(() => ActivationRegistry.Get("glu").Call(zeros(2, 5)));
+        Assert.That(ex!.Message, Does.StartWith("glu splits axis -1 in two halves, but it has the odd size 5 (input shape (2, 5))."));
+    }
+
+    [Test]
     public void SoftmaxAndLogSoftmax_OnAnAxis()
     {
         // test_softmax_2d_axis_0: softmax over axis 0 of [[0, 1], [ln 3, 0]] -> columns [1/4, 3/4] and [e/(e+1), 1/(e+1)]

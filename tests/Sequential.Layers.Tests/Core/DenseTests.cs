@@ -208,6 +208,16 @@ public class DenseTests
     }
 
     [Test]
+    public void Glu_HalvesTheUnits_InTheOutputShape()
+    {
+        var model = new SequentialModel(new Dense(6, activation: "glu", inputShape: [3]), new Dense(2));
+        Assert.That(model.Layers[0].ComputeOutputShape([3]), Is.EqualTo(new long[] { 3 }));
+        Assert.That(model.Predict(randn(4, 3), verbose: 0).shape, Is.EqualTo(new long[] { 4, 2 }));
+        var ex = Assert.Throws<ArgumentException>(() => new Dense(5, activation: "glu").ComputeOutputShape([3]));
+        Assert.That(ex!.Message, Does.StartWith("glu splits axis -1 in two halves, but it has the odd size 5 (input shape (5,) per sample). Use an even number of units."));
+    }
+
+    [Test]
     public void SeededInitializersAndActivationArguments_SurviveSaveAndLoad()
     {
         var model = new SequentialModel(
