@@ -71,6 +71,9 @@ internal static class LossReduction
         var w = sampleWeight.dtype == values.dtype ? sampleWeight : sampleWeight.to_type(values.dtype);
         if (w.device_type != values.device_type || w.device_index != values.device_index) w = w.to(values.device);
         if (w.dim() == values.dim() + 1 && w.shape[^1] == 1) w = w.squeeze(-1);
+        // One value for the whole batch (Dice and Tversky sum over every axis by default): Keras broadcasts the weights
+        // over it, so "sum_over_batch_size" gives the value times the mean weight.
+        if (values.dim() == 0) return w;
         long[] ws = w.shape, vs = values.shape;
         bool fits = ws.Length <= vs.Length;
         for (int i = 0; fits && i < ws.Length; i++) fits = ws[i] == vs[i] || ws[i] == 1;

@@ -35,6 +35,9 @@ public class DiceTests
     {
         using var scope = NewDisposeScope();
         Assert.That(new Dice(reduction: null).Call(ImageY(), ImageP()).shape, Is.Empty);
+        // weights per sample on the one batch value: Keras broadcasts them, sum_over_batch_size gives value * mean(w)
+        double batchValue = Value(new Dice().Call(ImageY(), ImageP()));
+        Assert.That(Value(new Dice().Call(ImageY(), ImageP(), F([1, 3], 2))), Is.EqualTo(batchValue * 2).Within(AllClose));
         // one weight per image with axis [1, 2, 3]: (0.5 * 1 + 0.75757575 * 3) / 2
         Assert.That(Value(new Dice(axis: [1, 2, 3]).Call(ImageY(), ImageP(), F([1, 3], 2))), Is.EqualTo((0.5 + 3 * 0.75757575) / 2).Within(AllClose));
     }

@@ -239,6 +239,28 @@ public class DenseTests
     }
 
     [Test]
+    public void HostileInitializerAndActivationConfigs_AreInvalidData_NamingTheKey()
+    {
+        static Dictionary<string, object?> Config(string key, string json) => new()
+        {
+            ["units"] = 2, [key] = System.Text.Json.JsonDocument.Parse(json).RootElement.Clone(),
+        };
+        var ex = Assert.Throws<InvalidDataException>(() => LayerRegistry.FromConfig("Dense",
+            Config("kernel_initializer", """{"class_name": "VarianceScaling", "config": {"scale": -1}}""")));
+        Assert.That(ex!.Message, Does.Contain("'kernel_initializer'").And.Contain("VarianceScaling's scale must be a positive number; got -1."));
+        ex = Assert.Throws<InvalidDataException>(() => LayerRegistry.FromConfig("Dense",
+            Config("kernel_initializer", """{"class_name": "System.IO.File", "config": {}}""")));
+        Assert.That(ex!.Message, Does.Contain("Unknown initializer class 'System.IO.File'."));
+        ex = Assert.Throws<InvalidDataException>(() => LayerRegistry.FromConfig("Dense", Config("kernel_initializer", "\"xavier\"")));
+        Assert.That(ex!.Message, Does.Contain("Unknown initializer 'xavier'."));
+        ex = Assert.Throws<InvalidDataException>(() => LayerRegistry.FromConfig("Dense",
+            Config("activation", """{"class_name": "relu", "config": {"max_value": "six"}}""")));
+        Assert.That(ex!.Message, Does.Contain("'max_value' is not a Double: \"six\""));
+        ex = Assert.Throws<InvalidDataException>(() => LayerRegistry.FromConfig("Dense", Config("activation", "[1, 2]")));
+        Assert.That(ex!.Message, Does.Contain("'activation'"));
+    }
+
+    [Test]
     public void AnAnonymousActivation_CannotBeSaved_AndTheMessageSaysHowToName_It()
     {
         Func<Tensor, Tensor> square = x => x * x;
