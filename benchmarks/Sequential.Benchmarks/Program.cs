@@ -15,6 +15,8 @@
 //   Model calling the same layers by hand. --steps N also cuts the MLP's and convnet's epochs to N batches. --control
 //   replaces the model without a graph by a second functional model (an A/A run: the harness's own bias and noise).
 //   Its table shows page faults per epoch: see docs/benchmarks.md on GLIBC_TUNABLES for why some epochs are 30% slower.
+// --policy NAME (e.g. mixed_bfloat16) times epochs of the model under that dtype policy against float32, alternating in
+//   one process from the same initial weights, and reports both test accuracies (docs/benchmarks.md, "Mixed precision").
 // --anatomy prints where one MLP step's time goes (raw loop phases, the largest single ops) and nothing else.
 // Prints Markdown tables for docs/benchmarks.md.
 using System.Diagnostics;
@@ -39,6 +41,11 @@ Console.WriteLine($"Machine: {Environment.ProcessorCount} cores, {Environment.OS
 if (options.Anatomy)
 {
     StepAnatomy.Run(xTrain, yTrain);
+    return;
+}
+if (options.Policy is { } policy)
+{
+    foreach (var kind in options.Models) PrecisionCost.Run(kind, policy, options, xTrain, yTrain, xTest, yTest);
     return;
 }
 if (options.GraphCost)
@@ -163,7 +170,7 @@ internal static class Peer
 }
 
 internal sealed record BenchOptions(string? Data, int Epochs, string? Peer, string Python, bool NoPeer, int Verbose, string[] Models, int SoakEpochs, int Threads, bool Anatomy, string Device, bool Functional = false,
-    bool GraphCost = false, int? Steps = null, int ImageSize = 32, bool Control = false)
+    bool GraphCost = false, int? Steps = null, int ImageSize = 32, bool Control = false, string? Policy = null)
 {
     public static BenchOptions Parse(string[] args)
     {
@@ -172,6 +179,7 @@ internal sealed record BenchOptions(string? Data, int Epochs, string? Peer, stri
         int epochs = 3, verbose = 1, soak = 0, threads = 0, imageSize = 32;
         int? steps = null;
         bool noPeer = false, anatomy = false, functional = false, graphCost = false, control = false;
+        string? policy = null;
         string[] models = ["mlp", "cnn"];
         for (int i = 0; i < args.Length; i++)
         {
@@ -187,6 +195,7 @@ internal sealed record BenchOptions(string? Data, int Epochs, string? Peer, stri
                 case "--functional": functional = true; break;   // the same network as new Model(inputs, outputs)
                 case "--graph-cost": graphCost = true; break;  // functional vs the same network without a graph, alternating
                 case "--control": control = true; break;        // with --graph-cost: functional against functional
+                case "--policy": policy = new DTypePolicy(Value()).Name; break;   // a dtype policy against float32, alternating
                 case "--steps": steps = int.Parse(Value()); break;
                 case "--image-size": imageSize = int.Parse(Value()); break;
                 case "--device": device = Value(); break;
@@ -209,6 +218,6 @@ internal sealed record BenchOptions(string? Data, int Epochs, string? Peer, stri
             throw new ArgumentException("--model xception is measured only with --graph-cost (it has no raw loop or PyTorch peer here).");
         if (steps is <= 0 || imageSize <= 0)
             throw new ArgumentException($"--steps and --image-size must be positive; got {steps} and {imageSize}.");
-        return new BenchOptions(data, epochs, peer, python, noPeer, verbose, models, soak, threads, anatomy, device, functional, graphCost, steps, imageSize, control);
+        return new BenchOptions(data, epochs, peer, python, noPeer, verbose, models, soak, threads, anatomy, device, functional, graphCost, steps, imageSize, control, policy);
     }
 }

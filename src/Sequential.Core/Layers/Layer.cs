@@ -51,6 +51,64 @@ public abstract class Layer : nn.Module<Tensor, Tensor>
     /// <summary>The layer's name, unique within its model (Keras's <c>layer.name</c>).</summary>
     public string Name { get; internal set; }
 
+    private DTypePolicy _dtypePolicy = MixedPrecision.GlobalPolicy;
+
+    /// <summary>
+    /// The dtypes the layer computes in and keeps its weights in (Keras's <c>layer.dtype_policy</c>, set by the
+    /// constructor's <c>dtype</c> in Keras): the global policy (<see cref="MixedPrecision.GlobalPolicy"/>) when the layer
+    /// was created, unless set. Under a mixed policy the layer casts floating-point inputs and its weights to
+    /// <see cref="ComputeDtype"/>; weights stay in <see cref="VariableDtype"/>.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">Set on a built layer to a policy whose variable dtype differs from its
+    /// weights' (set it before the layer builds).</exception>
+    /// <example><code>var output = new Dense(10, activation: "softmax") { DtypePolicy = "float32" };   // Keras: dtype="float32"</code></example>
+    public DTypePolicy DtypePolicy
+    {
+        get => _dtypePolicy;
+        set
+        {
+            ArgumentNullException.ThrowIfNull(value);
+            if (Built && value.VariableDtype != _dtypePolicy.VariableDtype && _internal_params.Count > 0)
+                throw new InvalidOperationException(
+                    $"Layer \"{Name}\" is built with {_dtypePolicy.VariableDtype} weights; the policy '{value.Name}' keeps weights in " +
+                    $"{value.VariableDtype}. Set DtypePolicy before the layer builds (before its first call or Fit).");
+            _dtypePolicy = value;
+            if (this is Model) return;
+            foreach (var (_, child) in named_children())   // a layer built from layers (Conv1DTranspose) computes as one
+                if (child is Layer layer && layer is not Model) layer.DtypePolicy = value;
+        }
+    }
+
+    /// <summary>The dtype the layer computes in (Keras's <c>layer.compute_dtype</c>).</summary>
+    public ScalarType ComputeDtype => _dtypePolicy.ComputeDtype;
+
+    /// <summary>The dtype of the layer's weights (Keras's <c>layer.variable_dtype</c>).</summary>
+    public ScalarType VariableDtype => _dtypePolicy.VariableDtype;
+
+    /// <summary>
+    /// A weight as the layer computes with it (Keras's autocast of variables): the weight itself, or under a mixed
+    /// policy its copy in <see cref="ComputeDtype"/> (differentiable: gradients reach the float32 weight).
+    /// </summary>
+    /// <param name="weight">A floating-point weight of this layer.</param>
+    /// <returns>The weight in the compute dtype.</returns>
+    [return: System.Diagnostics.CodeAnalysis.NotNullIfNotNull(nameof(weight))]
+    protected Tensor? InComputeDtype(Tensor? weight) =>
+        weight is null || weight.dtype == ComputeDtype || !weight.is_floating_point() ? weight : weight.to_type(ComputeDtype);
+
+    /// <summary>Keras's autocast of a layer's inputs under a 16-bit policy: floating-point inputs move to the compute
+    /// dtype when either side is a 16-bit float (float32 and float64 inputs of a float32 layer are left as they are).</summary>
+    private Tensor AutoCast(Tensor x)
+    {
+        var dtype = ComputeDtype;
+        if (x.dtype == dtype || this is Model || !x.is_floating_point()) return x;
+        return IsHalf(dtype) || IsHalf(x.dtype) ? x.to_type(dtype) : x;
+    }
+
+    /// <summary>Whether a dtype is a 16-bit float (float16 or bfloat16), the compute dtypes of the mixed policies.</summary>
+    /// <param name="dtype">A dtype.</param>
+    /// <returns>True for float16 and bfloat16.</returns>
+    protected static bool IsHalf(ScalarType dtype) => dtype is ScalarType.BFloat16 or ScalarType.Float16;
+
     /// <summary>True when the name was given by the user (and so must not be renamed).</summary>
     internal bool NameWasGiven { get; }
 
@@ -335,7 +393,7 @@ public abstract class Layer : nn.Module<Tensor, Tensor>
 
     /// <summary>
     /// Creates the weights for a per-sample input shape (Keras's <c>build</c>; override in layers with weights, creating
-    /// them with <see cref="AddWeight(long[], string, bool, string?)"/>). <see cref="EnsureBuilt"/>, <see cref="Apply(Tensor, bool)"/> and models call it
+    /// them with <see cref="AddWeight(long[], string, bool, string?)"/>). <see cref="EnsureBuilt"/>, <see cref="Apply(Tensor, bool, Tensor?)"/> and models call it
     /// once, with the shape checked and the layer then marked <see cref="Built"/>: build a layer through them rather than
     /// by calling this directly.
     /// </summary>
@@ -344,7 +402,7 @@ public abstract class Layer : nn.Module<Tensor, Tensor>
 
     /// <summary>
     /// The layer's computation on a batch (Keras's <c>call</c>): what a layer overrides. It runs on a built layer; to
-    /// use a layer, call <see cref="Apply(Tensor, bool)"/>, which builds it first.
+    /// use a layer, call <see cref="Apply(Tensor, bool, Tensor?)"/>, which builds it first.
     /// </summary>
     /// <param name="x">Input batch.</param>
     /// <param name="training">True inside <c>Fit</c> (dropout and augmentation active).</param>
@@ -364,14 +422,58 @@ public abstract class Layer : nn.Module<Tensor, Tensor>
     /// public override Tensor Call(Tensor x, bool training) => _out.Apply(_hidden.Apply(x, training), training);
     /// </code>
     /// </example>
-    public Tensor Apply(Tensor x, bool training = false)
+    /// <param name="mask">The input's mask (<see cref="Masks"/>), to pass one explicitly (Keras's <c>layer(x, mask=m)</c>);
+    /// by default the mask attached to <paramref name="x"/>, if any.</param>
+    public Tensor Apply(Tensor x, bool training = false, Tensor? mask = null)
     {
         ArgumentNullException.ThrowIfNull(x);
         if (x.dim() == 0)
             throw new ArgumentException($"Layer \"{Name}\" ({TypeName}) needs a batch of samples, shape [N, ...]; got a scalar.", nameof(x));
         EnsureBuilt(x.shape[1..]);
-        return Call(x, training);
+        return Invoke(x, training, mask);
     }
+
+    /// <summary>
+    /// The layer's computation given the input's mask (Keras's <c>call(inputs, mask=None)</c>): what a layer that uses
+    /// masks overrides (recurrent layers, GlobalAveragePooling1D, attention). The default ignores the mask and runs
+    /// <see cref="Call(Tensor, bool)"/>.
+    /// </summary>
+    /// <param name="x">Input batch.</param>
+    /// <param name="mask">Boolean mask of the input's leading axes (true = keep), or null.</param>
+    /// <param name="training">True inside training steps.</param>
+    /// <returns>Output batch.</returns>
+    public virtual Tensor Call(Tensor x, Tensor? mask, bool training) => Call(x, training);
+
+    /// <summary>
+    /// Whether the layer attaches a mask to its output (Keras's <c>supports_masking</c>): by default true for a layer
+    /// that overrides <see cref="ComputeMask(Tensor, Tensor?)"/>, false otherwise. A layer that keeps the time axis
+    /// as it is (Dense, Dropout, activations, normalization) returns true and passes its input's mask on; one that
+    /// returns false drops the mask, so later layers see every timestep.
+    /// </summary>
+    public virtual bool SupportsMasking => OverridesComputeMask.GetOrAdd(GetType(), DeclaresComputeMask);
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<Type, bool> OverridesComputeMask = new();
+
+    private static bool DeclaresComputeMask(Type type) =>
+        type.GetMethods(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Instance)
+            .Any(m => m.Name == nameof(ComputeMask) && m.DeclaringType != typeof(Layer));
+
+    /// <summary>
+    /// The mask of the layer's output (Keras's <c>compute_mask</c>), for a layer that <see cref="SupportsMasking"/>:
+    /// by default the input's mask. Embedding with <c>maskZero</c> returns <c>x != 0</c>; a recurrent layer that
+    /// returns one output per sequence returns null.
+    /// </summary>
+    /// <param name="x">The layer's input.</param>
+    /// <param name="mask">The input's mask, or null.</param>
+    /// <returns>The output's mask, or null for none.</returns>
+    public virtual Tensor? ComputeMask(Tensor x, Tensor? mask) => mask;
+
+    /// <summary>The mask of the output of a layer that takes several inputs: by default the first input's.</summary>
+    /// <param name="inputs">The layer's inputs.</param>
+    /// <param name="masks">Their masks (null where an input has none).</param>
+    /// <returns>The output's mask, or null.</returns>
+    public virtual Tensor? ComputeMask(IReadOnlyList<Tensor> inputs, IReadOnlyList<Tensor?> masks) =>
+        masks.Count > 0 ? masks[0] : null;
 
     private int _symbolicCalls;
     private SymbolicTensor? _input, _output;
@@ -464,23 +566,56 @@ public abstract class Layer : nn.Module<Tensor, Tensor>
         ArgumentNullException.ThrowIfNull(inputs);
         if (inputs.Count == 1) return Apply(inputs[0], training);
         BuildFor(inputs.Select(t => t.shape[1..]).ToList());
-        return Call(inputs, training);
+        return InvokeMany(inputs, training);
     }
 
-    /// <summary>Runs the layer on the inputs of a graph node (used by functional models).</summary>
-    internal Tensor InvokeMany(IReadOnlyList<Tensor> inputs, bool training) =>
-        inputs.Count == 1 && !TakesSeveralInputs ? Call(inputs[0], training) : Call(inputs, training);
-
-    /// <summary>Runs the layer with an explicit training flag (used by models).</summary>
-    /// <param name="x">Input batch.</param>
+    /// <summary>The computation of a layer that takes several inputs, given their masks (attention layers override it);
+    /// the default ignores the masks.</summary>
+    /// <param name="inputs">Input batches.</param>
+    /// <param name="masks">Their masks (null where an input has none).</param>
     /// <param name="training">True inside training steps.</param>
     /// <returns>Output batch.</returns>
-    internal Tensor Invoke(Tensor x, bool training) => Call(x, training);
+    protected virtual Tensor Call(IReadOnlyList<Tensor> inputs, IReadOnlyList<Tensor?> masks, bool training) => Call(inputs, training);
+
+    /// <summary>Runs the layer on the inputs of a graph node (used by functional models), masks included.</summary>
+    internal Tensor InvokeMany(IReadOnlyList<Tensor> inputs, bool training)
+    {
+        if (inputs.Count == 1 && !TakesSeveralInputs) return Invoke(inputs[0], training);
+        var masks = new Tensor?[inputs.Count];
+        bool anyMask = false;
+        for (int i = 0; i < masks.Length; i++) anyMask |= (masks[i] = Masks.Get(inputs[i])) is not null;
+        if (ComputeDtype != ScalarType.Float32 || inputs.Any(i => IsHalf(i.dtype))) inputs = [.. inputs.Select(AutoCast)];
+        if (!anyMask) return WithMask(Call(inputs, training), inputs, masks);
+        return WithMask(Call(inputs, masks, training), inputs, masks);
+    }
+
+    private Tensor WithMask(Tensor y, IReadOnlyList<Tensor> inputs, IReadOnlyList<Tensor?> masks)
+    {
+        if (SupportsMasking && Masks.Get(y) is null && ComputeMask(inputs, masks) is { } mask) Masks.Set(y, mask);
+        return y;
+    }
+
+    /// <summary>Runs the layer with an explicit training flag (used by models): the input's mask goes to
+    /// <see cref="Call(Tensor, Tensor?, bool)"/> and <see cref="ComputeMask(Tensor, Tensor?)"/>'s result is attached to
+    /// the output (unless the layer attached one itself), as Keras's <c>Layer.__call__</c> does.</summary>
+    /// <param name="x">Input batch.</param>
+    /// <param name="training">True inside training steps.</param>
+    /// <param name="mask">An explicit mask; by default the one attached to <paramref name="x"/>.</param>
+    /// <returns>Output batch.</returns>
+    internal Tensor Invoke(Tensor x, bool training, Tensor? mask = null)
+    {
+        mask ??= Masks.Get(x);
+        x = AutoCast(x);
+        if (mask is null && !SupportsMasking) return Call(x, training);
+        var y = Call(x, mask, training);
+        if (SupportsMasking && Masks.Get(y) is null && ComputeMask(x, mask) is { } output) Masks.Set(y, output);
+        return y;
+    }
 
     /// <summary>TorchSharp's entry point: runs <see cref="Call(Tensor, bool)"/> with the module's training flag.</summary>
     /// <param name="input">Input batch.</param>
     /// <returns>Output batch.</returns>
-    public override Tensor forward(Tensor input) => Call(input, training);
+    public override Tensor forward(Tensor input) => Invoke(input, training);
 
     /// <summary>
     /// Creates, initialises and registers a weight (Keras's <c>add_weight(shape, initializer, trainable, name)</c>), for
@@ -546,6 +681,7 @@ public abstract class Layer : nn.Module<Tensor, Tensor>
         Persistence.LoadBudget.Charge(this, name, shape);
         var tensor = empty(shape, ScalarType.Float32);
         initializer.Initialize(tensor, fanIn, fanOut);
+        if (VariableDtype != ScalarType.Float32) tensor = tensor.to_type(VariableDtype); // initialized in float32, as Keras's initializers draw
         var parameter = new Parameter(tensor, requires_grad: trainable && _trainable); // a frozen layer builds frozen
         parameter.DetachFromDisposeScope();
         register_parameter(name, parameter);

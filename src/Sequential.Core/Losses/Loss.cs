@@ -87,8 +87,21 @@ public abstract class Loss
     /// <returns>A 0-dimensional tensor (the weighted values for <c>"none"</c>).</returns>
     /// <exception cref="ArgumentException">The weights' shape fits neither the samples nor the values; the message
     /// names both shapes.</exception>
-    public Tensor Call(Tensor yTrue, Tensor yPred, Tensor? sampleWeight) =>
-        LossReduction.Apply(Name, Reduction, ComputeValues(yTrue, yPred), sampleWeight, ComputeMask(yTrue, yPred));
+    /// <remarks>When <paramref name="yPred"/> carries a mask (<see cref="Layers.Masks"/>, e.g. after
+    /// <c>Embedding(maskZero: true)</c>), or <see cref="ComputeMask"/> returns one, masked values are left out as Keras's
+    /// <c>apply_mask</c> does (the two masks combined with AND, as Keras combines the input and output masks): with the
+    /// mean reductions the loss is the weighted sum over the kept values divided by their count.</remarks>
+    public Tensor Call(Tensor yTrue, Tensor yPred, Tensor? sampleWeight)
+    {
+        var inputMask = Layers.Masks.Get(yPred);
+        // Keras computes losses in float32 (the loss's dtype): 16-bit outputs of a mixed-precision model are cast up.
+        if (yPred.dtype is ScalarType.BFloat16 or ScalarType.Float16) yPred = yPred.to_type(ScalarType.Float32);
+        var values = ComputeValues(yTrue, yPred);
+        var outputMask = ComputeMask(yTrue, yPred);
+        var mask = inputMask is null ? outputMask : outputMask is null ? inputMask : inputMask.logical_and(outputMask);
+        if (mask is not null) sampleWeight = LossReduction.ApplyMask(sampleWeight, mask, values.dtype, Reduction);
+        return LossReduction.Apply(Name, Reduction, values, sampleWeight);
+    }
 
     /// <summary>
     /// Which of <see cref="ComputeValues"/>'s values count (Keras's mask on the losses, e.g. what

@@ -36,17 +36,9 @@ internal static class LossReduction
     /// number of values, <c>mean_with_sample_weight</c> by the sum of the weights (0 when that is 0, Keras's
     /// <c>divide_no_nan</c>).
     /// </summary>
-    internal static Tensor Apply(string loss, string reduction, Tensor values, Tensor? sampleWeight, Tensor? mask = null)
+    internal static Tensor Apply(string loss, string reduction, Tensor values, Tensor? sampleWeight)
     {
         Tensor? weights = sampleWeight is null ? null : Broadcastable(loss, values, sampleWeight);
-        if (mask is not null)
-        {
-            // Keras's apply_mask: masked values weigh 0; for the batch means the others weigh total / valid, so the mean
-            // runs over the values that count (valid may be 0: the epsilon keeps that finite, and the sum is 0 then).
-            var m = mask.to_type(values.dtype);
-            if (reduction is SumOverBatchSize or Mean) m = m * (m.numel() / (m.sum() + TargetChecks.Epsilon));
-            weights = weights is null ? m : weights * m;
-        }
         if (weights is not null) values = values * weights;
         if (reduction == None) return values;
         long count = values.numel();
@@ -59,6 +51,30 @@ internal static class LossReduction
             return where(zero, zeros_like(total), values.sum() / where(zero, ones_like(total), total));
         }
         return weights is null ? values.mean() : values.sum() / count;
+    }
+
+    /// <summary>
+    /// Keras's <c>apply_mask</c>: folds a mask into the sample weights. With the mean reductions a kept value weighs
+    /// <c>total / kept</c> (0 when nothing is kept) and a masked one 0, so the mean over all values equals the mean over
+    /// the kept ones; with the others a kept value weighs 1. A weight per sample weights every timestep of that sample.
+    /// </summary>
+    internal static Tensor ApplyMask(Tensor? sampleWeight, Tensor mask, ScalarType dtype, string reduction)
+    {
+        Tensor floatMask;
+        if (reduction is Mean or SumOverBatchSize)
+        {
+            var keep = mask.to_type(ScalarType.Bool);
+            var valid = keep.sum().to_type(dtype);
+            var weight = where(valid.eq(0), zeros_like(valid), mask.numel() / where(valid.eq(0), ones_like(valid), valid));
+            floatMask = where(keep, weight, zeros_like(weight));
+        }
+        else floatMask = mask.to_type(dtype);
+        if (sampleWeight is null) return floatMask;
+        var w = sampleWeight.to_type(dtype);
+        if (w.device_type != floatMask.device_type || w.device_index != floatMask.device_index) w = w.to(floatMask.device);
+        if (w.dim() == floatMask.dim() + 1 && w.shape[^1] == 1) w = w.squeeze(-1);
+        while (w.dim() < floatMask.dim()) w = w.unsqueeze(-1);   // one weight per sample weights each of its timesteps
+        return w * floatMask;
     }
 
     /// <summary>

@@ -65,6 +65,9 @@ public class MeanMetricWrapper : Mean
     public override void UpdateState(Tensor yTrue, Tensor yPred, Tensor? sampleWeight)
     {
         using var scope = NewDisposeScope();
+        // Keras's MeanMetricWrapper: the mask of the predictions (Masks) leaves masked values out of the mean.
+        if (Layers.Masks.Get(yPred) is { } mask)
+            sampleWeight = Losses.LossReduction.ApplyMask(sampleWeight, mask, ScalarType.Float64, Losses.LossReduction.Sum);
         Tensor values;
         try
         {

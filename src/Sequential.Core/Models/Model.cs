@@ -111,7 +111,7 @@ public partial class Model : Layer
     /// <summary>
     /// Creates the weights for a per-sample input shape (Keras's <c>model.build</c>, without the batch dimension). The
     /// default, for a subclass that overrides <see cref="Call(Tensor, bool)"/>, calls the model once on a zero batch of one sample in
-    /// inference mode without gradients, so that every layer builds itself on its first <see cref="Layer.Apply(Tensor, bool)"/>
+    /// inference mode without gradients, so that every layer builds itself on its first <see cref="Layer.Apply(Tensor, bool, Tensor?)"/>
     /// (Keras builds a subclassed model the same way).
     /// </summary>
     /// <param name="inputShape">Per-sample input shape, e.g. [28, 28].</param>

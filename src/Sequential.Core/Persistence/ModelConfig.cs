@@ -228,6 +228,7 @@ internal static class ModelConfig
         if (inboundNodes is not null) entry["name"] = layer.Name;
         entry["config"] = config;
         entry["trainable"] = layer.Trainable; // as Keras saves it: a frozen layer loads frozen, fitting the optimizer state
+        if (layer is not Model && layer.DtypePolicy.Name != "float32") entry["dtype"] = layer.DtypePolicy.Name; // Keras's "dtype" policy
         if (inboundNodes is not null) entry["inbound_nodes"] = inboundNodes;
         return entry;
     }
@@ -455,6 +456,13 @@ internal static class ModelConfig
             {
                 throw new InvalidDataException($"'{path}': {e.Message}", e);
             }
+        }
+        // A layer loads with the policy it was saved with (float32 when the file names none), whatever the global one is now.
+        if (layer is not Model)
+        {
+            string policy = entry["dtype"] is { } dtype ? ModelFile.Text(dtype, $"the dtype of {label}", path) : "float32";
+            try { layer.DtypePolicy = policy; }
+            catch (ArgumentException e) { throw new InvalidDataException($"'{path}': {label}: {e.Message} The file is corrupted or from a newer version.", e); }
         }
         // Files written before layers saved the flag have none: their layers load trainable.
         if (recordsTrainable && entry["trainable"] is { } trainable)

@@ -162,7 +162,13 @@ internal sealed class Trainer(Model model)
         if (batch.Count != outputs.Count)
             throw new InvalidOperationException(
                 $"PredictStep of model \"{model.Name}\" returned {batch.Count} output(s) for this batch and {outputs.Count} for the first one.");
-        for (int i = 0; i < batch.Count; i++) outputs[i].Add(batch[i].cpu().MoveToOuterDisposeScope());
+        for (int i = 0; i < batch.Count; i++)
+        {
+            // Under a mixed policy the last layer computes in 16 bits; predictions come back in float32, as the issue of
+            // mixed precision asks (Keras leaves this to a float32 last layer).
+            var output = batch[i].dtype is ScalarType.BFloat16 or ScalarType.Float16 ? batch[i].to_type(ScalarType.Float32) : batch[i];
+            outputs[i].Add(output.cpu().MoveToOuterDisposeScope());
+        }
     }
 
     /// <summary>Resets the model's metrics (Keras resets <c>model.metrics</c>): the compiled ones and any a subclass adds.</summary>

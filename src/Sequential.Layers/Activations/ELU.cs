@@ -10,6 +10,9 @@ namespace Sequential.Layers;
 /// <example><code>new ELU(alpha: 0.7)</code></example>
 public sealed class ELU : Layer
 {
+    /// <summary>True: the input's mask passes on to the output (Keras's <c>supports_masking</c>).</summary>
+    public override bool SupportsMasking => true;
+
     /// <summary>Creates an ELU layer.</summary>
     /// <param name="alpha">Scale of the negative part; default 1.</param>
     /// <param name="inputShape">Per-sample input shape, for the first layer of a model.</param>

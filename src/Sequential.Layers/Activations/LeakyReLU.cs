@@ -12,6 +12,9 @@ namespace Sequential.Layers;
 /// new LeakyReLU(negativeSlope: 0.5)    // [-10, -5, 0, 5, 10] -> [-5, -2.5, 0, 5, 10]</code></example>
 public sealed class LeakyReLU : Layer
 {
+    /// <summary>True: the input's mask passes on to the output (Keras's <c>supports_masking</c>).</summary>
+    public override bool SupportsMasking => true;
+
     /// <summary>Creates a LeakyReLU layer.</summary>
     /// <param name="negativeSlope">Slope for negative inputs (&gt;= 0); default 0.3.</param>
     /// <param name="inputShape">Per-sample input shape, for the first layer of a model.</param>

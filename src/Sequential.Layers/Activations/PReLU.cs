@@ -16,6 +16,9 @@ namespace Sequential.Layers;
 /// <example><code>new PReLU(sharedAxes: [1, 2])   // after a Conv2D with 32 filters: 32 parameters</code></example>
 public sealed class PReLU : Layer
 {
+    /// <summary>True: the input's mask passes on to the output (Keras's <c>supports_masking</c>).</summary>
+    public override bool SupportsMasking => true;
+
     private readonly int[]? _sharedAxes;
 
     /// <summary>Creates a PReLU layer.</summary>
@@ -68,7 +71,7 @@ public sealed class PReLU : Layer
     }
 
     /// <inheritdoc/>
-    public override Tensor Call(Tensor x, bool training) => F.relu(x) - Alpha! * F.relu(-x);
+    public override Tensor Call(Tensor x, bool training) => F.relu(x) - InComputeDtype(Alpha!) * F.relu(-x);
 
     private long[] AlphaShape(long[] inputShape)
     {

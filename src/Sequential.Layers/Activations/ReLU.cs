@@ -13,6 +13,9 @@ namespace Sequential.Layers;
 /// new ReLU(maxValue: 10, negativeSlope: 0.5)          // [-10, -5, 0, 5, 10] -> [-5, -2.5, 0, 5, 10]</code></example>
 public sealed class ReLU : Layer
 {
+    /// <summary>True: the input's mask passes on to the output (Keras's <c>supports_masking</c>).</summary>
+    public override bool SupportsMasking => true;
+
     /// <summary>Creates a ReLU layer.</summary>
     /// <param name="maxValue">Largest output (&gt;= 0); null for no cap (Keras's default).</param>
     /// <param name="negativeSlope">Slope below the threshold (&gt;= 0); default 0.</param>

@@ -150,7 +150,7 @@ public sealed class Conv1D : Layer
         var ncl = ChannelsFirst ? x : x.permute(0, 2, 1);
         if (_padding.Before != _padding.After) ncl = F.pad(ncl, [_padding.Before, _padding.After]);
         long symmetric = _padding.Before == _padding.After ? _padding.Before : 0;
-        var y = F.conv1d(ncl, Kernel!, Bias, stride: Strides, padding: symmetric, dilation: DilationRate, groups: Groups);
+        var y = F.conv1d(ncl, InComputeDtype(Kernel!), InComputeDtype(Bias), stride: Strides, padding: symmetric, dilation: DilationRate, groups: Groups);
         if (!ChannelsFirst) y = y.permute(0, 2, 1);
         return Activation.IsLinear ? y : Activation.Call(y);
     }

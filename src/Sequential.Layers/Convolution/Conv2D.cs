@@ -108,6 +108,6 @@ public sealed class Conv2D : BaseConv2D
     {
         ConvArithmetic.CheckBatch(x, this);
         // Parameters are looked up by name: moving the model to another device replaces the registered tensors.
-        return Finish(ConvArithmetic.Conv2d(ConvArithmetic.ToNchw(x, ChannelsFirst), Kernel!, Bias, Strides, _padding, DilationRate));
+        return Finish(ConvArithmetic.Conv2d(ConvArithmetic.ToNchw(x, ChannelsFirst), InComputeDtype(Kernel!), InComputeDtype(Bias), Strides, _padding, DilationRate));
     }
 }

@@ -137,14 +137,14 @@ public sealed class Conv2DTranspose : BaseConv2D
         ConvArithmetic.CheckBatch(x, this);
         bool appendZeros = _rows.End < 0 || _columns.End < 0;
         // Parameters are looked up by name: moving the model to another device replaces the registered tensors.
-        var y = F.conv_transpose2d(ConvArithmetic.ToNchw(x, ChannelsFirst), Kernel!, appendZeros ? null : Bias,
+        var y = F.conv_transpose2d(ConvArithmetic.ToNchw(x, ChannelsFirst), InComputeDtype(Kernel!), appendZeros ? null : InComputeDtype(Bias),
             strides: [Strides.Item1, Strides.Item2], padding: _torchPadding, dilation: [DilationRate.Item1, DilationRate.Item2]);
         y = Crop(Crop(y, 2, _rows), 3, _columns);
         if (appendZeros)
         {
             // Keras's window extends past the full convolution (e.g. "valid" with stride > kernel): zeros, then the bias.
             y = new Padding2D(0, Math.Max(0, -_rows.End), 0, Math.Max(0, -_columns.End)).Apply(y);
-            if (Bias is { } bias) y = y + bias.view(1, -1, 1, 1);
+            if (Bias is { } bias) y = y + InComputeDtype(bias).view(1, -1, 1, 1);
         }
         return Finish(y);
     }

@@ -105,7 +105,7 @@ public sealed class DepthwiseConv2D : BaseConv2D
     public override Tensor Call(Tensor x, bool training)
     {
         ConvArithmetic.CheckBatch(x, this);
-        return Finish(ConvArithmetic.Conv2d(ConvArithmetic.ToNchw(x, ChannelsFirst), Kernel!, Bias, Strides, _padding, DilationRate,
+        return Finish(ConvArithmetic.Conv2d(ConvArithmetic.ToNchw(x, ChannelsFirst), InComputeDtype(Kernel!), InComputeDtype(Bias), Strides, _padding, DilationRate,
             groups: _inputChannels));
     }
 }

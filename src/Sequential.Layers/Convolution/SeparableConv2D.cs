@@ -106,8 +106,8 @@ public sealed class SeparableConv2D : BaseConv2D
     public override Tensor Call(Tensor x, bool training)
     {
         ConvArithmetic.CheckBatch(x, this);
-        var depthwise = ConvArithmetic.Conv2d(ConvArithmetic.ToNchw(x, ChannelsFirst), DepthwiseKernel!, null, Strides, _padding,
+        var depthwise = ConvArithmetic.Conv2d(ConvArithmetic.ToNchw(x, ChannelsFirst), InComputeDtype(DepthwiseKernel!), null, Strides, _padding,
             DilationRate, groups: _inputChannels);
-        return Finish(ConvArithmetic.Conv2d(depthwise, PointwiseKernel!, Bias, (1, 1), default, (1, 1)));
+        return Finish(ConvArithmetic.Conv2d(depthwise, InComputeDtype(PointwiseKernel!), InComputeDtype(Bias), (1, 1), default, (1, 1)));
     }
 }

@@ -7,6 +7,9 @@ namespace Sequential.Layers;
 /// <example><code>model.Add(new Activation("softmax"));</code></example>
 public sealed class Activation : Layer
 {
+    /// <summary>True: the input's mask passes on to the output (Keras's <c>supports_masking</c>).</summary>
+    public override bool SupportsMasking => true;
+
     /// <summary>Creates an Activation layer.</summary>
     /// <param name="activation">The activation: a Keras name (e.g. "softmax"), an <see cref="ActivationFunction"/> (e.g.
     /// <c>ActivationFunction.Softmax(axis: 1)</c>) or a <c>Func&lt;Tensor, Tensor&gt;</c>.</param>

@@ -17,6 +17,9 @@ namespace Sequential.Layers;
 /// </example>
 public sealed class Dense : Layer
 {
+    /// <summary>True: the input's mask passes on to the output (Keras's <c>supports_masking</c>).</summary>
+    public override bool SupportsMasking => true;
+
     /// <summary>Creates a Dense layer.</summary>
     /// <param name="units">Output size (positive).</param>
     /// <param name="activation">Activation: a Keras name, an ActivationFunction (e.g. ActivationFunction.Relu(maxValue: 6)) or a Func&lt;Tensor, Tensor&gt;; null or "linear" for none.</param>
@@ -81,7 +84,7 @@ public sealed class Dense : Layer
     /// <inheritdoc/>
     public override Tensor Call(Tensor x, bool training)
     {
-        var y = F.linear(x, get_parameter("kernel")!, UseBias ? get_parameter("bias") : null);
+        var y = F.linear(x, InComputeDtype(get_parameter("kernel")!), UseBias ? InComputeDtype(get_parameter("bias")) : null);
         return Activation.IsLinear ? y : Activation.Call(y);
     }
 }

@@ -12,8 +12,8 @@ namespace Sequential.Layers;
 /// <remarks>
 /// As a model's first layer the ids keep their dtype (<see cref="InputDtype"/> is null): they are not cast to float32.
 /// Ids outside <c>[0, inputDim)</c> raise an <see cref="ArgumentException"/> naming the id. Parameters: inputDim·outputDim.
-/// <para><c>maskZero</c> is recorded (and saved) as Keras does, but masks are not propagated through models yet: with
-/// <c>maskZero: true</c> id 0 is still embedded like any other id and later layers see every timestep.</para>
+/// <para>With <c>maskZero: true</c> id 0 is padding: the output carries the mask <c>ids != 0</c> (see <see cref="Masks"/>),
+/// which recurrent layers, GlobalAveragePooling1D, attention, losses and metrics respect, as in Keras.</para>
 /// </remarks>
 /// <example>
 /// <code>
@@ -27,7 +27,7 @@ public sealed class Embedding : Layer
     /// <param name="inputDim">Vocabulary size: ids run from 0 to inputDim - 1 (positive).</param>
     /// <param name="outputDim">Size of each embedding vector (positive).</param>
     /// <param name="embeddingsInitializer">Initializer of the table (an object or its Keras name); null for Keras's default "uniform", uniform(-0.05, 0.05).</param>
-    /// <param name="maskZero">Whether id 0 is padding to be masked (recorded only: masks are not implemented yet).</param>
+    /// <param name="maskZero">Whether id 0 is padding to be masked (the output carries the mask ids != 0).</param>
     /// <param name="inputLength">Keras 2's sequence length; when given without <paramref name="inputShape"/> it sets the
     /// per-sample input shape to (inputLength). Keras 3 deprecates it.</param>
     /// <param name="inputShape">Per-sample input shape, for the first layer of a model, e.g. [200].</param>
@@ -74,6 +74,12 @@ public sealed class Embedding : Layer
     public override void Build(long[] inputShape) =>
         AddWeight("embeddings", [InputDim, OutputDim], EmbeddingsInitializer, InputDim, OutputDim);
 
+    /// <summary>With <see cref="MaskZero"/>, the mask <c>x != 0</c> (id 0 is padding); otherwise none.</summary>
+    /// <param name="x">The ids.</param>
+    /// <param name="mask">Unused (an input mask is replaced, as in Keras).</param>
+    /// <returns>A boolean mask of the ids' shape, or null.</returns>
+    public override Tensor? ComputeMask(Tensor x, Tensor? mask) => MaskZero ? x.ne(0) : null;
+
     /// <inheritdoc/>
     public override Tensor Call(Tensor x, bool training)
     {
@@ -93,7 +99,7 @@ public sealed class Embedding : Layer
                     $"Ids must be 0 to {InputDim - 1}: raise inputDim to cover the vocabulary, or map unknown ids into range (e.g. to an OOV id).");
             }
         }
-        var table = Embeddings!;
+        var table = InComputeDtype(Embeddings!);
         return table.index_select(0, ids.flatten()).view([.. x.shape, OutputDim]);
     }
 }

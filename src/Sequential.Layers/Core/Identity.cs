@@ -8,6 +8,9 @@ namespace Sequential.Layers;
 /// <example><code>var head = useDropout ? new Dropout(0.5) : (Layer)new Identity();</code></example>
 public sealed class Identity : Layer
 {
+    /// <summary>True: the input's mask passes on to the output (Keras's <c>supports_masking</c>).</summary>
+    public override bool SupportsMasking => true;
+
     /// <summary>Creates an Identity layer.</summary>
     /// <param name="inputShape">Per-sample input shape, for the first layer of a model.</param>
     /// <param name="name">Layer name; default identity.</param>

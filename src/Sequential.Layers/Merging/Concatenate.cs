@@ -8,6 +8,9 @@ namespace Sequential.Layers;
 /// <example><code>var h = new Concatenate().Apply(new Flatten().Apply(image), meta);</code></example>
 public sealed class Concatenate : Layer
 {
+    /// <summary>True: the input's mask passes on to the output (Keras's <c>supports_masking</c>).</summary>
+    public override bool SupportsMasking => true;
+
     /// <summary>Creates a Concatenate layer.</summary>
     /// <param name="axis">The axis to join along, counted as Keras counts it, with the batch axis as 0; -1 (default) is the last.</param>
     /// <param name="name">Layer name.</param>
@@ -65,6 +68,26 @@ public sealed class Concatenate : Layer
     /// <inheritdoc/>
     public override Tensor Call(Tensor x, bool training) => throw new ArgumentException(
         $"A `Concatenate` layer should be called on a list of inputs; layer \"{Name}\" got one.", nameof(x));
+
+    /// <summary>The output's mask, as Keras's Concatenate computes it: null when no input has a mask; otherwise each
+    /// input's mask (all true where it has none) widened to the input's shape, concatenated along the axis, and reduced
+    /// with "any" over the last axis.</summary>
+    /// <param name="inputs">The inputs.</param>
+    /// <param name="masks">Their masks.</param>
+    /// <returns>The concatenated mask, or null.</returns>
+    public override Tensor? ComputeMask(IReadOnlyList<Tensor> inputs, IReadOnlyList<Tensor?> masks)
+    {
+        if (masks.All(m => m is null)) return null;
+        var full = new Tensor[inputs.Count];
+        for (int i = 0; i < full.Length; i++)
+        {
+            var mask = masks[i];
+            full[i] = mask is null ? ones_like(inputs[i], dtype: ScalarType.Bool)
+                : mask.dim() < inputs[i].dim() ? mask.unsqueeze(-1).expand(inputs[i].shape)
+                : mask;
+        }
+        return cat(full, SampleAxis((int)inputs[0].dim() - 1) + 1).any(-1);
+    }
 
     /// <inheritdoc/>
     protected override Tensor Call(IReadOnlyList<Tensor> inputs, bool training) => cat([.. inputs], SampleAxis((int)inputs[0].dim() - 1) + 1);

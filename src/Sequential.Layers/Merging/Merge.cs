@@ -9,6 +9,9 @@ namespace Sequential.Layers;
 /// </summary>
 public abstract class Merge : Layer
 {
+    /// <summary>True: the input's mask passes on to the output (Keras's <c>supports_masking</c>).</summary>
+    public override bool SupportsMasking => true;
+
     /// <summary>Creates a merge layer.</summary>
     /// <param name="name">Layer name.</param>
     protected Merge(string? name) : base(name) { }
@@ -57,6 +60,19 @@ public abstract class Merge : Layer
         return output;
     }
 
+    /// <summary>The output's mask, as Keras's merge layers compute it: null when any input has no mask, else the
+    /// element-wise OR of the masks (a step counts when it counts in any input).</summary>
+    /// <param name="inputs">The inputs.</param>
+    /// <param name="masks">Their masks.</param>
+    /// <returns>The OR of the masks, or null.</returns>
+    public override Tensor? ComputeMask(IReadOnlyList<Tensor> inputs, IReadOnlyList<Tensor?> masks)
+    {
+        if (masks.Count == 0 || masks.Any(m => m is null)) return null;
+        var result = masks[0]!;
+        for (int i = 1; i < masks.Count; i++) result = result.logical_or(masks[i]!);
+        return result;
+    }
+
     /// <inheritdoc/>
     public override Tensor Call(Tensor x, bool training) => throw new ArgumentException(
         $"A merge layer should be called on a list of at least {InputCount.Min} inputs; layer \"{Name}\" ({TypeName}) got one.", nameof(x));
@@ -68,6 +84,34 @@ public abstract class Merge : Layer
         for (int i = 1; i < inputs.Count; i++) result = Combine(result, inputs[i]);
         return Finish(result, inputs.Count);
     }
+
+    /// <summary>
+    /// Keras's <c>_apply_merge_op_and_or_mask</c> (Maximum, Minimum: operations without an identity element): a masked
+    /// value of one input takes the running result's value, a masked value of the running result takes the input's, so
+    /// masked values never win.
+    /// </summary>
+    /// <param name="inputs">The inputs.</param>
+    /// <param name="masks">Their masks (null where none).</param>
+    /// <returns>The combined output.</returns>
+    private protected Tensor CombineKept(IReadOnlyList<Tensor> inputs, IReadOnlyList<Tensor?> masks)
+    {
+        var output = inputs[0];
+        var outputMask = Widen(masks[0], output);
+        for (int i = 1; i < inputs.Count; i++)
+        {
+            var x = inputs[i];
+            var mask = Widen(masks[i], x);
+            if (mask is not null) x = where(mask, x, output);
+            if (outputMask is not null) output = where(outputMask, output, x);
+            outputMask = mask is not null && outputMask is not null ? outputMask.logical_or(mask) : null;
+            output = Combine(output, x);
+        }
+        return output;
+    }
+
+    /// <summary>A [N, steps] mask widened to the shape of its input (each feature of a step shares the step's flag).</summary>
+    private protected static Tensor? Widen(Tensor? mask, Tensor x) =>
+        mask is null ? null : mask.dim() < x.dim() ? mask.unsqueeze(-1).expand(x.shape) : mask;
 
     /// <summary>Combines the running result with the next input.</summary>
     /// <param name="result">The result so far.</param>

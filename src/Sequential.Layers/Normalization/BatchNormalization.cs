@@ -18,6 +18,9 @@ namespace Sequential.Layers;
 /// <example><code>new Conv2D(32, 3), new BatchNormalization(), new Activation("relu")</code></example>
 public sealed class BatchNormalization : Layer
 {
+    /// <summary>True: the input's mask passes on to the output (Keras's <c>supports_masking</c>).</summary>
+    public override bool SupportsMasking => true;
+
     private int _axis;
     private long[] _reduceAxes = [];
     private long[] _statShape = [];
@@ -118,6 +121,13 @@ public sealed class BatchNormalization : Layer
 
     /// <inheritdoc/>
     public override Tensor Call(Tensor x, bool training)
+    {
+        // Keras: 16-bit inputs are normalized in float32 (prone to overflow otherwise), the output is in the compute dtype.
+        if (IsHalf(x.dtype)) return Normalize(x.to_type(ScalarType.Float32), training).to_type(ComputeDtype);
+        return Normalize(x, training);
+    }
+
+    private Tensor Normalize(Tensor x, bool training)
     {
         Tensor mean, variance;
         if (training && Trainable)

@@ -18,6 +18,9 @@ namespace Sequential.Layers;
 /// </example>
 public sealed class LayerNormalization : Layer
 {
+    /// <summary>True: the input's mask passes on to the output (Keras's <c>supports_masking</c>).</summary>
+    public override bool SupportsMasking => true;
+
     private int[]? _axes;           // per-sample axes, sorted, once built
     private Parameter? _gamma, _beta;
 
@@ -114,6 +117,13 @@ public sealed class LayerNormalization : Layer
 
     /// <inheritdoc/>
     public override Tensor Call(Tensor x, bool training)
+    {
+        // Keras: the float32 weights meet 16-bit inputs in float32, and the output is cast to the compute dtype.
+        if (IsHalf(x.dtype)) return Normalize(x.to_type(ScalarType.Float32)).to_type(ComputeDtype);
+        return Normalize(x);
+    }
+
+    private Tensor Normalize(Tensor x)
     {
         var axes = _axes!;
         long sampleRank = x.dim() - 1;

@@ -8,7 +8,7 @@ namespace Sequential.Layers;
 /// <c>salt</c>. Integers are hashed as their decimal text, floats first truncated to integers, as Keras does.
 /// </summary>
 /// <remarks>
-/// A layer for integer tensors inside models (<see cref="Layer.Apply(Tensor, bool)"/>) and, for strings, a host-side
+/// A layer for integer tensors inside models (<see cref="Layer.Apply(Tensor, bool, Tensor?)"/>) and, for strings, a host-side
 /// <see cref="Apply(IReadOnlyList{string})"/> (tensors cannot hold strings; Keras's guides hash strings in the
 /// <c>tf.data</c> pipeline). <c>outputMode</c> <c>"int"</c> gives int64 bins; <c>"one_hot"</c>, <c>"multi_hot"</c> and
 /// <c>"count"</c> float32 encodings <c>numBins</c> wide. With a <c>maskValue</c>, bin 0 is kept for it and the other values

@@ -39,6 +39,9 @@ namespace Sequential.Layers;
 /// </example>
 public sealed class Normalization : Layer
 {
+    /// <summary>True: the input's mask passes on to the output (Keras's <c>supports_masking</c>).</summary>
+    public override bool SupportsMasking => true;
+
     /// <summary>Keras's <c>backend.epsilon()</c>: the smallest standard deviation divided by.</summary>
     public const double Epsilon = 1e-7;
 

@@ -10,6 +10,9 @@ namespace Sequential.Layers;
 /// new Rescaling(1.0 / 127.5, offset: -1)                 // pixels 0..255 -> -1..1</code></example>
 public sealed class Rescaling : Layer
 {
+    /// <summary>True: the input's mask passes on to the output (Keras's <c>supports_masking</c>).</summary>
+    public override bool SupportsMasking => true;
+
     /// <summary>Creates a Rescaling layer.</summary>
     /// <param name="scale">Factor applied to the inputs.</param>
     /// <param name="offset">Added after scaling.</param>

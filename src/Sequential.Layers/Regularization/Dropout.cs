@@ -10,6 +10,9 @@ namespace Sequential.Layers;
 /// <example><code>new Dropout(0.2)</code></example>
 public sealed class Dropout : Layer
 {
+    /// <summary>True: the input's mask passes on to the output (Keras's <c>supports_masking</c>).</summary>
+    public override bool SupportsMasking => true;
+
     /// <summary>Creates a Dropout layer.</summary>
     /// <param name="rate">Fraction of inputs to drop, in [0, 1).</param>
     /// <param name="inputShape">Per-sample input shape, for the first layer of a model.</param>

@@ -9,6 +9,9 @@ namespace Sequential.Layers;
 /// <example><code>new GaussianNoise(0.1, inputShape: [784])</code></example>
 public sealed class GaussianNoise : Layer
 {
+    /// <summary>True: the input's mask passes on to the output (Keras's <c>supports_masking</c>).</summary>
+    public override bool SupportsMasking => true;
+
     private readonly LayerRandom _random;
 
     /// <summary>Creates a GaussianNoise layer.</summary>
