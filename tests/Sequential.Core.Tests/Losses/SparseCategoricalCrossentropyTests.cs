@@ -164,4 +164,16 @@ public class SparseCategoricalCrossentropyTests
             Is.EqualTo(new long[] { 3, 4, 4 }));   // test_squeezes_singleton_class_dim_on_user_axis
         Assert.DoesNotThrow(() => new SparseCategoricalCrossentropy(axis: 1).Validate(yBatch, [2, 4, 4]));
     }
+
+    [Test]
+    public void IgnoreClass_AndAnOutputMask_BothLeaveValuesOut()
+    {
+        // 3 timesteps: t0 masked by the output's mask (Embedding(maskZero) style), t2 labelled with the ignored class;
+        // only t1 counts, so the mean is t1's own loss (Keras combines the two masks with AND)
+        using var scope = NewDisposeScope();
+        var logits = F([0.854f, 0.698f, 0.598f, 0.088f, 0.86f, 0.018f, 0.3f, 0.2f, 0.1f], 1, 3, 3);
+        Sequential.Layers.Masks.Set(logits, tensor(new[] { false, true, true }).reshape(1, 3));
+        var loss = new SparseCategoricalCrossentropy(fromLogits: true, ignoreClass: -1);
+        Assert.That(Value(loss.Call(L([0, 2, -1], 1, 3), logits)), Is.EqualTo(1.480129).Within(1e-5));
+    }
 }
