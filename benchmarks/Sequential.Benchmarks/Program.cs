@@ -18,6 +18,8 @@
 // --policy NAME (e.g. mixed_bfloat16) times epochs of the model under that dtype policy against float32, alternating in
 //   one process from the same initial weights, and reports both test accuracies (docs/benchmarks.md, "Mixed precision").
 // --anatomy prints where one MLP step's time goes (raw loop phases, the largest single ops) and nothing else.
+// --metric-cost times the MLP with metrics ["accuracy"] against ["accuracy", AUC, Precision, Recall] (one-hot targets),
+//   alternating epochs in one process (--steps N cuts the epochs to N batches), and nothing else.
 // Prints Markdown tables for docs/benchmarks.md.
 using System.Diagnostics;
 using System.Globalization;
@@ -46,6 +48,11 @@ if (options.Anatomy)
 if (options.Policy is { } policy)
 {
     foreach (var kind in options.Models) PrecisionCost.Run(kind, policy, options, xTrain, yTrain, xTest, yTest);
+    return;
+}
+if (options.MetricCost)
+{
+    MetricCost.Run(options, xTrain, yTrain);
     return;
 }
 if (options.GraphCost)
@@ -170,7 +177,7 @@ internal static class Peer
 }
 
 internal sealed record BenchOptions(string? Data, int Epochs, string? Peer, string Python, bool NoPeer, int Verbose, string[] Models, int SoakEpochs, int Threads, bool Anatomy, string Device, bool Functional = false,
-    bool GraphCost = false, int? Steps = null, int ImageSize = 32, bool Control = false, string? Policy = null)
+    bool GraphCost = false, int? Steps = null, int ImageSize = 32, bool Control = false, bool MetricCost = false, string? Policy = null)
 {
     public static BenchOptions Parse(string[] args)
     {
@@ -178,7 +185,7 @@ internal sealed record BenchOptions(string? Data, int Epochs, string? Peer, stri
         string python = "/usr/bin/python3", device = "cpu";
         int epochs = 3, verbose = 1, soak = 0, threads = 0, imageSize = 32;
         int? steps = null;
-        bool noPeer = false, anatomy = false, functional = false, graphCost = false, control = false;
+        bool noPeer = false, anatomy = false, functional = false, graphCost = false, control = false, metricCost = false;
         string? policy = null;
         string[] models = ["mlp", "cnn"];
         for (int i = 0; i < args.Length; i++)
@@ -196,6 +203,7 @@ internal sealed record BenchOptions(string? Data, int Epochs, string? Peer, stri
                 case "--graph-cost": graphCost = true; break;  // functional vs the same network without a graph, alternating
                 case "--control": control = true; break;        // with --graph-cost: functional against functional
                 case "--policy": policy = new DTypePolicy(Value()).Name; break;   // a dtype policy against float32, alternating
+                case "--metric-cost": metricCost = true; break;  // the MLP with and without AUC, Precision, Recall
                 case "--steps": steps = int.Parse(Value()); break;
                 case "--image-size": imageSize = int.Parse(Value()); break;
                 case "--device": device = Value(); break;
@@ -218,6 +226,6 @@ internal sealed record BenchOptions(string? Data, int Epochs, string? Peer, stri
             throw new ArgumentException("--model xception is measured only with --graph-cost (it has no raw loop or PyTorch peer here).");
         if (steps is <= 0 || imageSize <= 0)
             throw new ArgumentException($"--steps and --image-size must be positive; got {steps} and {imageSize}.");
-        return new BenchOptions(data, epochs, peer, python, noPeer, verbose, models, soak, threads, anatomy, device, functional, graphCost, steps, imageSize, control, policy);
+        return new BenchOptions(data, epochs, peer, python, noPeer, verbose, models, soak, threads, anatomy, device, functional, graphCost, steps, imageSize, control, metricCost, policy);
     }
 }

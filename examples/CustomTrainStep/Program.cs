@@ -9,6 +9,7 @@ using Sequential;
 using Sequential.Data;
 using Sequential.Layers;
 using Sequential.Losses;
+using BinaryCrossentropy = Sequential.Losses.BinaryCrossentropy;
 using Sequential.Metrics;
 using Sequential.Optimizers;
 using TorchSharp;

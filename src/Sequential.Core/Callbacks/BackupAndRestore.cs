@@ -154,7 +154,7 @@ public sealed class BackupAndRestore : Callback
     /// <inheritdoc/>
     public override void OnTrainEnd(IReadOnlyDictionary<string, double> logs)
     {
-        if (!DeleteCheckpoint) return;
+        if (!DeleteCheckpoint || Model?.Distribution is { IsChief: false }) return;
         foreach (var file in BackupFiles()) File.Delete(file);
         if (Directory.Exists(BackupDir) && !Directory.EnumerateFileSystemEntries(BackupDir).Any())
             Directory.Delete(BackupDir);
@@ -163,6 +163,8 @@ public sealed class BackupAndRestore : Callback
     private void Backup(int epoch, int step, byte[]? epochStartRng)
     {
         var model = Model!;
+        // Several processes: every rank restores from the same backup, only rank 0 writes one.
+        if (model.Distribution is { IsChief: false }) return;
         string name = string.Create(CultureInfo.InvariantCulture, $"{Prefix}{epoch:D6}-{step:D9}{Extension}");
         string path = Path.Combine(BackupDir, name);
         ModelFile.Save(model, path, TrainingState.Capture(model, epoch, step, epochStartRng));

@@ -29,6 +29,9 @@ namespace Sequential.Callbacks;
 /// </example>
 public sealed class CSVLogger : Callback
 {
+    /// <summary>True: with several processes only rank 0 writes the file.</summary>
+    public override bool ChiefOnly => true;
+
     private readonly StringBuilder _content = new();
     private List<string>? _keys;
     private bool _writeHeader;

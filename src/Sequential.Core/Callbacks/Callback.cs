@@ -32,6 +32,13 @@ public abstract class Callback
     /// <param name="model">The model the hooks will refer to.</param>
     public virtual void SetModel(Model model) => Model = model;
 
+    /// <summary>
+    /// True for a callback that only rank 0 runs when training over several processes
+    /// (<see cref="DataParallel"/>): those that write files (ModelCheckpoint, CSVLogger) or print. Callbacks
+    /// that decide (EarlyStopping, ReduceLROnPlateau) run on every rank on the same averaged logs, so ranks agree.
+    /// </summary>
+    public virtual bool ChiefOnly => false;
+
     /// <summary>Sets <see cref="Params"/> (Keras's <c>set_params</c>).</summary>
     /// <param name="parameters">The parameters of the current call.</param>
     public virtual void SetParams(IReadOnlyDictionary<string, object?> parameters) => Params = parameters;

@@ -30,6 +30,12 @@ public sealed class CallbackList : Callback
         var given = new List<Callback>();
         foreach (var (callback, index) in (user ?? []).Select((c, i) => (c, i)))
             given.Add(callback ?? throw new ArgumentException($"callbacks[{index}] is null.", "callbacks"));
+        // Several processes (DataParallel): the others stay silent and leave writing files to rank 0.
+        if (model.Distribution is { IsChief: false })
+        {
+            verbose = 0;
+            given.RemoveAll(c => c.ChiefOnly);
+        }
         var userHistory = given.OfType<History>().LastOrDefault();
         var all = new List<Callback>();
         if (verbose > 0 && !given.OfType<ProgbarLogger>().Any()) all.Add(new ProgbarLogger(verbose, target));

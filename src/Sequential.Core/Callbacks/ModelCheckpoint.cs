@@ -19,6 +19,9 @@ namespace Sequential.Callbacks;
 /// </example>
 public sealed class ModelCheckpoint : MonitorCallback
 {
+    /// <summary>True: with several processes only rank 0 writes the file.</summary>
+    public override bool ChiefOnly => true;
+
     private readonly int? _saveEveryBatches;
     private int _batchesSinceLastSave;
     private int _currentEpoch;

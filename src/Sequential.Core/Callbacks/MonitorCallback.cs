@@ -1,4 +1,4 @@
-using System.Text.RegularExpressions;
+using Sequential.Metrics;
 
 namespace Sequential.Callbacks;
 
@@ -13,8 +13,8 @@ namespace Sequential.Callbacks;
 /// accepts); anything else throws <see cref="ArgumentException"/> where Keras warns and falls back to auto.</para>
 /// <para><b>Auto.</b> Decided on first use, in Keras 3's order, from the monitored name without its <c>val_</c>
 /// prefix: (1) <c>loss</c>, or a per-output loss <c>*_loss</c>, is minimized; (2) a compiled metric of that
-/// name (<see cref="Model.Metrics"/>) goes the way Keras's metric of the same class goes (its <c>_direction</c>:
-/// <c>BinaryAccuracy</c> up, <c>MeanSquaredError</c> down, ...); (3) otherwise the name itself, or its last part
+/// name (<see cref="Model.Metrics"/>) goes the way it declares, <see cref="Metrics.Metric.Direction"/> (Keras's
+/// <c>_direction</c>: <c>AUC</c> and the accuracies up, <c>MeanSquaredError</c> down, a custom metric as it says); (3) otherwise the name itself, or its last part
 /// after an output prefix (<c>kind_accuracy</c>), is looked up among the names of Keras's built-in metrics, ignoring
 /// case as metric strings do: the accuracies, <c>acc</c>, <c>auc</c>, <c>precision</c>, <c>recall</c>,
 /// <c>f1_score</c>, <c>r2_score</c>, ... are maximized; <c>mse</c>, <c>mae</c>, the cross-entropies, the hinges, ...
@@ -41,7 +41,7 @@ namespace Sequential.Callbacks;
 /// }
 /// </code>
 /// </example>
-public abstract partial class MonitorCallback : Callback
+public abstract class MonitorCallback : Callback
 {
     private const string ValidationPrefix = "val_";
 
@@ -56,6 +56,8 @@ public abstract partial class MonitorCallback : Callback
         ["specificity_at_sensitivity"] = true, ["f1_score"] = true, ["fbeta_score"] = true, ["r2_score"] = true,
         ["cosine_similarity"] = true, ["pearson_correlation"] = true, ["concordance_correlation"] = true,
         ["iou"] = true, ["mean_iou"] = true, ["binary_iou"] = true, ["one_hot_iou"] = true, ["one_hot_mean_iou"] = true,
+        ["io_u"] = true, ["mean_io_u"] = true, ["binary_io_u"] = true, ["one_hot_io_u"] = true, ["one_hot_mean_io_u"] = true,
+        ["f_beta_score"] = true, ["kld"] = false,
         ["mean_squared_error"] = false, ["mse"] = false, ["mean_absolute_error"] = false, ["mae"] = false,
         ["mean_absolute_percentage_error"] = false, ["mape"] = false, ["mean_squared_logarithmic_error"] = false,
         ["msle"] = false, ["root_mean_squared_error"] = false, ["logcosh"] = false, ["log_cosh_error"] = false,
@@ -171,22 +173,11 @@ public abstract partial class MonitorCallback : Callback
     {
         if (name == "loss" || name.EndsWith("_loss", StringComparison.Ordinal)) return false;
         var metric = model?.Metrics.FirstOrDefault(m => m.Name == name);
-        if (metric is not null && KerasMetricMaximizes.TryGetValue(SnakeCase(metric.GetType().Name), out bool byClass))
-            return byClass;
+        if (metric?.Direction is MetricDirection.Up or MetricDirection.Down) return metric.Direction == MetricDirection.Up;
         if (KerasMetricMaximizes.TryGetValue(name, out bool byName)) return byName;
         // A multi-output model prefixes the output's name: kind_accuracy, price_mae.
         for (int i = name.IndexOf('_'); i >= 0; i = name.IndexOf('_', i + 1))
             if (KerasMetricMaximizes.TryGetValue(name[(i + 1)..], out bool bySuffix)) return bySuffix;
         return null;
     }
-
-    /// <summary>Keras's <c>to_snake_case</c>: <c>BinaryAccuracy</c> -> <c>binary_accuracy</c>, <c>AUC</c> -> <c>auc</c>.</summary>
-    private static string SnakeCase(string name) =>
-        LowerUpper().Replace(CapitalizedWord().Replace(name, "$1_$2"), "$1_$2").ToLowerInvariant();
-
-    [GeneratedRegex("(.)([A-Z][a-z]+)")]
-    private static partial Regex CapitalizedWord();
-
-    [GeneratedRegex("([a-z])([A-Z])")]
-    private static partial Regex LowerUpper();
 }

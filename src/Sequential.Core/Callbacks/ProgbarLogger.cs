@@ -15,7 +15,10 @@ namespace Sequential.Callbacks;
 /// <para>Passing one in <c>callbacks:</c> replaces the progress bar <c>Fit</c>/<c>Evaluate</c>/<c>Predict</c> would
 /// add (Keras 3's <c>CallbackList</c> adds its own only when the list has none), so the output appears once. Unlike
 /// Keras's, whose verbosity comes from <c>fit(verbose=...)</c>, this one keeps the <c>verbose</c> it was created with:
-/// <c>Fit(..., verbose: 0, callbacks: [new ProgbarLogger(2)])</c> prints one line per epoch.</para>
+/// <c>Fit(..., verbose: 0, callbacks: [new ProgbarLogger(2)])</c> prints one line per epoch. Keras 3's takes no other
+/// option (the <c>count_mode</c> its docstring mentions is not an argument of its constructor; it always counts steps).</para>
+/// <para>As in Keras 3: no <c>Epoch 1/1</c> header for a single epoch, and a pass of unknown length ends as complete
+/// (<c>7/7</c>) and the passes after it are drawn against that count.</para>
 /// </remarks>
 /// <example>
 /// <code>
@@ -25,6 +28,9 @@ namespace Sequential.Callbacks;
 /// </example>
 public sealed class ProgbarLogger : Callback
 {
+    /// <summary>True: with several processes only rank 0 prints.</summary>
+    public override bool ChiefOnly => true;
+
     private const int BarWidth = 20;
     private static readonly TimeSpan Interval = TimeSpan.FromSeconds(0.1);
     private readonly int _verbose;
@@ -83,7 +89,7 @@ public sealed class ProgbarLogger : Callback
     public override void OnEpochBegin(int epoch, IReadOnlyDictionary<string, double> logs)
     {
         if (_verbose == 0) return;
-        Out.WriteLine($"Epoch {epoch + 1}/{_epochs}");
+        if (_epochs > 1) Out.WriteLine($"Epoch {epoch + 1}/{_epochs}"); // Keras 3 prints no "Epoch 1/1"
         Start();
     }
 
@@ -140,6 +146,9 @@ public sealed class ProgbarLogger : Callback
 
     private void Finish(IReadOnlyDictionary<string, double> logs)
     {
+        // Keras's _finalize_progbar: a pass of unknown length ends as complete ("7/7"), and the passes after it are drawn
+        // against that count.
+        _steps ??= _seen;
         if (_verbose == 0) return;
         if (_verbose == 1) { Draw(logs, final: true); Out.WriteLine(); }
         else Out.WriteLine(Line(logs, final: true));
@@ -165,7 +174,7 @@ public sealed class ProgbarLogger : Callback
         double perStep = _seen > 0 ? elapsed.TotalSeconds / _seen : 0;
         if (_verbose == 1)
         {
-            int filled = total > 0 ? (int)Math.Round((double)BarWidth * _seen / total) : 0;
+            int filled = total > 0 ? (int)((double)BarWidth * _seen / total) : 0; // truncated, as Keras's int(width * progress)
             filled = Math.Clamp(filled, 0, BarWidth);
             text.Append(count).Append(' ').Append('━', filled).Append('─', BarWidth - filled).Append(' ');
             double seconds = final || _steps is null ? elapsed.TotalSeconds : perStep * (total - _seen);

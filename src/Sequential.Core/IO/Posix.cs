@@ -59,6 +59,21 @@ internal static class Posix
     private const int Enoent = 2;
     private const int Enotdir = 20;
 
+    /// <summary>
+    /// Whether <paramref name="path"/> (not following a final link) and every folder above it belong to root (uid 0) and
+    /// cannot be written by the group or others: only root could have put the file there or can change it. Native code is
+    /// loaded only from such places.
+    /// </summary>
+    internal static bool RootOwned(string path)
+    {
+        for (string? p = Path.GetFullPath(path); p is not null; p = Path.GetDirectoryName(p))
+        {
+            // A link's own permission bits are always 0777 and mean nothing; the folder that holds it guards it.
+            if (LStat(p) is not { Uid: 0 } status || (!status.IsSymbolicLink && status.WritableByOthers)) return false;
+        }
+        return true;
+    }
+
     /// <summary>The effective user id of this process.</summary>
     internal static uint EffectiveUserId => geteuid();
 

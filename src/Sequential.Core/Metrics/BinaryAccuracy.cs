@@ -22,6 +22,9 @@ public sealed class BinaryAccuracy : MeanMetricWrapper
     public double Threshold { get; }
 
     /// <inheritdoc/>
+    public override MetricDirection Direction => MetricDirection.Up;
+
+    /// <inheritdoc/>
     /// <returns>1 where the thresholded prediction equals the label, else 0, per output unit.</returns>
     public override Tensor ComputeValues(Tensor yTrue, Tensor yPred)
     {

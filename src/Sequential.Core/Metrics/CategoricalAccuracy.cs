@@ -13,6 +13,9 @@ public sealed class CategoricalAccuracy : MeanMetricWrapper
     public CategoricalAccuracy(string name = "categorical_accuracy") : base(name) { }
 
     /// <inheritdoc/>
+    public override MetricDirection Direction => MetricDirection.Up;
+
+    /// <inheritdoc/>
     /// <returns>1 where the arg-max of the output is the arg-max of the target, else 0: shape [N].</returns>
     public override Tensor ComputeValues(Tensor yTrue, Tensor yPred) => yTrue.argmax(-1).eq(yPred.argmax(-1));
 }

@@ -17,6 +17,9 @@ public sealed class MeanAbsoluteError : MeanMetricWrapper
     public MeanAbsoluteError(string name = "mean_absolute_error") : base(name) { }
 
     /// <inheritdoc/>
+    public override MetricDirection Direction => MetricDirection.Down;
+
+    /// <inheritdoc/>
     /// <returns>The loss's per-sample values: the mean absolute error over the last axis.</returns>
     public override Tensor ComputeValues(Tensor yTrue, Tensor yPred) => Function.ComputeValues(yTrue, yPred);
 }

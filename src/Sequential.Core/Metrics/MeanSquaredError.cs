@@ -17,6 +17,9 @@ public sealed class MeanSquaredError : MeanMetricWrapper
     public MeanSquaredError(string name = "mean_squared_error") : base(name) { }
 
     /// <inheritdoc/>
+    public override MetricDirection Direction => MetricDirection.Down;
+
+    /// <inheritdoc/>
     /// <returns>The loss's per-sample values: the mean squared error over the last axis.</returns>
     public override Tensor ComputeValues(Tensor yTrue, Tensor yPred) => Function.ComputeValues(yTrue, yPred);
 }

@@ -22,6 +22,23 @@ public abstract class Metric
     /// <summary>The key of this metric in logs and History.</summary>
     public string Name { get; set; }
 
+    /// <summary>
+    /// Which way this metric improves (Keras 3's <c>_direction</c>): monitoring callbacks with <c>mode: "auto"</c> maximize
+    /// a metric going <see cref="MetricDirection.Up"/> and minimize one going <see cref="MetricDirection.Down"/>, whatever
+    /// its name. A custom metric overrides it to be monitored by name in <c>"auto"</c> mode.
+    /// </summary>
+    /// <example>
+    /// <code>
+    /// class Margin() : MeanMetricWrapper("margin")
+    /// {
+    ///     public override MetricDirection Direction => MetricDirection.Up;
+    ///     public override Tensor ComputeValues(Tensor yTrue, Tensor yPred) => yPred * (2 * yTrue - 1);
+    /// }
+    /// // new EarlyStopping(monitor: "val_margin") now stops when the margin stops rising.
+    /// </code>
+    /// </example>
+    public virtual MetricDirection Direction => MetricDirection.Unknown;
+
     /// <summary>Accumulates one batch without weights: <see cref="UpdateState(Tensor, Tensor, Tensor?)"/> with null.</summary>
     /// <param name="yTrue">Targets of the batch.</param>
     /// <param name="yPred">Model outputs of the batch.</param>
@@ -55,10 +72,17 @@ public abstract class Metric
 
     /// <summary>Reads <see cref="Result"/> to the host (one device synchronisation).</summary>
     /// <returns>The current value.</returns>
+    /// <exception cref="InvalidOperationException">The result holds several values (e.g. a <see cref="Precision"/> with
+    /// several thresholds); read <see cref="Result"/> instead.</exception>
     public double Value()
     {
         using var scope = NewDisposeScope();
-        return Result().to_type(ScalarType.Float64).item<double>();
+        var result = Result();
+        if (result.numel() != 1)
+            throw new InvalidOperationException(
+                $"Metric '{Name}' ({GetType().Name}) has {result.numel()} values (one per threshold), not one: read them with " +
+                "Result(), or give it a single threshold to log it.");
+        return result.to_type(ScalarType.Float64).item<double>();
     }
 
     /// <summary>

@@ -13,6 +13,9 @@ public sealed class SparseCategoricalAccuracy : MeanMetricWrapper
     public SparseCategoricalAccuracy(string name = "sparse_categorical_accuracy") : base(name) { }
 
     /// <inheritdoc/>
+    public override MetricDirection Direction => MetricDirection.Up;
+
+    /// <inheritdoc/>
     /// <returns>1 where the arg-max of the output is the label, else 0: shape [N].</returns>
     public override Tensor ComputeValues(Tensor yTrue, Tensor yPred)
     {

@@ -197,10 +197,12 @@ public partial class Model
     /// <param name="batchSize">Samples per batch.</param>
     /// <param name="verbose">0 silent, 1 progress bar, 2 one line.</param>
     /// <param name="callbacks">Callbacks to call.</param>
+    /// <param name="sampleWeight">One weight per sample, applied to every output's loss (and the metrics, as in <c>Fit</c>).</param>
     /// <returns>The logs: <c>loss</c>, <c>kind_accuracy</c>, ...</returns>
     public IReadOnlyDictionary<string, double> Evaluate(IReadOnlyDictionary<string, Tensor> x, IReadOnlyDictionary<string, Tensor>? y = null,
-        int batchSize = 32, int? verbose = null, IEnumerable<Callback>? callbacks = null) =>
-        Evaluate(Ordered(x, InputNames, "input", nameof(x)), y is null ? null : Ordered(y, OutputNames, "output", nameof(y)), batchSize, verbose, callbacks);
+        int batchSize = 32, int? verbose = null, IEnumerable<Callback>? callbacks = null, Tensor? sampleWeight = null) =>
+        Evaluate(Ordered(x, InputNames, "input", nameof(x)), y is null ? null : Ordered(y, OutputNames, "output", nameof(y)), batchSize, verbose,
+            callbacks, sampleWeight);
 
     /// <summary>Computes the loss and metrics on lists of tensors in the model's input and output order.</summary>
     /// <param name="x">One input tensor per input.</param>
@@ -208,13 +210,14 @@ public partial class Model
     /// <param name="batchSize">Samples per batch.</param>
     /// <param name="verbose">0 silent, 1 progress bar, 2 one line.</param>
     /// <param name="callbacks">Callbacks to call.</param>
+    /// <param name="sampleWeight">One weight per sample, applied to every output's loss (and the metrics, as in <c>Fit</c>).</param>
     /// <returns>The logs.</returns>
     public IReadOnlyDictionary<string, double> Evaluate(IReadOnlyList<Tensor> x, IReadOnlyList<Tensor>? y = null, int batchSize = 32,
-        int? verbose = null, IEnumerable<Callback>? callbacks = null)
+        int? verbose = null, IEnumerable<Callback>? callbacks = null, Tensor? sampleWeight = null)
     {
         ArgumentNullException.ThrowIfNull(x);
         if (!IsCompiled) throw NotCompiled("Evaluate");
-        var (data, _) = TensorDataAdapter.Create(this, x, y, batchSize, shuffle: false, 0, null);
+        var (data, _) = TensorDataAdapter.Create(this, x, y, batchSize, shuffle: false, 0, null, sampleWeight);
         using var __ = data;
         return new Trainer(this).Evaluate(data, null, Trainer.ResolveVerbose(verbose), callbacks);
     }

@@ -37,16 +37,16 @@ public partial class Model : Layer
     /// <summary>Set to true (from a callback) to end <c>Fit</c> after the current batch or epoch (Keras's <c>stop_training</c>).</summary>
     public bool StopTraining { get; set; }
 
-    /// <summary>The optimizer given to <see cref="Compile(Optimizers.Optimizer, Losses.Loss?, IEnumerable{object}?, string?)"/>.</summary>
+    /// <summary>The optimizer given to <see cref="Compile(Optimizers.Optimizer, Losses.Loss?, IEnumerable{object}?, string?, DataParallel?)"/>.</summary>
     public Optimizer? Optimizer { get; private set; }
 
-    /// <summary>The loss given to <see cref="Compile(Optimizers.Optimizer, Losses.Loss?, IEnumerable{object}?, string?)"/>.</summary>
+    /// <summary>The loss given to <see cref="Compile(Optimizers.Optimizer, Losses.Loss?, IEnumerable{object}?, string?, DataParallel?)"/>.</summary>
     public Loss? Loss { get; private set; }
 
-    /// <summary>The device the model computes on (set by <see cref="Compile(Optimizers.Optimizer, Losses.Loss?, IEnumerable{object}?, string?)"/>; CUDA when available, else CPU).</summary>
+    /// <summary>The device the model computes on (set by <see cref="Compile(Optimizers.Optimizer, Losses.Loss?, IEnumerable{object}?, string?, DataParallel?)"/>; CUDA when available, else CPU).</summary>
     public Device Device { get; private set; } = CPU;
 
-    /// <summary>Whether <see cref="Compile(Optimizers.Optimizer, Losses.Loss?, IEnumerable{object}?, string?)"/> has been called.</summary>
+    /// <summary>Whether <see cref="Compile(Optimizers.Optimizer, Losses.Loss?, IEnumerable{object}?, string?, DataParallel?)"/> has been called.</summary>
     public bool IsCompiled => Optimizer is not null;
 
     /// <summary>
@@ -379,6 +379,8 @@ public partial class Model : Layer
     /// <see cref="TrainStep"/> computes its own loss (Keras allows <c>compile()</c> without one).</param>
     /// <param name="metrics">Metric names (<c>"accuracy"</c>, <c>"mae"</c>, ...) or <see cref="Metric"/> objects.</param>
     /// <param name="device"><c>"cpu"</c>, <c>"cuda"</c>, <c>"cuda:1"</c>, or null/<c>"auto"</c> for CUDA when available.</param>
+    /// <param name="distribution">A <see cref="DataParallel"/> to train over the MPI processes this program was started in
+    /// (<c>mpirun -np 2 ...</c>); null (default) for one process.</param>
     /// <example>
     /// <code>
     /// model.Compile(optimizer: "adam",
@@ -391,14 +393,15 @@ public partial class Model : Layer
     /// For a model with several outputs, one loss applies to every output (Keras broadcasts it), and a list of metrics
     /// holding one entry per output gives each output its own; the overloads taking dictionaries or lists say more.
     /// </remarks>
-    public void Compile(Optimizer optimizer, Loss? loss = null, IEnumerable<object>? metrics = null, string? device = null)
+    public void Compile(Optimizer optimizer, Loss? loss = null, IEnumerable<object>? metrics = null, string? device = null,
+        DataParallel? distribution = null)
     {
         ArgumentNullException.ThrowIfNull(optimizer);
         var specs = MetricSpecs(metrics, nameof(metrics), loss);
         int outputs = OutputCount;
         if (outputs == 1)
         {
-            Compiled(optimizer, loss, new CompiledMetrics(loss, specs), device);
+            Compiled(optimizer, loss, new CompiledMetrics(loss, specs), device, distribution);
             return;
         }
         // Keras 3: a flat list with one metric per output gives each output its own; any other list is ambiguous.
@@ -408,7 +411,7 @@ public partial class Model : Layer
                 "output in order, or a dictionary of metric lists keyed by output name: metrics: new Dictionary<string, IEnumerable<object>> " +
                 $"{{ [\"{OutputNames[0]}\"] = [\"accuracy\"] }}.", nameof(metrics));
         IReadOnlyList<object>[] perOutput = [.. Enumerable.Range(0, outputs).Select(i => specs.Count == 0 ? [] : (IReadOnlyList<object>)[specs[i]])];
-        Compiled(optimizer, loss, new CompiledMetrics([.. Enumerable.Repeat(loss, outputs)], null, perOutput, [.. OutputNames], prefix: true), device);
+        Compiled(optimizer, loss, new CompiledMetrics([.. Enumerable.Repeat(loss, outputs)], null, perOutput, [.. OutputNames], prefix: true), device, distribution);
     }
 
     /// <summary>
@@ -423,6 +426,8 @@ public partial class Model : Layer
     /// <param name="lossWeights">A weight per output name for the total loss; outputs not listed weigh 1.</param>
     /// <param name="metrics">Metric lists per output name; outputs not listed have none.</param>
     /// <param name="device"><c>"cpu"</c>, <c>"cuda"</c>, or null/<c>"auto"</c>.</param>
+    /// <param name="distribution">A <see cref="DataParallel"/> to train over the MPI processes this program was started in
+    /// (<c>mpirun -np 2 ...</c>); null (default) for one process.</param>
     /// <exception cref="ArgumentException">A name that is not an output (the message lists both sets of names), an
     /// output without a loss, or an unknown metric or loss name.</exception>
     /// <exception cref="NotSupportedException">The model is not a graph, so its outputs have no names: pass lists.</exception>
@@ -435,7 +440,7 @@ public partial class Model : Layer
     /// </code>
     /// </example>
     public void Compile(Optimizer optimizer, IReadOnlyDictionary<string, Loss> loss, IReadOnlyDictionary<string, double>? lossWeights = null,
-        IReadOnlyDictionary<string, IEnumerable<object>>? metrics = null, string? device = null)
+        IReadOnlyDictionary<string, IEnumerable<object>>? metrics = null, string? device = null, DataParallel? distribution = null)
     {
         ArgumentNullException.ThrowIfNull(optimizer);
         ArgumentNullException.ThrowIfNull(loss);
@@ -464,9 +469,11 @@ public partial class Model : Layer
     /// <param name="lossWeights">One weight per output for the total loss; null weighs each 1.</param>
     /// <param name="metrics">One metric list per output; null for none.</param>
     /// <param name="device"><c>"cpu"</c>, <c>"cuda"</c>, or null/<c>"auto"</c>.</param>
+    /// <param name="distribution">A <see cref="DataParallel"/> to train over the MPI processes this program was started in
+    /// (<c>mpirun -np 2 ...</c>); null (default) for one process.</param>
     /// <exception cref="ArgumentException">A list whose length is not the number of outputs, or an unknown name.</exception>
     public void Compile(Optimizer optimizer, IReadOnlyList<Loss?> loss, IReadOnlyList<double>? lossWeights = null,
-        IReadOnlyList<IEnumerable<object>>? metrics = null, string? device = null)
+        IReadOnlyList<IEnumerable<object>>? metrics = null, string? device = null, DataParallel? distribution = null)
     {
         ArgumentNullException.ThrowIfNull(optimizer);
         ArgumentNullException.ThrowIfNull(loss);
@@ -485,7 +492,7 @@ public partial class Model : Layer
         var compiled = outputs == 1 && lossWeights is null
             ? new CompiledMetrics(loss[0], specs[0])
             : new CompiledMetrics([.. loss], lossWeights?.ToArray(), specs, names, prefix: outputs > 1);
-        Compiled(optimizer, outputs == 1 ? loss[0] : null, compiled, device);
+        Compiled(optimizer, outputs == 1 ? loss[0] : null, compiled, device, distribution);
 
         void CheckCount(int count, int expected, string argument)
         {
@@ -519,15 +526,20 @@ public partial class Model : Layer
         return specs;
     }
 
-    private void Compiled(Optimizer optimizer, Loss? loss, CompiledMetrics metrics, string? device)
+    private void Compiled(Optimizer optimizer, Loss? loss, CompiledMetrics metrics, string? device, DataParallel? distribution)
     {
         TrackLayers();
+        Distribution = distribution;
         Device = Backend.ParseDevice(device);
         Optimizer = optimizer;
         Loss = loss;
         _metrics = metrics;
         if (Built) Place();
     }
+
+    /// <summary>The data-parallel distribution given to <c>Compile</c> (training over MPI processes), or null for one
+    /// process.</summary>
+    public DataParallel? Distribution { get; private set; }
 
     /// <summary>The loss of each output, once compiled (one entry for a model with one output; null entries for outputs
     /// without a loss).</summary>
@@ -540,7 +552,8 @@ public partial class Model : Layer
     internal void Place()
     {
         this.to(Device);
-        Optimizer?.Bind(parameters().Where(p => p.requires_grad));
+        // Named, so that ExcludeFromWeightDecay's name patterns match the weights' names.
+        Optimizer?.Bind(named_parameters().Where(p => p.parameter.requires_grad).Select(p => ((string?)p.name, p.parameter)));
     }
 
     /// <summary>Makes sure the model is built for this per-sample shape and placed on its device.</summary>
@@ -768,6 +781,7 @@ public partial class Model : Layer
         if (weights.Count > 0 && loss.requires_grad)
         {
             loss.backward();
+            Distribution?.AverageGradients(weights, batch.Size);   // several processes: the gradient of the global batch
             using (no_grad()) Optimizer!.Apply(weights.Select(w => w.grad).ToList(), weights);
         }
         else
@@ -897,13 +911,15 @@ public partial class Model : Layer
     /// <param name="batchSize">Samples per batch (default 32).</param>
     /// <param name="verbose">0 silent, 1 progress bar, 2 one line; default 1 on a terminal, 2 when output is redirected.</param>
     /// <param name="callbacks">Callbacks to call.</param>
+    /// <param name="sampleWeight">Keras's <c>sample_weight</c>: one weight per sample, shape [N]; each batch's loss becomes
+    /// <c>sum(loss_i * w_i) / n</c> and the metrics are weighted as in <c>Fit</c>.</param>
     /// <returns><c>{"loss": ..., "accuracy": ...}</c>.</returns>
     /// <example><code>var result = model.Evaluate(xTest / 255f, yTest); Console.WriteLine(result["accuracy"]);</code></example>
     public IReadOnlyDictionary<string, double> Evaluate(Tensor x, Tensor? y = null, int batchSize = 32, int? verbose = null,
-        IEnumerable<Callback>? callbacks = null)
+        IEnumerable<Callback>? callbacks = null, Tensor? sampleWeight = null)
     {
         if (!IsCompiled) throw NotCompiled("Evaluate");
-        var (data, _) = TensorDataAdapter.Create(this, x, y, batchSize, shuffle: false, 0, null);
+        var (data, _) = TensorDataAdapter.Create(this, x, y, batchSize, shuffle: false, 0, null, sampleWeight);
         using var __ = data;
         return new Trainer(this).Evaluate(data, null, Trainer.ResolveVerbose(verbose), callbacks);
     }

@@ -19,7 +19,7 @@ public class Adam : Optimizer
     private IReadOnlyList<Tensor> _momentums = [], _velocities = [], _velocityHats = [];
 
     /// <summary>Creates Adam with Keras's defaults.</summary>
-    /// <param name="learningRate">Step size (default 0.001).</param>
+    /// <param name="learningRate">Step size: a number (default 0.001) or a <see cref="LearningRateSchedule"/>.</param>
     /// <param name="beta1">Decay of the first-moment estimate (default 0.9).</param>
     /// <param name="beta2">Decay of the second-moment estimate (default 0.999).</param>
     /// <param name="epsilon">Numerical stability constant (Keras default 1e-7; PyTorch's is 1e-8).</param>
@@ -28,10 +28,16 @@ public class Adam : Optimizer
     /// <param name="clipnorm">Keras's <c>clipnorm</c>: scale each gradient to an L2 norm of at most this (null: off).</param>
     /// <param name="clipvalue">Keras's <c>clipvalue</c>: clip each gradient element to [-clipvalue, clipvalue] (null: off).</param>
     /// <param name="globalClipnorm">Keras's <c>global_clipnorm</c>: scale all gradients to a joint L2 norm of at most this (null: off).</param>
-    public Adam(double learningRate = 0.001, [ConfigKey("beta_1")] double beta1 = 0.9, [ConfigKey("beta_2")] double beta2 = 0.999, double epsilon = 1e-7, bool amsgrad = false,
+    /// <param name="useEma">Keras's <c>use_ema</c>: keep a moving average of the weights, copied into them at the end of <c>Fit</c>.</param>
+    /// <param name="emaMomentum">Keras's <c>ema_momentum</c> (default 0.99).</param>
+    /// <param name="emaOverwriteFrequency">Keras's <c>ema_overwrite_frequency</c>: also copy the average in every this many updates (null: only at the end).</param>
+    /// <param name="gradientAccumulationSteps">Keras's <c>gradient_accumulation_steps</c>: update every this many steps with the mean gradient (null: every step).</param>
+    public Adam(LearningRateSchedule? learningRate = null, [ConfigKey("beta_1")] double beta1 = 0.9, [ConfigKey("beta_2")] double beta2 = 0.999, double epsilon = 1e-7, bool amsgrad = false,
         double weightDecay = 0.0,
-        double? clipnorm = null, double? clipvalue = null, double? globalClipnorm = null)
-        : this("adam", learningRate, beta1, beta2, epsilon, amsgrad, weightDecay, new GradientClipping(clipnorm, clipvalue, globalClipnorm))
+        double? clipnorm = null, double? clipvalue = null, double? globalClipnorm = null,
+        bool useEma = false, double emaMomentum = 0.99, int? emaOverwriteFrequency = null, int? gradientAccumulationSteps = null)
+        : this("adam", learningRate ?? 0.001, beta1, beta2, epsilon, amsgrad, weightDecay, new GradientClipping(clipnorm, clipvalue, globalClipnorm),
+            new OptimizerOptions(useEma, emaMomentum, emaOverwriteFrequency, gradientAccumulationSteps))
     {
     }
 
@@ -44,9 +50,10 @@ public class Adam : Optimizer
     /// <param name="amsgrad">Use the AMSGrad variant.</param>
     /// <param name="weightDecay">Decoupled weight decay.</param>
     /// <param name="clipping">Gradient clipping.</param>
-    protected Adam(string name, double learningRate, double beta1, double beta2, double epsilon, bool amsgrad, double weightDecay,
-        GradientClipping clipping)
-        : base(name, learningRate, weightDecay, clipping)
+    /// <param name="options">Moving average and gradient accumulation.</param>
+    protected Adam(string name, LearningRateSchedule learningRate, double beta1, double beta2, double epsilon, bool amsgrad, double weightDecay,
+        GradientClipping clipping, OptimizerOptions options = default)
+        : base(name, learningRate, weightDecay, clipping, options)
     {
         if (!(beta1 >= 0 && beta1 < 1))
             throw new ArgumentOutOfRangeException(nameof(beta1), beta1, $"{name} beta1 must be in [0, 1), e.g. 0.9; got {beta1}.");

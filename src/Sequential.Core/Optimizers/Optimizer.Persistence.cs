@@ -24,7 +24,7 @@ public abstract partial class Optimizer
         {
             // An optimizer other than the model's own keeps its step count and learning rate here (the model's are in the
             // training state).
-            metadata[IterationsKey] = Iterations.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            metadata[IterationsKey] = Steps.ToString(System.Globalization.CultureInfo.InvariantCulture);
             metadata[LearningRateKey] = LearningRate.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
         }
         if (named is not null)
@@ -38,7 +38,7 @@ public abstract partial class Optimizer
     }
 
     /// <summary>
-    /// Binds to <paramref name="parameters"/> and loads the saved state into the new slots. Every slot tensor must be
+    /// Binds to <paramref name="parameters"/> (keeping the names they were bound with before) and loads the saved state into the new slots. Every slot tensor must be
     /// present with the variable's shape and dtype; otherwise the previous state is kept and the error names the source.
     /// </summary>
     internal void RestoreState(byte[] state, IEnumerable<Parameter> parameters, long iterations, double learningRate, string source)
@@ -48,12 +48,12 @@ public abstract partial class Optimizer
         {
             var byName = saved.ToDictionary(s => s.entry.Name, s => s.tensor);
             // Bind must not dispose the current state before the new one is known to fit: take it out first.
-            var previous = (Variables: _variables, Slots: _slots.ToList(), Iterations);
+            var previous = (Variables: _variables, Slots: _slots.ToList(), Steps);
             _variables = null;
             _slots.Clear();
             try
             {
-                Bind(parameters);
+                Bind(parameters.Select(p => (_names.GetValueOrDefault(p), p)));
                 var expected = NamedSlotTensors().ToList();
                 string? problem = null;
                 foreach (var (name, tensor) in expected)
@@ -75,11 +75,11 @@ public abstract partial class Optimizer
                 if (previous.Variables is null) DisposeState();
                 else
                 {
-                    Bind(previous.Variables);
+                    Bind(previous.Variables.Select(p => (_names.GetValueOrDefault(p), p)));
                     using (no_grad())
                         foreach (var ((_, tensors), (_, old)) in _slots.Zip(previous.Slots))
                             foreach (var (tensor, value) in tensors.Zip(old)) tensor.copy_(value);
-                    Iterations = previous.Iterations;
+                    Steps = previous.Steps;
                 }
                 throw;
             }
@@ -93,8 +93,9 @@ public abstract partial class Optimizer
         {
             foreach (var (_, tensor) in saved) tensor.Dispose();
         }
-        Iterations = iterations;
-        LearningRate = learningRate;
+        Steps = iterations;
+        // A schedule continues from the restored step count; its value is not settable.
+        if (_schedule is null) LearningRate = learningRate;
     }
 
     private const string IterationsKey = "iterations";

@@ -15,38 +15,61 @@ namespace Sequential.Optimizers;
 /// <see cref="LearningRate"/> afterwards takes effect on the next step (this is how learning-rate callbacks work).
 /// </para>
 /// <para>
-/// Updates are written with in-place libtorch operations on the parameters and on state tensors created once, so a
-/// step allocates no parameter-sized memory. Gradients are cleared by dropping them (PyTorch's <c>set_to_none</c>):
+/// Updates are written with in-place libtorch operations on the parameters and on state tensors created once; SGD,
+/// Adam, RMSprop, Adagrad and Lion allocate no parameter-sized memory per step (the others free their
+/// temporaries at the end of the step). Gradients are cleared by dropping them (PyTorch's <c>set_to_none</c>):
 /// a variable that got no gradient in a step is not updated, as in Keras.
 /// </para>
 /// </remarks>
 public abstract partial class Optimizer
 {
     private double _learningRate;
+    private readonly LearningRateSchedule? _schedule;
     private List<Parameter>? _variables;
+    private HashSet<Parameter>? _decayed;
+    private IReadOnlyList<Tensor> _averages = [], _accumulators = [];
+    private readonly HashSet<Parameter> _excludedFromDecay = new(ReferenceEqualityComparer.Instance);
+    private System.Text.RegularExpressions.Regex? _excludedFromDecayNames;
+    // The names variables were bound with (a model's weight names), kept for a later unnamed Bind (restoring a state).
+    private readonly Dictionary<Parameter, string> _names = new(ReferenceEqualityComparer.Instance);
     private Dictionary<Parameter, int>? _indices;
     private readonly List<(string Name, IReadOnlyList<Tensor> Tensors)> _slots = [];
     private Tensor? _scratch;
 
     /// <summary>Creates an optimizer.</summary>
     /// <param name="name">The Keras name, e.g. <c>adam</c>.</param>
-    /// <param name="learningRate">The learning rate.</param>
+    /// <param name="learningRate">The learning rate: a number (converted implicitly) or a
+    /// <see cref="LearningRateSchedule"/> evaluated at every step.</param>
     /// <param name="weightDecay">Keras's <c>weight_decay</c>: before each update, every variable is shrunk by
     /// <c>variable * weightDecay * learningRate</c>; 0 for none.</param>
     /// <param name="clipping">Keras's <c>clipnorm</c>, <c>clipvalue</c> and <c>global_clipnorm</c>; at most one set.</param>
-    protected Optimizer(string name, double learningRate, double weightDecay = 0.0, GradientClipping clipping = default)
+    /// <param name="options">Keras's <c>use_ema</c>, <c>ema_momentum</c>, <c>ema_overwrite_frequency</c> and
+    /// <c>gradient_accumulation_steps</c>.</param>
+    protected Optimizer(string name, LearningRateSchedule learningRate, double weightDecay = 0.0, GradientClipping clipping = default,
+        OptimizerOptions options = default)
     {
+        ArgumentNullException.ThrowIfNull(learningRate);
         clipping.Validate(name);
-        if (!(learningRate > 0) || double.IsInfinity(learningRate))
-            throw new ArgumentOutOfRangeException(nameof(learningRate), learningRate,
-                $"The learning rate of {name} must be a positive finite number; got {learningRate}.");
+        options.Validate(name);
+        if (learningRate is ConstantLearningRate constant)
+        {
+            if (!(constant.Value > 0) || double.IsInfinity(constant.Value))
+                throw new ArgumentOutOfRangeException(nameof(learningRate), constant.Value,
+                    $"The learning rate of {name} must be a positive finite number; got {constant.Value}.");
+            _learningRate = constant.Value;
+        }
+        else
+        {
+            _schedule = learningRate;
+        }
         if (!(weightDecay >= 0) || double.IsInfinity(weightDecay))
             throw new ArgumentOutOfRangeException(nameof(weightDecay), weightDecay,
                 $"The weight decay of {name} must be a finite number >= 0 (0 for none); got {weightDecay}.");
         Name = name;
-        _learningRate = learningRate;
         WeightDecay = weightDecay;
         (Clipnorm, Clipvalue, GlobalClipnorm) = (clipping.Clipnorm, clipping.Clipvalue, clipping.GlobalClipnorm);
+        (UseEma, EmaMomentum, EmaOverwriteFrequency, GradientAccumulationSteps) =
+            (options.UseEma, options.EmaMomentum, options.EmaOverwriteFrequency, options.GradientAccumulationSteps);
     }
 
     /// <summary>The Keras name, e.g. <c>adam</c>.</summary>
@@ -65,37 +88,85 @@ public abstract partial class Optimizer
     /// this; null for none.</summary>
     public double? GlobalClipnorm { get; }
 
-    /// <summary>The current learning rate; changes apply from the next step.</summary>
+    /// <summary>Keras's <c>use_ema</c>: keep an exponential moving average of the variables (see <see cref="EmaMomentum"/>).</summary>
+    public bool UseEma { get; }
+
+    /// <summary>Keras's <c>ema_momentum</c>: <c>average = emaMomentum·average + (1 - emaMomentum)·variable</c> after each step.</summary>
+    public double EmaMomentum { get; }
+
+    /// <summary>Keras's <c>ema_overwrite_frequency</c>: every this many updates the variables are overwritten with their
+    /// average; null: only at the end of <c>Fit</c> (<see cref="FinalizeVariableValues"/>).</summary>
+    public int? EmaOverwriteFrequency { get; }
+
+    /// <summary>Keras's <c>gradient_accumulation_steps</c>: the variables are updated every this many steps with the mean
+    /// of the gradients since the last update; null: every step.</summary>
+    public int? GradientAccumulationSteps { get; }
+
+    /// <summary>The schedule given as the learning rate, or null when it is a number.</summary>
+    public LearningRateSchedule? Schedule => _schedule;
+
+    /// <summary>
+    /// The current learning rate (Keras's <c>optimizer.learning_rate</c>): with a <see cref="Schedule"/>, its value at
+    /// the current step. Setting it takes effect from the next step.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">Set on an optimizer created with a schedule.</exception>
     public double LearningRate
     {
-        get => _learningRate;
+        get => _schedule is { } schedule ? schedule.Call(Steps) : _learningRate;
         set
         {
+            if (_schedule is not null)
+                throw new InvalidOperationException(
+                    $"This {Name} optimizer was created with a learning-rate schedule ({_schedule.GetType().Name}), so its learning " +
+                    "rate cannot be set. Create it with a number as learningRate to set it (e.g. from a callback).");
             if (!(value > 0) || double.IsInfinity(value))
                 throw new ArgumentOutOfRangeException(nameof(value), value, "The learning rate must be a positive finite number.");
             _learningRate = value;
         }
     }
 
-    /// <summary>Number of steps taken since the optimizer was bound (Keras's <c>iterations</c>).</summary>
-    public long Iterations { get; private set; }
+    /// <summary>
+    /// Number of updates taken since the optimizer was bound (Keras's <c>iterations</c>): with
+    /// <see cref="GradientAccumulationSteps"/>, the steps divided by it.
+    /// </summary>
+    public long Iterations => Steps / (GradientAccumulationSteps ?? 1);
+
+    /// <summary>Number of times gradients were applied (Keras's <c>_iterations</c>); schedules are evaluated at it.</summary>
+    internal long Steps { get; private set; }
 
     /// <summary>Whether the optimizer is bound to parameters (and has its state).</summary>
     internal bool IsBound => _variables is not null;
 
     /// <summary>Binds the optimizer to parameters (done by the model; rebinding replaces the state).</summary>
     /// <param name="parameters">The trainable parameters.</param>
-    internal void Bind(IEnumerable<Parameter> parameters)
+    internal void Bind(IEnumerable<Parameter> parameters) => Bind(parameters.Select(p => (_names.GetValueOrDefault(p), p)));
+
+    /// <summary>Binds the optimizer to named parameters (the names are matched by <see cref="ExcludeFromWeightDecay"/>).</summary>
+    /// <param name="parameters">The trainable parameters with their names (null for none).</param>
+    internal void Bind(IEnumerable<(string? Name, Parameter Parameter)> parameters)
     {
         DisposeState();
-        _variables = parameters.ToList();
+        var named = parameters.ToList();
+        _variables = named.Select(p => p.Parameter).ToList();
+        _decayed = new HashSet<Parameter>(ReferenceEqualityComparer.Instance);
+        foreach (var (name, p) in named)
+        {
+            if (name is not null) _names[p] = name;
+            if (!_excludedFromDecay.Contains(p) && !(_excludedFromDecayNames is { } pattern && (name ?? p.name) is { } n && pattern.IsMatch(n)))
+                _decayed.Add(p);
+        }
         _indices = new Dictionary<Parameter, int>(ReferenceEqualityComparer.Instance);
         for (int i = 0; i < _variables.Count; i++) _indices.TryAdd(_variables[i], i);
         var largest = _variables.MaxBy(v => v.numel());
         // One buffer as large as the largest variable holds each update's temporary (Adam's denominator...).
         _scratch = largest is null ? null : empty(largest.numel(), largest.dtype, largest.device).DetachFromDisposeScope();
-        using (no_grad()) Build(_variables);
-        Iterations = 0;
+        using (no_grad())
+        {
+            _averages = UseEma ? AddVariables("average") : [];
+            _accumulators = GradientAccumulationSteps is not null ? AddVariables("gradient_accumulator") : [];
+            Build(_variables);
+        }
+        Steps = 0;
     }
 
     /// <summary>
@@ -125,37 +196,131 @@ public abstract partial class Optimizer
                 $"{Name}.Apply got {gradients.Count} gradients for {variables.Count} variables; pass one gradient (or null) per variable.",
                 nameof(gradients));
         if (_variables is null) Bind(variables);
-        var indices = new int[variables.Count];
+        var indices = Indices(variables, nameof(variables));
         for (int i = 0; i < variables.Count; i++)
-        {
-            if (!_indices!.TryGetValue(variables[i], out indices[i]))
-                throw new ArgumentException(
-                    $"Variable {i} of shape {Layers.Shapes.Format(variables[i].shape)} is not one this {Name} optimizer was built for " +
-                    $"(it was built for {_variables!.Count} variables). A layer made trainable after Compile needs Compile again; a " +
-                    "second set of weights needs its own optimizer.", nameof(variables));
             if (gradients[i] is { } g && !g.shape.SequenceEqual(variables[i].shape))
                 throw new ArgumentException(
                     $"Gradient {i} has shape {Layers.Shapes.Format(g.shape)} but its variable has shape {Layers.Shapes.Format(variables[i].shape)}.",
                     nameof(gradients));
-        }
         Update([.. gradients], variables, indices);
     }
 
-    /// <summary>One update; <paramref name="indices"/> maps each variable to its state.</summary>
+    /// <summary>
+    /// Keras's <c>apply_gradients</c>: <see cref="Apply"/> on (gradient, variable) pairs; a null gradient leaves its
+    /// variable alone.
+    /// </summary>
+    /// <param name="gradientsAndVariables">The pairs, e.g. <c>weights.Select(w =&gt; (w.grad, w))</c>.</param>
+    /// <exception cref="ArgumentException">As <see cref="Apply"/>.</exception>
+    /// <example>
+    /// <code>
+    /// loss.backward();
+    /// optimizer.ApplyGradients(model.TrainableWeights.Select(w =&gt; (w.grad, w)));
+    /// </code>
+    /// </example>
+    public void ApplyGradients(IEnumerable<(Tensor? Gradient, Parameter Variable)> gradientsAndVariables)
+    {
+        ArgumentNullException.ThrowIfNull(gradientsAndVariables);
+        var pairs = gradientsAndVariables.ToList();
+        Apply([.. pairs.Select(p => p.Gradient)], [.. pairs.Select(p => p.Variable)]);
+    }
+
+    /// <summary>
+    /// Keras's <c>exclude_from_weight_decay</c>: the variables given, and those whose name contains a match of one of the
+    /// regular expressions in <paramref name="varNames"/> (Keras's <c>re.search</c>; a model's weights are named as in
+    /// its <c>named_parameters()</c>, e.g. <c>dense.bias</c>), are not decayed. Call it before the optimizer is bound
+    /// (before <c>Compile</c>, or before the first <see cref="Apply"/>).
+    /// </summary>
+    /// <param name="varList">Variables to exclude.</param>
+    /// <param name="varNames">Patterns of names to exclude, e.g. <c>["bias"]</c>.</param>
+    /// <exception cref="InvalidOperationException">The optimizer is already bound.</exception>
+    public void ExcludeFromWeightDecay(IEnumerable<Parameter>? varList = null, IEnumerable<string>? varNames = null)
+    {
+        if (IsBound)
+            throw new InvalidOperationException(
+                $"ExcludeFromWeightDecay can only be called before the {Name} optimizer is bound to variables; call it before Compile " +
+                "(or before the first Apply).");
+        _excludedFromDecay.Clear();
+        foreach (var v in varList ?? []) _excludedFromDecay.Add(v);
+        var names = (varNames ?? []).Distinct().ToList();
+        _excludedFromDecayNames = names.Count == 0 ? null
+            : new System.Text.RegularExpressions.Regex(string.Join("|", names), System.Text.RegularExpressions.RegexOptions.CultureInvariant,
+                TimeSpan.FromSeconds(1));
+    }
+
+    /// <summary>
+    /// Keras's <c>finalize_variable_values</c>: with <see cref="UseEma"/>, overwrites the variables with their moving
+    /// averages (done by <c>Fit</c> after the last epoch); otherwise does nothing.
+    /// </summary>
+    /// <param name="variables">Variables the optimizer was built for, e.g. <see cref="Model.TrainableWeights"/>.</param>
+    /// <exception cref="ArgumentException">A variable is not one the optimizer was built for.</exception>
+    public void FinalizeVariableValues(IReadOnlyList<Parameter> variables)
+    {
+        ArgumentNullException.ThrowIfNull(variables);
+        if (!UseEma || !IsBound) return;
+        var indices = Indices(variables, nameof(variables));
+        using var noGrad = no_grad();
+        for (int i = 0; i < variables.Count; i++) variables[i].copy_(_averages[indices[i]]);
+    }
+
+    /// <summary>Each variable's index in the bound list.</summary>
+    private int[] Indices(IReadOnlyList<Parameter> variables, string argument)
+    {
+        var indices = new int[variables.Count];
+        for (int i = 0; i < variables.Count; i++)
+            if (!_indices!.TryGetValue(variables[i], out indices[i]))
+                throw new ArgumentException(
+                    $"Variable {i} of shape {Layers.Shapes.Format(variables[i].shape)} is not one this {Name} optimizer was built for " +
+                    $"(it was built for {_variables!.Count} variables). A layer made trainable after Compile needs Compile again; a " +
+                    "second set of weights needs its own optimizer.", argument);
+        return indices;
+    }
+
+    /// <summary>
+    /// One step in Keras's order: with gradient accumulation, either add the gradients to the accumulators or update with
+    /// their mean; clipping, weight decay, <see cref="UpdateStep"/> per variable; then the moving averages.
+    /// <paramref name="indices"/> maps each variable to its state.
+    /// </summary>
     private void Update(List<Tensor?> gradients, IReadOnlyList<Parameter> variables, int[] indices)
     {
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        double learningRate = _learningRate;
-        ClipGradients(gradients);
-        for (int i = 0; i < variables.Count; i++)
+        double learningRate = LearningRate;
+        bool update = true;
+        if (GradientAccumulationSteps is { } k)
         {
-            if (gradients[i] is not { } gradient) continue;
-            var variable = variables[i];
-            if (WeightDecay > 0) variable.mul_(1 - WeightDecay * learningRate);
-            UpdateStep(gradient, variable, indices[i], learningRate);
+            update = (Steps + 1) % k == 0;
+            for (int i = 0; i < variables.Count; i++)
+            {
+                if (gradients[i] is not { } g) continue;
+                var accumulator = _accumulators[indices[i]];
+                // The update uses the accumulator itself as the mean gradient (no copy); it is zeroed after the update.
+                accumulator.add_(g);
+                if (update) gradients[i] = accumulator.div_(k);
+            }
         }
-        Iterations++;
+        if (update)
+        {
+            ClipGradients(gradients);
+            for (int i = 0; i < variables.Count; i++)
+            {
+                if (gradients[i] is not { } gradient) continue;
+                var variable = variables[i];
+                if (WeightDecay > 0 && _decayed!.Contains(variable)) variable.mul_(1 - WeightDecay * learningRate);
+                UpdateStep(gradient, variable, indices[i], learningRate);
+            }
+            foreach (var accumulator in _accumulators) accumulator.zero_();
+        }
+        if (UseEma) UpdateAverages();
+        Steps++;
+    }
+
+    /// <summary>Keras's moving average of every bound variable, and the periodic overwrite.</summary>
+    private void UpdateAverages()
+    {
+        double momentum = Iterations == 0 ? 0.0 : EmaMomentum;
+        for (int i = 0; i < _variables!.Count; i++) _averages[i].lerp_(_variables[i], 1 - momentum);
+        if (EmaOverwriteFrequency is { } frequency && (Iterations + 1) % frequency == 0)
+            for (int i = 0; i < _variables.Count; i++) _variables[i].copy_(_averages[i]);
     }
 
     /// <summary>Keras's clipping, in place on the device (no value is read back to the host).</summary>
@@ -178,14 +343,15 @@ public abstract partial class Optimizer
     private static void ScaleToNorm(Tensor gradient, Tensor norm, double limit) =>
         gradient.mul_(norm.clamp_min(limit).reciprocal().mul_(limit));
 
-    /// <summary>Creates the optimizer's state for the variables (Keras's <c>build</c>) with <see cref="AddVariables"/>.</summary>
+    /// <summary>Creates the optimizer's state for the variables (Keras's <c>build</c>) with <see cref="AddVariables(string, double)"/>.</summary>
     /// <param name="variables">The trainable parameters, in a fixed order; <see cref="UpdateStep"/> receives their index.</param>
     protected abstract void Build(IReadOnlyList<Parameter> variables);
 
     /// <summary>
     /// Updates one variable in place from its gradient (Keras's <c>update_step</c>). Runs without autograd, inside a
-    /// dispose scope: temporaries need no disposing. <see cref="Iterations"/> is the number of steps already taken,
-    /// so this step is number <c>Iterations + 1</c>.
+    /// dispose scope: temporaries need no disposing. <see cref="Iterations"/> is the number of updates already taken
+    /// (with gradient accumulation, steps that only accumulate do not count), so this update is number
+    /// <c>Iterations + 1</c>.
     /// </summary>
     /// <param name="gradient">The variable's gradient.</param>
     /// <param name="variable">The variable to update in place.</param>
@@ -197,11 +363,20 @@ public abstract partial class Optimizer
     /// <param name="name">The slot's name, e.g. <c>momentum</c>; unique within the optimizer.</param>
     /// <param name="initialValue">The value every element starts from.</param>
     /// <returns>The tensors, in variable order.</returns>
-    protected IReadOnlyList<Tensor> AddVariables(string name, double initialValue = 0.0)
+    protected IReadOnlyList<Tensor> AddVariables(string name, double initialValue = 0.0) => AddVariables(name, v => v.shape, initialValue);
+
+    /// <summary>Creates one state tensor per variable with a shape of its own (Adafactor's factored second moments); saved
+    /// with the model.</summary>
+    /// <param name="name">The slot's name; unique within the optimizer.</param>
+    /// <param name="shape">The shape of a variable's state tensor, from the variable.</param>
+    /// <param name="initialValue">The value every element starts from.</param>
+    /// <returns>The tensors, in variable order, with the variables' dtype and device.</returns>
+    protected IReadOnlyList<Tensor> AddVariables(string name, Func<Tensor, long[]> shape, double initialValue = 0.0)
     {
+        ArgumentNullException.ThrowIfNull(shape);
         if (_slots.Any(s => s.Name == name))
             throw new InvalidOperationException($"{GetType().Name} adds the optimizer variables '{name}' twice; slot names must be unique.");
-        var tensors = _variables!.Select(v => full_like(v, initialValue).DetachFromDisposeScope()).ToList();
+        var tensors = _variables!.Select(v => full(shape(v), initialValue, v.dtype, v.device).DetachFromDisposeScope()).ToList();
         _slots.Add((name, tensors));
         return tensors;
     }
@@ -239,6 +414,9 @@ public abstract partial class Optimizer
         _scratch = null;
         _variables = null;
         _indices = null;
+        _decayed = null;
+        _averages = [];
+        _accumulators = [];
     }
 
     /// <summary>Lets a Keras name stand for an optimizer: <c>Compile(optimizer: "adam", ...)</c>.</summary>
@@ -246,5 +424,17 @@ public abstract partial class Optimizer
     public static implicit operator Optimizer(string name) => OptimizerRegistry.Get(name);
 
     /// <inheritdoc/>
-    public override string ToString() => $"{Name}(learningRate: {LearningRate})";
+    public override string ToString() => $"{Name}(learningRate: {(_schedule is { } s ? s.GetType().Name : LearningRate)})";
+
+    /// <summary>
+    /// The configuration saved in model files: each constructor argument by its Keras key; the learning rate as its
+    /// schedule's class and configuration when it is one.
+    /// </summary>
+    /// <returns>Configuration key -> value.</returns>
+    public virtual IReadOnlyDictionary<string, object?> GetConfig()
+    {
+        var config = Persistence.ConfigReflection.GetConfig(this);
+        if (_schedule is not null && config.ContainsKey("learning_rate")) config["learning_rate"] = _schedule;
+        return config;
+    }
 }

@@ -21,16 +21,26 @@ public static class OptimizerRegistry
         ["adamw"] = () => new AdamW(),
         ["rmsprop"] = () => new RMSprop(),
         ["adagrad"] = () => new Adagrad(),
+        ["nadam"] = () => new Nadam(),
+        ["adamax"] = () => new Adamax(),
+        ["adadelta"] = () => new Adadelta(),
+        ["ftrl"] = () => new Ftrl(),
+        ["lion"] = () => new Lion(),
+        ["lamb"] = () => new Lamb(),
+        ["adafactor"] = () => new Adafactor(),
     };
 
     private static readonly TypeRegistry<Optimizer> Classes =
-        new("optimizer", typeof(OptimizerRegistry).FullName!, [typeof(SGD), typeof(Adam), typeof(AdamW), typeof(RMSprop), typeof(Adagrad)]);
+        new("optimizer", typeof(OptimizerRegistry).FullName!, [
+            typeof(SGD), typeof(Adam), typeof(AdamW), typeof(RMSprop), typeof(Adagrad), typeof(Nadam), typeof(Adamax), typeof(Adadelta),
+            typeof(Ftrl), typeof(Lion), typeof(Lamb), typeof(Adafactor),
+        ]);
 
     /// <summary>The accepted names, sorted.</summary>
     public static IReadOnlyList<string> Names { get; } = Registry.Keys.Order(StringComparer.Ordinal).ToArray();
 
     /// <summary>Returns a new optimizer with Keras's defaults for a Keras name (case-insensitive).</summary>
-    /// <param name="name">sgd, adam, adamw, rmsprop or adagrad.</param>
+    /// <param name="name">sgd, adam, adamw, rmsprop, adagrad, nadam, adamax, adadelta, ftrl, lion, lamb or adafactor.</param>
     /// <returns>A new optimizer.</returns>
     /// <exception cref="ArgumentException">The name is unknown; the message lists the accepted names.</exception>
     public static Optimizer Get(string name)

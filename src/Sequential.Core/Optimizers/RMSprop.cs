@@ -15,7 +15,7 @@ public sealed class RMSprop : Optimizer
     private IReadOnlyList<Tensor> _velocities = [], _momentums = [], _averageGradients = [];
 
     /// <summary>Creates RMSprop with Keras's defaults.</summary>
-    /// <param name="learningRate">Step size (default 0.001).</param>
+    /// <param name="learningRate">Step size: a number (default 0.001) or a <see cref="LearningRateSchedule"/>.</param>
     /// <param name="rho">Discount of the squared-gradient average (default 0.9).</param>
     /// <param name="momentum">Momentum factor (default 0).</param>
     /// <param name="epsilon">Numerical stability constant (default 1e-7).</param>
@@ -24,10 +24,16 @@ public sealed class RMSprop : Optimizer
     /// <param name="clipnorm">Keras's <c>clipnorm</c>: scale each gradient to an L2 norm of at most this (null: off).</param>
     /// <param name="clipvalue">Keras's <c>clipvalue</c>: clip each gradient element to [-clipvalue, clipvalue] (null: off).</param>
     /// <param name="globalClipnorm">Keras's <c>global_clipnorm</c>: scale all gradients to a joint L2 norm of at most this (null: off).</param>
-    public RMSprop(double learningRate = 0.001, double rho = 0.9, double momentum = 0.0, double epsilon = 1e-7, bool centered = false,
+    /// <param name="useEma">Keras's <c>use_ema</c>: keep a moving average of the weights, copied into them at the end of <c>Fit</c>.</param>
+    /// <param name="emaMomentum">Keras's <c>ema_momentum</c> (default 0.99).</param>
+    /// <param name="emaOverwriteFrequency">Keras's <c>ema_overwrite_frequency</c>: also copy the average in every this many updates (null: only at the end).</param>
+    /// <param name="gradientAccumulationSteps">Keras's <c>gradient_accumulation_steps</c>: update every this many steps with the mean gradient (null: every step).</param>
+    public RMSprop(LearningRateSchedule? learningRate = null, double rho = 0.9, double momentum = 0.0, double epsilon = 1e-7, bool centered = false,
         double weightDecay = 0.0,
-        double? clipnorm = null, double? clipvalue = null, double? globalClipnorm = null)
-        : base("rmsprop", learningRate, weightDecay, new GradientClipping(clipnorm, clipvalue, globalClipnorm))
+        double? clipnorm = null, double? clipvalue = null, double? globalClipnorm = null,
+        bool useEma = false, double emaMomentum = 0.99, int? emaOverwriteFrequency = null, int? gradientAccumulationSteps = null)
+        : base("rmsprop", learningRate ?? 0.001, weightDecay, new GradientClipping(clipnorm, clipvalue, globalClipnorm),
+            new OptimizerOptions(useEma, emaMomentum, emaOverwriteFrequency, gradientAccumulationSteps))
     {
         if (!(rho > 0 && rho < 1))
             throw new ArgumentOutOfRangeException(nameof(rho), rho, $"RMSprop rho must be in (0, 1), e.g. 0.9; got {rho}.");

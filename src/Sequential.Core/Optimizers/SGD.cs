@@ -15,7 +15,7 @@ public sealed class SGD : Optimizer
     private IReadOnlyList<Tensor> _momentums = [];
 
     /// <summary>Creates SGD with Keras's defaults.</summary>
-    /// <param name="learningRate">Step size (Keras default 0.01).</param>
+    /// <param name="learningRate">Step size: a number (default 0.01) or a <see cref="LearningRateSchedule"/>.</param>
     /// <param name="momentum">Momentum factor in [0, 1) (default 0).</param>
     /// <param name="nesterov">Use Nesterov momentum; with momentum 0 the update is plain SGD, as in Keras.</param>
     /// <param name="weightDecay">Keras's <c>weight_decay</c>: decoupled, each step shrinks every variable by
@@ -23,9 +23,15 @@ public sealed class SGD : Optimizer
     /// <param name="clipnorm">Keras's <c>clipnorm</c>: scale each gradient to an L2 norm of at most this (null: off).</param>
     /// <param name="clipvalue">Keras's <c>clipvalue</c>: clip each gradient element to [-clipvalue, clipvalue] (null: off).</param>
     /// <param name="globalClipnorm">Keras's <c>global_clipnorm</c>: scale all gradients to a joint L2 norm of at most this (null: off).</param>
-    public SGD(double learningRate = 0.01, double momentum = 0.0, bool nesterov = false, double weightDecay = 0.0,
-        double? clipnorm = null, double? clipvalue = null, double? globalClipnorm = null)
-        : base("sgd", learningRate, weightDecay, new GradientClipping(clipnorm, clipvalue, globalClipnorm))
+    /// <param name="useEma">Keras's <c>use_ema</c>: keep a moving average of the weights, copied into them at the end of <c>Fit</c>.</param>
+    /// <param name="emaMomentum">Keras's <c>ema_momentum</c> (default 0.99).</param>
+    /// <param name="emaOverwriteFrequency">Keras's <c>ema_overwrite_frequency</c>: also copy the average in every this many updates (null: only at the end).</param>
+    /// <param name="gradientAccumulationSteps">Keras's <c>gradient_accumulation_steps</c>: update every this many steps with the mean gradient (null: every step).</param>
+    public SGD(LearningRateSchedule? learningRate = null, double momentum = 0.0, bool nesterov = false, double weightDecay = 0.0,
+        double? clipnorm = null, double? clipvalue = null, double? globalClipnorm = null,
+        bool useEma = false, double emaMomentum = 0.99, int? emaOverwriteFrequency = null, int? gradientAccumulationSteps = null)
+        : base("sgd", learningRate ?? 0.01, weightDecay, new GradientClipping(clipnorm, clipvalue, globalClipnorm),
+            new OptimizerOptions(useEma, emaMomentum, emaOverwriteFrequency, gradientAccumulationSteps))
     {
         if (!(momentum >= 0 && momentum < 1))
             throw new ArgumentOutOfRangeException(nameof(momentum), momentum, $"SGD momentum must be in [0, 1), e.g. 0.9; got {momentum}.");

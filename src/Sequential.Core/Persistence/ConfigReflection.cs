@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Sequential.Activations;
 using Sequential.Initializers;
+using Sequential.Optimizers;
 
 namespace Sequential.Persistence;
 
@@ -29,7 +30,7 @@ internal static class ConfigReflection
             .FirstOrDefault()
         ?? throw new InvalidOperationException(
             $"{type.Name} has no public constructor whose parameters a configuration can hold (strings, numbers, booleans, enums, " +
-            "arrays and tuples of them), so it cannot be saved or loaded by configuration.");
+            "learning-rate schedules, arrays and tuples of them), so it cannot be saved or loaded by configuration.");
 
     /// <summary>Reads an object's configuration: configuration key (<see cref="Key"/>) -> JSON-friendly property value.</summary>
     public static Dictionary<string, object?> GetConfig(object instance)
@@ -135,6 +136,9 @@ internal static class ConfigReflection
         string or bool or int or long or double or float or short or byte => value,
         ActivationFunction activation => ActivationJson(activation),
         Initializer initializer => InitializerJson(initializer),
+        ConstantLearningRate constant => constant.Value,
+        LearningRateSchedule schedule => schedule.ToJson(), // Keras's {"class_name": ..., "config": ...}
+        JsonNode node => node,
         Enum e => e.ToString(),
         IReadOnlyDictionary<string, object?> map => map.ToDictionary(kv => kv.Key, kv => ToJsonFriendly(kv.Value)),
         System.Runtime.CompilerServices.ITuple tuple => Enumerable.Range(0, tuple.Length).Select(i => ToJsonFriendly(tuple[i])).ToArray(),
@@ -221,6 +225,12 @@ internal static class ConfigReflection
             return null;
         }
         type = Nullable.GetUnderlyingType(type) ?? type;
+        if (typeof(LearningRateSchedule).IsAssignableFrom(type))
+        {
+            // A learning rate: a number, or a schedule's class and configuration.
+            var schedule = element.ValueKind == JsonValueKind.Number ? (LearningRateSchedule)element.GetDouble() : ScheduleRegistry.FromJson(element);
+            return type.IsInstanceOfType(schedule) ? schedule : throw new FormatException($"a {schedule.GetType().Name} is not a {type.Name}");
+        }
         if (type == typeof(string)) return element.ValueKind == JsonValueKind.String ? element.GetString() : throw new FormatException("not a string");
         if (type == typeof(bool)) return element.GetBoolean();
         if (type == typeof(int)) return element.GetInt32();
@@ -256,7 +266,8 @@ internal static class ConfigReflection
     {
         type = Nullable.GetUnderlyingType(type) ?? type;
         if (type == typeof(string) || type == typeof(bool) || type == typeof(int) || type == typeof(long) || type == typeof(double)
-            || type == typeof(float) || type.IsEnum || type == typeof(ActivationFunction) || typeof(Initializer).IsAssignableFrom(type))
+            || type == typeof(float) || type.IsEnum || type == typeof(ActivationFunction) || typeof(Initializer).IsAssignableFrom(type)
+            || typeof(LearningRateSchedule).IsAssignableFrom(type))
             return true;
         if (type.IsGenericType && !type.IsArray && type.GetGenericArguments() is [var listItem]
             && type.IsAssignableFrom(listItem.MakeArrayType()))

@@ -130,7 +130,7 @@ internal static class ModelFile
     private static JsonObject CompileConfig(Model model)
     {
         var compiled = model.CompiledMetrics;
-        var optimizer = ClassConfig(model.Optimizer!, ConfigReflection.GetConfig(model.Optimizer!));
+        var optimizer = ClassConfig(model.Optimizer!, model.Optimizer!.GetConfig());
         bool perOutput = (model.Loss is null && compiled.Losses.Any(l => l is not null)) || compiled.LossWeights.Any(w => w != 1.0);
         if (!perOutput)
             return new JsonObject

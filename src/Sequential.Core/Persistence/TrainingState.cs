@@ -10,7 +10,8 @@ namespace Sequential.Persistence;
 /// </summary>
 /// <param name="Epoch">The next epoch to run (0-based), or null when unknown (a plain <c>Save</c>).</param>
 /// <param name="Step">Batches of <paramref name="Epoch"/> already trained.</param>
-/// <param name="Iterations">Optimizer steps taken.</param>
+/// <param name="Iterations">Optimizer steps taken (Keras's <c>_iterations</c>: every applied step, also those that only
+/// accumulate gradients).</param>
 /// <param name="LearningRate">The optimizer's current learning rate, or null when not compiled.</param>
 /// <param name="RngState">The generator state at the moment of saving.</param>
 /// <param name="EpochStartRngState">The generator state at the start of <paramref name="Epoch"/> (mid-epoch backups: it
@@ -65,7 +66,7 @@ internal sealed record TrainingState(int? Epoch, int Step, long Iterations, doub
 
     /// <summary>The state of a model now.</summary>
     public static TrainingState Capture(Model model, int? epoch = null, int step = 0, byte[]? epochStartRngState = null) =>
-        new(epoch, step, model.Optimizer?.Iterations ?? 0, model.Optimizer?.LearningRate, CurrentRngState(), epochStartRngState);
+        new(epoch, step, model.Optimizer?.Steps ?? 0, model.Optimizer?.LearningRate, CurrentRngState(), epochStartRngState);
 
     /// <summary>The JSON form stored in <c>training_state.json</c>.</summary>
     public JsonObject ToJson() => new()

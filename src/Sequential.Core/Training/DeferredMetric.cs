@@ -19,6 +19,23 @@ internal sealed class DeferredMetric(string spec, Loss? loss) : Metric(spec)
     public Metric? Resolved => _metric;
 
     /// <inheritdoc/>
+    /// <remarks>The resolved metric's direction; before the first update, that of the metric the name gives without shapes
+    /// (a name such as <c>"accuracy"</c>, which needs shapes to resolve, goes up whichever accuracy it becomes).</remarks>
+    public override MetricDirection Direction => _metric?.Direction ?? DirectionBeforeResolution(_spec, loss);
+
+    private static MetricDirection DirectionBeforeResolution(string spec, Loss? loss)
+    {
+        try
+        {
+            return MetricRegistry.Get(spec, loss, [1], [1]).Direction;
+        }
+        catch (ArgumentException)
+        {
+            return MetricDirection.Unknown;
+        }
+    }
+
+    /// <inheritdoc/>
     public override void UpdateState(Tensor yTrue, Tensor yPred, Tensor? sampleWeight)
     {
         _metric ??= MetricRegistry.Get(_spec, loss, yTrue.shape, yPred.shape);

@@ -74,6 +74,10 @@ internal sealed class Trainer(Model model)
     {
         IReadOnlyDictionary<string, double> epochLogs = new Dictionary<string, double>();
         list.OnTrainBegin(Empty);
+        // Several processes: rank 0's weights (and random state, for the same shuffling) everywhere, after any restore.
+        var distribution = model.Distribution;
+        distribution?.BroadcastWeights(model);
+        distribution?.ShareRandomState();
         // Resume extension point: a callback (BackupAndRestore) may set model.Resume in OnTrainBegin.
         var resume = model.Resume;
         model.Resume = null;
@@ -86,10 +90,17 @@ internal sealed class Trainer(Model model)
             // Batches of a resumed epoch that were trained before the interruption: drawn (same shuffle), not trained.
             int skip = resume is not null && epoch == resume.Epoch ? resume.Step : 0;
             int step = 0;
+            long samples = 0;
             IReadOnlyDictionary<string, double>? last = null;
             foreach (var stepLogs in RunBatches(train, stepsPerEpoch, classWeights,
                          before: () => { if (step >= skip) list.OnTrainBatchBegin(step, Empty); },
-                         step: batch => step < skip ? Empty : model.TrainStep(batch)))
+                         step: batch =>
+                         {
+                             if (step < skip) return Empty;
+                             var part = distribution?.Shard(batch) ?? batch;   // this rank's share of the global batch
+                             samples += part.Size;
+                             return model.TrainStep(part);
+                         }))
             {
                 if (step < skip)
                 {
@@ -102,16 +113,22 @@ internal sealed class Trainer(Model model)
                 if (model.StopTraining) break;
             }
             var logs = MetricsOrLastLogs(last);
+            if (distribution is { Size: > 1 }) logs = distribution.AverageLogs(logs, samples);
             // Keras's _should_eval: validation_freq counts epochs from 1.
             if (validation is not null && !model.StopTraining && (epoch + 1) % validationFreq == 0)
             {
                 var validationLogs = Test(validation, validationSteps, list);
                 foreach (var (key, value) in validationLogs) logs["val_" + key] = value;
             }
+            // A schedule's rate for the next step, as Keras's learning-rate callbacks log it.
+            if (model.Optimizer is { Schedule: not null } scheduled) logs["learning_rate"] = scheduled.LearningRate;
             epochLogs = logs;
             list.OnEpochEnd(epoch, logs);
             if (model.StopTraining) break;
         }
+        // Keras's finalize_variable_values: with useEma, the weights become their moving averages (before OnTrainEnd, so
+        // that EarlyStopping's restore_best_weights still wins).
+        if (epochs > 0 && model.Optimizer is { IsBound: true } optimizer) optimizer.FinalizeVariableValues(model.TrainableWeights);
         list.OnTrainEnd(epochLogs);
     }
 
@@ -122,6 +139,32 @@ internal sealed class Trainer(Model model)
             new Dictionary<string, object?> { ["steps"] = steps ?? data.BatchesPerPass, ["verbose"] = verbose });
         return Test(data, steps, list);
     }
+
+    /// <summary>
+    /// One training step on one batch outside <c>Fit</c> (Keras's <c>train_on_batch</c>): the metrics are reset first, the
+    /// batch goes through <see cref="RunBatches"/> and the model's <see cref="Model.TrainStep"/> as in <c>Fit</c>, in
+    /// training mode (left in inference mode afterwards, as <c>Fit</c> leaves it), and the logs of that batch are returned.
+    /// No callbacks are called.
+    /// </summary>
+    public Dictionary<string, double> TrainOnBatch(DataAdapter batch, IReadOnlyDictionary<int, double>? classWeight)
+    {
+        using var classWeights = classWeight is null ? null : new ClassWeights(classWeight);
+        ResetMetrics();
+        model.train();
+        try
+        {
+            IReadOnlyDictionary<string, double>? last = null;
+            foreach (var logs in RunBatches(batch, null, classWeights, before: () => { }, step: model.TrainStep)) last = logs;
+            return MetricsOrLastLogs(last);
+        }
+        finally
+        {
+            model.train(false); // as after Fit: Dropout and BatchNormalization do not stay in training mode
+        }
+    }
+
+    /// <summary>One evaluation step on one batch (Keras's <c>test_on_batch</c>): <see cref="Test"/> without callbacks.</summary>
+    public Dictionary<string, double> TestOnBatch(DataAdapter batch) => Test(batch, null, new CallbackList([]));
 
     /// <summary>Predicts for every batch; returns one tensor per model output, each the batches' outputs concatenated.</summary>
     public Tensor[] Predict(DataAdapter data, int verbose, IEnumerable<Callback>? callbacks)
@@ -208,16 +251,24 @@ internal sealed class Trainer(Model model)
             ResetMetrics();
             list.OnTestBegin(Empty);
             int step = 0;
+            long samples = 0;
+            var distribution = model.Distribution;
             IReadOnlyDictionary<string, double>? last = null;
             foreach (var stepLogs in RunBatches(data, steps, null,
                          before: () => list.OnTestBatchBegin(step, Empty),
-                         step: model.TestStep))
+                         step: batch =>
+                         {
+                             var part = distribution?.Shard(batch) ?? batch;
+                             samples += part.Size;
+                             return model.TestStep(part);
+                         }))
             {
                 last = stepLogs;
                 list.OnTestBatchEnd(step, stepLogs);
                 step++;
             }
             var logs = MetricsOrLastLogs(last);
+            if (distribution is { Size: > 1 }) logs = distribution.AverageLogs(logs, samples);
             list.OnTestEnd(logs);
             return logs;
         }

@@ -143,7 +143,8 @@ public static partial class Utils
         if (actualSeed < 0)
             throw new ArgumentOutOfRangeException(nameof(seed), seed, "seed must be between 0 and 2**32 - 1, as numpy's RandomState requires.");
 
-        var (paths, indices, names) = IndexDirectory(directory, labels, classNames, shuffle, actualSeed, followLinks, verbose);
+        var (paths, indices, names) = IndexDirectory(directory, labels, classNames, shuffle, actualSeed, followLinks, verbose,
+            KerasImageFormats, nameof(ImageDatasetFromDirectory));
         if (labelMode == "binary" && names!.Count != 2)
             throw new ArgumentException(
                 $"When passing `label_mode=\"binary\"`, there must be exactly 2 class_names. Received: class_names={PyList(names)}", nameof(labelMode));
@@ -197,13 +198,14 @@ public static partial class Utils
 
     /// <summary>
     /// Keras's <c>index_directory</c>: the files (Keras's paths, <c>directory/class/...</c>), their class indices and the
-    /// class names; shuffled with numpy's <c>RandomState(seed)</c> when asked.
+    /// class names; shuffled with numpy's <c>RandomState(seed)</c> when asked. <paramref name="formats"/> are the file
+    /// extensions read, <paramref name="caller"/> the loader named in messages.
     /// </summary>
     private static (string[] Paths, int[]? Labels, IReadOnlyList<string>? ClassNames) IndexDirectory(string directory, DirectoryLabels labels,
-        IReadOnlyList<string>? classNames, bool shuffle, int seed, bool followLinks, bool verbose)
+        IReadOnlyList<string>? classNames, bool shuffle, int seed, bool followLinks, bool verbose, IReadOnlyList<string> formats, string caller)
     {
         if (!Directory.Exists(directory))
-            throw new DirectoryNotFoundException($"ImageDatasetFromDirectory: the folder '{directory}' does not exist.");
+            throw new DirectoryNotFoundException($"{caller}: the folder '{directory}' does not exist.");
         List<string> subdirs;
         if (labels.Inferred)
         {
@@ -235,7 +237,7 @@ public static partial class Utils
         {
             string classDir = Path.Join(directory, subdirs[c]);
             foreach (string file in ClassFolder.Walk(classDir, directory, followLinks,
-                warning => Console.Error.WriteLine($"Warning: ImageDatasetFromDirectory is {warning}"), KerasImageFormats))
+                warning => Console.Error.WriteLine($"Warning: {caller} is {warning}"), formats))
             {
                 files.Add(Path.Join(directory, Path.GetRelativePath(fullRoot, file)));
                 indices.Add(c);

@@ -142,9 +142,7 @@ internal sealed class IndexLookupTable<T> where T : notnull
     /// <param name="documents">The data, one document (a sample's tokens) per item.</param>
     public void Adapt(IEnumerable<IReadOnlyList<T>> documents)
     {
-        if (HasInputVocabulary)
-            throw new InvalidOperationException(
-                $"Cannot adapt {_layer} after setting a static vocabulary via the vocabulary argument; create it without one to adapt it.");
+        EnsureAdaptable();
         var counts = new Dictionary<T, long>();
         var documentCounts = new Dictionary<T, long>();
         long numDocuments = 0;
@@ -159,11 +157,32 @@ internal sealed class IndexLookupTable<T> where T : notnull
             }
             numDocuments++;
         }
+        Adapt(counts, t => documentCounts[t], numDocuments);
+    }
+
+    /// <summary>Throws when the table was given a vocabulary in the layer's constructor (Keras refuses to adapt then).</summary>
+    public void EnsureAdaptable()
+    {
+        if (HasInputVocabulary)
+            throw new InvalidOperationException(
+                $"Cannot adapt {_layer} after setting a static vocabulary via the vocabulary argument; create it without one to adapt it.");
+    }
+
+    /// <summary>
+    /// The second half of Keras's <c>adapt</c> (its <c>finalize_state</c>) for counts gathered by the caller: drops the mask and
+    /// OOV tokens, orders by count (ties by the tokens in descending order), keeps <c>max_tokens</c>, computes tf_idf weights.
+    /// </summary>
+    /// <param name="counts">Occurrences of each token; the mask and OOV tokens are removed from it.</param>
+    /// <param name="documentCount">For tf_idf: the number of documents a kept token occurs in.</param>
+    /// <param name="numDocuments">For tf_idf: the number of documents (those without tokens too).</param>
+    public void Adapt(Dictionary<T, long> counts, Func<T, long> documentCount, long numDocuments)
+    {
+        EnsureAdaptable();
         if (HasMask) counts.Remove(MaskToken);
         counts.Remove(OovToken);
         if (counts.Count == 0)
             throw new ArgumentException(
-                $"Adapt of {_layer} needs at least one token that is not the mask or OOV token; the data had none.", nameof(documents));
+                $"Adapt of {_layer} needs at least one token that is not the mask or OOV token; the data had none.", "data");
         IEnumerable<T> ordered = counts.OrderByDescending(p => p.Value).ThenByDescending(p => p.Key, _tieOrder).Select(p => p.Key);
         if (MaxTokens is { } max) ordered = ordered.Take(max - TokenStart);
         var tokens = ordered.ToList();
@@ -171,13 +190,17 @@ internal sealed class IndexLookupTable<T> where T : notnull
         if (OutputMode == "tf_idf")
         {
             // Keras: log(1 + num_documents / (1 + document_count)) in float64, cast to float32; OOV entries get the mean.
-            var weights = tokens.Select(t => (float)Math.Log(1 + (double)numDocuments / (1 + documentCounts[t]))).ToArray();
+            var weights = tokens.Select(t => (float)Math.Log(1 + (double)numDocuments / (1 + documentCount(t)))).ToArray();
             float mean = (float)weights.Select(w => (double)w).Average();
             int back = PadToMaxTokens ? MaxTokens!.Value - TokenStart - weights.Length : 0;
             idf = [.. Enumerable.Repeat(mean, TokenStart), .. weights, .. new float[Math.Max(back, 0)]];
         }
         SetTokens(tokens, idf);
     }
+
+    /// <summary>Token to index, for a caller that looks tokens up without making them first (a span lookup on strings).
+    /// Read it only; it changes when the vocabulary does.</summary>
+    public Dictionary<T, long> IndexMap => _index;
 
     /// <summary>The index of each token: Keras's <c>_lookup_dense</c>. A mask token in a non-int mode gives -1 (dropped).</summary>
     /// <exception cref="InvalidOperationException">No vocabulary yet.</exception>

@@ -293,19 +293,5 @@ public sealed class StringLookup
         return list;
     }
 
-    private static List<string> Strings(DataFrame data, string column)
-    {
-        var values = FrameColumns.Find(data, column);
-        if (values is not StringDataFrameColumn strings)
-            throw new ArgumentException(
-                $"Column \"{column}\" has type {values.DataType.Name}; StringLookup reads string columns. Numeric columns can go to Fit as they are.",
-                nameof(column));
-        if (strings.NullCount > 0)
-            throw new ArgumentException(
-                $"Column \"{column}\" has {strings.NullCount} null value{(strings.NullCount == 1 ? "" : "s")}; fill them first (e.g. column.FillNulls(\"missing\")).",
-                nameof(column));
-        var list = new List<string>((int)strings.Length);
-        for (long i = 0; i < strings.Length; i++) list.Add(strings[i]);
-        return list;
-    }
+    private static List<string> Strings(DataFrame data, string column) => FrameColumns.Strings(data, column, "StringLookup");
 }

@@ -144,17 +144,7 @@ public class BackupAndRestoreTests
 
     // ------------------------------------------------------------------ a real process, killed with SIGKILL
 
-    private static string ChildDll()
-    {
-        string here = Path.GetDirectoryName(typeof(BackupAndRestoreTests).Assembly.Location)!;
-        string beside = Path.Combine(here, "Sequential.ResumeChild.dll");
-        if (File.Exists(beside) && File.Exists(Path.Combine(here, "Sequential.ResumeChild.runtimeconfig.json"))) return beside;
-        // Its own output folder: .../tests/Sequential.ResumeChild/bin/<Configuration>/<tfm>/
-        string own = here.Replace(Path.Combine("tests", "Sequential.Core.Tests"), Path.Combine("tests", "Sequential.ResumeChild"));
-        string dll = Path.Combine(own, "Sequential.ResumeChild.dll");
-        Assert.That(File.Exists(dll), Is.True, $"the child program was not built: looked for {beside} and {dll}");
-        return dll;
-    }
+    private static string ChildDll() => ChildPrograms.Dll("Sequential.ResumeChild");
 
     private static Process StartChild(params string[] args)
     {

@@ -170,6 +170,50 @@ public class MonitorCallbackTests
         Assert.Throws<InvalidOperationException>(() => new Probe("val_hits").Resolve());
     }
 
+    /// A user's metric that says which way it improves (Keras 3's _direction), under names no rule knows or that a
+    /// name rule would read the other way.
+    private sealed class Declared(string name, Sequential.Metrics.MetricDirection direction) : Sequential.Metrics.MeanMetricWrapper(name)
+    {
+        public override Sequential.Metrics.MetricDirection Direction => direction;
+
+        public override TorchSharp.torch.Tensor ComputeValues(TorchSharp.torch.Tensor yTrue, TorchSharp.torch.Tensor yPred) => (yTrue - yPred).abs();
+    }
+
+    [Test]
+    public void AutoModeReadsTheMetricsDeclaredDirection()
+    {
+        // "margin" is no Keras name (Keras raises for it unless the metric declares a direction); "auc" is a name Keras
+        // maximizes, but this metric declares it goes down; "val_auc" of a compiled AUC is maximized.
+        var model = new SequentialModel(new Dense(1, inputShape: [1]));
+        model.Compile(optimizer: new SGD(learningRate: 0.01), loss: "mae",
+            metrics: [new Declared("margin", Sequential.Metrics.MetricDirection.Up), new Declared("auc", Sequential.Metrics.MetricDirection.Down),
+                new Sequential.Metrics.AUC(name: "roc"), "precision"], device: "cpu");
+        var (x, y) = Line(8);
+        model.Fit(x, y, epochs: 1, batchSize: 4, verbose: 0, validationSplit: 0.5);
+        foreach (var (monitor, max) in new[] { ("val_margin", true), ("margin", true), ("val_auc", false), ("val_roc", true), ("val_precision", true) })
+            foreach (string kind in Kinds)
+            {
+                var callback = Create(kind, monitor, "auto");
+                callback.SetModel(model);
+                Drive(callback, model, monitor, 0.5, 0.6, 0.7);
+                Assert.That(callback.Maximizes, Is.EqualTo(max), $"{kind} {monitor}");
+            }
+    }
+
+    [Test]
+    public void EarlyStoppingOnValAuc_KeepsTheHighestEpoch()
+    {
+        // End to end: compile with the string "auc", monitor val_auc in auto mode: the best value is the highest one.
+        var model = new SequentialModel(new Dense(1, activation: "sigmoid", inputShape: [1]));
+        model.Compile(optimizer: new SGD(learningRate: 0.5), loss: "binary_crossentropy", metrics: ["auc"], device: "cpu");
+        var x = TorchSharp.torch.linspace(-1, 1, 16).reshape(2, 8).t().reshape(16, 1);   // negatives and positives alternate
+        var y = x.gt(0).to_type(TorchSharp.torch.ScalarType.Float32);
+        var stop = new EarlyStopping(monitor: "val_auc", patience: 10);
+        var history = model.Fit(x, y, epochs: 3, batchSize: 4, verbose: 0, validationSplit: 0.25, callbacks: [stop]);
+        Assert.That(stop.Maximizes, Is.True);
+        Assert.That(stop.Best, Is.EqualTo(history["val_auc"].Max()));
+    }
+
     [Test]
     public void AutoModeRefusesANameItCannotResolveInEveryCallback()
     {

@@ -136,4 +136,33 @@ public class AccuracyTests
         Assert.That(new CategoricalAccuracy(), Is.InstanceOf<MeanMetricWrapper>());
         Assert.That(new SparseCategoricalAccuracy(), Is.InstanceOf<MeanMetricWrapper>());
     }
+
+    // accuracy_metrics_test.py AccuracyTest: exact matches, weighted in every shape Keras accepts.
+    [TestCase(null, 0.75)]
+    [TestCase(new float[] { 1, 1, 0, 0 }, 0.5)]
+    public void Accuracy_Keras(float[]? weights, double expected)
+    {
+        var m = new Accuracy();
+        using (NewDisposeScope()) m.UpdateState(F([1, 2, 3, 4], 4, 1), F([0, 2, 3, 4], 4, 1), weights is null ? null : F(weights, 4));
+        Assert.That(m.Value(), Is.EqualTo(expected).Within(1e-3));
+        Assert.That(m.Name, Is.EqualTo("accuracy"));
+        Assert.That(m.Direction, Is.EqualTo(MetricDirection.Up));
+    }
+
+    [Test]
+    public void Accuracy_NdAndBroadcastWeights_Keras()
+    {
+        var rank1 = new Accuracy();
+        var nd = new Accuracy();
+        var broadcast = new Accuracy();
+        using (NewDisposeScope())
+        {
+            rank1.UpdateState(F([1, 2, 3, 4], 4), F([0, 2, 3, 4], 4), F([1, 1, 0, 0], 4));
+            nd.UpdateState(F([1, 2, 3, 4], 2, 2), F([0, 2, 3, 4], 2, 2), F([1, 0, 0, 1], 2, 2));
+            broadcast.UpdateState(F([1, 2, 3, 4], 2, 2), F([0, 2, 3, 4], 2, 2), F([1, 0], 1, 2));
+        }
+        Assert.That(rank1.Value(), Is.EqualTo(0.5).Within(1e-3));
+        Assert.That(nd.Value(), Is.EqualTo(0.5).Within(1e-3));
+        Assert.That(broadcast.Value(), Is.EqualTo(0.5).Within(1e-3));
+    }
 }

@@ -1,4 +1,7 @@
 using Sequential.Losses;
+using BinaryCrossentropy = Sequential.Losses.BinaryCrossentropy;
+using CategoricalCrossentropy = Sequential.Losses.CategoricalCrossentropy;
+using SparseCategoricalCrossentropy = Sequential.Losses.SparseCategoricalCrossentropy;
 using Sequential.Metrics;
 using static Sequential.Core.Tests.Losses.TestTensors;
 using static TorchSharp.torch;

@@ -1,6 +1,7 @@
 using Sequential.Data;
 using Sequential.Layers;
 using Sequential.Losses;
+using SparseCategoricalCrossentropy = Sequential.Losses.SparseCategoricalCrossentropy;
 using Sequential.Metrics;
 using Sequential.Optimizers;
 using TorchSharp;

@@ -44,6 +44,29 @@ public class ProgbarLoggerTests
     }
 
     [Test]
+    public void OneEpochPrintsNoEpochHeader()
+    {
+        // Keras 3's ProgbarLogger.on_epoch_begin: "Epoch i/n" only when epochs > 1.
+        var (logger, output) = Started(verbose: 2, steps: 4, seen: 4, epochs: 1);
+        logger.OnEpochEnd(0, Logs);
+        var lines = output.ToString().Split(Environment.NewLine, StringSplitOptions.RemoveEmptyEntries);
+        Assert.That(lines, Has.Length.EqualTo(1), output.ToString());
+        Assert.That(lines[0], Does.StartWith("4/4 - "));
+    }
+
+    [Test]
+    public void UnknownStepsEndAsCompleteAndLaterEpochsUseThatCount()
+    {
+        // Keras's _finalize_progbar sets the target to the steps seen: "3/3", then a bar against 3 in the next epoch.
+        var (logger, output) = Started(verbose: 1, steps: null, seen: 3);
+        logger.OnEpochEnd(0, Logs);
+        Assert.That(output.ToString(), Does.Contain("\r3/3 ━━━━━━━━━━━━━━━━━━━━ "));
+        logger.OnEpochBegin(1, new Dictionary<string, double>());
+        logger.OnTrainBatchEnd(0, Logs);
+        Assert.That(logger.Line(new Dictionary<string, double>(), final: false), Does.Match(@"^1/3 ━{6}─{14} \d+s "), "int(20 * 1/3) = 6 filled, as Keras");
+    }
+
+    [Test]
     public void Verbose1_Line_HasBarFilledInProportion()
     {
         var (logger, _) = Started(verbose: 1, steps: 10, seen: 5);

@@ -1,7 +1,7 @@
 using Sequential.Layers;
 using static TorchSharp.torch;
 
-namespace Sequential.Core.Tests.Precision;
+namespace Sequential.Core.Tests.DTypePolicies;
 
 /// Keras's keras/src/dtype_policies/dtype_policy_test.py, and the global policy as layers take it.
 public class DTypePolicyTests

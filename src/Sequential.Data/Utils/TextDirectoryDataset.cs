@@ -1,0 +1,33 @@
+namespace Sequential.Data;
+
+/// <summary>
+/// What <see cref="Utils.TextDatasetFromDirectory"/> returns: the text pipeline with Keras's <c>class_names</c> and
+/// <c>file_paths</c>. With <c>subset: "both"</c> it is the training dataset and deconstructs into
+/// <c>(training, validation)</c>, as Keras returns the pair.
+/// </summary>
+/// <example><code>var (train, val) = TextDatasetFromDirectory("aclImdb/train", validationSplit: 0.2, subset: "both", seed: 1337);</code></example>
+public sealed class TextDirectoryDataset : Dataset
+{
+    private readonly TextDirectoryDataset? _validation;
+
+    internal TextDirectoryDataset(Dataset pipeline, IReadOnlyList<string>? classNames, IReadOnlyList<string> filePaths,
+        TextDirectoryDataset? validation = null) : base(pipeline)
+    {
+        if (classNames is not null) ClassNames = classNames;
+        FilePaths = filePaths;
+        _validation = validation;
+    }
+
+    /// <summary>Keras's <c>train_ds, val_ds = text_dataset_from_directory(..., subset="both")</c>.</summary>
+    /// <param name="training">The training dataset (this one).</param>
+    /// <param name="validation">The validation dataset.</param>
+    /// <exception cref="InvalidOperationException">The dataset was not made with <c>subset: "both"</c>.</exception>
+    /// <example><code>var (train, val) = TextDatasetFromDirectory("aclImdb/train", validationSplit: 0.2, subset: "both", seed: 1337);</code></example>
+    public void Deconstruct(out TextDirectoryDataset training, out TextDirectoryDataset validation)
+    {
+        training = this;
+        validation = _validation ?? throw new InvalidOperationException(
+            "Only TextDatasetFromDirectory(..., validationSplit: ..., subset: \"both\") returns a (training, validation) pair; " +
+            "this dataset was made with another subset.");
+    }
+}
