@@ -100,7 +100,7 @@ internal static class ConfigReflection
                 {
                     arguments[i] = FromJson(ToElement(value), p.ParameterType);
                 }
-                catch (InvalidDataException e)
+                catch (InvalidDataException e) when (IsNested(p.ParameterType))
                 {
                     throw new InvalidDataException($"The configuration of {what} has a '{Key(p)}' that cannot be loaded: {e.Message}", e);
                 }
@@ -204,6 +204,9 @@ internal static class ConfigReflection
             : CheckType(InitializerRegistry.FromConfig(className.GetString()!, config), type);
     }
 
+    /// <summary>Whether a parameter holds an initializer or an activation (read by <see cref="ReadNested"/>).</summary>
+    private static bool IsNested(Type type) => type == typeof(ActivationFunction) || typeof(Initializer).IsAssignableFrom(type);
+
     private static object CheckType(object value, Type type) =>
         type.IsInstanceOfType(value) ? value : throw new FormatException($"a {value.GetType().Name} is not a {type.Name}");
 
@@ -238,7 +241,7 @@ internal static class ConfigReflection
         if (type == typeof(double)) return element.GetDouble();
         if (type == typeof(float)) return element.GetSingle();
         if (type.IsEnum) return Enum.Parse(type, element.GetString() ?? throw new FormatException("not a string"), ignoreCase: true);
-        if (type == typeof(ActivationFunction) || typeof(Initializer).IsAssignableFrom(type)) return ReadNested(element, type);
+        if (IsNested(type)) return ReadNested(element, type);
         // Read-only list and sequence parameters (IReadOnlyList<double>, IEnumerable<string>, ...) take an array.
         if (type.IsGenericType && !type.IsArray && type.GetGenericArguments() is [var listItem]
             && type.IsAssignableFrom(listItem.MakeArrayType()))
@@ -266,8 +269,7 @@ internal static class ConfigReflection
     {
         type = Nullable.GetUnderlyingType(type) ?? type;
         if (type == typeof(string) || type == typeof(bool) || type == typeof(int) || type == typeof(long) || type == typeof(double)
-            || type == typeof(float) || type.IsEnum || type == typeof(ActivationFunction) || typeof(Initializer).IsAssignableFrom(type)
-            || typeof(LearningRateSchedule).IsAssignableFrom(type))
+            || type == typeof(float) || type.IsEnum || IsNested(type) || typeof(LearningRateSchedule).IsAssignableFrom(type))
             return true;
         if (type.IsGenericType && !type.IsArray && type.GetGenericArguments() is [var listItem]
             && type.IsAssignableFrom(listItem.MakeArrayType()))
