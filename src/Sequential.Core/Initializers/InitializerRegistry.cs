@@ -1,128 +1,104 @@
-using TorchSharp;
-using static TorchSharp.torch;
+using Sequential.Persistence;
 
 namespace Sequential.Initializers;
 
 /// <summary>
-/// The registry of Keras initializer names. It is the only place initializer strings are matched.
-/// Random initializers draw from TorchSharp's global generator, which <c>RandomSeed.Set</c> seeds.
+/// Turns Keras initializer strings into <see cref="Initializer"/> objects (Keras's <c>keras.initializers.get</c>). This
+/// is the only place initializer strings are matched. Random initializers created by name have no seed: they draw from
+/// TorchSharp's global generator, which <c>RandomSeed.Set</c> seeds.
 /// </summary>
+/// <remarks>
+/// Matching ignores case. Accepted: the snake_case names (<c>zeros</c>, <c>ones</c>, <c>constant</c>,
+/// <c>identity</c>, <c>glorot_uniform</c>, <c>glorot_normal</c>, <c>he_uniform</c>, <c>he_normal</c>,
+/// <c>lecun_uniform</c>, <c>lecun_normal</c>, <c>orthogonal</c>, <c>random_normal</c>, <c>random_uniform</c>,
+/// <c>truncated_normal</c>, <c>variance_scaling</c>), Keras's aliases (<c>zero</c>, <c>one</c>, <c>normal</c>,
+/// <c>uniform</c>, <c>IdentityInitializer</c>, <c>OrthogonalInitializer</c>) and the class names
+/// (<c>GlorotUniform</c>, ...). A string selects Keras's default arguments; construct the class to pass others.
+/// </remarks>
 /// <example>
 /// <code>
 /// new Dense(64, kernelInitializer: "he_normal", biasInitializer: "zeros");
+/// Initializer init = InitializerRegistry.Get("GlorotUniform");
 /// </code>
 /// </example>
 public static class InitializerRegistry
 {
-    private static readonly Dictionary<string, Func<Initializer>> Registry = new()
-    {
-        ["zeros"] = () => new Constant("zeros", 0),
-        ["ones"] = () => new Constant("ones", 1),
-        ["glorot_uniform"] = () => new VarianceScaling("glorot_uniform", 1.0, FanMode.Average, uniform: true),
-        ["glorot_normal"] = () => new VarianceScaling("glorot_normal", 1.0, FanMode.Average, uniform: false),
-        ["he_uniform"] = () => new VarianceScaling("he_uniform", 2.0, FanMode.In, uniform: true),
-        ["he_normal"] = () => new VarianceScaling("he_normal", 2.0, FanMode.In, uniform: false),
-        ["lecun_uniform"] = () => new VarianceScaling("lecun_uniform", 1.0, FanMode.In, uniform: true),
-        ["lecun_normal"] = () => new VarianceScaling("lecun_normal", 1.0, FanMode.In, uniform: false),
-        ["random_normal"] = () => new Random("random_normal", uniform: false, 0.05),
-        ["random_uniform"] = () => new Random("random_uniform", uniform: true, 0.05),
-        // Keras's aliases (keras.initializers "uniform", "normal"): RandomUniform(-0.05, 0.05), RandomNormal(stddev 0.05).
-        ["uniform"] = () => new Random("uniform", uniform: true, 0.05),
-        ["normal"] = () => new Random("normal", uniform: false, 0.05),
-        // Keras's default recurrent_initializer.
-        ["orthogonal"] = () => new Orthogonal("orthogonal", gain: 1.0),
-    };
+    private static readonly (string[] Names, Type Type, Func<Initializer> Create)[] Known =
+    [
+        (["zeros", "zero"], typeof(Zeros), () => new Zeros()),
+        (["ones", "one"], typeof(Ones), () => new Ones()),
+        (["constant"], typeof(Constant), () => new Constant()),
+        (["identity", "identityinitializer"], typeof(Identity), () => new Identity()),
+        (["glorot_uniform"], typeof(GlorotUniform), () => new GlorotUniform()),
+        (["glorot_normal"], typeof(GlorotNormal), () => new GlorotNormal()),
+        (["he_uniform"], typeof(HeUniform), () => new HeUniform()),
+        (["he_normal"], typeof(HeNormal), () => new HeNormal()),
+        (["lecun_uniform"], typeof(LecunUniform), () => new LecunUniform()),
+        (["lecun_normal"], typeof(LecunNormal), () => new LecunNormal()),
+        (["orthogonal", "orthogonalinitializer"], typeof(Orthogonal), () => new Orthogonal()),
+        // Keras's aliases "normal" and "uniform": RandomNormal(stddev 0.05), RandomUniform(-0.05, 0.05).
+        (["random_normal", "normal"], typeof(RandomNormal), () => new RandomNormal()),
+        (["random_uniform", "uniform"], typeof(RandomUniform), () => new RandomUniform()),
+        (["truncated_normal"], typeof(TruncatedNormal), () => new TruncatedNormal()),
+        (["variance_scaling"], typeof(VarianceScaling), () => new VarianceScaling()),
+    ];
 
-    /// <summary>The accepted names, sorted.</summary>
-    public static IReadOnlyList<string> Names { get; } = Registry.Keys.Order(StringComparer.Ordinal).ToArray();
+    private static readonly TypeRegistry<Initializer> Classes =
+        new("initializer", typeof(InitializerRegistry).FullName!, Known.Select(k => k.Type));
 
-    /// <summary>
-    /// Returns the initializer for a Keras name (case-insensitive): zeros, ones, glorot_uniform (Keras's default
-    /// for kernels), glorot_normal, he_uniform, he_normal, lecun_uniform, lecun_normal, random_normal
-    /// (stddev 0.05), random_uniform (±0.05).
-    /// </summary>
-    /// <param name="name">The Keras name.</param>
+    /// <summary>The accepted names besides the class names, sorted (matching ignores case).</summary>
+    public static IReadOnlyList<string> Names { get; } = [.. Known.SelectMany(k => k.Names).Order(StringComparer.Ordinal)];
+
+    /// <summary>Creates the initializer a Keras string names, with Keras's default arguments.</summary>
+    /// <param name="name">For example <c>"glorot_uniform"</c> or <c>"HeNormal"</c>, any case.</param>
     /// <returns>A new initializer.</returns>
     /// <exception cref="ArgumentException">The name is unknown; the message lists the accepted names.</exception>
     public static Initializer Get(string name)
     {
         ArgumentNullException.ThrowIfNull(name);
-        if (Registry.TryGetValue(name.Trim().ToLowerInvariant(), out var make)) return make();
-        throw new ArgumentException($"Unknown initializer '{name}'. Accepted: {string.Join(", ", Names)}.", nameof(name));
-    }
-
-    private enum FanMode { In, Average }
-
-    private sealed class Constant(string name, double value) : Initializer(name)
-    {
-        public override void Initialize(Tensor tensor, long fanIn, long fanOut)
-        {
-            using var _ = no_grad();
-            tensor.fill_(value);
-        }
-    }
-
-    // Keras's VarianceScaling: variance = scale / fan; uniform limit sqrt(3 * variance);
-    // normal draws are truncated at two standard deviations with the stddev corrected by 0.87962566.
-    private sealed class VarianceScaling(string name, double scale, FanMode mode, bool uniform) : Initializer(name)
-    {
-        public override void Initialize(Tensor tensor, long fanIn, long fanOut)
-        {
-            double fan = mode == FanMode.In ? fanIn : (fanIn + fanOut) / 2.0;
-            double variance = scale / Math.Max(1.0, fan);
-            using var _ = no_grad();
-            if (uniform)
-            {
-                double limit = Math.Sqrt(3.0 * variance);
-                tensor.uniform_(-limit, limit);
-            }
-            else
-            {
-                double stddev = Math.Sqrt(variance) / 0.87962566103423978;
-                TruncatedNormal(tensor, stddev);
-            }
-        }
-    }
-
-    // Inverse-CDF sampling of N(0, stddev^2) cut at ±2 stddev (the method of PyTorch's Python trunc_normal_).
-    // Not nn.init.trunc_normal_: in TorchSharp 0.107.0 it fills every element with the value of std.
-    private static void TruncatedNormal(Tensor tensor, double stddev)
-    {
-        const double Erf2OverSqrt2 = 0.95449973610364158;   // erf(2 / sqrt 2) = P(|z| < 2)
-        tensor.uniform_(-Erf2OverSqrt2, Erf2OverSqrt2).erfinv_().mul_(stddev * Math.Sqrt(2)).clamp_(-2 * stddev, 2 * stddev);
-    }
-
-    private sealed class Random(string name, bool uniform, double size) : Initializer(name)
-    {
-        public override void Initialize(Tensor tensor, long fanIn, long fanOut)
-        {
-            using var _ = no_grad();
-            if (uniform) tensor.uniform_(-size, size);
-            else tensor.normal_(0, size);
-        }
+        string key = name.Trim().ToLowerInvariant();
+        foreach (var (names, type, create) in Known)
+            if (names.Contains(key) || key == type.Name.ToLowerInvariant()) return create();
+        throw new ArgumentException(
+            $"Unknown initializer '{name}'. Accepted: {string.Join(", ", Names)} (any case), or the class names " +
+            $"{string.Join(", ", Known.Select(k => k.Type.Name))}; or pass an Initializer object such as new HeNormal(seed: 1).",
+            nameof(name));
     }
 
     /// <summary>
-    /// Keras's Orthogonal: the weight viewed as (rows = all but the last size, columns = the last size) is an orthogonal
-    /// matrix (orthonormal columns when rows &gt;= columns, orthonormal rows otherwise) times <c>gain</c>, from the QR
-    /// decomposition of a normal matrix with Q's columns signed by R's diagonal, as Keras computes it.
+    /// Makes your own initializer class loadable from model files (Keras's <c>register_keras_serializable</c>). Saving
+    /// needs nothing: an initializer is saved as its class name and <see cref="Initializer.GetConfig"/>.
     /// </summary>
-    private sealed class Orthogonal(string name, double gain) : Initializer(name)
+    /// <typeparam name="T">A non-abstract initializer whose largest public constructor's parameters each have a
+    /// same-named PascalCase public property (or which overrides <see cref="Initializer.GetConfig"/>).</typeparam>
+    /// <exception cref="ArgumentException"><typeparamref name="T"/> is abstract or has no public constructor.</exception>
+    public static void Register<T>() where T : Initializer => Classes.Register(typeof(T));
+
+    /// <summary>The class names a model file may name: the built-in initializers and those registered, sorted.</summary>
+    public static IReadOnlyList<string> ClassNames => Classes.ClassNames;
+
+    /// <summary>Creates an initializer from its class name and the configuration returned by <see cref="Initializer.GetConfig"/>.</summary>
+    /// <param name="className">The class name, e.g. <c>HeNormal</c>.</param>
+    /// <param name="config">Constructor argument name -> value (CLR values or parsed JSON).</param>
+    /// <returns>A new initializer.</returns>
+    /// <exception cref="InvalidDataException">The class is neither built in nor registered, or the configuration does
+    /// not fit its constructor.</exception>
+    public static Initializer FromConfig(string className, IReadOnlyDictionary<string, object?> config) => Classes.Create(className, config);
+
+    /// <summary>Whether <paramref name="initializer"/>'s class is built in or registered (so a file can name it).</summary>
+    internal static bool Knows(Initializer initializer) => Classes.Knows(initializer.GetType());
+
+    /// <summary>
+    /// Whether <paramref name="initializer"/> is exactly what its <see cref="Initializer.Name"/> creates, so a model file
+    /// can store the name alone (as files written before initializer objects did).
+    /// </summary>
+    internal static bool IsDefaultOfItsName(Initializer initializer)
     {
-        public override void Initialize(Tensor tensor, long fanIn, long fanOut)
-        {
-            if (tensor.dim() < 2)
-                throw new ArgumentException(
-                    $"The orthogonal initializer needs a weight of at least 2 dimensions; got shape {Layers.Shapes.Format(tensor.shape)}.");
-            using var _ = no_grad();
-            using var scope = NewDisposeScope();
-            long columns = tensor.shape[^1];
-            long rows = tensor.numel() / Math.Max(1, columns);
-            var a = randn(rows > columns ? [rows, columns] : [columns, rows], dtype: ScalarType.Float64);
-            var (q, r) = linalg.qr(a);
-            q = q * r.diagonal().sign();   // a unique decomposition: R's diagonal made positive
-            if (rows < columns) q = q.t();
-            tensor.copy_((q * gain).reshape(tensor.shape).to_type(tensor.dtype));
-        }
+        var key = initializer.Name.ToLowerInvariant();
+        var known = Known.FirstOrDefault(k => k.Names.Contains(key));
+        if (known.Type != initializer.GetType()) return false;
+        var defaults = known.Create().GetConfig();
+        var config = initializer.GetConfig();
+        return defaults.Count == config.Count && defaults.All(kv => config.TryGetValue(kv.Key, out var v) && Equals(kv.Value, v));
     }
 }

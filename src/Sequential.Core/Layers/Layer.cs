@@ -702,14 +702,7 @@ public abstract class Layer : nn.Module<Tensor, Tensor>
             for (int suffix = 1; _internal_params.ContainsKey(key) || _internal_buffers.ContainsKey(key); suffix++) key = $"variable_{suffix}";
         else if (_internal_params.ContainsKey(key) || _internal_buffers.ContainsKey(key))
             throw new ArgumentException($"Layer \"{Name}\" already has a weight named \"{key}\"; give each weight its own name.", nameof(name));
-        // Keras's compute_fans.
-        var (fanIn, fanOut) = shape.Length switch
-        {
-            0 => (1L, 1L),
-            1 => (shape[0], shape[0]),
-            2 => (shape[0], shape[1]),
-            _ => (shape[^2] * shape[..^2].Aggregate(1L, (a, b) => a * b), shape[^1] * shape[..^2].Aggregate(1L, (a, b) => a * b)),
-        };
+        var (fanIn, fanOut) = Initializer.ComputeFans(shape);
         return AddWeight(key, shape, initializer, fanIn, fanOut, trainable);
     }
 

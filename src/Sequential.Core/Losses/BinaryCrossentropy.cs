@@ -26,14 +26,16 @@ public sealed class BinaryCrossentropy : Loss
     /// <summary>Creates the loss.</summary>
     /// <param name="fromLogits">True when the model outputs logits (no sigmoid on the last layer).</param>
     /// <param name="labelSmoothing">In [0, 1]: targets become <c>y * (1 - labelSmoothing) + 0.5 * labelSmoothing</c>.</param>
+    /// <param name="axis">The axis the per-sample mean is taken along; -1 (the default) is the last one.</param>
     /// <param name="reduction">How <see cref="Loss.Call(Tensor, Tensor, Tensor?)"/> reduces the per-sample values:
     /// <c>"sum_over_batch_size"</c> (default), <c>"sum"</c>, <c>"none"</c>, <c>"mean"</c> or <c>"mean_with_sample_weight"</c>.</param>
     /// <param name="name">The loss's name.</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="labelSmoothing"/> is outside [0, 1].</exception>
     /// <exception cref="ArgumentException"><paramref name="reduction"/> is unknown.</exception>
-    public BinaryCrossentropy(bool fromLogits = false, double labelSmoothing = 0, string? reduction = "sum_over_batch_size",
-        string name = "binary_crossentropy") : base(name, reduction)
+    public BinaryCrossentropy(bool fromLogits = false, double labelSmoothing = 0, int axis = -1,
+        string? reduction = "sum_over_batch_size", string name = "binary_crossentropy") : base(name, reduction)
     {
+        Axis = axis;
         _fromLogits = fromLogits;
         LabelSmoothing = TargetChecks.LabelSmoothing(labelSmoothing);
     }
@@ -44,6 +46,9 @@ public sealed class BinaryCrossentropy : Loss
     /// <summary>The label smoothing factor, in [0, 1].</summary>
     public double LabelSmoothing { get; }
 
+    /// <summary>The axis the per-sample mean is taken along (-1: the last).</summary>
+    public int Axis { get; }
+
     /// <inheritdoc/>
     public override Tensor ComputeValues(Tensor yTrue, Tensor yPred)
     {
@@ -52,7 +57,9 @@ public sealed class BinaryCrossentropy : Loss
         var elementwise = _fromLogits
             ? binary_cross_entropy_with_logits(yPred, yTrue, reduction: nn.Reduction.None)
             : binary_cross_entropy(yPred.clamp(TargetChecks.Epsilon, 1 - TargetChecks.Epsilon), yTrue, reduction: nn.Reduction.None);
-        return TargetChecks.MeanOverLastAxis(elementwise);
+        return Axis == -1 || elementwise.dim() <= 1
+            ? TargetChecks.MeanOverLastAxis(elementwise)
+            : elementwise.mean([TargetChecks.Axis(Name, Axis, elementwise.dim())]);
     }
 
     /// <inheritdoc/>

@@ -23,14 +23,16 @@ public sealed class CategoricalCrossentropy : Loss
     /// <summary>Creates the loss.</summary>
     /// <param name="fromLogits">True when the model outputs logits (no softmax on the last layer).</param>
     /// <param name="labelSmoothing">In [0, 1]: targets become <c>y * (1 - labelSmoothing) + labelSmoothing / classes</c>.</param>
+    /// <param name="axis">The class axis; -1 (the default) is the last one.</param>
     /// <param name="reduction">How <see cref="Loss.Call(Tensor, Tensor, Tensor?)"/> reduces the per-sample values:
     /// <c>"sum_over_batch_size"</c> (default), <c>"sum"</c>, <c>"none"</c>, <c>"mean"</c> or <c>"mean_with_sample_weight"</c>.</param>
     /// <param name="name">The loss's name.</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="labelSmoothing"/> is outside [0, 1].</exception>
     /// <exception cref="ArgumentException"><paramref name="reduction"/> is unknown.</exception>
-    public CategoricalCrossentropy(bool fromLogits = false, double labelSmoothing = 0, string? reduction = "sum_over_batch_size",
-        string name = "categorical_crossentropy") : base(name, reduction)
+    public CategoricalCrossentropy(bool fromLogits = false, double labelSmoothing = 0, int axis = -1,
+        string? reduction = "sum_over_batch_size", string name = "categorical_crossentropy") : base(name, reduction)
     {
+        Axis = axis;
         _fromLogits = fromLogits;
         LabelSmoothing = TargetChecks.LabelSmoothing(labelSmoothing);
     }
@@ -41,6 +43,9 @@ public sealed class CategoricalCrossentropy : Loss
     /// <summary>The label smoothing factor, in [0, 1].</summary>
     public double LabelSmoothing { get; }
 
+    /// <summary>The class axis (-1: the last).</summary>
+    public int Axis { get; }
+
     /// <inheritdoc/>
     /// <returns><c>-sum(yTrue * log p)</c> over the class axis: shape [N] (or [N, T] for a time axis).</returns>
     public override Tensor ComputeValues(Tensor yTrue, Tensor yPred)
@@ -48,11 +53,12 @@ public sealed class CategoricalCrossentropy : Loss
         (yTrue, yPred) = TargetChecks.MatchRank(yTrue, yPred);
         TargetChecks.CheckBatchShapes(Name, yTrue, yPred);
         yTrue = TargetChecks.AsDtypeOf(yTrue, yPred);
-        if (LabelSmoothing > 0) yTrue = yTrue * (1 - LabelSmoothing) + LabelSmoothing / yTrue.shape[^1];
+        int axis = TargetChecks.Axis(Name, Axis, yPred.dim());
+        if (LabelSmoothing > 0) yTrue = yTrue * (1 - LabelSmoothing) + LabelSmoothing / yTrue.shape[axis];
         Tensor logProb = _fromLogits
-            ? log_softmax(yPred, -1)
-            : (yPred / yPred.sum(-1, keepdim: true)).clamp(TargetChecks.Epsilon, 1 - TargetChecks.Epsilon).log();
-        return (yTrue * logProb).sum(-1).neg();
+            ? log_softmax(yPred, axis)
+            : (yPred / yPred.sum(axis, keepdim: true)).clamp(TargetChecks.Epsilon, 1 - TargetChecks.Epsilon).log();
+        return (yTrue * logProb).sum(axis).neg();
     }
 
     /// <inheritdoc/>
@@ -60,7 +66,7 @@ public sealed class CategoricalCrossentropy : Loss
     /// output shape (integer labels of shape [N] get a pointer to sparse_categorical_crossentropy).</exception>
     public override void Validate(Tensor yTrue, long[] outputShape)
     {
-        if (outputShape.Length > 0 && outputShape[^1] == 1)
+        if (Axis == -1 && outputShape.Length > 0 && outputShape[^1] == 1)
             throw new ArgumentException(
                 "categorical_crossentropy needs one output unit per class, but the model's output has 1 unit " +
                 "(the loss would always be 0). For two classes use binary_crossentropy with one sigmoid unit, " +

@@ -88,17 +88,31 @@ public abstract class Loss
     /// <exception cref="ArgumentException">The weights' shape fits neither the samples nor the values; the message
     /// names both shapes.</exception>
     /// <remarks>When <paramref name="yPred"/> carries a mask (<see cref="Layers.Masks"/>, e.g. after
-    /// <c>Embedding(maskZero: true)</c>), masked values are left out as Keras's <c>apply_mask</c> does: with the mean
-    /// reductions the loss is the weighted sum over the kept values divided by their count.</remarks>
+    /// <c>Embedding(maskZero: true)</c>), or <see cref="ComputeMask"/> returns one, masked values are left out as Keras's
+    /// <c>apply_mask</c> does (the two masks combined with AND, as Keras combines the input and output masks): with the
+    /// mean reductions the loss is the weighted sum over the kept values divided by their count.</remarks>
     public Tensor Call(Tensor yTrue, Tensor yPred, Tensor? sampleWeight)
     {
-        var mask = Layers.Masks.Get(yPred);
+        var inputMask = Layers.Masks.Get(yPred);
         // Keras computes losses in float32 (the loss's dtype): 16-bit outputs of a mixed-precision model are cast up.
         if (yPred.dtype is ScalarType.BFloat16 or ScalarType.Float16) yPred = yPred.to_type(ScalarType.Float32);
         var values = ComputeValues(yTrue, yPred);
+        var outputMask = ComputeMask(yTrue, yPred);
+        var mask = inputMask is null ? outputMask : outputMask is null ? inputMask : inputMask.logical_and(outputMask);
         if (mask is not null) sampleWeight = LossReduction.ApplyMask(sampleWeight, mask, values.dtype, Reduction);
         return LossReduction.Apply(Name, Reduction, values, sampleWeight);
     }
+
+    /// <summary>
+    /// Which of <see cref="ComputeValues"/>'s values count (Keras's mask on the losses, e.g. what
+    /// <c>SparseCategoricalCrossentropy(ignore_class=...)</c> sets): null (the default) when all do, else a boolean tensor of
+    /// the values' shape. <see cref="Call(Tensor, Tensor, Tensor?)"/> gives masked values a weight of 0 and, for
+    /// <c>"sum_over_batch_size"</c> and <c>"mean"</c>, averages over the values that count, as Keras's <c>apply_mask</c> does.
+    /// </summary>
+    /// <param name="yTrue">Targets, as given to <see cref="ComputeValues"/>.</param>
+    /// <param name="yPred">Model outputs.</param>
+    /// <returns>Null, or a boolean tensor shaped like the values.</returns>
+    public virtual Tensor? ComputeMask(Tensor yTrue, Tensor yPred) => null;
 
     /// <summary>
     /// Checks, once before training, that targets fit the model's output; throws an

@@ -38,12 +38,8 @@ internal static class LossReduction
     /// </summary>
     internal static Tensor Apply(string loss, string reduction, Tensor values, Tensor? sampleWeight)
     {
-        Tensor? weights = null;
-        if (sampleWeight is not null)
-        {
-            weights = Broadcastable(loss, values, sampleWeight);
-            values = values * weights;
-        }
+        Tensor? weights = sampleWeight is null ? null : Broadcastable(loss, values, sampleWeight);
+        if (weights is not null) values = values * weights;
         if (reduction == None) return values;
         long count = values.numel();
         if (reduction == Sum || count == 0) return values.sum();
@@ -91,6 +87,9 @@ internal static class LossReduction
         var w = sampleWeight.dtype == values.dtype ? sampleWeight : sampleWeight.to_type(values.dtype);
         if (w.device_type != values.device_type || w.device_index != values.device_index) w = w.to(values.device);
         if (w.dim() == values.dim() + 1 && w.shape[^1] == 1) w = w.squeeze(-1);
+        // One value for the whole batch (Dice and Tversky sum over every axis by default): Keras broadcasts the weights
+        // over it, so "sum_over_batch_size" gives the value times the mean weight.
+        if (values.dim() == 0) return w;
         long[] ws = w.shape, vs = values.shape;
         bool fits = ws.Length <= vs.Length;
         for (int i = 0; fits && i < ws.Length; i++) fits = ws[i] == vs[i] || ws[i] == 1;

@@ -9,8 +9,13 @@ namespace Sequential.Losses;
 /// <remarks>
 /// Matching ignores case. Accepted: the Keras function names (<c>binary_crossentropy</c>,
 /// <c>categorical_crossentropy</c>, <c>sparse_categorical_crossentropy</c>, <c>mean_squared_error</c>,
-/// <c>mean_absolute_error</c>, <c>huber</c>), Keras's aliases (<c>bce</c>, <c>mse</c>, <c>mae</c>, and
-/// <c>huber_loss</c>, the name of Keras's <c>Huber</c> class) and the class names (<c>BinaryCrossentropy</c>, ...).
+/// <c>mean_absolute_error</c>, <c>huber</c>, <c>mean_absolute_percentage_error</c>,
+/// <c>mean_squared_logarithmic_error</c>, <c>cosine_similarity</c>, <c>log_cosh</c>, <c>hinge</c>, <c>squared_hinge</c>,
+/// <c>categorical_hinge</c>, <c>kl_divergence</c>, <c>poisson</c>, <c>binary_focal_crossentropy</c>,
+/// <c>categorical_focal_crossentropy</c>, <c>dice</c>, <c>tversky</c>, <c>ctc</c>), Keras's aliases (<c>bce</c>,
+/// <c>mse</c>, <c>mae</c>, <c>mape</c>, <c>msle</c>, <c>kld</c>, the legacy <c>logcosh</c> and
+/// <c>kullback_leibler_divergence</c>, and <c>huber_loss</c>, the name of Keras's <c>Huber</c> class) and the class
+/// names (<c>BinaryCrossentropy</c>, <c>KLDivergence</c>, ...).
 /// A string selects the default configuration (probabilities, not logits); construct the class to pass options.
 /// Model files name a loss by its class; <see cref="Register{T}"/> makes your own loss classes loadable.
 /// </remarks>
@@ -30,6 +35,20 @@ public static class LossRegistry
         (["mean_squared_error", "mse"], typeof(MeanSquaredError), () => new MeanSquaredError()),
         (["mean_absolute_error", "mae"], typeof(MeanAbsoluteError), () => new MeanAbsoluteError()),
         (["huber", "huber_loss"], typeof(Huber), () => new Huber()),
+        (["mean_absolute_percentage_error", "mape"], typeof(MeanAbsolutePercentageError), () => new MeanAbsolutePercentageError()),
+        (["mean_squared_logarithmic_error", "msle"], typeof(MeanSquaredLogarithmicError), () => new MeanSquaredLogarithmicError()),
+        (["cosine_similarity"], typeof(CosineSimilarity), () => new CosineSimilarity()),
+        (["log_cosh", "logcosh"], typeof(LogCosh), () => new LogCosh()),
+        (["hinge"], typeof(Hinge), () => new Hinge()),
+        (["squared_hinge"], typeof(SquaredHinge), () => new SquaredHinge()),
+        (["categorical_hinge"], typeof(CategoricalHinge), () => new CategoricalHinge()),
+        (["kl_divergence", "kld", "kullback_leibler_divergence"], typeof(KLDivergence), () => new KLDivergence()),
+        (["poisson"], typeof(Poisson), () => new Poisson()),
+        (["binary_focal_crossentropy"], typeof(BinaryFocalCrossentropy), () => new BinaryFocalCrossentropy()),
+        (["categorical_focal_crossentropy"], typeof(CategoricalFocalCrossentropy), () => new CategoricalFocalCrossentropy()),
+        (["dice"], typeof(Dice), () => new Dice()),
+        (["tversky"], typeof(Tversky), () => new Tversky()),
+        (["ctc"], typeof(CTC), () => new CTC()),
     ];
 
     private static readonly TypeRegistry<Loss> Classes = new("loss", typeof(LossRegistry).FullName!, Known.Select(k => k.Type));

@@ -24,27 +24,44 @@ public sealed class SparseCategoricalCrossentropy : Loss
 
     /// <summary>Creates the loss.</summary>
     /// <param name="fromLogits">True when the model outputs logits (no softmax on the last layer).</param>
+    /// <param name="ignoreClass">A label that does not count (e.g. -1 or 255 for the "void" pixels of a segmentation map):
+    /// its values are 0 and, with <c>"sum_over_batch_size"</c>, the mean runs over the other labels only. Null: every
+    /// label counts.</param>
     /// <param name="reduction">How <see cref="Loss.Call(Tensor, Tensor, Tensor?)"/> reduces the per-sample values:
     /// <c>"sum_over_batch_size"</c> (default), <c>"sum"</c>, <c>"none"</c>, <c>"mean"</c> or <c>"mean_with_sample_weight"</c>.</param>
+    /// <param name="axis">The class axis of the predictions; -1 (the default) is the last one, 1 suits channels-first
+    /// segmentation maps.</param>
     /// <param name="name">The loss's name.</param>
     /// <exception cref="ArgumentException"><paramref name="reduction"/> is unknown.</exception>
-    public SparseCategoricalCrossentropy(bool fromLogits = false, string? reduction = "sum_over_batch_size",
-        string name = "sparse_categorical_crossentropy") : base(name, reduction) =>
+    public SparseCategoricalCrossentropy(bool fromLogits = false, int? ignoreClass = null, string? reduction = "sum_over_batch_size",
+        int axis = -1, string name = "sparse_categorical_crossentropy") : base(name, reduction)
+    {
         _fromLogits = fromLogits;
+        IgnoreClass = ignoreClass;
+        Axis = axis;
+    }
 
     /// <inheritdoc/>
     public override bool FromLogits => _fromLogits;
 
+    /// <summary>The label that does not count, or null.</summary>
+    public int? IgnoreClass { get; }
+
+    /// <summary>The class axis of the predictions (-1: the last).</summary>
+    public int Axis { get; }
+
     /// <inheritdoc/>
-    /// <returns>The negative log-probability of each label: the labels' shape, [N] (or [N, T] for a time axis).</returns>
+    /// <returns>The negative log-probability of each label: the labels' shape, [N] (or [N, T] for a time axis; 0 where
+    /// the label is <see cref="IgnoreClass"/>).</returns>
     public override Tensor ComputeValues(Tensor yTrue, Tensor yPred)
     {
-        if (yTrue.dim() == yPred.dim() && yTrue.shape[^1] == 1) yTrue = yTrue.squeeze(-1);
-        if (yTrue.dtype != ScalarType.Int64) yTrue = yTrue.to_type(ScalarType.Int64);
-        if (yTrue.dim() != yPred.dim() - 1 || !yTrue.shape.AsSpan().SequenceEqual(yPred.shape.AsSpan(0, (int)yPred.dim() - 1)))
-            throw new ArgumentException(
-                $"sparse_categorical_crossentropy: labels of shape {TargetChecks.Format(yTrue.shape)} do not match the " +
-                $"model's output of shape {TargetChecks.Format(yPred.shape)}; expected one class index per sample.");
+        (yTrue, yPred) = Standardize(yTrue, yPred);
+        Tensor? valid = null;
+        if (IgnoreClass is int ignored)
+        {
+            valid = yTrue.ne(ignored);
+            yTrue = where(valid, yTrue, zeros_like(yTrue));
+        }
         long[] labelShape = yTrue.shape;
         if (yPred.dim() > 2)
         {
@@ -56,7 +73,29 @@ public sealed class SparseCategoricalCrossentropy : Loss
             ? cross_entropy(yPred, yTrue, reduction: nn.Reduction.None)
             : nll_loss((yPred / yPred.sum(-1, keepdim: true)).clamp(TargetChecks.Epsilon, 1 - TargetChecks.Epsilon).log(), yTrue,
                 reduction: nn.Reduction.None);
-        return labelShape.Length == 1 ? loss : loss.reshape(labelShape);
+        if (labelShape.Length != 1) loss = loss.reshape(labelShape);
+        return valid is null ? loss : where(valid, loss, zeros_like(loss));
+    }
+
+    /// <summary>Where the label is not <see cref="IgnoreClass"/> (null when every label counts).</summary>
+    /// <param name="yTrue">Class labels.</param>
+    /// <param name="yPred">Model outputs.</param>
+    /// <returns>Null, or a boolean tensor of the labels' shape.</returns>
+    public override Tensor? ComputeMask(Tensor yTrue, Tensor yPred) =>
+        IgnoreClass is int ignored ? Standardize(yTrue, yPred).yTrue.ne(ignored) : null;
+
+    /// <summary>Labels as int64 without a trailing axis of 1, predictions with the class axis last; checks they fit.</summary>
+    private (Tensor yTrue, Tensor yPred) Standardize(Tensor yTrue, Tensor yPred)
+    {
+        int axis = TargetChecks.Axis(Name, Axis, yPred.dim());
+        if (yTrue.dim() == yPred.dim() && yTrue.shape[axis] == 1) yTrue = yTrue.squeeze(axis);
+        if (axis != yPred.dim() - 1) yPred = yPred.movedim([axis], [-1]);
+        if (yTrue.dtype != ScalarType.Int64) yTrue = yTrue.to_type(ScalarType.Int64);
+        if (yTrue.dim() != yPred.dim() - 1 || !yTrue.shape.AsSpan().SequenceEqual(yPred.shape.AsSpan(0, (int)yPred.dim() - 1)))
+            throw new ArgumentException(
+                $"sparse_categorical_crossentropy: labels of shape {TargetChecks.Format(yTrue.shape)} do not match the " +
+                $"model's output of shape {TargetChecks.Format(yPred.shape)}; expected one class index per sample.");
+        return (yTrue, yPred);
     }
 
     /// <summary>
@@ -85,13 +124,18 @@ public sealed class SparseCategoricalCrossentropy : Loss
     {
         if (outputShape.Length == 0)
             throw new ArgumentException("sparse_categorical_crossentropy needs a model output with a class axis.", nameof(outputShape));
-        long classes = outputShape[^1];
+        int classAxis = TargetChecks.Axis(Name, Axis, outputShape.Length + 1) - 1;   // within a sample
+        if (classAxis < 0)
+            throw new ArgumentException(
+                $"sparse_categorical_crossentropy: axis {Axis} is the batch axis; the class axis is one of the output's own axes " +
+                "(-1, the default, for the last).", nameof(outputShape));
+        long classes = outputShape[classAxis];
         long[] t = yTrue.shape;
-        long[] expected = outputShape[..^1];
+        long[] expected = [.. outputShape[..classAxis], .. outputShape[(classAxis + 1)..]];
         long[] perSample = t.Length == 0 ? [] : t[1..];
         bool shapeOk = t.Length > 0 && (perSample.AsSpan().SequenceEqual(expected) ||
-                                        (perSample.Length == expected.Length + 1 && perSample[^1] == 1 &&
-                                         perSample.AsSpan(0, expected.Length).SequenceEqual(expected)));
+                                        (perSample.Length == outputShape.Length && perSample[classAxis] == 1 &&
+                                         perSample.Where((_, i) => i != classAxis).SequenceEqual(expected)));
         if (!shapeOk)
             throw new ArgumentException(
                 $"sparse_categorical_crossentropy needs one integer class label per sample (y of shape [N] or [N, 1]), " +
@@ -99,12 +143,17 @@ public sealed class SparseCategoricalCrossentropy : Loss
                 $"{TargetChecks.Format(outputShape)}. For one-hot targets use categorical_crossentropy.", nameof(yTrue));
         if (yTrue.numel() == 0) return;
         if (TargetChecks.IsFloating(yTrue.dtype)) CheckIntegral(yTrue);
-        var (min, max) = TargetChecks.Range(yTrue);
+        using var scope = NewDisposeScope();
+        var counted = IgnoreClass is int ignored ? yTrue.masked_select(yTrue.ne(ignored)) : yTrue;
+        if (counted.numel() == 0) return;
+        var (min, max) = TargetChecks.Range(counted);
         if (min < 0 || max >= classes)
             throw new ArgumentException(
                 $"Labels must be in [0, {classes}) for a model whose output has {classes} units, but y contains " +
                 $"{TargetChecks.Format(max >= classes ? max : min)} (min {TargetChecks.Format(min)}, max {TargetChecks.Format(max)}). " +
-                "Check the last Dense layer's units or the labels.", nameof(yTrue));
+                (IgnoreClass is null
+                    ? "Check the last Dense layer's units or the labels."
+                    : $"Check the last Dense layer's units or the labels (ignoreClass is {IgnoreClass})."), nameof(yTrue));
     }
 
     private static void CheckIntegral(Tensor yTrue)

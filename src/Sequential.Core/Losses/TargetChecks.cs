@@ -18,6 +18,18 @@ internal static class TargetChecks
             : throw new ArgumentOutOfRangeException(nameof(labelSmoothing), labelSmoothing,
                 "labelSmoothing must be in [0, 1] (0 disables smoothing).");
 
+    /// <summary>Checks an argument that must lie in [0, 1] (a focal loss's <c>alpha</c>).</summary>
+    internal static double Fraction(string name, double value) =>
+        value is >= 0 and <= 1
+            ? value
+            : throw new ArgumentOutOfRangeException(name, value, $"{name} must be in [0, 1].");
+
+    /// <summary>Checks a focal loss's <c>gamma</c>: a finite number, at least 0 (0 turns the focal factor off).</summary>
+    internal static double Gamma(double gamma) =>
+        gamma >= 0 && double.IsFinite(gamma)
+            ? gamma
+            : throw new ArgumentOutOfRangeException(nameof(gamma), gamma, "gamma must be a finite number >= 0 (0 disables the focal factor; Keras's default is 2.0).");
+
     /// <summary>
     /// Keras's per-sample reduction of element-wise losses: the mean over the last axis ([N, C] -> [N],
     /// [N, T, C] -> [N, T]). A tensor of rank 0 or 1 is already one value per sample.
@@ -35,6 +47,34 @@ internal static class TargetChecks
         CheckBatchShapes(loss, yTrue, yPred);
         return (AsDtypeOf(yTrue, yPred), yPred);
     }
+
+    /// <summary>
+    /// Keras's <c>convert_binary_labels_to_hinge</c>: when every target is 0 or 1 they become -1 and 1, otherwise they
+    /// stay as given. Decided on the device (no host read per batch).
+    /// </summary>
+    internal static Tensor HingeLabels(Tensor yTrue)
+    {
+        var binary = yTrue.eq(0).logical_or(yTrue.eq(1)).all();
+        return where(binary, yTrue * 2.0 - 1.0, yTrue);
+    }
+
+    /// <summary>
+    /// An <c>axis</c> argument made non-negative for a tensor of rank <paramref name="rank"/> (-1 is the last axis).
+    /// </summary>
+    /// <exception cref="ArgumentException">The axis is outside [-rank, rank); the message names the loss and both.</exception>
+    internal static int Axis(string loss, int axis, long rank) =>
+        axis >= -rank && axis < rank
+            ? (int)(axis < 0 ? axis + rank : axis)
+            : throw new ArgumentException(
+                $"{loss}: axis {axis} is outside the {rank} axes of the predictions; use -1 for the last axis or a value in [{-rank}, {rank}).",
+                nameof(axis));
+
+    /// <summary>The axes of a Dice or Tversky <c>axis</c> argument, made non-negative; null (every axis) stays null.</summary>
+    internal static long[]? Axes(string loss, int[]? axes, long rank) =>
+        axes is null ? null : [.. axes.Select(a => (long)Axis(loss, a, rank)).Distinct()];
+
+    /// <summary>A sum over <paramref name="axes"/>, or over everything when they are null.</summary>
+    internal static Tensor Sum(Tensor x, long[]? axes) => axes is null ? x.sum() : x.sum(axes);
 
     /// <summary>Shapes read as everywhere else in the library: Keras's tuples, <c>(2, 10)</c>.</summary>
     internal static string Format(long[] shape) => Layers.Shapes.Format(shape);

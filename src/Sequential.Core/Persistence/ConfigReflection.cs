@@ -77,7 +77,7 @@ internal static class ConfigReflection
 
     /// <summary>Creates an object by calling its configuration constructor with values from a saved configuration.</summary>
     /// <exception cref="InvalidDataException">A value is missing, unknown, given twice (as <c>use_bias</c> and
-    /// <c>useBias</c>) or of the wrong kind.</exception>
+    /// <c>useBias</c>) or of the wrong kind (an unknown initializer or activation included).</exception>
     public static object Create(Type type, IReadOnlyDictionary<string, object?> config, string what)
     {
         var constructor = ConfigConstructor(type);
@@ -100,6 +100,10 @@ internal static class ConfigReflection
                 try
                 {
                     arguments[i] = FromJson(ToElement(value), p.ParameterType);
+                }
+                catch (InvalidDataException e) when (IsNested(p.ParameterType))
+                {
+                    throw new InvalidDataException($"The configuration of {what} has a '{Key(p)}' that cannot be loaded: {e.Message}", e);
                 }
                 catch (Exception e) when (e is FormatException or InvalidOperationException or JsonException or OverflowException or ArgumentException)
                 {
@@ -135,8 +139,8 @@ internal static class ConfigReflection
             $"Model \"{model.Name}\" is held by a layer's configuration, which can describe layers but not models; wrap a layer, " +
             "or make the model part of the outer model's graph."),
         Layer layer => NestedLayer(layer),
-        ActivationFunction activation => activation.Name,
-        Initializer initializer => initializer.Name,
+        ActivationFunction activation => ActivationJson(activation),
+        Initializer initializer => InitializerJson(initializer),
         ConstantLearningRate constant => constant.Value,
         LearningRateSchedule schedule => schedule.ToJson(), // Keras's {"class_name": ..., "config": ...}
         JsonNode node => node,
@@ -201,6 +205,69 @@ internal static class ConfigReflection
         }
     }
 
+    /// <summary>
+    /// An initializer as a configuration holds it: its Keras name when it is exactly what that name creates (so files
+    /// stay as they were before initializer objects), else Keras's <c>{"class_name": ..., "config": {...}}</c>.
+    /// </summary>
+    private static object InitializerJson(Initializer initializer) =>
+        InitializerRegistry.IsDefaultOfItsName(initializer)
+            ? initializer.Name
+            : Nested(initializer.GetType().Name, initializer.GetConfig());
+
+    /// <summary>An activation as a configuration holds it: its name, or <c>{"class_name": name, "config": arguments}</c>.</summary>
+    /// <exception cref="InvalidOperationException">The activation is an anonymous function (a file cannot hold code).</exception>
+    private static object ActivationJson(ActivationFunction activation)
+    {
+        if (activation.IsAnonymous)
+            throw new InvalidOperationException(
+                "its activation is an anonymous function, which a model file cannot hold. Name it and register it: " +
+                "ActivationRegistry.Register(\"my_activation\", x => ...), then pass activation: \"my_activation\".");
+        return activation.Config.Count == 0 ? activation.Name : Nested(activation.Name, activation.Config);
+    }
+
+    private static Dictionary<string, object?> Nested(string className, IReadOnlyDictionary<string, object?> config) => new()
+    {
+        ["class_name"] = className,
+        ["config"] = config.ToDictionary(kv => kv.Key, kv => ToJsonFriendly(kv.Value)),
+    };
+
+    /// <summary>Reads an initializer or activation saved by <see cref="InitializerJson"/> or <see cref="ActivationJson"/>:
+    /// a name, or an object with <c>class_name</c> and <c>config</c>.</summary>
+    private static object ReadNested(JsonElement element, Type type)
+    {
+        bool activation = type == typeof(ActivationFunction);
+        if (element.ValueKind == JsonValueKind.String)
+        {
+            string name = element.GetString()!;
+            try
+            {
+                return activation ? ActivationRegistry.Get(name) : CheckType(InitializerRegistry.Get(name), type);
+            }
+            catch (ArgumentException e)
+            {
+                throw new InvalidDataException(e.Message, e);
+            }
+        }
+        if (element.ValueKind != JsonValueKind.Object
+            || !element.TryGetProperty("class_name", out var className) || className.ValueKind != JsonValueKind.String)
+            throw new FormatException("expected a name or an object with \"class_name\" and \"config\"");
+        var config = new Dictionary<string, object?>();
+        if (element.TryGetProperty("config", out var values))
+        {
+            if (values.ValueKind != JsonValueKind.Object) throw new FormatException("\"config\" is not an object");
+            foreach (var property in values.EnumerateObject()) config[property.Name] = property.Value;
+        }
+        return activation
+            ? ActivationRegistry.FromConfig(className.GetString()!, config)
+            : CheckType(InitializerRegistry.FromConfig(className.GetString()!, config), type);
+    }
+
+    /// <summary>Whether a parameter holds an initializer or an activation (read by <see cref="ReadNested"/>).</summary>
+    private static bool IsNested(Type type) => type == typeof(ActivationFunction) || typeof(Initializer).IsAssignableFrom(type);
+
+    private static object CheckType(object value, Type type) =>
+        type.IsInstanceOfType(value) ? value : throw new FormatException($"a {value.GetType().Name} is not a {type.Name}");
+
     /// <summary>Turns a configuration value (a CLR value or an already parsed JSON element) into a JSON element.</summary>
     public static JsonElement ToElement(object? value) => value switch
     {
@@ -233,6 +300,7 @@ internal static class ConfigReflection
         if (type == typeof(double)) return element.GetDouble();
         if (type == typeof(float)) return element.GetSingle();
         if (type.IsEnum) return Enum.Parse(type, element.GetString() ?? throw new FormatException("not a string"), ignoreCase: true);
+        if (IsNested(type)) return ReadNested(element, type);
         // Read-only list and sequence parameters (IReadOnlyList<double>, IEnumerable<string>, ...) take an array.
         if (type.IsGenericType && !type.IsArray && type.GetGenericArguments() is [var listItem]
             && type.IsAssignableFrom(listItem.MakeArrayType()))
@@ -260,7 +328,7 @@ internal static class ConfigReflection
     {
         type = Nullable.GetUnderlyingType(type) ?? type;
         if (type == typeof(string) || type == typeof(bool) || type == typeof(int) || type == typeof(long) || type == typeof(double)
-            || type == typeof(float) || type.IsEnum || typeof(LearningRateSchedule).IsAssignableFrom(type))
+            || type == typeof(float) || type.IsEnum || IsNested(type) || typeof(LearningRateSchedule).IsAssignableFrom(type))
             return true;
         if (type.IsGenericType && !type.IsArray && type.GetGenericArguments() is [var listItem]
             && type.IsAssignableFrom(listItem.MakeArrayType()))

@@ -22,16 +22,16 @@ public sealed class PReLU : Layer
     private readonly int[]? _sharedAxes;
 
     /// <summary>Creates a PReLU layer.</summary>
-    /// <param name="alphaInitializer">Initializer name for alpha; default "zeros" (a plain ReLU at first).</param>
+    /// <param name="alphaInitializer">Initializer (an Initializer object or its Keras name; null for the default) for alpha; default "zeros" (a plain ReLU at first).</param>
     /// <param name="sharedAxes">1-based per-sample axes along which one alpha is shared; null shares none.</param>
     /// <param name="inputShape">Per-sample input shape, for the first layer of a model.</param>
     /// <param name="name">Layer name; default: the snake_case of the class name.</param>
     /// <exception cref="ArgumentException">Unknown initializer.</exception>
     /// <exception cref="ArgumentOutOfRangeException">A shared axis is below 1.</exception>
-    public PReLU(string alphaInitializer = "zeros", int[]? sharedAxes = null, long[]? inputShape = null, string? name = null)
+    public PReLU(Initializer? alphaInitializer = null, int[]? sharedAxes = null, long[]? inputShape = null, string? name = null)
         : base(name, inputShape)
     {
-        AlphaInitializer = InitializerRegistry.Get(alphaInitializer);
+        AlphaInitializer = alphaInitializer ?? "zeros";
         if (sharedAxes is not null && sharedAxes.Any(a => a < 1))
             throw new ArgumentOutOfRangeException(nameof(sharedAxes),
                 $"PReLU sharedAxes are 1-based axes of a sample (the batch axis 0 cannot be shared); got [{string.Join(", ", sharedAxes)}].");

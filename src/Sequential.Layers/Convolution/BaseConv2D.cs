@@ -25,14 +25,14 @@ public abstract class BaseConv2D : Layer
     /// <param name="padding">"valid" or "same", case-insensitive.</param>
     /// <param name="dataFormat">"channels_last" or "channels_first".</param>
     /// <param name="dilationRate">Dilation (height, width); default (1, 1).</param>
-    /// <param name="activation">Keras activation name; null or "linear" for none.</param>
+    /// <param name="activation">Activation: a Keras name, an ActivationFunction (e.g. ActivationFunction.Relu(maxValue: 6)) or a Func&lt;Tensor, Tensor&gt;; null or "linear" for none.</param>
     /// <param name="useBias">Whether to add a bias per output channel.</param>
-    /// <param name="biasInitializer">Bias initializer name.</param>
+    /// <param name="biasInitializer">Bias initializer (an Initializer object or its Keras name; null for the default).</param>
     /// <param name="checkStridesWithDilation">Whether strides and dilation above 1 together are refused.</param>
     /// <param name="inputShape">Per-sample input shape, for the first layer of a model.</param>
     /// <param name="name">Layer name.</param>
     private protected BaseConv2D((int, int) kernelSize, (int, int)? strides, string padding, string dataFormat,
-        (int, int)? dilationRate, string? activation, bool useBias, string biasInitializer, bool checkStridesWithDilation,
+        (int, int)? dilationRate, ActivationFunction? activation, bool useBias, Initializer? biasInitializer, bool checkStridesWithDilation,
         long[]? inputShape, string? name)
         : base(name, inputShape)
     {
@@ -43,9 +43,9 @@ public abstract class BaseConv2D : Layer
         DataFormat = ConvArithmetic.DataFormat(dataFormat, type);
         DilationRate = ConvArithmetic.Positive(dilationRate ?? (1, 1), nameof(dilationRate), type);
         if (checkStridesWithDilation) ConvArithmetic.CheckStridesWithDilation(Strides, DilationRate, type);
-        Activation = ActivationRegistry.Get(activation);
+        Activation = activation ?? "linear";
         UseBias = useBias;
-        BiasInitializer = InitializerRegistry.Get(biasInitializer);
+        BiasInitializer = biasInitializer ?? "zeros";
         Same = Padding == "same";
         ChannelsFirst = DataFormat == "channels_first";
     }

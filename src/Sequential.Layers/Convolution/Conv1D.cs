@@ -37,18 +37,18 @@ public sealed class Conv1D : Layer
     /// <param name="dataFormat">"channels_last" ([N, steps, C], the default) or "channels_first" ([N, C, steps]).</param>
     /// <param name="dilationRate">Dilation; cannot exceed 1 together with strides above 1.</param>
     /// <param name="groups">Number of channel groups (input channels and filters must be divisible by it).</param>
-    /// <param name="activation">Keras activation name; null or "linear" for none.</param>
+    /// <param name="activation">Activation: a Keras name, an ActivationFunction (e.g. ActivationFunction.Relu(maxValue: 6)) or a Func&lt;Tensor, Tensor&gt;; null or "linear" for none.</param>
     /// <param name="useBias">Whether to add a bias per filter.</param>
-    /// <param name="kernelInitializer">Kernel initializer name (Keras default glorot_uniform).</param>
-    /// <param name="biasInitializer">Bias initializer name (default zeros).</param>
+    /// <param name="kernelInitializer">Kernel initializer (an Initializer object or its Keras name; null for the default) (Keras default glorot_uniform).</param>
+    /// <param name="biasInitializer">Bias initializer (an Initializer object or its Keras name; null for the default) (default zeros).</param>
     /// <param name="inputShape">Per-sample input shape, e.g. [500, 128], for the first layer of a model.</param>
     /// <param name="name">Layer name; default conv1d, conv1d_1, ...</param>
     /// <exception cref="ArgumentOutOfRangeException">filters, kernelSize, strides, dilationRate or groups is not positive.</exception>
     /// <exception cref="ArgumentException">Unknown padding, data format, activation or initializer; filters not divisible
     /// by groups; strides and dilation both above 1.</exception>
     public Conv1D(int filters, int kernelSize, int strides = 1, string padding = "valid", string dataFormat = "channels_last",
-        int dilationRate = 1, int groups = 1, string? activation = null, bool useBias = true, string kernelInitializer = "glorot_uniform",
-        string biasInitializer = "zeros", long[]? inputShape = null, string? name = null)
+        int dilationRate = 1, int groups = 1, ActivationFunction? activation = null, bool useBias = true, Initializer? kernelInitializer = null,
+        Initializer? biasInitializer = null, long[]? inputShape = null, string? name = null)
         : base(name, inputShape)
     {
         Filters = ConvArithmetic.Positive(filters, nameof(filters), nameof(Conv1D));
@@ -66,10 +66,10 @@ public sealed class Conv1D : Layer
         if (filters % groups != 0)
             throw new ArgumentException(
                 $"Conv1D filters must be divisible by groups; got filters {filters} and groups {groups}.", nameof(groups));
-        Activation = ActivationRegistry.Get(activation);
+        Activation = activation ?? "linear";
         UseBias = useBias;
-        KernelInitializer = InitializerRegistry.Get(kernelInitializer);
-        BiasInitializer = InitializerRegistry.Get(biasInitializer);
+        KernelInitializer = kernelInitializer ?? "glorot_uniform";
+        BiasInitializer = biasInitializer ?? "zeros";
     }
 
     /// <summary>Number of output channels.</summary>

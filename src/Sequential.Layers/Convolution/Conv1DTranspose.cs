@@ -1,3 +1,5 @@
+using Sequential.Initializers;
+using Sequential.Activations;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -24,16 +26,16 @@ public sealed class Conv1DTranspose : Layer
     /// <param name="outputPadding">Extra steps at the end (less than strides), or null for Keras's default.</param>
     /// <param name="dataFormat">"channels_last" (default: (steps, channels)) or "channels_first".</param>
     /// <param name="dilationRate">Dilation of the kernel.</param>
-    /// <param name="activation">Activation name, or null for none.</param>
+    /// <param name="activation">Activation (a Keras name, an ActivationFunction or a Func&lt;Tensor, Tensor&gt;), or null for none.</param>
     /// <param name="useBias">Whether a bias is added.</param>
-    /// <param name="kernelInitializer">Initializer name of the kernel.</param>
-    /// <param name="biasInitializer">Initializer name of the bias.</param>
+    /// <param name="kernelInitializer">Initializer (an Initializer object or its Keras name; null for the default) of the kernel.</param>
+    /// <param name="biasInitializer">Initializer (an Initializer object or its Keras name; null for the default) of the bias.</param>
     /// <param name="inputShape">Per-sample input shape, for the first layer of a model.</param>
     /// <param name="name">Layer name; default conv1d_transpose.</param>
     /// <exception cref="ArgumentException">A non-positive size, an unknown padding or name, or an outputPadding not below strides.</exception>
     public Conv1DTranspose(int filters, int kernelSize, int strides = 1, string padding = "valid", int? outputPadding = null,
-        string dataFormat = "channels_last", int dilationRate = 1, string? activation = null, bool useBias = true,
-        string kernelInitializer = "glorot_uniform", string biasInitializer = "zeros", long[]? inputShape = null, string? name = null)
+        string dataFormat = "channels_last", int dilationRate = 1, ActivationFunction? activation = null, bool useBias = true,
+        Initializer? kernelInitializer = null, Initializer? biasInitializer = null, long[]? inputShape = null, string? name = null)
         : base(name, inputShape)
     {
         _conv = new Conv2DTranspose(filters, (1, kernelSize), (1, strides), padding, outputPadding is int p ? (0, p) : null, dataFormat,
@@ -45,10 +47,10 @@ public sealed class Conv1DTranspose : Layer
         OutputPadding = outputPadding;
         DataFormat = _conv.DataFormat;
         DilationRate = dilationRate;
-        Activation = activation;
+        Activation = _conv.Activation;
         UseBias = useBias;
-        KernelInitializer = kernelInitializer;
-        BiasInitializer = biasInitializer;
+        KernelInitializer = _conv.KernelInitializer;
+        BiasInitializer = _conv.BiasInitializer;
         _channelsFirst = DataFormat == "channels_first";
     }
 
@@ -73,17 +75,17 @@ public sealed class Conv1DTranspose : Layer
     /// <summary>Dilation of the kernel.</summary>
     public int DilationRate { get; }
 
-    /// <summary>Activation name, or null.</summary>
-    public string? Activation { get; }
+    /// <summary>The activation applied to the output.</summary>
+    public ActivationFunction Activation { get; }
 
     /// <summary>Whether a bias is added.</summary>
     public bool UseBias { get; }
 
-    /// <summary>Initializer name of the kernel.</summary>
-    public string KernelInitializer { get; }
+    /// <summary>Kernel initializer.</summary>
+    public Initializer KernelInitializer { get; }
 
-    /// <summary>Initializer name of the bias.</summary>
-    public string BiasInitializer { get; }
+    /// <summary>Bias initializer.</summary>
+    public Initializer BiasInitializer { get; }
 
     /// <summary>The kernel, <c>[channels, filters, 1, kernelSize]</c> (libtorch's layout), once built.</summary>
     public Parameter? Kernel => _conv.Kernel;

@@ -1,3 +1,4 @@
+using Sequential.Activations;
 using Sequential.Initializers;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -32,22 +33,22 @@ public sealed class Conv2D : BaseConv2D
     /// <param name="padding">"valid" (no padding) or "same" (output size ceil(n / stride)), case-insensitive.</param>
     /// <param name="dataFormat">"channels_last" ([N, H, W, C], the default) or "channels_first" ([N, C, H, W]).</param>
     /// <param name="dilationRate">Dilation (height, width); default (1, 1). Cannot exceed 1 together with strides above 1.</param>
-    /// <param name="activation">Keras activation name; null or "linear" for none.</param>
+    /// <param name="activation">Activation: a Keras name, an ActivationFunction (e.g. ActivationFunction.Relu(maxValue: 6)) or a Func&lt;Tensor, Tensor&gt;; null or "linear" for none.</param>
     /// <param name="useBias">Whether to add a bias per filter.</param>
-    /// <param name="kernelInitializer">Kernel initializer name (Keras default glorot_uniform).</param>
-    /// <param name="biasInitializer">Bias initializer name (default zeros).</param>
+    /// <param name="kernelInitializer">Kernel initializer (an Initializer object or its Keras name; null for the default) (Keras default glorot_uniform).</param>
+    /// <param name="biasInitializer">Bias initializer (an Initializer object or its Keras name; null for the default) (default zeros).</param>
     /// <param name="inputShape">Per-sample input shape, e.g. [150, 150, 3], for the first layer of a model.</param>
     /// <param name="name">Layer name; default conv2d, conv2d_1, ...</param>
     /// <exception cref="ArgumentOutOfRangeException">filters, kernelSize, strides or dilationRate is not positive.</exception>
     /// <exception cref="ArgumentException">Unknown padding, data format, activation or initializer.</exception>
     public Conv2D(int filters, (int, int) kernelSize, (int, int)? strides = null, string padding = "valid",
-        string dataFormat = "channels_last", (int, int)? dilationRate = null, string? activation = null, bool useBias = true,
-        string kernelInitializer = "glorot_uniform", string biasInitializer = "zeros", long[]? inputShape = null, string? name = null)
+        string dataFormat = "channels_last", (int, int)? dilationRate = null, ActivationFunction? activation = null, bool useBias = true,
+        Initializer? kernelInitializer = null, Initializer? biasInitializer = null, long[]? inputShape = null, string? name = null)
         : base(kernelSize, strides, padding, dataFormat, dilationRate, activation, useBias, biasInitializer,
             checkStridesWithDilation: true, inputShape, name)
     {
         Filters = ConvArithmetic.Positive(filters, nameof(filters), nameof(Conv2D));
-        KernelInitializer = InitializerRegistry.Get(kernelInitializer);
+        KernelInitializer = kernelInitializer ?? "glorot_uniform";
     }
 
     /// <summary>Creates a Conv2D layer with a square kernel, equal strides and equal dilation (Keras's int shorthand).</summary>
@@ -57,15 +58,15 @@ public sealed class Conv2D : BaseConv2D
     /// <param name="padding">"valid" or "same", case-insensitive.</param>
     /// <param name="dataFormat">"channels_last" (default) or "channels_first".</param>
     /// <param name="dilationRate">Dilation along both axes.</param>
-    /// <param name="activation">Keras activation name; null or "linear" for none.</param>
+    /// <param name="activation">Activation: a Keras name, an ActivationFunction (e.g. ActivationFunction.Relu(maxValue: 6)) or a Func&lt;Tensor, Tensor&gt;; null or "linear" for none.</param>
     /// <param name="useBias">Whether to add a bias per filter.</param>
-    /// <param name="kernelInitializer">Kernel initializer name.</param>
-    /// <param name="biasInitializer">Bias initializer name.</param>
+    /// <param name="kernelInitializer">Kernel initializer (an Initializer object or its Keras name; null for the default).</param>
+    /// <param name="biasInitializer">Bias initializer (an Initializer object or its Keras name; null for the default).</param>
     /// <param name="inputShape">Per-sample input shape, for the first layer of a model.</param>
     /// <param name="name">Layer name.</param>
     public Conv2D(int filters, int kernelSize, int strides = 1, string padding = "valid", string dataFormat = "channels_last",
-        int dilationRate = 1, string? activation = null, bool useBias = true, string kernelInitializer = "glorot_uniform",
-        string biasInitializer = "zeros", long[]? inputShape = null, string? name = null)
+        int dilationRate = 1, ActivationFunction? activation = null, bool useBias = true, Initializer? kernelInitializer = null,
+        Initializer? biasInitializer = null, long[]? inputShape = null, string? name = null)
         : this(filters, (kernelSize, kernelSize), (strides, strides), padding, dataFormat, (dilationRate, dilationRate), activation,
             useBias, kernelInitializer, biasInitializer, inputShape, name)
     {

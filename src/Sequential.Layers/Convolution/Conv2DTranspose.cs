@@ -1,3 +1,4 @@
+using Sequential.Activations;
 using Sequential.Initializers;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -37,18 +38,18 @@ public sealed class Conv2DTranspose : BaseConv2D
     /// that fit; null lets Keras's rule choose.</param>
     /// <param name="dataFormat">"channels_last" ([N, H, W, C], the default) or "channels_first" ([N, C, H, W]).</param>
     /// <param name="dilationRate">Dilation (height, width); default (1, 1). Cannot exceed 1 together with strides above 1.</param>
-    /// <param name="activation">Keras activation name; null or "linear" for none.</param>
+    /// <param name="activation">Activation: a Keras name, an ActivationFunction (e.g. ActivationFunction.Relu(maxValue: 6)) or a Func&lt;Tensor, Tensor&gt;; null or "linear" for none.</param>
     /// <param name="useBias">Whether to add a bias per filter.</param>
-    /// <param name="kernelInitializer">Kernel initializer name (Keras default glorot_uniform).</param>
-    /// <param name="biasInitializer">Bias initializer name (default zeros).</param>
+    /// <param name="kernelInitializer">Kernel initializer (an Initializer object or its Keras name; null for the default) (Keras default glorot_uniform).</param>
+    /// <param name="biasInitializer">Bias initializer (an Initializer object or its Keras name; null for the default) (default zeros).</param>
     /// <param name="inputShape">Per-sample input shape, e.g. [8, 8, 4], for the first layer of a model.</param>
     /// <param name="name">Layer name; default: the snake_case of the class name.</param>
     /// <exception cref="ArgumentOutOfRangeException">filters, kernelSize, strides or dilationRate is not positive.</exception>
     /// <exception cref="ArgumentException">Unknown padding, data format, activation or initializer; outputPadding not below
     /// strides; strides and dilation both above 1.</exception>
     public Conv2DTranspose(int filters, (int, int) kernelSize, (int, int)? strides = null, string padding = "valid",
-        (int, int)? outputPadding = null, string dataFormat = "channels_last", (int, int)? dilationRate = null, string? activation = null,
-        bool useBias = true, string kernelInitializer = "glorot_uniform", string biasInitializer = "zeros", long[]? inputShape = null,
+        (int, int)? outputPadding = null, string dataFormat = "channels_last", (int, int)? dilationRate = null, ActivationFunction? activation = null,
+        bool useBias = true, Initializer? kernelInitializer = null, Initializer? biasInitializer = null, long[]? inputShape = null,
         string? name = null)
         : base(kernelSize, strides, padding, dataFormat, dilationRate, activation, useBias, biasInitializer,
             checkStridesWithDilation: true, inputShape, name)
@@ -56,7 +57,7 @@ public sealed class Conv2DTranspose : BaseConv2D
         const string type = nameof(Conv2DTranspose);
         Filters = ConvArithmetic.Positive(filters, nameof(filters), type);
         OutputPadding = ConvTransposeArithmetic.CheckOutputPadding(outputPadding, Strides, type);
-        KernelInitializer = InitializerRegistry.Get(kernelInitializer);
+        KernelInitializer = kernelInitializer ?? "glorot_uniform";
     }
 
     /// <summary>Creates a Conv2DTranspose layer with a square kernel, equal strides and equal dilation (Keras's int shorthand).</summary>
@@ -67,15 +68,15 @@ public sealed class Conv2DTranspose : BaseConv2D
     /// <param name="outputPadding">Extra rows and columns (below strides), or null.</param>
     /// <param name="dataFormat">"channels_last" (default) or "channels_first".</param>
     /// <param name="dilationRate">Dilation along both axes.</param>
-    /// <param name="activation">Keras activation name; null or "linear" for none.</param>
+    /// <param name="activation">Activation: a Keras name, an ActivationFunction (e.g. ActivationFunction.Relu(maxValue: 6)) or a Func&lt;Tensor, Tensor&gt;; null or "linear" for none.</param>
     /// <param name="useBias">Whether to add a bias per filter.</param>
-    /// <param name="kernelInitializer">Kernel initializer name.</param>
-    /// <param name="biasInitializer">Bias initializer name.</param>
+    /// <param name="kernelInitializer">Kernel initializer (an Initializer object or its Keras name; null for the default).</param>
+    /// <param name="biasInitializer">Bias initializer (an Initializer object or its Keras name; null for the default).</param>
     /// <param name="inputShape">Per-sample input shape, for the first layer of a model.</param>
     /// <param name="name">Layer name.</param>
     public Conv2DTranspose(int filters, int kernelSize, int strides = 1, string padding = "valid", int? outputPadding = null,
-        string dataFormat = "channels_last", int dilationRate = 1, string? activation = null, bool useBias = true,
-        string kernelInitializer = "glorot_uniform", string biasInitializer = "zeros", long[]? inputShape = null, string? name = null)
+        string dataFormat = "channels_last", int dilationRate = 1, ActivationFunction? activation = null, bool useBias = true,
+        Initializer? kernelInitializer = null, Initializer? biasInitializer = null, long[]? inputShape = null, string? name = null)
         : this(filters, (kernelSize, kernelSize), (strides, strides), padding,
             outputPadding is int p ? (p, p) : null, dataFormat, (dilationRate, dilationRate), activation, useBias, kernelInitializer,
             biasInitializer, inputShape, name)

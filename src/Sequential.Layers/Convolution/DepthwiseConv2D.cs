@@ -1,3 +1,4 @@
+using Sequential.Activations;
 using Sequential.Initializers;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -27,22 +28,22 @@ public sealed class DepthwiseConv2D : BaseConv2D
     /// <param name="depthMultiplier">Output channels per input channel (positive); default 1.</param>
     /// <param name="dataFormat">"channels_last" (default) or "channels_first".</param>
     /// <param name="dilationRate">Dilation (height, width); default (1, 1).</param>
-    /// <param name="activation">Keras activation name; null or "linear" for none.</param>
+    /// <param name="activation">Activation: a Keras name, an ActivationFunction (e.g. ActivationFunction.Relu(maxValue: 6)) or a Func&lt;Tensor, Tensor&gt;; null or "linear" for none.</param>
     /// <param name="useBias">Whether to add a bias per output channel.</param>
-    /// <param name="depthwiseInitializer">Kernel initializer name (default glorot_uniform).</param>
-    /// <param name="biasInitializer">Bias initializer name (default zeros).</param>
+    /// <param name="depthwiseInitializer">Kernel initializer (an Initializer object or its Keras name; null for the default) (default glorot_uniform).</param>
+    /// <param name="biasInitializer">Bias initializer (an Initializer object or its Keras name; null for the default) (default zeros).</param>
     /// <param name="inputShape">Per-sample input shape, for the first layer of a model.</param>
     /// <param name="name">Layer name; default depthwise_conv2d.</param>
     /// <exception cref="ArgumentOutOfRangeException">kernelSize, strides, dilationRate or depthMultiplier is not positive.</exception>
     /// <exception cref="ArgumentException">Unknown padding, data format, activation or initializer.</exception>
     public DepthwiseConv2D((int, int) kernelSize, (int, int)? strides = null, string padding = "valid", int depthMultiplier = 1,
-        string dataFormat = "channels_last", (int, int)? dilationRate = null, string? activation = null, bool useBias = true,
-        string depthwiseInitializer = "glorot_uniform", string biasInitializer = "zeros", long[]? inputShape = null, string? name = null)
+        string dataFormat = "channels_last", (int, int)? dilationRate = null, ActivationFunction? activation = null, bool useBias = true,
+        Initializer? depthwiseInitializer = null, Initializer? biasInitializer = null, long[]? inputShape = null, string? name = null)
         : base(kernelSize, strides, padding, dataFormat, dilationRate, activation, useBias, biasInitializer,
             checkStridesWithDilation: false, inputShape, name)
     {
         DepthMultiplier = ConvArithmetic.Positive(depthMultiplier, nameof(depthMultiplier), nameof(DepthwiseConv2D));
-        DepthwiseInitializer = InitializerRegistry.Get(depthwiseInitializer);
+        DepthwiseInitializer = depthwiseInitializer ?? "glorot_uniform";
     }
 
     /// <summary>Creates a DepthwiseConv2D layer with a square kernel, equal strides and equal dilation (Keras's int shorthand).</summary>
@@ -52,15 +53,15 @@ public sealed class DepthwiseConv2D : BaseConv2D
     /// <param name="depthMultiplier">Output channels per input channel.</param>
     /// <param name="dataFormat">"channels_last" (default) or "channels_first".</param>
     /// <param name="dilationRate">Dilation along both axes.</param>
-    /// <param name="activation">Keras activation name.</param>
+    /// <param name="activation">Activation: a Keras name, an ActivationFunction (e.g. ActivationFunction.Relu(maxValue: 6)) or a Func&lt;Tensor, Tensor&gt;.</param>
     /// <param name="useBias">Whether to add a bias per output channel.</param>
-    /// <param name="depthwiseInitializer">Kernel initializer name.</param>
-    /// <param name="biasInitializer">Bias initializer name.</param>
+    /// <param name="depthwiseInitializer">Kernel initializer (an Initializer object or its Keras name; null for the default).</param>
+    /// <param name="biasInitializer">Bias initializer (an Initializer object or its Keras name; null for the default).</param>
     /// <param name="inputShape">Per-sample input shape, for the first layer of a model.</param>
     /// <param name="name">Layer name.</param>
     public DepthwiseConv2D(int kernelSize, int strides = 1, string padding = "valid", int depthMultiplier = 1,
-        string dataFormat = "channels_last", int dilationRate = 1, string? activation = null, bool useBias = true,
-        string depthwiseInitializer = "glorot_uniform", string biasInitializer = "zeros", long[]? inputShape = null, string? name = null)
+        string dataFormat = "channels_last", int dilationRate = 1, ActivationFunction? activation = null, bool useBias = true,
+        Initializer? depthwiseInitializer = null, Initializer? biasInitializer = null, long[]? inputShape = null, string? name = null)
         : this((kernelSize, kernelSize), (strides, strides), padding, depthMultiplier, dataFormat, (dilationRate, dilationRate), activation,
             useBias, depthwiseInitializer, biasInitializer, inputShape, name)
     {

@@ -1,3 +1,4 @@
+using Sequential.Activations;
 using Sequential.Initializers;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -23,27 +24,27 @@ public sealed class SeparableConv2D : BaseConv2D
     /// <param name="dataFormat">"channels_last" (default) or "channels_first".</param>
     /// <param name="dilationRate">Depthwise dilation (height, width); default (1, 1).</param>
     /// <param name="depthMultiplier">Depthwise outputs per input channel (positive).</param>
-    /// <param name="activation">Keras activation name; null or "linear" for none.</param>
+    /// <param name="activation">Activation: a Keras name, an ActivationFunction (e.g. ActivationFunction.Relu(maxValue: 6)) or a Func&lt;Tensor, Tensor&gt;; null or "linear" for none.</param>
     /// <param name="useBias">Whether to add a bias per filter.</param>
-    /// <param name="depthwiseInitializer">Depthwise kernel initializer name (default glorot_uniform).</param>
-    /// <param name="pointwiseInitializer">Pointwise kernel initializer name (default glorot_uniform).</param>
-    /// <param name="biasInitializer">Bias initializer name (default zeros).</param>
+    /// <param name="depthwiseInitializer">Depthwise kernel initializer (an Initializer object or its Keras name; null for the default) (default glorot_uniform).</param>
+    /// <param name="pointwiseInitializer">Pointwise kernel initializer (an Initializer object or its Keras name; null for the default) (default glorot_uniform).</param>
+    /// <param name="biasInitializer">Bias initializer (an Initializer object or its Keras name; null for the default) (default zeros).</param>
     /// <param name="inputShape">Per-sample input shape, for the first layer of a model.</param>
     /// <param name="name">Layer name; default separable_conv2d.</param>
     /// <exception cref="ArgumentOutOfRangeException">A size is not positive.</exception>
     /// <exception cref="ArgumentException">Unknown padding, data format, activation or initializer.</exception>
     public SeparableConv2D(int filters, (int, int) kernelSize, (int, int)? strides = null, string padding = "valid",
-        string dataFormat = "channels_last", (int, int)? dilationRate = null, int depthMultiplier = 1, string? activation = null,
-        bool useBias = true, string depthwiseInitializer = "glorot_uniform", string pointwiseInitializer = "glorot_uniform",
-        string biasInitializer = "zeros", long[]? inputShape = null, string? name = null)
+        string dataFormat = "channels_last", (int, int)? dilationRate = null, int depthMultiplier = 1, ActivationFunction? activation = null,
+        bool useBias = true, Initializer? depthwiseInitializer = null, Initializer? pointwiseInitializer = null,
+        Initializer? biasInitializer = null, long[]? inputShape = null, string? name = null)
         : base(kernelSize, strides, padding, dataFormat, dilationRate, activation, useBias, biasInitializer,
             checkStridesWithDilation: true, inputShape, name)
     {
         const string type = nameof(SeparableConv2D);
         Filters = ConvArithmetic.Positive(filters, nameof(filters), type);
         DepthMultiplier = ConvArithmetic.Positive(depthMultiplier, nameof(depthMultiplier), type);
-        DepthwiseInitializer = InitializerRegistry.Get(depthwiseInitializer);
-        PointwiseInitializer = InitializerRegistry.Get(pointwiseInitializer);
+        DepthwiseInitializer = depthwiseInitializer ?? "glorot_uniform";
+        PointwiseInitializer = pointwiseInitializer ?? "glorot_uniform";
     }
 
     /// <summary>Creates a SeparableConv2D layer with a square kernel (Keras's int shorthand).</summary>
@@ -51,10 +52,10 @@ public sealed class SeparableConv2D : BaseConv2D
     /// <param name="kernelSize">Window height and width.</param>
     /// <param name="strides">Step along both axes.</param>
     /// <param name="padding">"valid" or "same".</param>
-    /// <param name="activation">Keras activation name.</param>
+    /// <param name="activation">Activation: a Keras name, an ActivationFunction (e.g. ActivationFunction.Relu(maxValue: 6)) or a Func&lt;Tensor, Tensor&gt;.</param>
     /// <param name="inputShape">Per-sample input shape, for the first layer of a model.</param>
     /// <param name="name">Layer name.</param>
-    public SeparableConv2D(int filters, int kernelSize, int strides = 1, string padding = "valid", string? activation = null,
+    public SeparableConv2D(int filters, int kernelSize, int strides = 1, string padding = "valid", ActivationFunction? activation = null,
         long[]? inputShape = null, string? name = null)
         : this(filters, (kernelSize, kernelSize), (strides, strides), padding, activation: activation, inputShape: inputShape, name: name)
     {

@@ -11,12 +11,13 @@ public sealed class Activation : Layer
     public override bool SupportsMasking => true;
 
     /// <summary>Creates an Activation layer.</summary>
-    /// <param name="activation">Keras activation name, e.g. "softmax".</param>
+    /// <param name="activation">The activation: a Keras name (e.g. "softmax"), an <see cref="ActivationFunction"/> (e.g.
+    /// <c>ActivationFunction.Softmax(axis: 1)</c>) or a <c>Func&lt;Tensor, Tensor&gt;</c>.</param>
     /// <param name="inputShape">Per-sample input shape, for the first layer of a model.</param>
     /// <param name="name">Layer name.</param>
-    public Activation(string activation, long[]? inputShape = null, string? name = null) : base(name, inputShape)
+    public Activation(ActivationFunction activation, long[]? inputShape = null, string? name = null) : base(name, inputShape)
     {
-        Function = ActivationRegistry.Get(activation ?? throw new ArgumentNullException(nameof(activation)));
+        Function = activation ?? throw new ArgumentNullException(nameof(activation));
     }
 
     /// <summary>The activation applied.</summary>
@@ -26,13 +27,13 @@ public sealed class Activation : Layer
     /// <remarks>Overridden because a property cannot be named like its class (<c>Activation.Activation</c>).</remarks>
     public override IReadOnlyDictionary<string, object?> GetConfig() => new Dictionary<string, object?>
     {
-        ["activation"] = Function.Name,
+        ["activation"] = Function,
         ["input_shape"] = InputShape,
         ["name"] = Name,
     };
 
     /// <inheritdoc/>
-    public override long[] ComputeOutputShape(long[] inputShape) => (long[])inputShape.Clone();
+    public override long[] ComputeOutputShape(long[] inputShape) => Function.ComputeOutputShape(inputShape);
 
     /// <inheritdoc/>
     public override Tensor Call(Tensor x, bool training) => Function.Call(x);

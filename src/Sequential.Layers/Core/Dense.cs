@@ -22,23 +22,23 @@ public sealed class Dense : Layer
 
     /// <summary>Creates a Dense layer.</summary>
     /// <param name="units">Output size (positive).</param>
-    /// <param name="activation">Keras activation name; null or "linear" for none.</param>
+    /// <param name="activation">Activation: a Keras name, an ActivationFunction (e.g. ActivationFunction.Relu(maxValue: 6)) or a Func&lt;Tensor, Tensor&gt;; null or "linear" for none.</param>
     /// <param name="useBias">Whether to add a bias vector.</param>
-    /// <param name="kernelInitializer">Kernel initializer name (Keras default glorot_uniform).</param>
-    /// <param name="biasInitializer">Bias initializer name (default zeros).</param>
+    /// <param name="kernelInitializer">Kernel initializer (an Initializer object or its Keras name; null for the default) (Keras default glorot_uniform).</param>
+    /// <param name="biasInitializer">Bias initializer (an Initializer object or its Keras name; null for the default) (default zeros).</param>
     /// <param name="inputShape">Per-sample input shape, for the first layer of a model.</param>
     /// <param name="name">Layer name; default dense, dense_1, ...</param>
-    public Dense(int units, string? activation = null, bool useBias = true, string kernelInitializer = "glorot_uniform",
-        string biasInitializer = "zeros", long[]? inputShape = null, string? name = null)
+    public Dense(int units, ActivationFunction? activation = null, bool useBias = true, Initializer? kernelInitializer = null,
+        Initializer? biasInitializer = null, long[]? inputShape = null, string? name = null)
         : base(name, inputShape)
     {
         if (units <= 0)
             throw new ArgumentOutOfRangeException(nameof(units), units, $"Dense units must be a positive integer; got {units}.");
         Units = units;
-        Activation = ActivationRegistry.Get(activation);
+        Activation = activation ?? "linear";
         UseBias = useBias;
-        KernelInitializer = InitializerRegistry.Get(kernelInitializer);
-        BiasInitializer = InitializerRegistry.Get(biasInitializer);
+        KernelInitializer = kernelInitializer ?? "glorot_uniform";
+        BiasInitializer = biasInitializer ?? "zeros";
     }
 
     /// <summary>Output size.</summary>
@@ -70,7 +70,7 @@ public sealed class Dense : Layer
     {
         if (inputShape.Length == 0)
             throw new ArgumentException($"Layer \"{Name}\" (Dense) needs inputs with at least one axis per sample; got a scalar per sample.");
-        return [.. inputShape[..^1], Units];
+        return Activation.ComputeOutputShape([.. inputShape[..^1], Units]);   // glu halves its axis
     }
 
     /// <inheritdoc/>

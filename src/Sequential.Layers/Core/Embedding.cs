@@ -26,7 +26,7 @@ public sealed class Embedding : Layer
     /// <summary>Creates an Embedding layer.</summary>
     /// <param name="inputDim">Vocabulary size: ids run from 0 to inputDim - 1 (positive).</param>
     /// <param name="outputDim">Size of each embedding vector (positive).</param>
-    /// <param name="embeddingsInitializer">Initializer of the table; Keras's default "uniform" is uniform(-0.05, 0.05).</param>
+    /// <param name="embeddingsInitializer">Initializer of the table (an object or its Keras name); null for Keras's default "uniform", uniform(-0.05, 0.05).</param>
     /// <param name="maskZero">Whether id 0 is padding to be masked (the output carries the mask ids != 0).</param>
     /// <param name="inputLength">Keras 2's sequence length; when given without <paramref name="inputShape"/> it sets the
     /// per-sample input shape to (inputLength). Keras 3 deprecates it.</param>
@@ -34,14 +34,14 @@ public sealed class Embedding : Layer
     /// <param name="name">Layer name; default embedding, embedding_1, ...</param>
     /// <exception cref="ArgumentOutOfRangeException">inputDim, outputDim or inputLength is not positive.</exception>
     /// <exception cref="ArgumentException">Unknown initializer.</exception>
-    public Embedding(int inputDim, int outputDim, string embeddingsInitializer = "uniform", bool maskZero = false,
+    public Embedding(int inputDim, int outputDim, Initializer? embeddingsInitializer = null, bool maskZero = false,
         int? inputLength = null, long[]? inputShape = null, string? name = null)
         : base(name, inputShape ?? (inputLength is int length ? [length] : null))
     {
         InputDim = ConvArithmetic.Positive(inputDim, nameof(inputDim), nameof(Embedding));
         OutputDim = ConvArithmetic.Positive(outputDim, nameof(outputDim), nameof(Embedding));
         if (inputLength is int l) ConvArithmetic.Positive(l, nameof(inputLength), nameof(Embedding));
-        EmbeddingsInitializer = InitializerRegistry.Get(embeddingsInitializer!); // Keras's "uniform": RandomUniform(-0.05, 0.05)
+        EmbeddingsInitializer = embeddingsInitializer ?? "uniform"; // Keras's "uniform": RandomUniform(-0.05, 0.05)
         MaskZero = maskZero;
         InputLength = inputLength;
     }

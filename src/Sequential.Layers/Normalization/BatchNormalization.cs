@@ -31,15 +31,15 @@ public sealed class BatchNormalization : Layer
     /// <param name="epsilon">Added to the variance before the square root (positive).</param>
     /// <param name="center">Whether to add the trainable offset beta.</param>
     /// <param name="scale">Whether to multiply by the trainable factor gamma.</param>
-    /// <param name="betaInitializer">Initializer name of beta (default zeros).</param>
-    /// <param name="gammaInitializer">Initializer name of gamma (default ones).</param>
-    /// <param name="movingMeanInitializer">Initializer name of the moving mean (default zeros).</param>
-    /// <param name="movingVarianceInitializer">Initializer name of the moving variance (default ones).</param>
+    /// <param name="betaInitializer">Initializer (an Initializer object or its Keras name; null for the default) of beta (default zeros).</param>
+    /// <param name="gammaInitializer">Initializer (an Initializer object or its Keras name; null for the default) of gamma (default ones).</param>
+    /// <param name="movingMeanInitializer">Initializer (an Initializer object or its Keras name; null for the default) of the moving mean (default zeros).</param>
+    /// <param name="movingVarianceInitializer">Initializer (an Initializer object or its Keras name; null for the default) of the moving variance (default ones).</param>
     /// <param name="inputShape">Per-sample input shape, for the first layer of a model.</param>
     /// <param name="name">Layer name; default batch_normalization.</param>
     public BatchNormalization(int axis = -1, double momentum = 0.99, double epsilon = 1e-3, bool center = true, bool scale = true,
-        string betaInitializer = "zeros", string gammaInitializer = "ones", string movingMeanInitializer = "zeros",
-        string movingVarianceInitializer = "ones", long[]? inputShape = null, string? name = null)
+        Initializer? betaInitializer = null, Initializer? gammaInitializer = null, Initializer? movingMeanInitializer = null,
+        Initializer? movingVarianceInitializer = null, long[]? inputShape = null, string? name = null)
         : base(name, inputShape)
     {
         if (axis == 0)
@@ -53,10 +53,10 @@ public sealed class BatchNormalization : Layer
         Epsilon = epsilon;
         Center = center;
         Scale = scale;
-        BetaInitializer = InitializerRegistry.Get(betaInitializer);
-        GammaInitializer = InitializerRegistry.Get(gammaInitializer);
-        MovingMeanInitializer = InitializerRegistry.Get(movingMeanInitializer);
-        MovingVarianceInitializer = InitializerRegistry.Get(movingVarianceInitializer);
+        BetaInitializer = betaInitializer ?? "zeros";
+        GammaInitializer = gammaInitializer ?? "ones";
+        MovingMeanInitializer = movingMeanInitializer ?? "zeros";
+        MovingVarianceInitializer = movingVarianceInitializer ?? "ones";
     }
 
     /// <summary>The features axis of the batch tensor, as given (-1 = last).</summary>

@@ -31,14 +31,14 @@ public sealed class LayerNormalization : Layer
     /// <param name="center">Add the learned offset beta.</param>
     /// <param name="scale">Multiply by the learned scale gamma.</param>
     /// <param name="rmsScaling">Keras 3's RMS scaling: no centering and no beta, gamma only.</param>
-    /// <param name="betaInitializer">Initializer name of beta (default zeros).</param>
-    /// <param name="gammaInitializer">Initializer name of gamma (default ones).</param>
+    /// <param name="betaInitializer">Initializer (an Initializer object or its Keras name; null for the default) of beta (default zeros).</param>
+    /// <param name="gammaInitializer">Initializer (an Initializer object or its Keras name; null for the default) of gamma (default ones).</param>
     /// <param name="inputShape">Per-sample input shape for a first layer.</param>
     /// <param name="name">Layer name.</param>
     /// <exception cref="ArgumentException">An empty axis list, axis 0 (the batch axis), a negative epsilon, or an unknown
-    /// initializer name.</exception>
+    /// initializer (an Initializer object or its Keras name; null for the default).</exception>
     public LayerNormalization(int[]? axis = null, double epsilon = 1e-3, bool center = true, bool scale = true, bool rmsScaling = false,
-        string betaInitializer = "zeros", string gammaInitializer = "ones", long[]? inputShape = null, string? name = null)
+        Initializer? betaInitializer = null, Initializer? gammaInitializer = null, long[]? inputShape = null, string? name = null)
         : base(name, inputShape)
     {
         Axis = axis is null ? [-1] : (int[])axis.Clone();
@@ -53,8 +53,8 @@ public sealed class LayerNormalization : Layer
         Center = center;
         Scale = scale;
         RmsScaling = rmsScaling;
-        BetaInitializer = InitializerRegistry.Get(betaInitializer);
-        GammaInitializer = InitializerRegistry.Get(gammaInitializer);
+        BetaInitializer = betaInitializer ?? "zeros";
+        GammaInitializer = gammaInitializer ?? "ones";
     }
 
     /// <summary>The axes normalized over, as given (batch axis 0, as Keras counts).</summary>

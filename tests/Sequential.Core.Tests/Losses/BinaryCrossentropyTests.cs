@@ -90,4 +90,15 @@ public class BinaryCrossentropyTests
     [Test]
     public void LabelSmoothingOutOfRange_Throws() =>
         Assert.Throws<ArgumentOutOfRangeException>(() => new BinaryCrossentropy(labelSmoothing: 1.5));
+
+    [Test]
+    public void Axis_TakesTheMeanAlongIt()
+    {
+        // y [[1, 0], [1, 1]], p [[0.9, 0.2], [0.6, 0.5]] -> element-wise -ln 0.9, -ln 0.8, -ln 0.6, -ln 0.5;
+        // axis 0 averages columns: [(-ln 0.9 - ln 0.6) / 2, (-ln 0.8 - ln 0.5) / 2]
+        using var scope = NewDisposeScope();
+        var values = new BinaryCrossentropy(axis: 0, reduction: "none").Call(F([1, 0, 1, 1], 2, 2), F([0.9f, 0.2f, 0.6f, 0.5f], 2, 2));
+        Assert.That(values.data<float>().ToArray(),
+            Is.EqualTo(new[] { (float)(-(Math.Log(0.9) + Math.Log(0.6)) / 2), (float)(-(Math.Log(0.8) + Math.Log(0.5)) / 2) }).Within(1e-6));
+    }
 }

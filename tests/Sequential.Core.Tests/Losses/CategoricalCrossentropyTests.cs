@@ -79,4 +79,16 @@ public class CategoricalCrossentropyTests
         var ex = Assert.Throws<ArgumentException>(() => new CategoricalCrossentropy().Validate(F([1, 0], 2, 1), [1]));
         Assert.That(ex!.Message, Does.Contain("binary_crossentropy"));
     }
+
+    [Test]
+    public void LabelSmoothingWithAxis_KerasValue()
+    {
+        // losses_test.py test_label_smoothing_with_axis: (batch, classes, spatial) with axis 1
+        using var scope = NewDisposeScope();
+        float[] y = [1, 0, 0, 1, 0, 0, 0, 1, 1, 0, 0, 0];
+        float[] p = [0.8f, 0.1f, 0.1f, 0.8f, 0.1f, 0.1f, 0.1f, 0.8f, 0.8f, 0.1f, 0.1f, 0.1f];
+        double expected = -Enumerable.Range(0, 12).Sum(i => (y[i] * 0.9 + 0.1 / 3) * Math.Log(p[i])) / 4;
+        var loss = new CategoricalCrossentropy(labelSmoothing: 0.1, axis: 1).Call(F(y, 2, 3, 2), F(p, 2, 3, 2));
+        Assert.That(Value(loss), Is.EqualTo(expected).Within(1.5e-5));
+    }
 }

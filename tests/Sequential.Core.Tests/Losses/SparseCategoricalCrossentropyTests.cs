@@ -105,4 +105,75 @@ public class SparseCategoricalCrossentropyTests
         var ex = Assert.Throws<ArgumentException>(() => new SparseCategoricalCrossentropy().Validate(F(new float[20], 2, 10), [10]));
         Assert.That(ex!.Message, Does.Contain("(2, 10)").And.Contain("categorical_crossentropy"));
     }
+
+    [Test]
+    public void IgnoreClass_KerasValues()
+    {
+        // losses_test.py test_ignore_class: labels [[-1, 2]] (and [[[-1], [2]]]) with ignore_class -1 -> [[0, 1.480129]]
+        using var scope = NewDisposeScope();
+        var logits = F([0.854f, 0.698f, 0.598f, 0.088f, 0.86f, 0.018f], 1, 2, 3);
+        var loss = new SparseCategoricalCrossentropy(fromLogits: true, ignoreClass: -1, reduction: null);
+        Assert.That(loss.Call(L([-1, 2], 1, 2), logits).data<float>().ToArray(), Is.EqualTo(new[] { 0f, 1.480129f }).Within(1e-5));
+        Assert.That(loss.Call(L([-1, 2], 1, 2, 1), logits).data<float>().ToArray(), Is.EqualTo(new[] { 0f, 1.480129f }).Within(1e-5));
+    }
+
+    [Test]
+    public void IgnoreClass_MeanRunsOverTheCountedLabelsOnly()
+    {
+        // Keras's apply_mask: sum_over_batch_size divides by the 1 counted label, not by 2; "sum" just drops the ignored one
+        using var scope = NewDisposeScope();
+        var logits = F([0.854f, 0.698f, 0.598f, 0.088f, 0.86f, 0.018f], 1, 2, 3);
+        Assert.That(Value(new SparseCategoricalCrossentropy(fromLogits: true, ignoreClass: -1).Call(L([-1, 2], 1, 2), logits)),
+            Is.EqualTo(1.480129).Within(1e-5));
+        Assert.That(Value(new SparseCategoricalCrossentropy(fromLogits: true, ignoreClass: 255, reduction: "sum").Call(L([255, 2], 1, 2), logits)),
+            Is.EqualTo(1.480129).Within(1e-5));
+        // every label ignored: 0, not NaN
+        Assert.That(Value(new SparseCategoricalCrossentropy(fromLogits: true, ignoreClass: -1).Call(L([-1, -1], 1, 2), logits)), Is.EqualTo(0.0));
+    }
+
+    [Test]
+    public void IgnoreClass_ValidateAcceptsTheIgnoredLabel()
+    {
+        var loss = new SparseCategoricalCrossentropy(ignoreClass: 255);
+        Assert.DoesNotThrow(() => loss.Validate(L([0, 255, 2], 3), [3]));
+        var ex = Assert.Throws<ArgumentException>(() => loss.Validate(L([0, 254, 2], 3), [3]));
+        Assert.That(ex!.Message, Does.StartWith("Labels must be in [0, 3) for a model whose output has 3 units, but y contains 254")
+            .And.EndWith("(ignoreClass is 255). (Parameter 'yTrue')"));
+    }
+
+    [Test]
+    public void ChannelsFirstAxis_KerasValue()
+    {
+        // losses_test.py test_binary_segmentation_different_axis (torch branch): classes on axis 1 of [3, 2, 4, 4];
+        // only two pixels are not certain: -ln 0.2 and -ln 0.4, averaged over 16 pixels
+        using var scope = NewDisposeScope();
+        long[] labels = [0, 1, 1, 0, 1, 0, 1, 0, 0, 0, 1, 1, 1, 1, 0, 1];
+        float[] probs =
+        [
+            1, 0, 0, 1, 0, 1, 0.2f, 0.8f, 0, 1, 1, 0, 0, 1, 1, 0,
+            1, 0, 1, 0, 0, 1, 0, 1, 0, 1, 0, 1, 1, 0, 0.6f, 0.4f,
+        ];
+        var pred = F(probs, 4, 4, 2).movedim([2], [0]);                       // [2, 4, 4]: classes first
+        var y = L(labels, 4, 4);
+        double expected = (-Math.Log(0.2) - Math.Log(0.4)) / 16;
+        Assert.That(Value(new SparseCategoricalCrossentropy(axis: 0).Call(y, pred)), Is.EqualTo(expected).Within(1e-5));
+        var batch = stack([pred, pred, pred]);                                 // [3, 2, 4, 4]
+        var yBatch = stack([y, y, y]);
+        Assert.That(Value(new SparseCategoricalCrossentropy(axis: 1).Call(yBatch, batch)), Is.EqualTo(expected).Within(1e-5));
+        Assert.That(new SparseCategoricalCrossentropy(axis: 1, reduction: "none").Call(yBatch.unsqueeze(1), batch).shape,
+            Is.EqualTo(new long[] { 3, 4, 4 }));   // test_squeezes_singleton_class_dim_on_user_axis
+        Assert.DoesNotThrow(() => new SparseCategoricalCrossentropy(axis: 1).Validate(yBatch, [2, 4, 4]));
+    }
+
+    [Test]
+    public void IgnoreClass_AndAnOutputMask_BothLeaveValuesOut()
+    {
+        // 3 timesteps: t0 masked by the output's mask (Embedding(maskZero) style), t2 labelled with the ignored class;
+        // only t1 counts, so the mean is t1's own loss (Keras combines the two masks with AND)
+        using var scope = NewDisposeScope();
+        var logits = F([0.854f, 0.698f, 0.598f, 0.088f, 0.86f, 0.018f, 0.3f, 0.2f, 0.1f], 1, 3, 3);
+        Sequential.Layers.Masks.Set(logits, tensor(new[] { false, true, true }).reshape(1, 3));
+        var loss = new SparseCategoricalCrossentropy(fromLogits: true, ignoreClass: -1);
+        Assert.That(Value(loss.Call(L([0, 2, -1], 1, 3), logits)), Is.EqualTo(1.480129).Within(1e-5));
+    }
 }

@@ -171,7 +171,7 @@ public class CompileConfigTests
 
         Assert.That(e!.Message, Does.Contain("m.seqmodel").And.Contain(
             "Unknown loss class 'UnregisteredLoss'. If it is your own loss, call Sequential.Losses.LossRegistry.Register<UnregisteredLoss>() " +
-            "before loading. Known loss classes: BinaryCrossentropy, CategoricalCrossentropy, Huber"));
+            "before loading. Known loss classes: BinaryCrossentropy, BinaryFocalCrossentropy, CTC, CategoricalCrossentropy"));
     }
 
     [Test]

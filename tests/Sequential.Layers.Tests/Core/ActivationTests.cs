@@ -1,3 +1,4 @@
+using Sequential.Activations;
 using static TorchSharp.torch;
 using static Sequential.Layers.Tests.TestModels;
 
@@ -56,5 +57,16 @@ public class ActivationTests
     public void NullName_Throws()
     {
         Assert.Throws<ArgumentNullException>(() => new Activation(null!));
+    }
+
+    [Test]
+    public void ActivationObjects_WithAnAxis_SaveAndLoad()
+    {
+        // softmax over axis 1 of [N, 2, 2]: each column of a sample sums to 1
+        var model = new SequentialModel(new Activation(ActivationFunction.Softmax(axis: 1), inputShape: [2, 2]));
+        var x = tensor(new float[] { 0, 1, MathF.Log(3), 0 }).reshape(1, 2, 2);
+        Assert.That(Values(model.Predict(x, verbose: 0)), Is.EqualTo(new[] { 0.25f, MathF.E / (MathF.E + 1), 0.75f, 1 / (MathF.E + 1) }).Within(1e-6));
+        var loaded = SavedModels.AssertRoundTrips(model, x);
+        Assert.That(((Activation)loaded.Layers[0]).Function, Is.EqualTo(ActivationFunction.Softmax(axis: 1)));
     }
 }

@@ -1,3 +1,4 @@
+using Sequential.Activations;
 using TorchSharp;
 using static TorchSharp.torch;
 using static Sequential.Layers.Tests.TestModels;
@@ -181,5 +182,94 @@ public class DenseTests
         Assert.That(dense.Kernel!.dtype, Is.EqualTo(ScalarType.Float32));
         Assert.That(dense.Kernel!.allclose(before), Is.False, "the weights the model computes with were not the ones trained");
         Assert.That(dense.CountParams(), Is.EqualTo(3 * 2 + 2));
+    }
+
+    [Test]
+    public void InitializersAndActivations_AsNamesOrObjects()
+    {
+        // Keras lines stay portable: kernel_initializer="he_normal" and kernel_initializer=HeNormal(seed=1) both compile
+        var byName = new Dense(4, activation: "relu", kernelInitializer: "he_normal", biasInitializer: "zeros");
+        var byObject = new Dense(4, activation: ActivationFunction.Relu(maxValue: 6), kernelInitializer: new Sequential.Initializers.HeNormal(seed: 1),
+            biasInitializer: new Sequential.Initializers.Constant(0.5));
+        Assert.That(byName.KernelInitializer, Is.TypeOf<Sequential.Initializers.HeNormal>());
+        byObject.EnsureBuilt([3]);
+        Assert.That(Values(byObject.Bias!), Is.All.EqualTo(0.5f));
+        var twin = new Dense(4, kernelInitializer: new Sequential.Initializers.HeNormal(seed: 1));
+        twin.EnsureBuilt([3]);
+        Assert.That(Values(twin.Kernel!), Is.EqualTo(Values(byObject.Kernel!)), "the same seed gives the same kernel");
+        // relu capped at 6 on a hand-set kernel: x = [10, -10, 1] with the identity-like kernel
+        var capped = new Dense(3, activation: ActivationFunction.Relu(maxValue: 6), kernelInitializer: new Sequential.Initializers.Identity(),
+            inputShape: [3]);
+        var y = new SequentialModel(capped).Predict(tensor(new float[] { 10, -10, 1 }).reshape(1, 3), verbose: 0);
+        Assert.That(Values(y), Is.EqualTo(new[] { 6f, 0f, 1f }));
+        Func<Tensor, Tensor> square = x => x * x;
+        var custom = new SequentialModel(new Dense(3, activation: square, kernelInitializer: new Sequential.Initializers.Identity(), inputShape: [3]));
+        Assert.That(Values(custom.Predict(tensor(new float[] { 2, -3, 1 }).reshape(1, 3), verbose: 0)), Is.EqualTo(new[] { 4f, 9f, 1f }));
+    }
+
+    [Test]
+    public void Glu_HalvesTheUnits_InTheOutputShape()
+    {
+        var model = new SequentialModel(new Dense(6, activation: "glu", inputShape: [3]), new Dense(2));
+        Assert.That(model.Layers[0].ComputeOutputShape([3]), Is.EqualTo(new long[] { 3 }));
+        Assert.That(model.Predict(randn(4, 3), verbose: 0).shape, Is.EqualTo(new long[] { 4, 2 }));
+        var ex = Assert.Throws<ArgumentException>(() => new Dense(5, activation: "glu").ComputeOutputShape([3]));
+        Assert.That(ex!.Message, Does.StartWith("glu splits axis -1 in two halves, but it has the odd size 5 (input shape (5,) per sample). Use an even number of units."));
+    }
+
+    [Test]
+    public void SeededInitializersAndActivationArguments_SurviveSaveAndLoad()
+    {
+        var model = new SequentialModel(
+            new Dense(5, activation: ActivationFunction.Relu(negativeSlope: 0.1, maxValue: 6), kernelInitializer: new Sequential.Initializers.HeNormal(seed: 3),
+                biasInitializer: new Sequential.Initializers.RandomUniform(-1, 1, seed: 4), inputShape: [4]),
+            new Dense(2, activation: ActivationFunction.Softmax(axis: -1), kernelInitializer: "lecun_normal"));
+        var loaded = SavedModels.AssertRoundTrips(model, randn(3, 4));
+        var config = loaded.Layers[0].GetConfig();
+        Assert.That(config["kernel_initializer"], Is.EqualTo(new Dictionary<string, object?>
+        {
+            ["class_name"] = "HeNormal", ["config"] = new Dictionary<string, object?> { ["seed"] = 3 },
+        }));
+        Assert.That(config["activation"], Is.EqualTo(new Dictionary<string, object?>
+        {
+            ["class_name"] = "relu", ["config"] = new Dictionary<string, object?> { ["negative_slope"] = 0.1, ["max_value"] = 6.0 },
+        }));
+        Assert.That(loaded.Layers[1].GetConfig()["kernel_initializer"], Is.EqualTo("lecun_normal"), "a default initializer stays a name");
+        Assert.That(loaded.Layers[1].GetConfig()["activation"], Is.EqualTo("softmax"));
+    }
+
+    [Test]
+    public void HostileInitializerAndActivationConfigs_AreInvalidData_NamingTheKey()
+    {
+        static Dictionary<string, object?> Config(string key, string json) => new()
+        {
+            ["units"] = 2, [key] = System.Text.Json.JsonDocument.Parse(json).RootElement.Clone(),
+        };
+        var ex = Assert.Throws<InvalidDataException>(() => LayerRegistry.FromConfig("Dense",
+            Config("kernel_initializer", """{"class_name": "VarianceScaling", "config": {"scale": -1}}""")));
+        Assert.That(ex!.Message, Does.Contain("'kernel_initializer'").And.Contain("VarianceScaling's scale must be a positive number; got -1."));
+        ex = Assert.Throws<InvalidDataException>(() => LayerRegistry.FromConfig("Dense",
+            Config("kernel_initializer", """{"class_name": "System.IO.File", "config": {}}""")));
+        Assert.That(ex!.Message, Does.Contain("Unknown initializer class 'System.IO.File'."));
+        ex = Assert.Throws<InvalidDataException>(() => LayerRegistry.FromConfig("Dense", Config("kernel_initializer", "\"xavier\"")));
+        Assert.That(ex!.Message, Does.Contain("Unknown initializer 'xavier'."));
+        ex = Assert.Throws<InvalidDataException>(() => LayerRegistry.FromConfig("Dense",
+            Config("activation", """{"class_name": "relu", "config": {"max_value": "six"}}""")));
+        Assert.That(ex!.Message, Does.Contain("'max_value' is not a Double: \"six\""));
+        ex = Assert.Throws<InvalidDataException>(() => LayerRegistry.FromConfig("Dense", Config("activation", "[1, 2]")));
+        Assert.That(ex!.Message, Does.Contain("'activation'"));
+    }
+
+    [Test]
+    public void AnAnonymousActivation_CannotBeSaved_AndTheMessageSaysHowToName_It()
+    {
+        Func<Tensor, Tensor> square = x => x * x;
+        var model = new SequentialModel(new Dense(2, activation: square, inputShape: [3], name: "squared"));
+        var ex = Assert.Throws<InvalidOperationException>(() => SavedModels.SaveAndLoad(model));
+        Assert.That(ex!.Message, Does.Contain("Layer \"squared\": its activation is an anonymous function, which a model file cannot hold. " +
+            "Name it and register it: ActivationRegistry.Register(\"my_activation\", x => ...)"));
+        ActivationRegistry.Register("dense_test_square", square);
+        var named = new SequentialModel(new Dense(2, activation: "dense_test_square", inputShape: [3]));
+        SavedModels.AssertRoundTrips(named, randn(2, 3));
     }
 }

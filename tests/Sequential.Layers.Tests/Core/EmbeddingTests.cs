@@ -60,7 +60,7 @@ public class EmbeddingTests
         var layer = new Embedding(100, 50);
         layer.EnsureBuilt([1]);
         var table = layer.Embeddings!;
-        Assert.That(layer.EmbeddingsInitializer.Name, Is.EqualTo("uniform"));
+        Assert.That(layer.EmbeddingsInitializer.Name, Is.EqualTo("random_uniform"));   // Keras's "uniform": RandomUniform(-0.05, 0.05)
         Assert.That(table.abs().max().item<float>(), Is.LessThanOrEqualTo(0.05f).And.GreaterThan(0.045f));
         Assert.That(Math.Abs(table.mean().item<float>()), Is.LessThan(0.002f));
     }
@@ -115,7 +115,7 @@ public class EmbeddingTests
         Assert.That(config["input_dim"], Is.EqualTo(7));
         Assert.That(config["output_dim"], Is.EqualTo(3));
         Assert.That(config["mask_zero"], Is.EqualTo(true));
-        Assert.That(config["embeddings_initializer"], Is.EqualTo("uniform"));
+        Assert.That(config["embeddings_initializer"], Is.EqualTo("random_uniform"));
         Assert.That(config["input_length"], Is.EqualTo(4));
     }
 }
