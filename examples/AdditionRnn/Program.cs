@@ -65,8 +65,8 @@ Console.WriteLine($"Total questions: {questions.Count}");
 // x = np.zeros((len(questions), MAXLEN, len(chars)), dtype=np.bool)  ... x[i] = ctable.encode(sentence, MAXLEN)
 // y = np.zeros((len(questions), DIGITS + 1, len(chars)), dtype=np.bool) ... y[i] = ctable.encode(sentence, DIGITS + 1)
 Console.WriteLine("Vectorization...");
-var x = stack(questions.Select(s => ctable.Encode(s, MAXLEN)));
-var y = stack(expected.Select(s => ctable.Encode(s, DIGITS + 1)));
+var x = ctable.Encode(questions, MAXLEN);
+var y = ctable.Encode(expected, DIGITS + 1);
 
 // indices = np.arange(len(y)); np.random.shuffle(indices); x = x[indices]; y = y[indices]
 var indices = randperm(y.shape[0]);
@@ -105,7 +105,7 @@ for (int i = 0; i < numLayers; i++)
     model.Add(new LSTM(128, returnSequences: true));
 model.Add(new Dense(chars.Length, activation: "softmax"));
 model.Compile(loss: "categorical_crossentropy", optimizer: "adam", metrics: ["accuracy"]);
-model.Summary();
+Console.WriteLine(model.Summary());
 // Keras's summary: lstm 72,192, repeat_vector 0, lstm_1 131,584, dense 1,548 -> 205,324 parameters.
 if (model.CountParams() != 205_324) throw new InvalidOperationException($"Expected Keras's 205,324 parameters, got {model.CountParams():N0}.");
 
@@ -146,12 +146,16 @@ internal sealed class CharacterTable(string chars)
     // self.chars = sorted(set(chars))
     private readonly char[] _chars = [.. chars.Distinct().Order()];
 
-    /// <summary>One-hot rows, one per character of <paramref name="c"/>, padded with zero rows to <paramref name="numRows"/>.</summary>
-    public Tensor Encode(string c, int numRows)
+    /// <summary>One-hot rows, one per character of each string, padded with zero rows to <paramref name="numRows"/>:
+    /// [strings, numRows, characters] (the guide encodes one string at a time into a preallocated array).</summary>
+    public Tensor Encode(IReadOnlyList<string> strings, int numRows)
     {
-        var x = zeros(numRows, _chars.Length);
-        for (int i = 0; i < c.Length; i++) x[i, Array.IndexOf(_chars, c[i])] = 1;
-        return x;
+        int width = _chars.Length;
+        var x = new float[strings.Count * numRows * width];
+        for (int s = 0; s < strings.Count; s++)
+            for (int i = 0; i < strings[s].Length; i++)
+                x[(s * numRows + i) * width + Array.IndexOf(_chars, strings[s][i])] = 1;
+        return tensor(x).view(strings.Count, numRows, width);
     }
 
     /// <summary>The characters of one-hot or probability rows (argmax), or of indices when <paramref name="calcArgmax"/> is false.</summary>

@@ -108,7 +108,7 @@ var model = new Model(inputs, predictions);
 
 // model.compile(loss="binary_crossentropy", optimizer="adam", metrics=["accuracy"])
 model.Compile(loss: "binary_crossentropy", optimizer: "adam", metrics: ["accuracy"]);
-model.Summary();
+Console.WriteLine(model.Summary());
 
 // epochs = 3
 // model.fit(train_ds, validation_data=val_ds, epochs=epochs)

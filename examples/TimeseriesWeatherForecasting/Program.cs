@@ -108,7 +108,7 @@ var lstmOut = new LSTM(32).Apply(modelInputs);
 var outputs = new Dense(1).Apply(lstmOut);
 var model = new Model(inputs: modelInputs, outputs: outputs);
 model.Compile(optimizer: new Adam(learningRate: learningRate), loss: "mse");
-model.Summary();
+Console.WriteLine(model.Summary());
 
 // path_checkpoint = "model_checkpoint.h5"
 // es_callback = keras.callbacks.EarlyStopping(monitor="val_loss", min_delta=0, patience=5)
