@@ -301,13 +301,17 @@ internal static class ImageDecoder
         _ => (dx, dy),
     };
 
+    /// <summary>PIL's "L" luma of the RGBA pixel at <paramref name="i"/> (ITU-R 601-2, 16-bit fixed point, rounded): 0 to 255.</summary>
+    internal static byte Luma(ReadOnlySpan<byte> rgba, int i) =>
+        (byte)((rgba[i] * 19595 + rgba[i + 1] * 38470 + rgba[i + 2] * 7471 + 0x8000) >> 16);
+
     /// <summary>One RGBA pixel to 1 (PIL's "L" luma), 3 (alpha dropped, as PIL's convert("RGB")) or 4 floats.</summary>
     internal static void WritePixel(ReadOnlySpan<byte> rgba, int i, Span<float> dest, int o, int channels)
     {
         switch (channels)
         {
             case 1:
-                dest[o] = (rgba[i] * 19595 + rgba[i + 1] * 38470 + rgba[i + 2] * 7471 + 0x8000) >> 16;
+                dest[o] = Luma(rgba, i);
                 break;
             case 3:
                 dest[o] = rgba[i];

@@ -330,10 +330,15 @@ public static partial class Utils
                     throw Unusable(path, undecodable);
                 rgba = decoded!;
             }
-            var pixels = new float[checked(height * width * Channels)];
-            for (int i = 0, n = height * width; i < n; i++)
-                ImageDecoder.WritePixel(rgba, i * 4, pixels, i * Channels, Channels);
-            var resized = TfResize.Resize(pixels, height, width, Channels, Height, Width, Interpolation, Crop, Pad);
+            if (Channels == 1)
+            {
+                // PIL's luma, one byte a pixel (it never exceeds 255), resized as TensorFlow resizes a grayscale image.
+                var luma = new byte[checked(height * width)];
+                for (int i = 0; i < luma.Length; i++)
+                    luma[i] = ImageDecoder.Luma(rgba, i * 4);
+                rgba = luma;
+            }
+            var resized = TfResize.Resize(rgba, Channels == 1 ? 1 : 4, height, width, Channels, Height, Width, Interpolation, Crop, Pad);
             return torch.tensor(resized, [Height, Width, Channels]);
         }
 
