@@ -20,11 +20,12 @@ internal static class TfResize
     /// Resizes 8-bit pixels (<paramref name="src"/>: <c>[height, width, stride]</c>, of which the first
     /// <paramref name="channels"/> are used) to float <c>[outHeight, outWidth, channels]</c> as
     /// <c>tf.image.resize(img, size, method)</c> on their float32 values, optionally cropping first (Keras's
-    /// <c>crop_to_aspect_ratio</c>) or padding after (<c>pad_to_aspect_ratio</c>). Reading the bytes where they lie, rather
+    /// <c>crop_to_aspect_ratio</c>) or padding after (<c>pad_to_aspect_ratio</c>), into <paramref name="dst"/>
+    /// (<c>outHeight * outWidth * channels</c> floats, e.g. a new tensor's memory). Reading the bytes where they lie, rather
     /// than a float copy of the whole decoded image, gives the same values (a byte's float is exact) without the copy.
     /// </summary>
-    internal static float[] Resize(byte[] src, int stride, int height, int width, int channels, int outHeight, int outWidth,
-        string interpolation, bool crop, bool pad)
+    internal static void Resize(byte[] src, int stride, int height, int width, int channels, int outHeight, int outWidth,
+        string interpolation, bool crop, bool pad, Span<float> dst)
     {
         var image = new Source(src, stride, width, 0);
         if (crop)
@@ -33,9 +34,8 @@ internal static class TfResize
             int cropHeight = Math.Max(Math.Min(height, (int)((float)((long)width * outHeight) / outWidth)), 1);
             int cropWidth = Math.Max(Math.Min(width, (int)((float)((long)height * outWidth) / outHeight)), 1);
             int top = (int)((float)(height - cropHeight) / 2), left = (int)((float)(width - cropWidth) / 2);
-            var dst = new float[checked(outHeight * outWidth * channels)];
             Plain(image with { Origin = top * width + left }, cropHeight, cropWidth, channels, dst, outWidth, outHeight, outWidth, interpolation);
-            return dst;
+            return;
         }
         if (pad)
         {
@@ -49,13 +49,11 @@ internal static class TfResize
             int left = Math.Max(0, (int)MathF.Floor((outWidth - scaledWidth) / 2));
             top = Math.Min(top, outHeight - innerHeight);
             left = Math.Min(left, outWidth - innerWidth);
-            var padded = new float[checked(outHeight * outWidth * channels)];
-            Plain(image, height, width, channels, padded.AsSpan((top * outWidth + left) * channels), outWidth, innerHeight, innerWidth, interpolation);
-            return padded;
+            dst.Clear();
+            Plain(image, height, width, channels, dst[((top * outWidth + left) * channels)..], outWidth, innerHeight, innerWidth, interpolation);
+            return;
         }
-        var plain = new float[checked(outHeight * outWidth * channels)];
-        Plain(image, height, width, channels, plain, outWidth, outHeight, outWidth, interpolation);
-        return plain;
+        Plain(image, height, width, channels, dst, outWidth, outHeight, outWidth, interpolation);
     }
 
     /// <summary>8-bit pixels: <paramref name="Stride"/> bytes a pixel, <paramref name="Pitch"/> pixels a row, the image's first pixel at <paramref name="Origin"/>.</summary>

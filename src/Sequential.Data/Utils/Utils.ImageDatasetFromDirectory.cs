@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Globalization;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -338,8 +339,20 @@ public static partial class Utils
                     luma[i] = ImageDecoder.Luma(rgba, i * 4);
                 rgba = luma;
             }
-            var resized = TfResize.Resize(rgba, Channels == 1 ? 1 : 4, height, width, Channels, Height, Width, Interpolation, Crop, Pad);
-            return torch.tensor(resized, [Height, Width, Channels]);
+            // Resized straight into the tensor's memory: no float array, and no libtorch copy (whose OpenMP threads, started
+            // from every map worker, spun for more CPU than the copy itself).
+            var image = torch.empty([Height, Width, Channels], ScalarType.Float32);
+            try
+            {
+                TfResize.Resize(rgba, Channels == 1 ? 1 : 4, height, width, Channels, Height, Width, Interpolation, Crop, Pad,
+                    MemoryMarshal.Cast<byte, float>(image.bytes));
+            }
+            catch
+            {
+                image.Dispose();
+                throw;
+            }
+            return image;
         }
 
         private static InvalidDataException Unusable(string path, string why) =>
