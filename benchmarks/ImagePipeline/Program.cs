@@ -124,14 +124,24 @@ if (profile > 0)
 var rows = new List<string>();
 string[] decoders = decoder == "both" ? ["turbo", "skia"] : [decoder];
 
-foreach (var dec in decoders)
-foreach (var interpolation in new[] { "nearest", "bilinear" })
+// Warm-up (JIT, first loads): 8 batches, untimed.
+using (var warm = new ImageDataGenerator(rescale: 1f / 255).FlowFromDirectory(dir, targetSize: (size, size), batchSize: batch,
+           classMode: ClassMode.Binary).GetEnumerator())
+    for (int i = 0; i < 8 && warm.MoveNext(); i++) { warm.Current.x.Dispose(); warm.Current.y.Dispose(); }
+
+// flip: rescale + horizontal flip; keras: Chollet's cats-vs-dogs augmentation, as keras_idg_peer.py --augment keras.
+var configurations = decoders.SelectMany(d => new[] { (d, "nearest", "flip"), (d, "bilinear", "flip") })
+    .Append((decoders[0], "nearest", "keras")).ToList();
+foreach (var (dec, interpolation, augment) in configurations)
 {
     foreach (int w in workers.Split(',').Select(int.Parse))
     {
         Environment.SetEnvironmentVariable("SEQUENTIAL_JPEG_DECODER", dec);
         SetDecoder(dec);
-        var gen = new ImageDataGenerator(rescale: 1f / 255, horizontalFlip: true);
+        var gen = augment == "keras"
+            ? new ImageDataGenerator(rescale: 1f / 255, rotationRange: 40, widthShiftRange: 0.2, heightShiftRange: 0.2, shearRange: 0.2,
+                zoomRange: 0.2, horizontalFlip: true)
+            : new ImageDataGenerator(rescale: 1f / 255, horizontalFlip: true);
         var it = gen.FlowFromDirectory(dir, targetSize: (size, size), batchSize: batch, classMode: ClassMode.Binary,
             interpolation: interpolation, seed: 0);
         it.Workers = w;
@@ -156,7 +166,7 @@ foreach (var interpolation in new[] { "nearest", "bilinear" })
         process.Refresh();
         double cpuUs = (process.TotalProcessorTime - cpu0).TotalMicroseconds / n;
         int tenth = Math.Max(1, rss.Count / 10);
-        rows.Add($"| FlowFromDirectory ({interpolation}, flip), {dec} | {w} | {n} | {s:F2} | {n / s:F0} | {cpuUs:F0} | " +
+        rows.Add($"| FlowFromDirectory ({interpolation}, {(augment == "keras" ? "Chollet's augmentation" : "flip")}), {dec} | {w} | {n} | {s:F2} | {n / s:F0} | {cpuUs:F0} | " +
                  $"{Mib(rss.Take(tenth).Average())} / {Mib(rss.Skip(rss.Count - tenth).Average())} / {Mib(rss.Max())} |");
         Console.WriteLine(rows[^1]);
     }
@@ -188,7 +198,7 @@ if (peer)
             _ => $"Keras ImageDataGenerator (nearest, {(augment == "keras" ? "Chollet's augmentation" : "flip")}) | 1");
     // Pillow's limit: thread CPU per image of read + draft (DCT-scaled) decode + resize, one thread, no batching.
     var limit = RunPython($"\"{Path.Combine(AppContext.BaseDirectory, "pillow_limit.py")}\" \"{dir}\" --size {size} --limit 500", out _);
-    if (limit.Split('\n', StringSplitOptions.RemoveEmptyEntries).LastOrDefault() is { } line)
+    if (limit.Split('\n', StringSplitOptions.RemoveEmptyEntries).LastOrDefault(l => l.StartsWith('{')) is { } line)
     {
         using var json = JsonDocument.Parse(line);
         var us = json.RootElement.GetProperty("us_per_image");
@@ -205,7 +215,7 @@ if (peer)
 void PeerRow(string arguments, Func<JsonElement, string> label)
 {
     string stdout = RunPython(arguments, out double cpu);
-    foreach (var line in stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+    foreach (var line in stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(l => l.StartsWith('{')))
     {
         using var json = JsonDocument.Parse(line);
         var r = json.RootElement;

@@ -89,13 +89,22 @@ internal static class TfResize
         }
         var xs = Weights(width, outWidth, xScale);
         var ys = Weights(height, outHeight, yScale);
+        // Each column's two source offsets within a row, computed once per image rather than per output row.
+        var left = new int[outWidth];
+        var right = new int[outWidth];
+        for (int ox = 0; ox < outWidth; ox++)
+        {
+            left[ox] = src.Offset(0, xs[ox].Lower);
+            right[ox] = src.Offset(0, xs[ox].Upper);
+        }
         for (int oy = 0; oy < outHeight; oy++)
         {
             var (y0, y1, yl) = ys[oy];
+            int top = src.Offset(y0, 0) - src.Offset(0, 0), bottom = src.Offset(y1, 0) - src.Offset(0, 0);
             for (int ox = 0; ox < outWidth; ox++)
             {
-                var (x0, x1, xl) = xs[ox];
-                int tl = src.Offset(y0, x0), tr = src.Offset(y0, x1), bl = src.Offset(y1, x0), br = src.Offset(y1, x1);
+                float xl = xs[ox].Lerp;
+                int tl = top + left[ox], tr = top + right[ox], bl = bottom + left[ox], br = bottom + right[ox];
                 int o = (oy * dstPitch + ox) * channels;
                 for (int c = 0; c < channels; c++)
                 {
