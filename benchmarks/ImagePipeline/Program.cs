@@ -3,6 +3,15 @@
 //
 //   dotnet run -c Release --project benchmarks/ImagePipeline -- [--dir DIR] [--images 2000] [--workers 1,2]
 //       [--peer-workers 0,2] [--epochs 1] [--no-peer] [--python /usr/bin/python3] [--profile N] [--checksum]
+//       [--decoder both|turbo|skia]
+//
+// Rows: FlowFromDirectory (nearest and bilinear) and ImageDatasetFromDirectory (bilinear, Keras 3's pipeline: decode at full
+// size, tf.image.resize; its Map workers are Environment.ProcessorCount, so each worker count runs in a child process with
+// DOTNET_PROCESSOR_COUNT), each with the JPEG decoder given by --decoder (turbo: the system's libjpeg-turbo when present;
+// skia: SkiaSharp's, SEQUENTIAL_JPEG_DECODER=skia); then, same run, Keras's ImageDataGenerator (keras_idg_peer.py speed,
+// --augment flip and keras), torchvision ImageFolder + DataLoader, and Pillow's per-stage limit (pillow_limit.py). CPU
+// seconds are the process's (children included for the peers, through /usr/bin/time), so a shared machine's load shows
+// in wall time but far less in CPU per image.
 //
 // --profile N: per-stage thread CPU on the first N files (and Pillow's, pillow_limit.py), then FlowFromDirectory's
 // process CPU per image, --epochs rounds alternating the configurations. --checksum: SHA-256 of one unshuffled,
@@ -24,6 +33,8 @@ string python = File.Exists("/usr/bin/python3") ? "/usr/bin/python3" : "python3"
 bool peer = true;
 int profile = 0;
 bool checksum = false;
+string decoder = "both";
+int idfdChild = 0;
 for (int i = 0; i < args.Length; i++)
 {
     switch (args[i])
@@ -37,6 +48,8 @@ for (int i = 0; i < args.Length; i++)
         case "--python": python = args[++i]; break;
         case "--profile": profile = int.Parse(args[++i]); break;
         case "--checksum": checksum = true; break;
+        case "--decoder": decoder = args[++i]; break;
+        case "--idfd-child": idfdChild = int.Parse(args[++i]); break;
         default: Console.Error.WriteLine($"Unknown argument {args[i]}; see the comment at the top of Program.cs."); return 2;
     }
 }
@@ -60,6 +73,27 @@ if (checksum)
         }
         Console.WriteLine($"{interpolation}: {Convert.ToHexString(sha.GetHashAndReset())}");
     }
+    foreach (var (interpolation, crop, pad, color) in new[] { ("bilinear", false, false, "rgb"), ("nearest", false, false, "rgb"),
+                 ("bilinear", true, false, "rgb"), ("bilinear", false, true, "grayscale"), ("nearest", true, false, "rgba") })
+    {
+        var ds = Utils.ImageDatasetFromDirectory(dir, imageSize: (size, size), batchSize: batch, shuffle: false, interpolation: interpolation,
+            cropToAspectRatio: crop, padToAspectRatio: pad, colorMode: color, verbose: false);
+        using var sha = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+        foreach (var (x, y) in ds)
+        {
+            sha.AppendData(x.bytes);
+            x.Dispose();
+            y.Dispose();
+        }
+        Console.WriteLine($"ImageDatasetFromDirectory {interpolation}{(crop ? " crop" : "")}{(pad ? " pad" : "")} {color}: {Convert.ToHexString(sha.GetHashAndReset())}");
+    }
+    return 0;
+}
+
+if (idfdChild > 0)
+{
+    // One ImageDatasetFromDirectory row, in a child process whose Environment.ProcessorCount is the worker count.
+    Console.WriteLine(IdfdRow(dir, idfdChild, epochs, batch, size));
     return 0;
 }
 
@@ -88,18 +122,33 @@ if (profile > 0)
     return 0;
 }
 var rows = new List<string>();
+string[] decoders = decoder == "both" ? ["turbo", "skia"] : [decoder];
 
-foreach (var interpolation in new[] { "nearest", "bilinear" })
+// Warm-up (JIT, first loads): 8 batches, untimed.
+using (var warm = new ImageDataGenerator(rescale: 1f / 255).FlowFromDirectory(dir, targetSize: (size, size), batchSize: batch,
+           classMode: ClassMode.Binary).GetEnumerator())
+    for (int i = 0; i < 8 && warm.MoveNext(); i++) { warm.Current.x.Dispose(); warm.Current.y.Dispose(); }
+
+// flip: rescale + horizontal flip; keras: Chollet's cats-vs-dogs augmentation, as keras_idg_peer.py --augment keras.
+var configurations = decoders.SelectMany(d => new[] { (d, "nearest", "flip"), (d, "bilinear", "flip") })
+    .Append((decoders[0], "nearest", "keras")).ToList();
+foreach (var (dec, interpolation, augment) in configurations)
 {
     foreach (int w in workers.Split(',').Select(int.Parse))
     {
-        var gen = new ImageDataGenerator(rescale: 1f / 255, horizontalFlip: true);
+        Environment.SetEnvironmentVariable("SEQUENTIAL_JPEG_DECODER", dec);
+        SetDecoder(dec);
+        var gen = augment == "keras"
+            ? new ImageDataGenerator(rescale: 1f / 255, rotationRange: 40, widthShiftRange: 0.2, heightShiftRange: 0.2, shearRange: 0.2,
+                zoomRange: 0.2, horizontalFlip: true)
+            : new ImageDataGenerator(rescale: 1f / 255, horizontalFlip: true);
         var it = gen.FlowFromDirectory(dir, targetSize: (size, size), batchSize: batch, classMode: ClassMode.Binary,
             interpolation: interpolation, seed: 0);
         it.Workers = w;
         var process = Process.GetCurrentProcess();
         var rss = new List<long>();
         long n = 0;
+        var cpu0 = process.TotalProcessorTime;
         var clock = Stopwatch.StartNew();
         for (int e = 0; e < epochs; e++)
         {
@@ -114,31 +163,91 @@ foreach (var interpolation in new[] { "nearest", "bilinear" })
             }
         }
         double s = clock.Elapsed.TotalSeconds;
+        process.Refresh();
+        double cpuUs = (process.TotalProcessorTime - cpu0).TotalMicroseconds / n;
         int tenth = Math.Max(1, rss.Count / 10);
-        rows.Add($"| Sequential DirectoryIterator ({interpolation}) | {w} | {n} | {s:F2} | {n / s:F0} | " +
+        rows.Add($"| FlowFromDirectory ({interpolation}, {(augment == "keras" ? "Chollet's augmentation" : "flip")}), {dec} | {w} | {n} | {s:F2} | {n / s:F0} | {cpuUs:F0} | " +
                  $"{Mib(rss.Take(tenth).Average())} / {Mib(rss.Skip(rss.Count - tenth).Average())} / {Mib(rss.Max())} |");
         Console.WriteLine(rows[^1]);
     }
 }
+SetDecoder("turbo");
+
+foreach (var dec in decoders)
+    foreach (int w in workers.Split(',').Select(int.Parse))
+    {
+        var psi = new ProcessStartInfo(Environment.ProcessPath!, ["--dir", dir, "--epochs", $"{epochs}", "--idfd-child", $"{w}"])
+            { RedirectStandardOutput = true };
+        psi.Environment["DOTNET_PROCESSOR_COUNT"] = $"{w}";
+        psi.Environment["SEQUENTIAL_JPEG_DECODER"] = dec;
+        using var child = Process.Start(psi)!;
+        string row = child.StandardOutput.ReadToEnd().Trim().Split('\n')[^1];
+        child.WaitForExit();
+        rows.Add(row.Replace("ImageDatasetFromDirectory (bilinear)", $"ImageDatasetFromDirectory (bilinear), {dec}"));
+        Console.WriteLine(rows[^1]);
+    }
 
 if (peer)
 {
-    string script = FindPeer();
-    var psi = new ProcessStartInfo(python, $"\"{script}\" \"{dir}\" --size {size} --batch {batch} --workers {peerWorkers} --epochs {epochs}")
-    { RedirectStandardOutput = true, RedirectStandardError = true };
-    using var p = Process.Start(psi)!;
-    string stdout = p.StandardOutput.ReadToEnd();
-    string stderr = p.StandardError.ReadToEnd();
-    p.WaitForExit();
-    if (p.ExitCode != 0)
-        rows.Add($"| torchvision ImageFolder (bilinear) | - | failed: {stderr.Trim().Split('\n').LastOrDefault()} | | | |");
-    foreach (var line in stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+    // One peer process per row, so /usr/bin/time's CPU seconds (imports included) belong to that row alone.
+    foreach (var pw in peerWorkers.Split(',').Select(int.Parse))
+        PeerRow($"\"{FindPeer("imagefolder_peer.py")}\" \"{dir}\" --size {size} --batch {batch} --workers {pw} --epochs {epochs}",
+            r => $"torchvision ImageFolder + DataLoader (bilinear, flip) | {r.GetProperty("workers")}");
+    foreach (var augment in new[] { "flip", "keras" })
+        PeerRow($"\"{FindPeer("keras_idg_peer.py")}\" speed \"{dir}\" --size {size} --batch {batch} --epochs {epochs} --augment {augment}",
+            _ => $"Keras ImageDataGenerator (nearest, {(augment == "keras" ? "Chollet's augmentation" : "flip")}) | 1");
+    // Pillow's limit: thread CPU per image of read + draft (DCT-scaled) decode + resize, one thread, no batching.
+    var limit = RunPython($"\"{Path.Combine(AppContext.BaseDirectory, "pillow_limit.py")}\" \"{dir}\" --size {size} --limit 500", out _);
+    if (limit.Split('\n', StringSplitOptions.RemoveEmptyEntries).LastOrDefault(l => l.StartsWith('{')) is { } line)
+    {
+        using var json = JsonDocument.Parse(line);
+        var us = json.RootElement.GetProperty("us_per_image");
+        double Stage(string name) => us.GetProperty(name).GetDouble();
+        double core = Stage("read file") + Stage("open + draft + decode 1/2 (DCT)");
+        foreach (var (name, resize) in new[] { ("nearest", "resize nearest"), ("bilinear", "resize bilinear") })
+            rows.Add($"| Pillow limit: read + img.draft decode + resize ({name}) | 1 | 500 | | {1e6 / (core + Stage(resize)):F0} | {core + Stage(resize):F0} | n/a |");
+        rows.Add($"| Pillow: read + full decode (reference for ImageDatasetFromDirectory) | 1 | 500 | | {1e6 / (Stage("read file") + Stage("decode full size (reference)")):F0} | " +
+                 $"{Stage("read file") + Stage("decode full size (reference)"):F0} | n/a |");
+        foreach (var r in rows.TakeLast(3)) Console.WriteLine(r);
+    }
+}
+
+void PeerRow(string arguments, Func<JsonElement, string> label)
+{
+    string stdout = RunPython(arguments, out double cpu);
+    foreach (var line in stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(l => l.StartsWith('{')))
     {
         using var json = JsonDocument.Parse(line);
         var r = json.RootElement;
-        rows.Add($"| torchvision ImageFolder + DataLoader (bilinear) | {r.GetProperty("workers")} | {r.GetProperty("images")} | " +
-                 $"{r.GetProperty("seconds").GetDouble():F2} | {r.GetProperty("images_per_s").GetDouble():F0} | n/a |");
+        double n = r.GetProperty("images").GetDouble();
+        rows.Add($"| {label(r)} | {n} | {r.GetProperty("seconds").GetDouble():F2} | {r.GetProperty("images_per_s").GetDouble():F0} | " +
+                 $"{(cpu > 0 ? $"{cpu * 1e6 / n:F0}" : "n/a")} | n/a |");
+        Console.WriteLine(rows[^1]);
     }
+}
+
+string RunPython(string arguments, out double cpuSeconds)
+{
+    bool timed = File.Exists("/usr/bin/time");
+    var psi = timed
+        ? new ProcessStartInfo("/usr/bin/time", $"-f \"cpu %U %S\" {python} {arguments}")
+        : new ProcessStartInfo(python, arguments);
+    psi.RedirectStandardOutput = psi.RedirectStandardError = true;
+    using var p = Process.Start(psi)!;
+    var stderrTask = p.StandardError.ReadToEndAsync();
+    string stdout = p.StandardOutput.ReadToEnd();
+    p.WaitForExit();
+    string stderr = stderrTask.Result;
+    cpuSeconds = 0;
+    var cpuLine = stderr.Split('\n').LastOrDefault(l => l.StartsWith("cpu "));
+    if (cpuLine is not null)
+    {
+        var parts = cpuLine.Split(' ');
+        cpuSeconds = double.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture) + double.Parse(parts[2], System.Globalization.CultureInfo.InvariantCulture);
+    }
+    if (p.ExitCode != 0)
+        Console.WriteLine($"peer failed ({arguments}): {stderr.Trim().Split('\n').Reverse().Skip(1).FirstOrDefault()}");
+    return stdout;
 }
 
 // Where to augment: per image on host floats (what the iterator does, on its worker threads) or on the batch
@@ -181,8 +290,8 @@ Console.WriteLine($"Machine: {CpuModel()}, {Environment.ProcessorCount} logical 
                   $".NET {Environment.Version}, load average at the end: {File.ReadAllText("/proc/loadavg").Trim()}");
 Console.WriteLine($"Data: {dir} ({Directory.EnumerateFiles(dir, "*.jpg", SearchOption.AllDirectories).Count()} JPEGs), {epochs} pass(es), batch {batch}, {size}x{size}, horizontal flip, rescale 1/255");
 Console.WriteLine();
-Console.WriteLine("| pipeline | workers | images | seconds | images/s | RSS MiB (first 10% / last 10% / max of batches) |");
-Console.WriteLine("|---|---|---|---|---|---|");
+Console.WriteLine("| pipeline | workers | images | seconds | images/s | CPU µs per image | RSS MiB (first 10% / last 10% / max of batches) |");
+Console.WriteLine("|---|---|---:|---:|---:|---:|---|");
 foreach (var row in rows) Console.WriteLine(row);
 Console.WriteLine();
 Console.WriteLine("| flip half + rescale, [32, 150, 150, 3] | ms per batch |");
@@ -210,15 +319,55 @@ static string CpuModel()
     }
 }
 
-static string FindPeer()
+static string FindPeer(string name)
 {
     for (var d = new DirectoryInfo(Environment.CurrentDirectory); d is not null; d = d.Parent)
     {
-        foreach (var candidate in new[] { Path.Combine(d.FullName, "shared", "peer", "imagefolder_peer.py"),
-                     Path.Combine(d.FullName, "..", "shared", "peer", "imagefolder_peer.py") })
+        foreach (var candidate in new[] { Path.Combine(d.FullName, "shared", "peer", name),
+                     Path.Combine(d.FullName, "..", "shared", "peer", name) })
             if (File.Exists(candidate)) return Path.GetFullPath(candidate);
     }
-    throw new FileNotFoundException("imagefolder_peer.py not found under shared/peer/ above the current folder; pass --no-peer.");
+    throw new FileNotFoundException($"{name} not found under shared/peer/ above the current folder; pass --no-peer.");
+}
+
+// The decoder for this process's next pipelines (TurboJpeg.Enabled is internal; the environment variable is read once).
+static void SetDecoder(string dec)
+{
+    // An older build (before/after runs) has no TurboJpeg: SkiaSharp is all it has.
+    typeof(Utils).Assembly.GetType("Sequential.Data.TurboJpeg")
+        ?.GetProperty("Enabled", System.Reflection.BindingFlags.Static | System.Reflection.BindingFlags.NonPublic)!
+        .SetValue(null, dec != "skia");
+}
+
+// ImageDatasetFromDirectory as Keras 3's examples use it: bilinear to size x size, batches of 32, shuffled, prefetched.
+static string IdfdRow(string dir, int workers, int epochs, int batch, int size)
+{
+    var ds = Utils.ImageDatasetFromDirectory(dir, imageSize: (size, size), batchSize: batch, seed: 0, verbose: false);
+    var process = Process.GetCurrentProcess();
+    var rss = new List<long>();
+    long n = 0;
+    var cpu0 = process.TotalProcessorTime;
+    var clock = Stopwatch.StartNew();
+    for (int e = 0; e < epochs; e++)
+    {
+        using var pass = ds.GetEnumerator();
+        while (true)
+        {
+            using var scope = torch.NewDisposeScope();
+            if (!pass.MoveNext()) break;
+            n += pass.Current.x.shape[0];
+            pass.Current.x.Dispose();
+            pass.Current.y.Dispose();
+            process.Refresh();
+            rss.Add(process.WorkingSet64);
+        }
+    }
+    double s = clock.Elapsed.TotalSeconds;
+    process.Refresh();
+    double cpuUs = (process.TotalProcessorTime - cpu0).TotalMicroseconds / n;
+    int tenth = Math.Max(1, rss.Count / 10);
+    return $"| ImageDatasetFromDirectory (bilinear) | {workers} | {n} | {s:F2} | {n / s:F0} | {cpuUs:F0} | " +
+           $"{Mib(rss.Take(tenth).Average())} / {Mib(rss.Skip(rss.Count - tenth).Average())} / {Mib(rss.Max())} |";
 }
 
 // 500x375 photos-like JPEGs: a gradient, a few shapes and noise, so they compress like real pictures.

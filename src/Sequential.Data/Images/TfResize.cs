@@ -2,7 +2,8 @@ namespace Sequential.Data;
 
 /// <summary>
 /// The resizing Keras's <c>image_dataset_from_directory</c> does (TensorFlow's <c>tf.image.resize</c> without
-/// antialiasing, Keras's <c>smart_resize</c> crop, <c>tf.image.resize_with_pad</c>), on channels-last float images.
+/// antialiasing, Keras's <c>smart_resize</c> crop, <c>tf.image.resize_with_pad</c>), from decoded 8-bit pixels to
+/// channels-last floats.
 /// </summary>
 /// <remarks>
 /// Ported from TensorFlow's kernels (<c>resize_bilinear_op.cc</c> and <c>resize_nearest_neighbor_op.cc</c> with
@@ -16,23 +17,25 @@ internal static class TfResize
     internal static readonly string[] Interpolations = ["bilinear", "nearest"];
 
     /// <summary>
-    /// Resizes <paramref name="src"/> (<c>[height, width, channels]</c>) to <c>[outHeight, outWidth, channels]</c> as
-    /// <c>tf.image.resize(img, size, method)</c>, optionally cropping first (Keras's <c>crop_to_aspect_ratio</c>) or
-    /// padding after (<c>pad_to_aspect_ratio</c>).
+    /// Resizes 8-bit pixels (<paramref name="src"/>: <c>[height, width, stride]</c>, of which the first
+    /// <paramref name="channels"/> are used) to float <c>[outHeight, outWidth, channels]</c> as
+    /// <c>tf.image.resize(img, size, method)</c> on their float32 values, optionally cropping first (Keras's
+    /// <c>crop_to_aspect_ratio</c>) or padding after (<c>pad_to_aspect_ratio</c>), into <paramref name="dst"/>
+    /// (<c>outHeight * outWidth * channels</c> floats, e.g. a new tensor's memory). Reading the bytes where they lie, rather
+    /// than a float copy of the whole decoded image, gives the same values (a byte's float is exact) without the copy.
     /// </summary>
-    internal static float[] Resize(float[] src, int height, int width, int channels, int outHeight, int outWidth,
-        string interpolation, bool crop, bool pad)
+    internal static void Resize(byte[] src, int stride, int height, int width, int channels, int outHeight, int outWidth,
+        string interpolation, bool crop, bool pad, Span<float> dst)
     {
+        var image = new Source(src, stride, width, 0);
         if (crop)
         {
             // keras.src.utils.image_utils.smart_resize: float32 divisions truncated to int32.
             int cropHeight = Math.Max(Math.Min(height, (int)((float)((long)width * outHeight) / outWidth)), 1);
             int cropWidth = Math.Max(Math.Min(width, (int)((float)((long)height * outWidth) / outHeight)), 1);
             int top = (int)((float)(height - cropHeight) / 2), left = (int)((float)(width - cropWidth) / 2);
-            var cropped = new float[checked(cropHeight * cropWidth * channels)];
-            for (int y = 0; y < cropHeight; y++)
-                Array.Copy(src, ((top + y) * width + left) * channels, cropped, y * cropWidth * channels, cropWidth * channels);
-            return Plain(cropped, cropHeight, cropWidth, channels, outHeight, outWidth, interpolation);
+            Plain(image with { Origin = top * width + left }, cropHeight, cropWidth, channels, dst, outWidth, outHeight, outWidth, interpolation);
+            return;
         }
         if (pad)
         {
@@ -46,20 +49,29 @@ internal static class TfResize
             int left = Math.Max(0, (int)MathF.Floor((outWidth - scaledWidth) / 2));
             top = Math.Min(top, outHeight - innerHeight);
             left = Math.Min(left, outWidth - innerWidth);
-            var inner = Plain(src, height, width, channels, innerHeight, innerWidth, interpolation);
-            var padded = new float[checked(outHeight * outWidth * channels)];
-            for (int y = 0; y < innerHeight; y++)
-                Array.Copy(inner, y * innerWidth * channels, padded, ((top + y) * outWidth + left) * channels, innerWidth * channels);
-            return padded;
+            dst.Clear();
+            Plain(image, height, width, channels, dst[((top * outWidth + left) * channels)..], outWidth, innerHeight, innerWidth, interpolation);
+            return;
         }
-        return Plain(src, height, width, channels, outHeight, outWidth, interpolation);
+        Plain(image, height, width, channels, dst, outWidth, outHeight, outWidth, interpolation);
     }
 
-    /// <summary><c>tf.image.resize</c> without antialiasing: half-pixel centres, float32.</summary>
-    private static float[] Plain(float[] src, int height, int width, int channels, int outHeight, int outWidth, string interpolation)
+    /// <summary>8-bit pixels: <paramref name="Stride"/> bytes a pixel, <paramref name="Pitch"/> pixels a row, the image's first pixel at <paramref name="Origin"/>.</summary>
+    private readonly record struct Source(byte[] Pixels, int Stride, int Pitch, int Origin)
     {
-        var dst = new float[checked(outHeight * outWidth * channels)];
+        public int Offset(int y, int x) => ((Origin + y * Pitch) + x) * Stride;
+    }
+
+    /// <summary>
+    /// <c>tf.image.resize</c> without antialiasing (half-pixel centres, float32) of <paramref name="height"/> x
+    /// <paramref name="width"/> source pixels into <paramref name="outHeight"/> x <paramref name="outWidth"/> pixels of
+    /// <paramref name="dst"/>, whose rows are <paramref name="dstPitch"/> pixels apart.
+    /// </summary>
+    private static void Plain(Source src, int height, int width, int channels, Span<float> dst, int dstPitch,
+        int outHeight, int outWidth, string interpolation)
+    {
         float yScale = (float)height / outHeight, xScale = (float)width / outWidth;
+        var pixels = src.Pixels;
         if (interpolation == "nearest")
         {
             for (int oy = 0; oy < outHeight; oy++)
@@ -68,32 +80,42 @@ internal static class TfResize
                 for (int ox = 0; ox < outWidth; ox++)
                 {
                     int ix = Math.Max(0, Math.Min((int)MathF.Floor((ox + 0.5f) * xScale), width - 1));
-                    Array.Copy(src, (iy * width + ix) * channels, dst, (oy * outWidth + ox) * channels, channels);
+                    int i = src.Offset(iy, ix), o = (oy * dstPitch + ox) * channels;
+                    for (int c = 0; c < channels; c++)
+                        dst[o + c] = pixels[i + c];
                 }
             }
-            return dst;
+            return;
         }
         var xs = Weights(width, outWidth, xScale);
         var ys = Weights(height, outHeight, yScale);
+        // Each column's two source offsets within a row, computed once per image rather than per output row.
+        var left = new int[outWidth];
+        var right = new int[outWidth];
+        for (int ox = 0; ox < outWidth; ox++)
+        {
+            left[ox] = src.Offset(0, xs[ox].Lower);
+            right[ox] = src.Offset(0, xs[ox].Upper);
+        }
         for (int oy = 0; oy < outHeight; oy++)
         {
             var (y0, y1, yl) = ys[oy];
-            int top = y0 * width, bottom = y1 * width;
+            int top = src.Offset(y0, 0) - src.Offset(0, 0), bottom = src.Offset(y1, 0) - src.Offset(0, 0);
             for (int ox = 0; ox < outWidth; ox++)
             {
-                var (x0, x1, xl) = xs[ox];
-                int o = (oy * outWidth + ox) * channels;
+                float xl = xs[ox].Lerp;
+                int tl = top + left[ox], tr = top + right[ox], bl = bottom + left[ox], br = bottom + right[ox];
+                int o = (oy * dstPitch + ox) * channels;
                 for (int c = 0; c < channels; c++)
                 {
-                    float topLeft = src[(top + x0) * channels + c], topRight = src[(top + x1) * channels + c];
-                    float bottomLeft = src[(bottom + x0) * channels + c], bottomRight = src[(bottom + x1) * channels + c];
+                    float topLeft = pixels[tl + c], topRight = pixels[tr + c];
+                    float bottomLeft = pixels[bl + c], bottomRight = pixels[br + c];
                     float upper = topLeft + (topRight - topLeft) * xl;
                     float lower = bottomLeft + (bottomRight - bottomLeft) * xl;
                     dst[o + c] = upper + (lower - upper) * yl;
                 }
             }
         }
-        return dst;
     }
 
     /// <summary>TensorFlow's <c>compute_interpolation_weights</c> with the half-pixel scaler.</summary>

@@ -22,7 +22,45 @@ internal sealed class BatchDataset(Dataset input, int batchSize, bool dropRemain
         return dropRemainder ? n / batchSize : n / batchSize + (n % batchSize == 0 ? 0 : 1);
     }
 
-    internal override IEnumerator<Element> Open()
+    internal override IEnumerator<Element> Open() => input switch
+    {
+        // Slices of whole tensors batched directly, shuffled or not: each batch's rows gathered by number, no element per row.
+        TensorSlicesDataset slices when slices.AllTensors => InOrder(slices),
+        ShuffleDataset { Input: TensorSlicesDataset slices } shuffle when slices.AllTensors => Gathered(slices, shuffle.ShuffledRows(slices.Cardinality())),
+        _ => Stacked(),
+    };
+
+    /// <summary>Rows 0, 1, 2, ... in batches, each leaf one copy: the batches the element path stacks from the same slices.</summary>
+    private IEnumerator<Element> InOrder(TensorSlicesDataset slices)
+    {
+        long count = slices.Cardinality();
+        for (long first = 0; first < count; first += batchSize)
+        {
+            long n = Math.Min(batchSize, count - first);
+            if (n < batchSize && dropRemainder) yield break;
+            yield return slices.Gather(first, n);
+        }
+    }
+
+    /// <summary>The rows <paramref name="order"/> names, in batches, each leaf one gather: the batches the element path stacks.</summary>
+    private IEnumerator<Element> Gathered(TensorSlicesDataset slices, IEnumerable<long> order)
+    {
+        var rows = new List<long>(Math.Min(batchSize, 1024));
+        foreach (long row in order)
+        {
+            rows.Add(row);
+            if (rows.Count == batchSize)
+            {
+                yield return slices.Gather([.. rows]);
+                rows.Clear();
+            }
+        }
+        if (rows.Count > 0 && !dropRemainder)
+            yield return slices.Gather([.. rows]);
+    }
+
+    /// <summary>Elements stacked by <see cref="Stacking.Stack"/>: any input.</summary>
+    private IEnumerator<Element> Stacked()
     {
         var pending = new List<Element>(Math.Min(batchSize, 1024)); // Batch(len(x)) must not allocate for a huge size up front
         using var source = input.Open();

@@ -1,3 +1,6 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
 namespace Sequential.Data;
 
 /// <summary>
@@ -19,6 +22,55 @@ internal sealed class TensorSlicesDataset(Element sources, long count) : Dataset
             yield return sources.Rebuild(leaf => leaf.Kind == ComponentKind.Tensor
                 ? Component.Slice(leaf.Tensor, row)
                 : new Component(Row(leaf.Strings, row)));
+        }
+    }
+
+    /// <summary>Whether every source is a tensor (no strings): what <see cref="BatchDataset"/>'s row gathering takes.</summary>
+    internal bool AllTensors { get; } = sources.Leaves().TrueForAll(l => l.Leaf.Kind == ComponentKind.Tensor);
+
+    /// <summary>Rows <paramref name="first"/> to <paramref name="first"/> + <paramref name="n"/> - 1 of every source, stacked: one copy each.</summary>
+    internal Element Gather(long first, long n) => Build(source =>
+    {
+        using var view = source.narrow(0, first, n);
+        return view.clone();
+    });
+
+    /// <summary>Rows <paramref name="rows"/> of every source, stacked in that order: one gather each, one index tensor per device.</summary>
+    internal Element Gather(long[] rows)
+    {
+        var indices = new Dictionary<Device, Tensor>();
+        try
+        {
+            return Build(source =>
+            {
+                if (!indices.TryGetValue(source.device, out var index))
+                    indices[source.device] = index = torch.tensor(rows, device: source.device);
+                return source.index_select(0, index);
+            });
+        }
+        finally
+        {
+            foreach (var index in indices.Values) index.Dispose();
+        }
+    }
+
+    /// <summary>An element of <paramref name="gather"/>'s tensors, one per source, owned by the caller (all disposed if one fails).</summary>
+    private Element Build(Func<Tensor, Tensor> gather)
+    {
+        var made = new List<Tensor>();
+        try
+        {
+            return sources.Rebuild(leaf =>
+            {
+                var t = Owned.Detach(gather(leaf.Tensor));
+                made.Add(t);
+                return new Component(t);
+            });
+        }
+        catch
+        {
+            foreach (var t in made) t.Dispose();
+            throw;
         }
     }
 

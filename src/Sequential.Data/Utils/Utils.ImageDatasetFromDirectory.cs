@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Globalization;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -332,11 +333,28 @@ public static partial class Utils
                     throw Unusable(path, undecodable);
                 rgba = decoded!;
             }
-            var pixels = new float[checked(height * width * Channels)];
-            for (int i = 0, n = height * width; i < n; i++)
-                ImageDecoder.WritePixel(rgba, i * 4, pixels, i * Channels, Channels);
-            var resized = TfResize.Resize(pixels, height, width, Channels, Height, Width, Interpolation, Crop, Pad);
-            return torch.tensor(resized, [Height, Width, Channels]);
+            if (Channels == 1)
+            {
+                // PIL's luma, one byte a pixel (it never exceeds 255), resized as TensorFlow resizes a grayscale image.
+                var luma = new byte[checked(height * width)];
+                for (int i = 0; i < luma.Length; i++)
+                    luma[i] = ImageDecoder.Luma(rgba, i * 4);
+                rgba = luma;
+            }
+            // Resized straight into the tensor's memory: no float array, and no libtorch copy (whose OpenMP threads, started
+            // from every map worker, spun for more CPU than the copy itself).
+            var image = torch.empty([Height, Width, Channels], ScalarType.Float32);
+            try
+            {
+                TfResize.Resize(rgba, Channels == 1 ? 1 : 4, height, width, Channels, Height, Width, Interpolation, Crop, Pad,
+                    MemoryMarshal.Cast<byte, float>(image.bytes));
+            }
+            catch
+            {
+                image.Dispose();
+                throw;
+            }
+            return image;
         }
 
         private static InvalidDataException Unusable(string path, string why) =>

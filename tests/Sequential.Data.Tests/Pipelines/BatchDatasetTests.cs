@@ -36,6 +36,45 @@ public sealed class BatchDatasetTests
         Assert.That(rows.Select(r => r[0] / 2).Order(), Is.EqualTo(Enumerable.Range(0, 10).Select(i => (long)i)));
     }
 
+    [TestCase(7, true, false)]    // a buffer smaller than the data, reshuffled each pass
+    [TestCase(23, true, true)]    // a buffer as large as the data, the small last batch dropped
+    [TestCase(1, false, false)]   // no shuffling at all, one order every pass
+    public void SlicesShuffledAndBatched_GiveTheElementPathsBatches_PassAfterPass(int buffer, bool reshuffle, bool dropRemainder)
+    {
+        // Shuffle -> Batch straight on FromTensorSlices gathers rows by number; a Map in between (identity) takes the element
+        // path. Same seed: the same rows in the same batches, x and y together, on every pass.
+        using var x = torch.arange(46, ScalarType.Int64).reshape(23, 2);
+        using var y = torch.arange(23, ScalarType.Float32) * 10;
+        var direct = Dataset.FromTensorSlices(x, y).Shuffle(buffer, seed: 5, reshuffleEachIteration: reshuffle).Batch(4, dropRemainder);
+        var elementwise = Dataset.FromTensorSlices(x, y).Shuffle(buffer, seed: 5, reshuffleEachIteration: reshuffle)
+            .Map((Element e) => e).Batch(4, dropRemainder);
+        for (int pass = 0; pass < 3; pass++)
+        {
+            var (dx, dy) = (Read.X(direct), Read.Y(direct));
+            var (ex, ey) = (Read.X(elementwise), Read.Y(elementwise));
+            Assert.That(dx, Is.EqualTo(ex), $"x, pass {pass}");
+            Assert.That(dy, Is.EqualTo(ey), $"y, pass {pass}");
+            Assert.That(dx, Has.Count.EqualTo(dropRemainder ? 5 : 6));
+        }
+        var unshuffled = Read.X(Dataset.FromTensorSlices(x, y).Batch(4, dropRemainder));
+        Assert.That(unshuffled, Is.EqualTo(Read.X(Dataset.FromTensorSlices(x, y).Map((Element e) => e).Batch(4, dropRemainder))));
+        Assert.That(unshuffled[^1], Is.EqualTo(dropRemainder ? new long[] { 32, 33, 34, 35, 36, 37, 38, 39 } : new long[] { 40, 41, 42, 43, 44, 45 }));
+    }
+
+    [Test]
+    public void MappedViews_AreStackedByTheirOwnValues()
+    {
+        // A Map may return views: rows 1-2 of a 4x2 tensor (contiguous, not at the start of its storage) and a transpose
+        // (not contiguous). The batch holds their values, not the storage's first bytes.
+        using var scope = torch.NewDisposeScope();
+        var narrowed = Dataset.FromTensorSlices(Read.Range(3))
+            .Map(x => (torch.arange(8, ScalarType.Int64).reshape(4, 2) + x * 100).narrow(0, 1, 2)).Batch(3);
+        Assert.That(Read.X(narrowed).Single(), Is.EqualTo(new long[] { 2, 3, 4, 5, 102, 103, 104, 105, 202, 203, 204, 205 }));
+        var transposed = Dataset.FromTensorSlices(Read.Range(2))
+            .Map(x => (torch.arange(4, ScalarType.Int64).reshape(2, 2) + x * 10).t()).Batch(2);
+        Assert.That(Read.X(transposed).Single(), Is.EqualTo(new long[] { 0, 2, 1, 3, 10, 12, 11, 13 }));
+    }
+
     [Test]
     public void DictionariesAndStrings_AreBatchedPerPart()
     {
