@@ -75,27 +75,7 @@ internal sealed class Mpi
         || Environment.GetEnvironmentVariable("PMI_SIZE") is not null
         || Environment.GetEnvironmentVariable("PMIX_RANK") is not null;
 
-    private static Mpi? Load()
-    {
-        if (!OperatingSystem.IsLinux()) return null;
-        foreach (var candidate in Candidates)
-        {
-            try
-            {
-                if (!File.Exists(candidate)) continue;
-                var target = new FileInfo(candidate).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? candidate;
-                if (!Posix.RootOwned(candidate) || !Posix.RootOwned(target)) continue;
-                var library = NativeLibrary.Load(target);
-                try { return new Mpi(library, target); }
-                catch (EntryPointNotFoundException) { NativeLibrary.Free(library); }
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException or DllNotFoundException or BadImageFormatException)
-            {
-                // Unreadable or not Open MPI: try the next place.
-            }
-        }
-        return null;
-    }
+    private static Mpi? Load() => SystemLibrary.Load(Candidates, (library, path) => new Mpi(library, path));
 
     private static void Check(int code, string call)
     {

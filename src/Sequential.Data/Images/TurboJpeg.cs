@@ -92,75 +92,9 @@ internal static unsafe class TurboJpeg
         return false;
     }
 
-    private static Api? Load()
-    {
-        if (!OperatingSystem.IsLinux())
-            return null;
-        foreach (var candidate in Candidates)
-        {
-            try
-            {
-                if (!File.Exists(candidate))
-                    continue;
-                var target = new FileInfo(candidate).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? candidate;
-                if (!RootOwned(candidate) || !RootOwned(target))
-                    continue;
-                var library = NativeLibrary.Load(target);
-                try
-                {
-                    return new Api(library, target);
-                }
-                catch (EntryPointNotFoundException)
-                {
-                    NativeLibrary.Free(library);
-                }
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException or DllNotFoundException or BadImageFormatException)
-            {
-                // Unreadable or unloadable: try the next place, then SkiaSharp.
-            }
-        }
-        return null;
-    }
+    private static Api? Load() => Sequential.IO.SystemLibrary.Load(Candidates, (library, path) => new Api(library, path));
 
-    /// <summary>
-    /// Whether <paramref name="path"/> (not following a final link) and every folder above it belong to root (uid 0) and
-    /// cannot be written by the group or others: only root could have put the file there or can change it.
-    /// </summary>
-    internal static bool RootOwned(string path)
-    {
-        for (string? p = Path.GetFullPath(path); p is not null; p = Path.GetDirectoryName(p))
-        {
-            if (!Stat(p, out uint uid, out uint mode) || uid != 0 || (mode & 0b000_010_010) != 0)
-                return false;
-        }
-        return true;
-    }
-
-    /// <summary>Owner and mode bits of a path, not following a final link, through <c>statx</c> (one layout on every architecture).</summary>
-    private static bool Stat(string path, out uint uid, out uint mode)
-    {
-        const int AtFdCwd = -100, AtSymlinkNoFollow = 0x100;
-        const uint StatxBasicStats = 0x7ff;
-        byte* buffer = stackalloc byte[256];
-        uid = mode = 0;
-        try
-        {
-            if (statx(AtFdCwd, path, AtSymlinkNoFollow, StatxBasicStats, buffer) != 0)
-                return false;
-        }
-        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
-        {
-            return false;   // not glibc 2.28 or later: no way to check, so no TurboJPEG
-        }
-        uid = *(uint*)(buffer + 20);       // stx_uid
-        mode = *(ushort*)(buffer + 28);    // stx_mode
-        // A link's own mode is always 0777 and means nothing; its folder's is what guards it.
-        if ((mode & 0xF000) == 0xA000)
-            mode &= unchecked((uint)~0x1FF);
-        return true;
-    }
-
-    [DllImport("libc.so.6", SetLastError = true)]
-    private static extern int statx(int dirfd, [MarshalAs(UnmanagedType.LPUTF8Str)] string pathname, int flags, uint mask, byte* buffer);
+    /// <summary>Whether only root could have put <paramref name="path"/> there or can change it (Core's check, shared with
+    /// the MPI loader).</summary>
+    internal static bool RootOwned(string path) => Sequential.IO.Posix.RootOwned(path);
 }
