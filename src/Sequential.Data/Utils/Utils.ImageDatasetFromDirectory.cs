@@ -88,26 +88,7 @@ public static partial class Utils
         long maxFileBytes = ImageDataGenerator.DefaultMaxFileBytes, long maxImagePixels = ImageDataGenerator.DefaultMaxImagePixels)
     {
         ArgumentNullException.ThrowIfNull(directory);
-        if (!labels.Inferred && !labels.None)
-        {
-            if (labels.Values is null)
-                throw new ArgumentException(
-                    "`labels` argument should be a list/tuple of integer labels, of the same size as the number of image files in the target " +
-                    "directory. If you wish to infer the labels from the subdirectory names in the target directory, pass `labels=\"inferred\"`. " +
-                    $"If you wish to get a dataset that only contains images (no labels), pass `labels=None`. Received: labels={labels}", nameof(labels));
-            if (classNames is { Count: > 0 })
-                throw new ArgumentException(
-                    $"You can only pass `class_names` if `labels=\"inferred\"`. Received: labels={labels}, and class_names={PyList(classNames)}",
-                    nameof(classNames));
-        }
-        if (labelMode is not (null or "int" or "categorical" or "binary"))
-            throw new ArgumentException(
-                $"`label_mode` argument must be one of \"int\", \"categorical\", \"binary\", or None. Received: label_mode={labelMode}", nameof(labelMode));
-        if (labels.None || labelMode is null)
-        {
-            labels = (string?)null;
-            labelMode = null;
-        }
+        CheckLabels(ref labels, ref labelMode, classNames, "image files", "images");
         int channels = colorMode switch
         {
             "rgb" => 3,
@@ -360,5 +341,32 @@ public static partial class Utils
         private static InvalidDataException Unusable(string path, string why) =>
             new($"ImageDatasetFromDirectory: '{path}' is not a usable image: {why.Replace(" to FlowFromDirectory", " to ImageDatasetFromDirectory")}; " +
                 "remove or replace the file.");
+    }
+
+    /// <summary>Keras's checks of <c>labels</c>, <c>class_names</c> and <c>label_mode</c>, shared by the directory
+    /// loaders (its messages, with <paramref name="files"/> and <paramref name="samples"/> naming what the folder holds);
+    /// no labels or no label mode turns both off.</summary>
+    private static void CheckLabels(ref DirectoryLabels labels, ref string? labelMode, IReadOnlyList<string>? classNames, string files, string samples)
+    {
+        if (!labels.Inferred && !labels.None)
+        {
+            if (labels.Values is null)
+                throw new ArgumentException(
+                    $"`labels` argument should be a list/tuple of integer labels, of the same size as the number of {files} in the target " +
+                    "directory. If you wish to infer the labels from the subdirectory names in the target directory, pass `labels=\"inferred\"`. " +
+                    $"If you wish to get a dataset that only contains {samples} (no labels), pass `labels=None`. Received: labels={labels}", nameof(labels));
+            if (classNames is { Count: > 0 })
+                throw new ArgumentException(
+                    $"You can only pass `class_names` if `labels=\"inferred\"`. Received: labels={labels}, and class_names={PyList(classNames)}",
+                    nameof(classNames));
+        }
+        if (labelMode is not (null or "int" or "categorical" or "binary"))
+            throw new ArgumentException(
+                $"`label_mode` argument must be one of \"int\", \"categorical\", \"binary\", or None. Received: label_mode={labelMode}", nameof(labelMode));
+        if (labels.None || labelMode is null)
+        {
+            labels = (string?)null;
+            labelMode = null;
+        }
     }
 }

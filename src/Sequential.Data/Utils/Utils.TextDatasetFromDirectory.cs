@@ -65,27 +65,7 @@ public static partial class Utils
         long maxFileBytes = DefaultMaxTextFileBytes)
     {
         ArgumentNullException.ThrowIfNull(directory);
-        if (!labels.Inferred && !labels.None)
-        {
-            if (labels.Values is null)
-                throw new ArgumentException(
-                    "`labels` argument should be a list/tuple of integer labels, of the same size as the number of text files in the target " +
-                    "directory. If you wish to infer the labels from the subdirectory names in the target directory, pass `labels=\"inferred\"`. " +
-                    $"If you wish to get a dataset that only contains text samples (no labels), pass `labels=None`. Received: labels={labels}",
-                    nameof(labels));
-            if (classNames is { Count: > 0 })
-                throw new ArgumentException(
-                    $"You can only pass `class_names` if `labels=\"inferred\"`. Received: labels={labels}, and class_names={PyList(classNames)}",
-                    nameof(classNames));
-        }
-        if (labelMode is not (null or "int" or "categorical" or "binary"))
-            throw new ArgumentException(
-                $"`label_mode` argument must be one of \"int\", \"categorical\", \"binary\", or None. Received: label_mode={labelMode}", nameof(labelMode));
-        if (labels.None || labelMode is null)
-        {
-            labels = (string?)null;
-            labelMode = null;
-        }
+        CheckLabels(ref labels, ref labelMode, classNames, "text files", "text samples");
         if (batchSize is < 1)
             throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, "TextDatasetFromDirectory: batchSize must be positive, or null for single texts.");
         if (maxLength is < 0)
