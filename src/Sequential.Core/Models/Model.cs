@@ -780,7 +780,7 @@ public partial class Model : Layer
         CompiledMetrics.UpdateLoss(loss.detach(), batch.Size); // Keras's train_step tracks what compute_loss returned
         if (weights.Count > 0 && loss.requires_grad)
         {
-            loss.backward();
+            Optimizer!.ScaleLoss(loss).backward();   // the loss itself, or scaled (LossScaleOptimizer)
             Distribution?.AverageGradients(weights, batch.Size);   // several processes: the gradient of the global batch
             using (no_grad()) Optimizer!.Apply(weights.Select(w => w.grad).ToList(), weights);
         }

@@ -110,7 +110,7 @@ public abstract partial class Optimizer
     /// the current step. Setting it takes effect from the next step.
     /// </summary>
     /// <exception cref="InvalidOperationException">Set on an optimizer created with a schedule.</exception>
-    public double LearningRate
+    public virtual double LearningRate
     {
         get => _schedule is { } schedule ? schedule.Call(Steps) : _learningRate;
         set
@@ -129,7 +129,7 @@ public abstract partial class Optimizer
     /// Number of updates taken since the optimizer was bound (Keras's <c>iterations</c>): with
     /// <see cref="GradientAccumulationSteps"/>, the steps divided by it.
     /// </summary>
-    public long Iterations => Steps / (GradientAccumulationSteps ?? 1);
+    public virtual long Iterations => Steps / (GradientAccumulationSteps ?? 1);
 
     /// <summary>Number of times gradients were applied (Keras's <c>_iterations</c>); schedules are evaluated at it.</summary>
     internal long Steps { get; private set; }
@@ -187,7 +187,7 @@ public abstract partial class Optimizer
     /// using (torch.no_grad()) Optimizer!.Apply(weights.Select(w => w.grad).ToList(), weights);
     /// </code>
     /// </example>
-    public void Apply(IReadOnlyList<Tensor?> gradients, IReadOnlyList<Parameter> variables)
+    public virtual void Apply(IReadOnlyList<Tensor?> gradients, IReadOnlyList<Parameter> variables)
     {
         ArgumentNullException.ThrowIfNull(gradients);
         ArgumentNullException.ThrowIfNull(variables);
@@ -204,6 +204,15 @@ public abstract partial class Optimizer
                     nameof(gradients));
         Update([.. gradients], variables, indices);
     }
+
+    /// <summary>
+    /// Keras's <c>optimizer.scale_loss</c>: what the training step differentiates instead of the loss. The loss itself,
+    /// except for <see cref="LossScaleOptimizer"/>, which multiplies it by its dynamic scale so that float16 gradients
+    /// do not underflow.
+    /// </summary>
+    /// <param name="loss">The batch's loss.</param>
+    /// <returns>The tensor to call <c>backward()</c> on.</returns>
+    public virtual Tensor ScaleLoss(Tensor loss) => loss;
 
     /// <summary>
     /// Keras's <c>apply_gradients</c>: <see cref="Apply"/> on (gradient, variable) pairs; a null gradient leaves its
@@ -253,7 +262,7 @@ public abstract partial class Optimizer
     /// </summary>
     /// <param name="variables">Variables the optimizer was built for, e.g. <see cref="Model.TrainableWeights"/>.</param>
     /// <exception cref="ArgumentException">A variable is not one the optimizer was built for.</exception>
-    public void FinalizeVariableValues(IReadOnlyList<Parameter> variables)
+    public virtual void FinalizeVariableValues(IReadOnlyList<Parameter> variables)
     {
         ArgumentNullException.ThrowIfNull(variables);
         if (!UseEma || !IsBound) return;
