@@ -16,7 +16,8 @@ namespace Sequential.Data;
 /// tensor elements with targets; <see cref="Elements"/> and <see cref="GetBatches"/> work for all.</para>
 /// <para>Work runs where the pipeline says: <see cref="Map(Func{Tensor, Tensor, ValueTuple{Tensor, Tensor}}, int?)"/> with
 /// <c>numParallelCalls</c> on that many worker threads (order kept), <see cref="Prefetch"/> on a background thread that
-/// stays up to its buffer ahead. Memory is bounded by the prefetch buffers, the shuffle buffer and the parallel calls.
+/// stays up to its buffer ahead. Memory is bounded by the prefetch buffers, the shuffle buffer and the parallel calls (a parallel Map holds up to four
+/// elements per worker, so that workers do not wait for the oldest one).
 /// Abandoning an enumeration part-way (<see cref="Take"/>, a <c>stepsPerEpoch</c>, an exception) stops the workers and
 /// disposes the tensors they made.</para>
 /// <para>The tensors handed out join the caller's <c>torch.NewDisposeScope()</c> (as in <c>Model.Fit</c>), otherwise

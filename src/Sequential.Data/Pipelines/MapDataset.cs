@@ -93,7 +93,9 @@ internal sealed class MapDataset : Dataset
             bool exhausted = false;
             while (true)
             {
-                while (!exhausted && window.Count < workers)
+                // Four jobs per worker in flight: a worker that finishes before the oldest job (which is returned first, to
+                // keep the order) starts the next one instead of waiting for it.
+                while (!exhausted && window.Count < 4 * workers)
                 {
                     if (!input.MoveNext())
                     {
