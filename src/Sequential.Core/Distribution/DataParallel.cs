@@ -109,20 +109,29 @@ public sealed class DataParallel
         if (_mpi is null) return;
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        var parts = new List<Tensor>(weights.Count + 1);
+        // One buffer: each gradient times this rank's samples (zeros where it has none), one flag per weight saying
+        // whether this rank has a gradient for it, and the sample count.
+        var parts = new List<Tensor>(weights.Count + 2);
         foreach (var w in weights)
             parts.Add(w.grad is { } g ? g.to(ScalarType.Float32).cpu().flatten() * localSamples : zeros(w.numel()));
+        parts.Add(tensor(weights.Select(w => w.grad is null ? 0f : 1f).ToArray()));
         parts.Add(tensor(new float[] { localSamples }));
         var flat = cat(parts).contiguous();
         _mpi.AllreduceSumFloat(flat.bytes);
-        float total = flat[-1].item<float>();
+        long flags = flat.numel() - 1 - weights.Count;
+        var tail = flat.narrow(0, flags, weights.Count + 1).data<float>().ToArray();   // the flags and the total count
+        float total = tail[^1];
         long offset = 0;
-        foreach (var w in weights)
+        for (int i = 0; i < weights.Count; i++)
         {
-            var mean = (flat.narrow(0, offset, w.numel()) / total).view(w.shape).to(w.dtype).to(w.device);
+            var w = weights[i];
+            var slice = flat.narrow(0, offset, w.numel());
+            offset += w.numel();
+            // A weight no rank has a gradient for keeps none, so the optimizer leaves it alone, as with one process.
+            if (tail[i] == 0) continue;
+            var mean = (slice / total).view(w.shape).to(w.dtype).to(w.device);
             if (w.grad is { } g) g.copy_(mean);
             else w.grad = mean.DetachFromDisposeScope();
-            offset += w.numel();
         }
     }
 
