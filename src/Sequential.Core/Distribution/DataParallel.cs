@@ -172,7 +172,4 @@ public sealed class DataParallel
             SampleWeight = batch.SampleWeight is null ? null : Part(batch.SampleWeight),
         };
     }
-
-    /// <summary>Waits for every process.</summary>
-    internal void Barrier() => _mpi?.Barrier();
 }

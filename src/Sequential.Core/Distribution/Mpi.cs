@@ -5,7 +5,7 @@ namespace Sequential;
 
 /// <summary>
 /// The few MPI calls data-parallel training needs, bound at run time to the system's Open MPI (<c>libmpi.so.40</c>,
-/// Debian's <c>libopenmpi3</c>, installed with <c>openmpi-bin</c>): init, rank and size, allreduce, broadcast, barrier,
+/// Debian's <c>libopenmpi3</c>, installed with <c>openmpi-bin</c>): init, rank and size, allreduce, broadcast,
 /// abort. Open MPI's handles (<c>MPI_COMM_WORLD</c>, <c>MPI_FLOAT</c>, <c>MPI_SUM</c>) are addresses of exported
 /// globals, read with <see cref="NativeLibrary.GetExport"/>; MPICH numbers its handles instead and is not supported.
 /// The library is loaded only from a root-owned folder that no one else can write (no code from a place another user
@@ -26,7 +26,6 @@ internal sealed class Mpi
     [UnmanagedFunctionPointer(CallingConvention.Cdecl)] private delegate int CommIntFn(IntPtr comm, out int value);
     [UnmanagedFunctionPointer(CallingConvention.Cdecl)] private delegate int AllreduceFn(IntPtr send, ref byte receive, int count, IntPtr type, IntPtr op, IntPtr comm);
     [UnmanagedFunctionPointer(CallingConvention.Cdecl)] private delegate int BcastFn(ref byte buffer, int count, IntPtr type, int root, IntPtr comm);
-    [UnmanagedFunctionPointer(CallingConvention.Cdecl)] private delegate int CommFn(IntPtr comm);
     [UnmanagedFunctionPointer(CallingConvention.Cdecl)] private delegate int AbortFn(IntPtr comm, int code);
 
     private static readonly Lazy<Mpi?> Shared = new(Load);
@@ -37,7 +36,6 @@ internal sealed class Mpi
     private readonly CommIntFn _rank, _size;
     private readonly AllreduceFn _allreduce;
     private readonly BcastFn _bcast;
-    private readonly CommFn _barrier;
     private readonly AbortFn _abort;
     private readonly IntPtr _world, _float, _double, _byte, _sum;
     private static readonly IntPtr InPlace = 1;   // Open MPI's MPI_IN_PLACE
@@ -53,7 +51,6 @@ internal sealed class Mpi
         _size = Fn<CommIntFn>("MPI_Comm_size");
         _allreduce = Fn<AllreduceFn>("MPI_Allreduce");
         _bcast = Fn<BcastFn>("MPI_Bcast");
-        _barrier = Fn<CommFn>("MPI_Barrier");
         _abort = Fn<AbortFn>("MPI_Abort");
         _world = NativeLibrary.GetExport(library, "ompi_mpi_comm_world");
         _float = NativeLibrary.GetExport(library, "ompi_mpi_float");
@@ -117,9 +114,6 @@ internal sealed class Mpi
     /// <summary>Copies <paramref name="buffer"/> from rank <paramref name="root"/> to every process.</summary>
     public void BroadcastBytes(Span<byte> buffer, int root) =>
         Check(_bcast(ref MemoryMarshal.GetReference(buffer), buffer.Length, _byte, root, _world), "MPI_Bcast");
-
-    /// <summary>Waits for every process.</summary>
-    public void Barrier() => Check(_barrier(_world), "MPI_Barrier");
 
     /// <summary>Ends every process of the job with <paramref name="code"/> (MPI_Abort).</summary>
     public void Abort(int code) => _abort(_world, code);
