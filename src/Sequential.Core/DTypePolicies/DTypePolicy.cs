@@ -56,6 +56,9 @@ public sealed class DTypePolicy : IEquatable<DTypePolicy>
     /// <summary>Whether weights and computation differ (the <c>mixed_</c> policies).</summary>
     public bool IsMixed => ComputeDtype != VariableDtype;
 
+    /// <summary>Whether a dtype is a 16-bit float (float16 or bfloat16), the compute dtypes of the mixed policies.</summary>
+    internal static bool IsHalf(ScalarType dtype) => dtype is ScalarType.BFloat16 or ScalarType.Float16;
+
     /// <summary>The default policy, <c>"float32"</c>.</summary>
     public static DTypePolicy Float32 { get; } = new("float32");
 

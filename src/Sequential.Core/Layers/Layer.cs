@@ -117,7 +117,7 @@ public abstract class Layer : nn.Module<Tensor, Tensor>
     /// <summary>Whether a dtype is a 16-bit float (float16 or bfloat16), the compute dtypes of the mixed policies.</summary>
     /// <param name="dtype">A dtype.</param>
     /// <returns>True for float16 and bfloat16.</returns>
-    protected static bool IsHalf(ScalarType dtype) => dtype is ScalarType.BFloat16 or ScalarType.Float16;
+    protected static bool IsHalf(ScalarType dtype) => DTypePolicy.IsHalf(dtype);
 
     /// <summary>True when the name was given by the user (and so must not be renamed).</summary>
     internal bool NameWasGiven { get; }

@@ -95,7 +95,7 @@ public abstract class Loss
     {
         var inputMask = Layers.Masks.Get(yPred);
         // Keras computes losses in float32 (the loss's dtype): 16-bit outputs of a mixed-precision model are cast up.
-        if (yPred.dtype is ScalarType.BFloat16 or ScalarType.Float16) yPred = yPred.to_type(ScalarType.Float32);
+        if (DTypePolicy.IsHalf(yPred.dtype)) yPred = yPred.to_type(ScalarType.Float32);
         var values = ComputeValues(yTrue, yPred);
         var outputMask = ComputeMask(yTrue, yPred);
         var mask = inputMask is null ? outputMask : outputMask is null ? inputMask : inputMask.logical_and(outputMask);

@@ -209,7 +209,7 @@ internal sealed class Trainer(Model model)
         {
             // Under a mixed policy the last layer computes in 16 bits; predictions come back in float32, as the issue of
             // mixed precision asks (Keras leaves this to a float32 last layer).
-            var output = batch[i].dtype is ScalarType.BFloat16 or ScalarType.Float16 ? batch[i].to_type(ScalarType.Float32) : batch[i];
+            var output = DTypePolicy.IsHalf(batch[i].dtype) ? batch[i].to_type(ScalarType.Float32) : batch[i];
             outputs[i].Add(output.cpu().MoveToOuterDisposeScope());
         }
     }
