@@ -55,10 +55,8 @@ public class Adam : Optimizer
         GradientClipping clipping, OptimizerOptions options = default)
         : base(name, learningRate, weightDecay, clipping, options)
     {
-        if (!(beta1 >= 0 && beta1 < 1))
-            throw new ArgumentOutOfRangeException(nameof(beta1), beta1, $"{name} beta1 must be in [0, 1), e.g. 0.9; got {beta1}.");
-        if (!(beta2 >= 0 && beta2 < 1))
-            throw new ArgumentOutOfRangeException(nameof(beta2), beta2, $"{name} beta2 must be in [0, 1), e.g. 0.999; got {beta2}.");
+        CheckDecay(beta1, nameof(beta1), name, 0.9);
+        CheckDecay(beta2, nameof(beta2), name, 0.999);
         CheckEpsilon(epsilon, name);
         (Beta1, Beta2, Epsilon, Amsgrad) = (beta1, beta2, epsilon, amsgrad);
     }

@@ -36,10 +36,8 @@ public sealed class Lamb : Optimizer
         : base("lamb", learningRate ?? 0.001, weightDecay, new GradientClipping(clipnorm, clipvalue, globalClipnorm),
             new OptimizerOptions(useEma, emaMomentum, emaOverwriteFrequency, gradientAccumulationSteps))
     {
-        if (!(beta1 >= 0 && beta1 < 1))
-            throw new ArgumentOutOfRangeException(nameof(beta1), beta1, $"Lamb beta1 must be in [0, 1), e.g. 0.9; got {beta1}.");
-        if (!(beta2 >= 0 && beta2 < 1))
-            throw new ArgumentOutOfRangeException(nameof(beta2), beta2, $"Lamb beta2 must be in [0, 1), e.g. 0.999; got {beta2}.");
+        CheckDecay(beta1, nameof(beta1), "Lamb", 0.9);
+        CheckDecay(beta2, nameof(beta2), "Lamb", 0.999);
         CheckEpsilon(epsilon, "Lamb");
         (Beta1, Beta2, Epsilon) = (beta1, beta2, epsilon);
     }

@@ -390,6 +390,18 @@ public abstract partial class Optimizer
         return tensors;
     }
 
+    /// <summary>Checks a decay rate such as <c>beta1</c> (a number in [0, 1)), with the same message for every optimizer.</summary>
+    /// <param name="value">The value given.</param>
+    /// <param name="parameter">The argument's name, e.g. <c>beta1</c>.</param>
+    /// <param name="optimizer">The optimizer's name as the message should show it.</param>
+    /// <param name="example">A typical value the message suggests, e.g. 0.9.</param>
+    /// <exception cref="ArgumentOutOfRangeException">The value is not in [0, 1).</exception>
+    protected static void CheckDecay(double value, string parameter, string optimizer, double example)
+    {
+        if (!(value >= 0 && value < 1))
+            throw new ArgumentOutOfRangeException(parameter, value, $"{optimizer} {parameter} must be in [0, 1), e.g. {example}; got {value}.");
+    }
+
     /// <summary>Checks an epsilon argument (a positive finite number), with the same message for every optimizer.</summary>
     /// <param name="epsilon">The value given.</param>
     /// <param name="optimizer">The optimizer's name as the message should show it.</param>

@@ -33,8 +33,7 @@ public sealed class SGD : Optimizer
         : base("sgd", learningRate ?? 0.01, weightDecay, new GradientClipping(clipnorm, clipvalue, globalClipnorm),
             new OptimizerOptions(useEma, emaMomentum, emaOverwriteFrequency, gradientAccumulationSteps))
     {
-        if (!(momentum >= 0 && momentum < 1))
-            throw new ArgumentOutOfRangeException(nameof(momentum), momentum, $"SGD momentum must be in [0, 1), e.g. 0.9; got {momentum}.");
+        CheckDecay(momentum, nameof(momentum), "SGD", 0.9);
         Momentum = momentum;
         Nesterov = nesterov;
     }
