@@ -19,10 +19,8 @@ namespace Sequential.Metrics;
 /// var perClass = new Precision(classId: 2);       // one class of a softmax output
 /// </code>
 /// </example>
-public sealed class Precision : Metric
+public sealed class Precision : PrecisionRecallBase
 {
-    private readonly ConfusionHistogram _histogram;
-
     /// <summary>Creates the metric.</summary>
     /// <param name="thresholds">Thresholds in [0, 1], or null for 0.5 (−1e10 with <paramref name="topK"/>); with several,
     /// the result has one value per threshold.</param>
@@ -31,43 +29,12 @@ public sealed class Precision : Metric
     /// <param name="name">The key in logs and History.</param>
     /// <exception cref="ArgumentException">A threshold is outside [0, 1].</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="topK"/> is below 1 or <paramref name="classId"/> negative.</exception>
-    public Precision(IReadOnlyList<double>? thresholds = null, int? topK = null, int? classId = null, string name = "precision") : base(name)
+    public Precision(IReadOnlyList<double>? thresholds = null, int? topK = null, int? classId = null, string name = "precision")
+        : base(thresholds, topK, classId, name)
     {
-        if (topK is int k) ArgumentOutOfRangeException.ThrowIfLessThan(k, 1, nameof(topK));
-        if (classId is int id) ArgumentOutOfRangeException.ThrowIfNegative(id, nameof(classId));
-        Thresholds = thresholds;
-        TopK = topK;
-        ClassId = classId;
-        double[] values = thresholds is not null
-            ? ConfusionHistogram.CheckThresholds(thresholds, nameof(thresholds))
-            : [topK is null ? 0.5 : ConfusionHistogram.NegativeInfinity];
-        _histogram = new ConfusionHistogram(name, values, ConfusionHistogram.IsEvenlyDistributed(values), topK: topK, classId: classId);
-    }
-
-    /// <summary>The thresholds as given (null for the default).</summary>
-    public IReadOnlyList<double>? Thresholds { get; }
-
-    /// <summary>Only each sample's k largest predictions count as positive, or null.</summary>
-    public int? TopK { get; }
-
-    /// <summary>The class counted, or null for all.</summary>
-    public int? ClassId { get; }
-
-    /// <inheritdoc/>
-    public override MetricDirection Direction => MetricDirection.Up;
-
-    /// <inheritdoc/>
-    public override void UpdateState(Tensor yTrue, Tensor yPred, Tensor? sampleWeight) => _histogram.Update(yTrue, yPred, sampleWeight);
-
-    /// <inheritdoc/>
-    /// <returns>A scalar for one threshold, else one value per threshold; 0 where nothing was counted.</returns>
-    public override Tensor Result()
-    {
-        var (tp, fp, _, fn) = _histogram.Counts();
-        var result = ConfusionMath.DivideNoNan(tp, tp + fp);
-        return _histogram.Count == 1 ? result[0] : result;
     }
 
     /// <inheritdoc/>
-    public override void ResetState() => _histogram.Reset();
+    protected override Tensor Ratio(Tensor truePositives, Tensor falsePositives, Tensor falseNegatives) =>
+        ConfusionMath.DivideNoNan(truePositives, truePositives + falsePositives);
 }
