@@ -502,10 +502,61 @@ public abstract class Layer : nn.Module<Tensor, Tensor>
         ArgumentNullException.ThrowIfNull(inputs);
         if (inputs.Length == 0 || inputs.Any(i => i is null))
             throw new ArgumentException($"Layer \"{Name}\" ({TypeName}) was applied to no input; pass the SymbolicTensor(s) it takes.", nameof(inputs));
-        long[] output = BuildFor(inputs.Select(i => i.ShapeArray).ToList());
-        var result = SymbolicTensor.Produced(output, this, inputs, _symbolicCalls++);
+        var shapes = inputs.Select(i => i.ShapeArray).ToList();
+        long[] output = BuildFor(shapes);
+        var outputs = ComputeOutputShapes(shapes, output);
+        if (outputs.Count == 0 || !outputs[0].SequenceEqual(output))
+            throw new InvalidOperationException(
+                $"Layer \"{Name}\" ({TypeName}): ComputeOutputShapes must return the output shape {Shapes.FormatBatch(output)} first.");
+        var result = SymbolicTensor.Produced(outputs, this, inputs, _symbolicCalls++)[0];
         (_input, _output) = (inputs[0], result);
         return result;
+    }
+
+    /// <summary>
+    /// The per-sample shapes of every tensor one call returns in a functional graph (Keras's <c>compute_output_spec</c>
+    /// returning a list), for a layer whose call returns several: a recurrent layer with <c>returnState</c> (its output,
+    /// then its states), a Bidirectional layer with <c>mergeMode: null</c>, a model with several outputs. The first is
+    /// <paramref name="outputShape"/>, what <see cref="ComputeOutputShape"/> (or
+    /// <see cref="ComputeOutputShapeForInputs"/>) gave. The default returns that one alone. A layer that overrides this
+    /// overrides <see cref="CallOutputs"/> too.
+    /// </summary>
+    /// <param name="inputShapes">Per-sample input shapes, one per input.</param>
+    /// <param name="outputShape">The per-sample shape of the first output.</param>
+    /// <returns>One per-sample shape per output, <paramref name="outputShape"/> first.</returns>
+    public virtual IReadOnlyList<long[]> ComputeOutputShapes(IReadOnlyList<long[]> inputShapes, long[] outputShape) => [outputShape];
+
+    /// <summary>
+    /// The computation of a call that returns several tensors (see <see cref="ComputeOutputShapes"/>), as a functional
+    /// graph runs it: one tensor per output shape, in the same order. The default returns the one output of
+    /// <see cref="Call(Tensor, Tensor?, bool)"/> (one input) or <see cref="Call(IReadOnlyList{Tensor}, IReadOnlyList{Tensor?}, bool)"/>.
+    /// </summary>
+    /// <param name="inputs">Input batches.</param>
+    /// <param name="masks">Their masks (null where an input has none).</param>
+    /// <param name="training">True inside training steps.</param>
+    /// <returns>The output batches.</returns>
+    protected virtual IReadOnlyList<Tensor> CallOutputs(IReadOnlyList<Tensor> inputs, IReadOnlyList<Tensor?> masks, bool training) =>
+        [inputs.Count == 1 && !TakesSeveralInputs ? Call(inputs[0], masks[0], training) : Call(inputs, masks, training)];
+
+    /// <summary>
+    /// The Keras call argument that holds a call's inputs after the first, for a layer that takes them as a keyword
+    /// (<c>"initial_state"</c> for recurrent layers: <c>lstm(x, initial_state=[h, c])</c>); null when every input is
+    /// positional (merge layers, attention). Saved graphs write those inputs under it, as Keras does, and read them back.
+    /// </summary>
+    protected internal virtual string? ExtraInputsArgument => null;
+
+    /// <summary>Runs a graph node whose layer returns several outputs: masks gathered, inputs cast, the first output's
+    /// mask attached (the others, states, carry none), as Keras's <c>Layer.__call__</c> does.</summary>
+    internal IReadOnlyList<Tensor> InvokeOutputs(IReadOnlyList<Tensor> inputs, bool training)
+    {
+        var masks = new Tensor?[inputs.Count];
+        for (int i = 0; i < masks.Length; i++) masks[i] = Masks.Get(inputs[i]);
+        inputs = [.. inputs.Select(AutoCast)];
+        var outputs = CallOutputs(inputs, masks, training);
+        if (SupportsMasking && outputs.Count > 0 && Masks.Get(outputs[0]) is null
+            && (inputs.Count == 1 && !TakesSeveralInputs ? ComputeMask(inputs[0], masks[0]) : ComputeMask(inputs, masks)) is { } mask)
+            Masks.Set(outputs[0], mask);
+        return outputs;
     }
 
     /// <summary>The input of the layer's one call in a functional graph (Keras's <c>layer.input</c>).</summary>

@@ -10,8 +10,9 @@ namespace Sequential;
 /// </summary>
 internal sealed class FunctionalGraph
 {
-    /// <summary>One layer call: the layer, the slots of its inputs, the slot of its output.</summary>
-    private readonly record struct Node(Layer Layer, int[] Inputs, int Output, SymbolicTensor Tensor);
+    /// <summary>One layer call: the layer, the slots of its inputs, the slots of its outputs (one for most layers), and its
+    /// first output.</summary>
+    private readonly record struct Node(Layer Layer, int[] Inputs, int[] Outputs, SymbolicTensor Tensor);
 
     private readonly Node[] _nodes;
     private readonly int[] _outputSlots;
@@ -56,9 +57,11 @@ internal sealed class FunctionalGraph
                     if (!slots.ContainsKey(inbound)) Enter(inbound);
                     continue;
                 }
-                int slot = slots.Count;
-                slots[tensor] = slot;
-                nodes.Add(new Node(tensor.Layer!, [.. tensor.InboundTensors.Select(t => slots[t])], slot, tensor));
+                // Every output of the call gets its slot now, so a later call taking another of them finds it made.
+                var made = tensor.CallOutputs;
+                var outputSlots = new int[made.Count];
+                for (int k = 0; k < made.Count; k++) slots[made[k]] = outputSlots[k] = slots.Count;
+                nodes.Add(new Node(tensor.Layer!, [.. tensor.InboundTensors.Select(t => slots[t])], outputSlots, made[0]));
             }
             return slots[root];
         }
@@ -180,19 +183,33 @@ internal sealed class FunctionalGraph
         foreach (var node in _nodes)
         {
             var layer = node.Layer;
-            values[node.Output] = node.Inputs.Length == 1
-                ? layer.Invoke(values[node.Inputs[0]], training)
-                : layer.InvokeMany([.. node.Inputs.Select(i => values[i])], training);
+            if (node.Outputs.Length == 1)
+            {
+                values[node.Outputs[0]] = node.Inputs.Length == 1
+                    ? layer.Invoke(values[node.Inputs[0]], training)
+                    : layer.InvokeMany([.. node.Inputs.Select(i => values[i])], training);
+                continue;
+            }
+            var outputs = layer.InvokeOutputs([.. node.Inputs.Select(i => values[i])], training);
+            if (outputs.Count != node.Outputs.Length)
+                throw new InvalidOperationException(
+                    $"Layer \"{layer.Name}\" ({layer.TypeName}) returned {outputs.Count} output(s) where its ComputeOutputShapes " +
+                    $"promised {node.Outputs.Length}; CallOutputs and ComputeOutputShapes must agree.");
+            for (int k = 0; k < outputs.Count; k++) values[node.Outputs[k]] = outputs[k];
         }
-        var outputs = new Tensor[_outputSlots.Length];
-        for (int i = 0; i < outputs.Length; i++) outputs[i] = values[_outputSlots[i]];
-        return outputs;
+        var results = new Tensor[_outputSlots.Length];
+        for (int i = 0; i < results.Length; i++) results[i] = values[_outputSlots[i]];
+        return results;
     }
 
     /// <summary>"Connected to" for a layer, Keras 3's way: each inbound tensor as <c>layer[node][0]</c>, the Input's name for an input.</summary>
     public string ConnectedTo(Layer layer) => string.Join(", ", _nodes.Where(n => n.Layer == layer)
         .SelectMany(n => n.Tensor.InboundTensors)
-        .Select(t => t.Layer is null ? $"{InputName(t)}[0][0]" : $"{t.Layer.Name}[{t.NodeIndex}][0]"));
+        .Select(t => t.Layer is null ? $"{InputName(t)}[0][0]" : $"{t.Layer.Name}[{t.NodeIndex}][{t.OutputIndex}]"));
+
+    /// <summary>The per-sample shapes of a layer's outputs in this graph, for Summary: its first call's, one per output.</summary>
+    public IReadOnlyList<long[]> OutputShapesOf(Layer layer) =>
+        _nodes.FirstOrDefault(n => n.Layer == layer).Tensor?.CallOutputs.Select(t => t.ShapeArray).ToList() ?? [];
 
     /// <summary>The name an input has in this model.</summary>
     public string InputName(SymbolicTensor input)

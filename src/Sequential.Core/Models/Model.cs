@@ -86,7 +86,6 @@ public partial class Model : Layer
     /// <param name="inputShape">Per-sample input shape.</param>
     /// <returns>Per-sample output shape.</returns>
     /// <exception cref="ArgumentException">The shape does not fit the model.</exception>
-    /// <exception cref="NotSupportedException">The model has several outputs (a model used as a layer returns one tensor).</exception>
     public override long[] ComputeOutputShape(long[] inputShape)
     {
         ArgumentNullException.ThrowIfNull(inputShape);
@@ -201,6 +200,14 @@ public partial class Model : Layer
     /// </code>
     /// </example>
     public Model(SymbolicTensor inputs, SymbolicTensor outputs, string? name = null) : this([inputs], [outputs], name) { }
+
+    /// <summary>A functional model with one input and several outputs (Keras's <c>keras.Model(encoder_inputs,
+    /// [state_h, state_c])</c>).</summary>
+    /// <param name="inputs">The model's input.</param>
+    /// <param name="outputs">The symbolic tensors the model returns, in order.</param>
+    /// <param name="name">The model's name; default <c>functional</c>.</param>
+    /// <example><code>var encoder = new Model(encoderInputs, [stateH, stateC]);</code></example>
+    public Model(SymbolicTensor inputs, IReadOnlyList<SymbolicTensor> outputs, string? name = null) : this([inputs], outputs, name) { }
 
     /// <summary>A functional model with several inputs (or one, e.g. another model's <see cref="Inputs"/>) and one output.</summary>
     /// <param name="inputs">The model's inputs, in the order positional data lists them.</param>
@@ -352,18 +359,29 @@ public partial class Model : Layer
     /// <param name="inputShapes">Per-sample input shapes, one per input.</param>
     /// <returns>The per-sample output shape.</returns>
     /// <exception cref="ArgumentException">A count or shape differs from the model's inputs.</exception>
-    /// <exception cref="NotSupportedException">The model has several outputs.</exception>
     public override long[] ComputeOutputShapeForInputs(IReadOnlyList<long[]> inputShapes)
     {
         ArgumentNullException.ThrowIfNull(inputShapes);
         if (_graph is null) return inputShapes.Count == 1 ? ComputeOutputShape(inputShapes[0]) : base.ComputeOutputShapeForInputs(inputShapes);
         _graph.CheckInputShapes(inputShapes, Name);
-        if (_graph.Outputs.Count != 1)
-            throw new NotSupportedException(
-                $"Model \"{Name}\" has {_graph.Outputs.Count} outputs ({string.Join(", ", _graph.OutputNames)}); a model used as a layer inside " +
-                "another must have one output for now. Make a model of the output you need: new Model(model.Inputs, model.Outputs[i]).");
         return [.. _graph.OutputShapes[0]];
     }
+
+    /// <summary>A functional model used as a layer returns one tensor per output (Keras:
+    /// <c>h, c = encoder(x)</c>; here <c>var (h, c) = encoder.Apply(x);</c>).</summary>
+    /// <param name="inputShapes">Per-sample input shapes, one per input.</param>
+    /// <param name="outputShape">The first output's shape.</param>
+    /// <returns>The per-sample shape of each output.</returns>
+    public override IReadOnlyList<long[]> ComputeOutputShapes(IReadOnlyList<long[]> inputShapes, long[] outputShape) =>
+        _graph is null ? [outputShape] : [.. _graph.OutputShapes.Select(s => (long[])s.Clone())];
+
+    /// <summary>The model used as a layer: every output of its graph.</summary>
+    /// <param name="inputs">One batch per input.</param>
+    /// <param name="masks">Their masks (the graph reads them from the tensors).</param>
+    /// <param name="training">True during training steps.</param>
+    /// <returns>One batch per output.</returns>
+    protected override IReadOnlyList<Tensor> CallOutputs(IReadOnlyList<Tensor> inputs, IReadOnlyList<Tensor?> masks, bool training) =>
+        CallMany(inputs, training);
 
     /// <summary>The model used as a layer on several inputs: its one output.</summary>
     /// <param name="inputs">One batch per input.</param>

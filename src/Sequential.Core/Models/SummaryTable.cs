@@ -22,11 +22,16 @@ internal static class SummaryTable
     public static string Format(string model, FunctionalGraph graph)
     {
         var rows = graph.Inputs.Select((i, n) => new[] { $"{graph.InputNames[n]} (InputLayer)", Shapes.FormatBatch(i.Shape.ToArray()), "0", "-" }).ToList();
-        rows.AddRange(graph.Layers.Select(l => new[] { $"{l.Name} ({l.TypeName})", OutputShape(l), Params(l), graph.ConnectedTo(l) }));
+        rows.AddRange(graph.Layers.Select(l => new[] { $"{l.Name} ({l.TypeName})", OutputShapes(l, graph), Params(l), graph.ConnectedTo(l) }));
         // Keras 3's functional layout: 108 characters at positions 0.3, 0.56, 0.74, 1.0.
         return Table(model, widths: [32, 28, 19, 29], header: ["Layer (type)", "Output Shape", "Param #", "Connected to"],
             rightAligned: 2, rows, graph.Layers);
     }
+
+    /// <summary>A graph layer's output shape; a list of them, as Keras prints it, for a call with several outputs.</summary>
+    private static string OutputShapes(Layer layer, FunctionalGraph graph) => graph.OutputShapesOf(layer) is { Count: > 1 } shapes
+        ? $"[{string.Join(", ", shapes.Select(Shapes.FormatBatch))}]"
+        : OutputShape(layer);
 
     private static string OutputShape(Layer layer) => layer.Built ? Shapes.FormatBatch(layer.OutputShape!) : "?";
 

@@ -283,14 +283,22 @@ internal static class ModelConfig
         ];
 
         // Keras's keras_history: the layer (or Input) that made a tensor, which of its calls, which of its outputs.
-        JsonArray History(SymbolicTensor t) => t.Layer is null ? [graph.InputName(t), 0, 0] : [t.Layer.Name, nodeIndex[t], 0];
+        JsonArray History(SymbolicTensor t) =>
+            t.Layer is null ? [graph.InputName(t), 0, 0] : [t.Layer.Name, nodeIndex[t.CallOutputs[0]], t.OutputIndex];
 
-        // One call, as Keras serialises it: one tensor, or a list of them for a layer called on several (merge layers).
+        // One call, as Keras serialises it: one tensor, or a list of them for a layer called on several (merge layers);
+        // a recurrent layer's initial states go under the keyword Keras's call takes them by ("initial_state").
         JsonObject Node(SymbolicTensor output)
         {
             var inbound = output.InboundTensors;
+            var kwargs = new JsonObject();
+            if (output.Layer!.ExtraInputsArgument is { } keyword && inbound.Count > 1)
+            {
+                kwargs[keyword] = new JsonArray([.. inbound.Skip(1).Select(t => (JsonNode)Tensor(t))]);
+                inbound = [inbound[0]];
+            }
             JsonNode argument = inbound.Count == 1 ? Tensor(inbound[0]) : new JsonArray([.. inbound.Select(t => (JsonNode)Tensor(t))]);
-            return new JsonObject { ["args"] = new JsonArray(argument), ["kwargs"] = new JsonObject() };
+            return new JsonObject { ["args"] = new JsonArray(argument), ["kwargs"] = kwargs };
         }
 
         JsonObject Tensor(SymbolicTensor t) => new()
@@ -473,7 +481,7 @@ internal static class ModelConfig
 
     /// <summary>A reference to a layer's output, as the file gives it: Keras's <c>keras_history</c> and, for a call's
     /// input, the shape recorded for it.</summary>
-    private readonly record struct Ref(int Entry, int Node, long[]? Shape);
+    private readonly record struct Ref(int Entry, int Node, int Output, long[]? Shape);
 
     /// <summary>
     /// Rebuilds a graph as Keras's <c>functional_from_config</c> does: creates every layer and Input, then calls each layer
@@ -528,7 +536,7 @@ internal static class ModelConfig
             for (int k = 0; layers[i] is not null && k < nodesOf[i].Count; k++)
             {
                 entryOf[first[i] + k] = i;
-                arguments[first[i] + k] = NodeFromJson(nodesOf[i][k], $"call {k} of layer \"{names[i]}\" of {model}");
+                arguments[first[i] + k] = NodeFromJson(nodesOf[i][k], layers[i]!.ExtraInputsArgument, $"call {k} of layer \"{names[i]}\" of {model}");
             }
 
         // 3. Each call once its inputs exist, in an order Kahn's algorithm finds: a call waits for the calls whose outputs
@@ -592,7 +600,15 @@ internal static class ModelConfig
                 $"'{path}': layer \"{unused.Name}\" of {model} does not lead to any of its outputs. The file is corrupted or hostile.");
         return functional;
 
-        SymbolicTensor Tensor(Ref r) => layers[r.Entry] is null ? inputs[r.Entry]! : outputs[first[r.Entry] + r.Node]!;
+        SymbolicTensor Tensor(Ref r)
+        {
+            if (layers[r.Entry] is null) return r.Output == 0 ? inputs[r.Entry]! : throw new InvalidDataException(
+                $"'{path}': {model} takes output {r.Output} of Input \"{names[r.Entry]}\", which has one output (index 0). The file is corrupted or hostile.");
+            var made = outputs[first[r.Entry] + r.Node]!.CallOutputs;
+            return r.Output < made.Count ? made[r.Output] : throw new InvalidDataException(
+                $"'{path}': {model} takes output {r.Output} of call {r.Node} of layer \"{names[r.Entry]}\", but that call returns " +
+                $"{made.Count} output(s) (indices 0 to {made.Count - 1}). The file is corrupted or hostile.");
+        }
 
         SymbolicTensor Call(int entry, int node)
         {
@@ -617,15 +633,22 @@ internal static class ModelConfig
             }
         }
 
-        // One call's arguments: {"args": [tensor]} or {"args": [[tensor, tensor, ...]]}, each tensor Keras's __keras_tensor__.
-        Ref[] NodeFromJson(JsonNode? node, string what)
+        // One call's arguments: {"args": [tensor]} or {"args": [[tensor, tensor, ...]]}, each tensor Keras's __keras_tensor__;
+        // for a layer that takes further inputs by keyword (a recurrent layer's "initial_state"), those follow the first.
+        Ref[] NodeFromJson(JsonNode? node, string? keyword, string what)
         {
             if (node is not JsonObject call || call["args"] is not JsonArray { Count: 1 } args || args[0] is JsonArray { Count: 0 })
                 throw new InvalidDataException(
                     $"'{path}': {what} is {Shortened(node)}, not {{\"args\": [input]}} with one input or one list of inputs.");
-            return args[0] is JsonArray many
+            Ref[] positional = args[0] is JsonArray many
                 ? [.. many.Select((t, j) => TensorFromJson(t, $"{what}, input {j}"))]
                 : [TensorFromJson(args[0], what)];
+            if (keyword is null || call["kwargs"] is not JsonObject kwargs || kwargs[keyword] is null) return positional;
+            if (positional.Length != 1 || kwargs[keyword] is not JsonArray { Count: > 0 } extra)
+                throw new InvalidDataException(
+                    $"'{path}': {what} gives {keyword} as {Shortened(kwargs[keyword])} with {positional.Length} positional input(s); " +
+                    $"it takes one input and a list of tensors for {keyword}.");
+            return [.. positional, .. extra.Select((t, j) => TensorFromJson(t, $"{what}, {keyword}[{j}]"))];
         }
 
         Ref TensorFromJson(JsonNode? node, string what)
@@ -653,10 +676,11 @@ internal static class ModelConfig
                 throw new InvalidDataException(
                     $"'{path}': {what} takes the output of call {nodeIndex} of layer \"{layer}\", but {model} calls it {calls} time(s) " +
                     "(node indices 0 to " + (calls - 1) + "). The file is corrupted or hostile.");
-            if (tensorIndex != 0)
+            // How many outputs the call has is known once it is made (see Tensor); here only the range of an int.
+            if (tensorIndex is < 0 or > int.MaxValue)
                 throw new InvalidDataException(
-                    $"'{path}': {what} takes output {tensorIndex} of layer \"{layer}\", but Sequential's layers have one output (index 0).");
-            return new Ref(entry, (int)nodeIndex, null);
+                    $"'{path}': {what} takes output {tensorIndex} of layer \"{layer}\"; an output index is 0 or more. The file is corrupted or hostile.");
+            return new Ref(entry, (int)nodeIndex, (int)tensorIndex, null);
         }
 
         // input_layers and output_layers: one [name, node, tensor] (Keras's form for one tensor), or a list of them.

@@ -10,9 +10,10 @@ namespace Sequential.Layers;
 /// As in Keras the given layer is not used itself: a copy named <c>forward_{name}</c> runs forwards and a copy with
 /// <c>goBackwards</c> flipped, <c>backward_{name}</c>, runs backwards (or the backward layer given).
 /// <c>returnSequences</c>, <c>returnState</c> and <c>stateful</c> come from the layer. Merge modes: "concat" (the
-/// default), "sum", "mul", "ave", or null for the two outputs apart, which only <see cref="CallWithStates"/> returns: a
-/// layer in a model has one output. With <c>returnState</c>, <see cref="CallWithStates"/> returns the forward states
-/// then the backward ones (Keras's order). Parameters: the two layers'.
+/// default), "sum", "mul", "ave", or null for the two outputs apart, which a functional model's call returns as two
+/// tensors (<c>var (forward, backward) = layer.Apply(x);</c>) and <see cref="CallWithStates"/> on batches. With
+/// <c>returnState</c> the forward states then the backward ones follow the output(s) (Keras's order). Parameters: the
+/// two layers'.
 /// </remarks>
 /// <example>
 /// <code>
@@ -126,12 +127,97 @@ public sealed class Bidirectional : Layer
     /// <exception cref="InvalidOperationException">mergeMode is null: the two outputs come from <see cref="CallWithStates"/>.</exception>
     public override Tensor Call(Tensor x, Tensor? mask, bool training)
     {
-        if (MergeMode is null)
-            throw new InvalidOperationException(
-                $"Layer \"{Name}\" (Bidirectional) has mergeMode null, so it has two outputs, and a layer in a model has one. Use " +
-                "CallWithStates(x) to get both, or choose mergeMode \"concat\", \"sum\", \"mul\" or \"ave\".");
+        if (MergeMode is null) throw TwoOutputs();
         return Run(x, null, mask, training, needStates: Stateful).Outputs[0];
     }
+
+    /// <summary>
+    /// Calls the layer in a functional model with start states (Keras's <c>Bidirectional(...)(x, initial_state=[...])</c>):
+    /// the forward layer's states, then the backward layer's.
+    /// </summary>
+    /// <param name="x">Sequences <c>(None, timesteps, features)</c>.</param>
+    /// <param name="initialState">The forward layer's start states then the backward layer's, <c>(None, units)</c> each.</param>
+    /// <returns>The output; deconstruct the further outputs (see <see cref="SymbolicTensor.CallOutputs"/>) with
+    /// <c>mergeMode: null</c> or <c>returnState</c>.</returns>
+    /// <exception cref="ArgumentException">A count or shape that does not fit.</exception>
+    public SymbolicTensor Apply(SymbolicTensor x, IReadOnlyList<SymbolicTensor> initialState)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        ArgumentNullException.ThrowIfNull(initialState);
+        return Apply([x, .. initialState]);
+    }
+
+    /// <inheritdoc/>
+    protected override string? ExtraInputsArgument => "initial_state";
+
+    /// <summary>The inputs of a call with start states: the sequences, then both layers' states.</summary>
+    /// <param name="inputShapes">Per-sample shapes: the sequences, then the states.</param>
+    /// <returns>The output shape.</returns>
+    /// <exception cref="ArgumentException">A count or shape that does not fit.</exception>
+    public override long[] ComputeOutputShapeForInputs(IReadOnlyList<long[]> inputShapes)
+    {
+        ArgumentNullException.ThrowIfNull(inputShapes);
+        RecurrentStates.CheckShapes(this, inputShapes, 2 * Layer.StateCount, Layer.Units);
+        if (Built) EnsureBuilt(inputShapes[0]);
+        return ComputeOutputShape(inputShapes[0]);
+    }
+
+    /// <summary>Builds for the sequences' shape.</summary>
+    /// <param name="inputShapes">Per-sample shapes: the sequences, then the states.</param>
+    public override void BuildForInputs(IReadOnlyList<long[]> inputShapes) => EnsureBuilt(inputShapes[0]);
+
+    /// <summary>Keras's outputs: the merged output (the forward then the backward one with <c>mergeMode: null</c>), then,
+    /// with <c>returnState</c>, the forward layer's final states and the backward layer's.</summary>
+    /// <param name="inputShapes">Per-sample input shapes.</param>
+    /// <param name="outputShape">The (first) output's shape.</param>
+    /// <returns>The shapes of the call's outputs.</returns>
+    public override IReadOnlyList<long[]> ComputeOutputShapes(IReadOnlyList<long[]> inputShapes, long[] outputShape)
+    {
+        var shapes = new List<long[]> { outputShape };
+        if (MergeMode is null) shapes.Add((long[])outputShape.Clone());
+        if (ReturnState) shapes.AddRange(Enumerable.Range(0, 2 * Layer.StateCount).Select(_ => new long[] { Layer.Units }));
+        return shapes;
+    }
+
+    /// <summary>A graph node's call: start states from the inputs after the first; every output Keras's call returns.</summary>
+    /// <param name="inputs">The sequences, then any start states.</param>
+    /// <param name="masks">Their masks (the sequences' is used).</param>
+    /// <param name="training">Whether dropout is active.</param>
+    /// <returns>The output(s), then the final states with returnState.</returns>
+    protected override IReadOnlyList<Tensor> CallOutputs(IReadOnlyList<Tensor> inputs, IReadOnlyList<Tensor?> masks, bool training)
+    {
+        var (outputs, states) = Run(inputs[0], inputs.Count > 1 ? inputs.Skip(1).ToArray() : null, masks[0], training,
+            needStates: ReturnState || Stateful);
+        return ReturnState ? [.. outputs, .. states] : outputs;
+    }
+
+    /// <summary>A call on sequences and start states with one output (a merge mode, no returnState).</summary>
+    /// <param name="inputs">The sequences, then the start states.</param>
+    /// <param name="training">Whether dropout is active.</param>
+    /// <returns>The output.</returns>
+    protected override Tensor Call(IReadOnlyList<Tensor> inputs, bool training) => Call(inputs, new Tensor?[inputs.Count], training);
+
+    /// <summary>As <see cref="Call(IReadOnlyList{Tensor}, bool)"/>, with the sequences' mask.</summary>
+    /// <param name="inputs">The sequences, then the start states.</param>
+    /// <param name="masks">Their masks.</param>
+    /// <param name="training">Whether dropout is active.</param>
+    /// <returns>The output.</returns>
+    protected override Tensor Call(IReadOnlyList<Tensor> inputs, IReadOnlyList<Tensor?> masks, bool training)
+    {
+        if (MergeMode is null) throw TwoOutputs();
+        return CallOutputs(inputs, masks, training)[0];
+    }
+
+    /// <summary>The output's mask for a call with start states: the sequences' rule.</summary>
+    /// <param name="inputs">The sequences, then the states.</param>
+    /// <param name="masks">Their masks.</param>
+    /// <returns>The output's mask.</returns>
+    public override Tensor? ComputeMask(IReadOnlyList<Tensor> inputs, IReadOnlyList<Tensor?> masks) => ComputeMask(inputs[0], masks[0]);
+
+    private InvalidOperationException TwoOutputs() => new(
+        $"Layer \"{Name}\" (Bidirectional) has mergeMode null, so it has two outputs, and this call returns one. In a functional " +
+        "model take both (var (forward, backward) = layer.Apply(x);), call CallWithStates(x) on batches, or choose mergeMode " +
+        "\"concat\", \"sum\", \"mul\" or \"ave\".");
 
     /// <summary>With returnSequences the output keeps the input's mask; otherwise it has none (Keras's compute_mask).</summary>
     /// <param name="x">The input.</param>

@@ -61,7 +61,7 @@ public sealed class LSTM : RecurrentLayer
 
     private protected override int Gates => 4;
 
-    private protected override int StateCount => 2;
+    internal override int StateCount => 2;
 
     private protected override RecurrentKind? FusedKind =>
         Activation.Name == "tanh" && RecurrentActivation.Name == "sigmoid" ? RecurrentKind.Lstm : null;

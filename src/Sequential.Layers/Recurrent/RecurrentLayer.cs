@@ -16,8 +16,10 @@ namespace Sequential.Layers;
 /// Inputs are <c>[batch, timesteps, features]</c>. The fused kernel runs whenever Keras's semantics allow it: activations
 /// as libtorch has them (tanh and sigmoid; SimpleRNN tanh or relu), no recurrent dropout in training, and no mask (or a
 /// mask keeping every step); otherwise the step loop runs. Both give the same numbers.
-/// <para>A layer returns one tensor, so with <c>returnState</c> the layer's output (in a model) is still only the
-/// sequence or last output; the states come from <see cref="CallWithStates"/>. Functional graphs hold one output per layer.</para>
+/// <para>In a functional model, a layer with <c>returnState</c> returns its output then its final states, and takes start
+/// states by keyword, as Keras's: <c>var (outputs, h, c) = new LSTM(64, returnState: true).Apply(x);</c> and
+/// <c>new LSTM(64).Apply(y, initialState: [h, c])</c>. Called on batches, <see cref="CallWithStates"/> returns them; in a
+/// stack of layers (SequentialModel) only the output goes on.</para>
 /// </remarks>
 public abstract class RecurrentLayer : Layer
 {
@@ -112,7 +114,7 @@ public abstract class RecurrentLayer : Layer
     private protected abstract int Gates { get; }
 
     /// <summary>Number of states (LSTM 2: h and c; others 1).</summary>
-    private protected virtual int StateCount => 1;
+    internal virtual int StateCount => 1;
 
     /// <summary>The fused kernel this configuration maps to, or null when only the step loop has Keras's semantics.</summary>
     private protected abstract RecurrentKind? FusedKind { get; }
@@ -208,6 +210,88 @@ public abstract class RecurrentLayer : Layer
         var (output, states) = Run(x, initialState, mask, training, needStates: true);
         return (output, states);
     }
+
+    /// <summary>
+    /// Calls the layer in a functional model with start states (Keras's <c>layer(x, initial_state=[h, c])</c>), e.g. a
+    /// decoder starting from an encoder's final states. The states are further inputs of the call: saved models record
+    /// them under Keras's <c>initial_state</c>.
+    /// </summary>
+    /// <param name="x">Sequences <c>(None, timesteps, features)</c>.</param>
+    /// <param name="initialState">The start states, <c>(None, units)</c> each: h (and c for an LSTM).</param>
+    /// <returns>The output; with <c>returnState</c>, deconstruct the output and the final states from it.</returns>
+    /// <exception cref="ArgumentException">A count or shape that does not fit; the message names the layer and the shapes.</exception>
+    /// <example>
+    /// <code>
+    /// var (encoderOutputs, stateH, stateC) = new LSTM(256, returnState: true).Apply(encoderInputs);
+    /// var decoderOutputs = new LSTM(256, returnSequences: true).Apply(decoderInputs, initialState: [stateH, stateC]);
+    /// </code>
+    /// </example>
+    public SymbolicTensor Apply(SymbolicTensor x, IReadOnlyList<SymbolicTensor> initialState)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        ArgumentNullException.ThrowIfNull(initialState);
+        return Apply([x, .. initialState]);
+    }
+
+    /// <inheritdoc/>
+    protected override string? ExtraInputsArgument => "initial_state";
+
+    /// <summary>The inputs of a call with start states: the sequences, then <see cref="StateCount"/> states of
+    /// <c>(units)</c> each, checked here so a graph fails at the line that built it.</summary>
+    /// <param name="inputShapes">Per-sample shapes: the sequences, then the states.</param>
+    /// <returns>The output shape.</returns>
+    /// <exception cref="ArgumentException">A count or shape that does not fit.</exception>
+    public override long[] ComputeOutputShapeForInputs(IReadOnlyList<long[]> inputShapes)
+    {
+        ArgumentNullException.ThrowIfNull(inputShapes);
+        RecurrentStates.CheckShapes(this, inputShapes, StateCount, Units);
+        if (Built) EnsureBuilt(inputShapes[0]);
+        return ComputeOutputShape(inputShapes[0]);
+    }
+
+    /// <summary>Builds for the sequences' shape (the states have no weights of their own).</summary>
+    /// <param name="inputShapes">Per-sample shapes: the sequences, then the states.</param>
+    public override void BuildForInputs(IReadOnlyList<long[]> inputShapes) => EnsureBuilt(inputShapes[0]);
+
+    /// <summary>The output, then, with <c>returnState</c>, the final states, <c>(units)</c> each.</summary>
+    /// <param name="inputShapes">Per-sample input shapes.</param>
+    /// <param name="outputShape">The output's shape.</param>
+    /// <returns>The shapes of the call's outputs.</returns>
+    public override IReadOnlyList<long[]> ComputeOutputShapes(IReadOnlyList<long[]> inputShapes, long[] outputShape) =>
+        ReturnState ? [outputShape, .. Enumerable.Range(0, StateCount).Select(_ => new long[] { Units })] : [outputShape];
+
+    /// <summary>A graph node's call: the sequences' mask, the states that follow them as start states; returns the output
+    /// and, with <c>returnState</c>, the final states.</summary>
+    /// <param name="inputs">The sequences, then any start states.</param>
+    /// <param name="masks">Their masks (the sequences' is used).</param>
+    /// <param name="training">Whether dropout is active.</param>
+    /// <returns>The output, then the final states with returnState.</returns>
+    protected override IReadOnlyList<Tensor> CallOutputs(IReadOnlyList<Tensor> inputs, IReadOnlyList<Tensor?> masks, bool training)
+    {
+        var (output, states) = Run(inputs[0], inputs.Count > 1 ? inputs.Skip(1).ToArray() : null, masks[0], training,
+            needStates: ReturnState || Stateful);
+        return ReturnState ? [output, .. states] : [output];
+    }
+
+    /// <summary>A call on sequences and start states (a graph node, or <c>Apply([x, h, c])</c> on batches).</summary>
+    /// <param name="inputs">The sequences, then the start states.</param>
+    /// <param name="training">Whether dropout is active.</param>
+    /// <returns>The output.</returns>
+    protected override Tensor Call(IReadOnlyList<Tensor> inputs, bool training) => CallOutputs(inputs, new Tensor?[inputs.Count], training)[0];
+
+    /// <summary>As <see cref="Call(IReadOnlyList{Tensor}, bool)"/>, with the sequences' mask.</summary>
+    /// <param name="inputs">The sequences, then the start states.</param>
+    /// <param name="masks">Their masks.</param>
+    /// <param name="training">Whether dropout is active.</param>
+    /// <returns>The output.</returns>
+    protected override Tensor Call(IReadOnlyList<Tensor> inputs, IReadOnlyList<Tensor?> masks, bool training) =>
+        CallOutputs(inputs, masks, training)[0];
+
+    /// <summary>The output's mask for a call with start states: the sequences' rule.</summary>
+    /// <param name="inputs">The sequences, then the states.</param>
+    /// <param name="masks">Their masks.</param>
+    /// <returns>The output's mask.</returns>
+    public override Tensor? ComputeMask(IReadOnlyList<Tensor> inputs, IReadOnlyList<Tensor?> masks) => ComputeMask(inputs[0], masks[0]);
 
     private void CheckRank(Tensor x)
     {

@@ -122,10 +122,15 @@ public class ModelConfigTests
     }
 
     [Test]
-    public void ATensorIndexOtherThanZero_IsRejected()
+    public void ATensorIndexBeyondTheCallsOutputs_IsRejected()
     {
         var e = LoadFails(m => History(m, 4)[2] = 1);
-        Assert.That(e.Message, Does.Contain("takes output 1 of layer \"add\", but Sequential's layers have one output (index 0)"));
+        Assert.That(e.Message, Does.Contain("model \"graph\" takes output 1 of call 0 of layer \"add\", but that call returns 1 output(s) " +
+                                            "(indices 0 to 0)"));
+        var input = LoadFails(m => History(m, 2)[2] = 2);
+        Assert.That(input.Message, Does.Contain("takes output 2 of Input \"a\", which has one output (index 0)"));
+        var negative = LoadFails(m => History(m, 4)[2] = -1);
+        Assert.That(negative.Message, Does.Contain("takes output -1 of layer \"add\"; an output index is 0 or more"));
     }
 
     [Test]
