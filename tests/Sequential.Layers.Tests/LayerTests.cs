@@ -91,9 +91,11 @@ public class LayerTests
     [Test]
     public void NonPositiveInputShape_Throws()
     {
-        var ex = Assert.Throws<ArgumentException>(() => new Dense(3, inputShape: [-1, 4]));
+        var ex = Assert.Throws<ArgumentException>(() => new Dense(3, inputShape: [-2, 4]));
         Assert.That(ex!.ParamName, Is.EqualTo("inputShape"));
-        Assert.That(ex.Message, Does.Contain("(-1, 4)").And.Contain("without the batch dimension"));
+        Assert.That(ex.Message, Does.Contain("(-2, 4)").And.Contain("without the batch dimension"));
+        Assert.That(Assert.Throws<ArgumentException>(() => new Dense(3, inputShape: [0, 4]))!.Message, Does.Contain("got (0, 4)"));
+        Assert.That(new Dense(3, inputShape: [Shapes.None, 4]).InputShape, Is.EqualTo(new[] { Shapes.None, 4L }), "Keras's None");
     }
 
     [Test]

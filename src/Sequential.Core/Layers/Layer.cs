@@ -40,9 +40,10 @@ public abstract class Layer : nn.Module<Tensor, Tensor>
         NameWasGiven = name is not null;
         if (inputShape is not null)
         {
-            if (inputShape.Length == 0 || inputShape.Any(d => d <= 0))
+            if (inputShape.Length == 0 || inputShape.Any(d => d <= 0 && d != Shapes.None))
                 throw new ArgumentException(
-                    $"inputShape of layer \"{Name}\" must list positive sizes without the batch dimension, e.g. [28, 28]; got {Shapes.Format(inputShape)}.",
+                    $"inputShape of layer \"{Name}\" must list positive sizes without the batch dimension, e.g. [28, 28], or Shapes.None " +
+                    $"for a size the data decides; got {Shapes.Format(inputShape)}.",
                     nameof(inputShape));
             InputShape = (long[])inputShape.Clone();
         }
@@ -243,7 +244,7 @@ public abstract class Layer : nn.Module<Tensor, Tensor>
                     return;
                 }
         }
-        if (!inputShape.SequenceEqual(BuiltInputShape!))
+        if (!Shapes.Compatible(inputShape, BuiltInputShape!))
             throw new ArgumentException(
                 $"Input 0 of layer \"{Name}\" is incompatible with the layer: expected shape {Shapes.FormatBatch(BuiltInputShape!)}, " +
                 $"but received input with shape {Shapes.FormatBatch(inputShape)}.");
@@ -253,7 +254,7 @@ public abstract class Layer : nn.Module<Tensor, Tensor>
 
     private void BuildOnce(long[] inputShape)
     {
-        if (InputShape is not null && !inputShape.SequenceEqual(InputShape))
+        if (InputShape is not null && !Shapes.Compatible(inputShape, InputShape))
             throw new ArgumentException(
                 $"Input 0 of layer \"{Name}\" is incompatible with the layer: expected shape {Shapes.FormatBatch(InputShape)} " +
                 $"(its inputShape), but received input with shape {Shapes.FormatBatch(inputShape)}.");
@@ -746,8 +747,7 @@ public abstract class Layer : nn.Module<Tensor, Tensor>
     {
         ArgumentNullException.ThrowIfNull(shape);
         ArgumentNullException.ThrowIfNull(initializer);
-        if (shape.Any(d => d < 0))
-            throw new ArgumentException($"Layer \"{Name}\": a weight's shape must have sizes >= 0; got {Shapes.Format(shape)}.", nameof(shape));
+        CheckWeightShape(name ?? "variable", shape);
         string key = name ?? "variable";
         if (name is null)
             for (int suffix = 1; _internal_params.ContainsKey(key) || _internal_buffers.ContainsKey(key); suffix++) key = $"variable_{suffix}";
@@ -769,6 +769,7 @@ public abstract class Layer : nn.Module<Tensor, Tensor>
     /// (its configuration asks for more than it carries).</exception>
     protected Parameter AddWeight(string name, long[] shape, Initializer initializer, long fanIn, long fanOut, bool trainable = true)
     {
+        CheckWeightShape(name, shape);
         Persistence.LoadBudget.Charge(this, name, shape);
         var tensor = empty(shape, ScalarType.Float32);
         initializer.Initialize(tensor, fanIn, fanOut);
@@ -778,6 +779,19 @@ public abstract class Layer : nn.Module<Tensor, Tensor>
         register_parameter(name, parameter);
         if (!trainable) _fixed.Add(name);
         return parameter;
+    }
+
+    /// <summary>A weight's sizes must be known and not negative: a size taken from an input axis of unknown length
+    /// (<see cref="Shapes.None"/>) is named as such, with the fix.</summary>
+    private void CheckWeightShape(string name, long[] shape)
+    {
+        if (Shapes.HasNone(shape))
+            throw new ArgumentException(
+                $"Layer \"{Name}\" ({TypeName}) would make weight \"{name}\" of shape {Shapes.Format(shape)}, whose size comes from an input " +
+                "axis of unknown size (None). Only the axes a layer does not " +
+                "weigh (e.g. the steps of a sequence) may be None: give this axis its size in the Input's shape.", nameof(shape));
+        if (shape.Any(d => d < 0))
+            throw new ArgumentException($"Layer \"{Name}\": a weight's shape must have sizes >= 0; got {Shapes.Format(shape)}.", nameof(shape));
     }
 
     /// <summary>

@@ -169,7 +169,7 @@ internal sealed class FunctionalGraph
                 $"Model{(model.Length > 0 ? $" \"{model}\"" : "")} expects {Inputs.Count} input(s) ({string.Join(", ", InputNames)}), " +
                 $"but it received {shapes.Count} input tensor(s).");
         for (int i = 0; i < shapes.Count; i++)
-            if (!shapes[i].SequenceEqual(InputShapes[i]))
+            if (!Shapes.Compatible(shapes[i], InputShapes[i]))
                 throw new ArgumentException(
                     $"Input {i} (\"{InputNames[i]}\") of model{(model.Length > 0 ? $" \"{model}\"" : "")} is incompatible with the model: " +
                     $"expected shape {Shapes.FormatBatch(InputShapes[i])}, but received input with shape {Shapes.FormatBatch(shapes[i])}.");

@@ -578,7 +578,7 @@ public partial class Model : Layer
     /// <param name="sampleShape">Per-sample input shape.</param>
     internal void EnsureBuiltFor(long[] sampleShape)
     {
-        if (Built && sampleShape.SequenceEqual(BuiltInputShape!) && (Optimizer is null || Optimizer.IsBound))
+        if (Built && Shapes.Compatible(sampleShape, BuiltInputShape!) && (Optimizer is null || Optimizer.IsBound))
             return;
         // This can run inside a batch's DisposeScope (iterators reveal the shape with the first batch):
         // whatever building creates (weights, optimizer state) must outlive that scope.
@@ -589,7 +589,7 @@ public partial class Model : Layer
             Build(sampleShape);
             Place();
         }
-        else if (!sampleShape.SequenceEqual(BuiltInputShape!))
+        else if (!Shapes.Compatible(sampleShape, BuiltInputShape!))
         {
             Build(sampleShape); // the first layer reports the mismatch with both shapes
         }

@@ -308,9 +308,10 @@ internal static class ModelConfig
         };
     }
 
-    private static JsonArray? Shape(IReadOnlyList<long>? shape) => shape is null ? null : new JsonArray([.. shape.Select(d => (JsonNode)d)]);
+    private static JsonArray? Shape(IReadOnlyList<long>? shape) => shape is null ? null : new JsonArray([.. shape.Select(d => d == Shapes.None ? null : (JsonNode)d)]);
 
-    private static JsonArray BatchShape(IReadOnlyList<long> shape) => new([null, .. shape.Select(d => (JsonNode)d)]);
+    // Keras's batch shape: null for the batch axis and for any axis of unknown size.
+    private static JsonArray BatchShape(IReadOnlyList<long> shape) => new([null, .. shape.Select(d => d == Shapes.None ? null : (JsonNode)d)]);
 
     // Keras's dtype names for the dtypes an Input may have.
     private static readonly (ScalarType Type, string Name)[] Dtypes =

@@ -103,7 +103,8 @@ internal static class ModelFile
     private static byte[] WeightsBytes(Model model)
     {
         var metadata = new Dictionary<string, string> { ["format"] = WeightsFormatName, ["format_version"] = WeightsFormatVersion.ToString() };
-        if (model.BuiltInputShape is { } shape) metadata["input_shape"] = JsonSerializer.Serialize(shape);
+        if (model.BuiltInputShape is { } shape) // null for an axis of unknown size, as config.json writes it
+            metadata["input_shape"] = new JsonArray([.. shape.Select(d => d == Shapes.None ? null : (JsonNode)d)]).ToJsonString();
         return SafeTensors.Write(model.state_dict().Select(kv => (kv.Key, kv.Value)), metadata);
     }
 
@@ -353,15 +354,17 @@ internal static class ModelFile
     /// <summary>A per-sample input shape recorded in a file: positive sizes whose product fits in 64 bits.</summary>
     internal static long[] InputShape(JsonNode? node, string path)
     {
+        // A size is a positive integer, or null (Keras's None: any length); anything else is marked 0 and refused.
         var shape = node is JsonArray array && array.Count > 0
-            ? array.Select(d => d is JsonValue v && v.GetValueKind() == JsonValueKind.Number && v.TryGetValue<long>(out long n) && n > 0 ? n : -1).ToArray()
+            ? array.Select(d => d is null ? Shapes.None
+                : d is JsonValue v && v.GetValueKind() == JsonValueKind.Number && v.TryGetValue<long>(out long n) && n > 0 ? n : 0).ToArray()
             : null;
         bool fits = true;
-        try { if (shape is not null) SafeTensors.Elements(shape); }
+        try { if (shape is not null) SafeTensors.Elements([.. shape.Where(d => d > 0)]); }
         catch (OverflowException) { fits = false; }
-        if (shape is null || shape.Any(d => d <= 0) || !fits)
+        if (shape is null || shape.Any(d => d == 0) || !fits)
             throw new InvalidDataException(
-                $"'{path}' records the input shape {node?.ToJsonString() ?? "null"}; an input shape lists positive sizes " +
+                $"'{path}' records the input shape {node?.ToJsonString() ?? "null"}; an input shape lists positive sizes or null " +
                 "(without the batch dimension) whose product fits in 64 bits. The file is corrupted.");
         return shape;
     }

@@ -137,6 +137,7 @@ public sealed class Conv1D : Layer
         if (UseBias) AddWeight("bias", [Filters], BiasInitializer, perGroup * KernelSize, (long)Filters * KernelSize);
         _padding = Padding switch
         {
+            "same" when steps == Shapes.None => (Shapes.None, Shapes.None), // computed per batch: it depends on the length
             "same" => ConvArithmetic.SamePadding(steps, KernelSize, Strides, DilationRate),
             "causal" => ((long)(KernelSize - 1) * DilationRate, 0),
             _ => (0, 0),
@@ -148,8 +149,9 @@ public sealed class Conv1D : Layer
     {
         SequenceArithmetic.CheckBatch(x, this);
         var ncl = ChannelsFirst ? x : x.permute(0, 2, 1);
-        if (_padding.Before != _padding.After) ncl = F.pad(ncl, [_padding.Before, _padding.After]);
-        long symmetric = _padding.Before == _padding.After ? _padding.Before : 0;
+        var padding = _padding.Before == Shapes.None ? ConvArithmetic.SamePadding(ncl.shape[2], KernelSize, Strides, DilationRate) : _padding;
+        if (padding.Before != padding.After) ncl = F.pad(ncl, [padding.Before, padding.After]);
+        long symmetric = padding.Before == padding.After ? padding.Before : 0;
         var y = F.conv1d(ncl, InComputeDtype(Kernel!), InComputeDtype(Bias), stride: Strides, padding: symmetric, dilation: DilationRate, groups: Groups);
         if (!ChannelsFirst) y = y.permute(0, 2, 1);
         return Activation.IsLinear ? y : Activation.Call(y);

@@ -88,6 +88,11 @@ internal static class ConvArithmetic
                 $"Layer \"{layer.Name}\" ({layer.TypeName}) expects images of shape {expected} per sample, i.e. batches " +
                 $"(None, {expected[1..]}; got input shape {Shapes.FormatBatch(inputShape)}.{hint}");
         }
+        if (Shapes.HasNone(inputShape))
+            throw new ArgumentException(
+                $"Layer \"{layer.Name}\" ({layer.TypeName}) needs images of known height, width and channels; got input shape " +
+                $"{Shapes.FormatBatch(inputShape)}. Give the Input its image size (images of several sizes: resize them, e.g. with " +
+                "the Resizing layer or the image loaders' imageSize).");
         return channelsFirst ? (inputShape[1], inputShape[2], inputShape[0]) : (inputShape[0], inputShape[1], inputShape[2]);
     }
 
@@ -100,6 +105,7 @@ internal static class ConvArithmetic
     /// </summary>
     internal static long OutputLength(long input, int kernel, int stride, int dilation, bool same, Layer layer)
     {
+        if (input == Shapes.None) return Shapes.None; // known when data arrives, as Keras's None
         long effective = (long)(kernel - 1) * dilation + 1;
         long output = same ? (input + stride - 1) / stride : (input - effective) / stride + 1;
         if (output <= 0 || (!same && input < effective))

@@ -45,12 +45,13 @@ public sealed class Concatenate : Layer
         var output = (long[])inputShapes[0].Clone();
         foreach (var shape in inputShapes.Skip(1))
         {
-            bool fits = shape.Length == rank && Enumerable.Range(0, rank).All(i => i == axis || shape[i] == output[i]);
+            bool fits = shape.Length == rank && Enumerable.Range(0, rank).All(i => i == axis || shape[i] == output[i]
+                || shape[i] == Shapes.None || output[i] == Shapes.None);
             if (!fits)
                 throw new ArgumentException(
                     $"A `Concatenate` layer requires inputs with matching shapes except for the concatenation axis. Layer \"{Name}\" " +
                     $"(axis {Axis}) received shapes {string.Join(", ", inputShapes.Select(Shapes.FormatBatch))}.", nameof(inputShapes));
-            output[axis] += shape[axis];
+            output[axis] = output[axis] == Shapes.None || shape[axis] == Shapes.None ? Shapes.None : output[axis] + shape[axis];
         }
         return output;
     }

@@ -48,7 +48,7 @@ public abstract class Merge : Layer
             for (int i = 0; fits && i < shape.Length; i++)
             {
                 if (shape[i] == output[i] || shape[i] == 1) continue;
-                if (output[i] == 1) output[i] = shape[i];
+                if (output[i] == 1 || output[i] == Shapes.None || shape[i] == Shapes.None) output[i] = output[i] == 1 ? shape[i] : Shapes.None;
                 else fits = false;
             }
             if (!fits)

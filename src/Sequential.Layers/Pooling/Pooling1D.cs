@@ -11,6 +11,7 @@ public abstract class Pooling1D : Layer
 {
     private protected readonly bool ChannelsFirst;
     private Padding2D _padding;
+    private bool _unknownSteps;
     private readonly bool _same;
 
     /// <summary>Creates a pooling layer.</summary>
@@ -56,7 +57,8 @@ public abstract class Pooling1D : Layer
     public override void Build(long[] inputShape)
     {
         var (steps, _) = SequenceArithmetic.SequenceShape(inputShape, ChannelsFirst, this);
-        _padding = ConvArithmetic.PaddingFor(_same, 1, steps, (1, PoolSize), (1, Strides), (1, 1));
+        _unknownSteps = steps == Shapes.None; // "same" padding then depends on each batch's length
+        if (!_unknownSteps) _padding = ConvArithmetic.PaddingFor(_same, 1, steps, (1, PoolSize), (1, Strides), (1, 1));
     }
 
     /// <inheritdoc/>
@@ -64,7 +66,8 @@ public abstract class Pooling1D : Layer
     {
         SequenceArithmetic.CheckBatch(x, this);
         var nchw = (ChannelsFirst ? x : x.permute(0, 2, 1)).unsqueeze(2);
-        var y = Pool(nchw, (1, PoolSize), (1, Strides), _padding).squeeze(2);
+        var padding = _unknownSteps ? ConvArithmetic.PaddingFor(_same, 1, nchw.shape[3], (1, PoolSize), (1, Strides), (1, 1)) : _padding;
+        var y = Pool(nchw, (1, PoolSize), (1, Strides), padding).squeeze(2);
         return ChannelsFirst ? y : y.permute(0, 2, 1);
     }
 

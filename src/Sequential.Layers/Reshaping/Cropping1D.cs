@@ -34,6 +34,7 @@ public sealed class Cropping1D : Layer
         if (inputShape.Length != 2)
             throw new ArgumentException(
                 $"Layer \"{Name}\" (Cropping1D) expects sequences of shape (None, steps, features); got {Shapes.FormatBatch(inputShape)}.");
+        if (inputShape[0] == Shapes.None) return [Shapes.None, inputShape[1]]; // checked per batch, in Call
         long remaining = inputShape[0] - Cropping.Item1 - Cropping.Item2;
         if (remaining <= 0)
             throw new ArgumentException(

@@ -12,7 +12,7 @@ public sealed class Flatten : Layer
     public Flatten(long[]? inputShape = null, string? name = null) : base(name, inputShape) { }
 
     /// <inheritdoc/>
-    public override long[] ComputeOutputShape(long[] inputShape) => [Shapes.Product(inputShape)];
+    public override long[] ComputeOutputShape(long[] inputShape) => [Shapes.ProductOrNone(inputShape)];
 
     /// <inheritdoc/>
     public override Tensor Call(Tensor x, bool training) => x.dim() == 2 ? x : x.flatten(1);

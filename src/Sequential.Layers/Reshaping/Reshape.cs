@@ -25,13 +25,14 @@ public sealed class Reshape : Layer
     /// <inheritdoc/>
     public override long[] ComputeOutputShape(long[] inputShape)
     {
+        if (Shapes.HasNone(inputShape)) return [.. TargetShape]; // the sizes meet when data arrives; -1 stays unknown (None)
         long size = Shapes.Product(inputShape);
         long known = Shapes.Product(TargetShape.Where(d => d != -1));
         bool infer = TargetShape.Contains(-1);
         if ((infer && size % known != 0) || (!infer && size != known))
             throw new ArgumentException(
                 $"Layer \"{Name}\" (Reshape) cannot reshape an input of shape {Shapes.FormatBatch(inputShape)} ({size} values per sample) " +
-                $"to {Shapes.FormatBatch(TargetShape)}: the sizes must multiply to {size}.");
+                $"to (None, {string.Join(", ", TargetShape)}): the sizes must multiply to {size}.");
         return TargetShape.Select(d => d == -1 ? size / known : d).ToArray();
     }
 

@@ -28,7 +28,7 @@ public sealed class UpSampling1D : Layer
         if (inputShape.Length != 2)
             throw new ArgumentException(
                 $"Layer \"{Name}\" (UpSampling1D) expects sequences of shape (None, steps, features); got {Shapes.FormatBatch(inputShape)}.");
-        return [inputShape[0] * Size, inputShape[1]];
+        return [inputShape[0] == Shapes.None ? Shapes.None : inputShape[0] * Size, inputShape[1]];
     }
 
     /// <inheritdoc/>

@@ -47,7 +47,7 @@ public sealed class ZeroPadding1D : Layer
                 $"Layer \"{Name}\" (ZeroPadding1D) expects sequences of shape (None, steps, features) ({DataFormat}); got {Shapes.FormatBatch(inputShape)}.");
         int axis = _channelsFirst ? 1 : 0;
         var output = (long[])inputShape.Clone();
-        output[axis] += Padding.Item1 + Padding.Item2;
+        if (output[axis] != Shapes.None) output[axis] += Padding.Item1 + Padding.Item2;
         return output;
     }
 

@@ -143,7 +143,7 @@ public class ModelFileTests
     [TestCase("class_name", "5", "the class_name of layer 0 is 5, not a string")]
     [TestCase("input_shape", "[-1]", "records the input shape [-1]")]
     [TestCase("input_shape", "[\"six\"]", "records the input shape [\"six\"]")]
-    [TestCase("input_shape", "[null]", "records the input shape [null]")]
+    [TestCase("input_shape", "[0]", "records the input shape [0]")]
     [TestCase("name", "[]", "the model's name is [], not a string")]
     [TestCase("units", "\"many\"", "has a value for 'units' that is not a Int32")]
     [TestCase("metrics", "[null]", "a metric is missing, not a string")]
