@@ -24,7 +24,7 @@ const int maxlen = 64;
 // outputs = layers.Dense(1, activation="sigmoid")(x)
 // model = keras.Model(inputs, outputs)
 // model.summary()
-var inputs = new Input(shape: [maxlen], dtype: ScalarType.Int32);
+var inputs = new Input(shape: [null], dtype: ScalarType.Int32);
 var x = new Embedding(maxFeatures, 128).Apply(inputs);
 x = new Bidirectional(new LSTM(64, returnSequences: true)).Apply(x);
 x = new Bidirectional(new LSTM(64)).Apply(x);

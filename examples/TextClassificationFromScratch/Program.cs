@@ -95,7 +95,7 @@ var testDs = rawTestDs.Map(VectorizeText).Cache().Prefetch(10);
 // x = layers.Dropout(0.5)(x)
 // predictions = layers.Dense(1, activation="sigmoid", name="predictions")(x)
 // model = keras.Model(inputs, predictions)
-var inputs = new Input(shape: [sequenceLength], dtype: ScalarType.Int64);
+var inputs = new Input(shape: [null], dtype: ScalarType.Int64);
 var x = new Embedding(maxFeatures, embeddingDim).Apply(inputs);
 x = new Dropout(0.5).Apply(x);
 x = new Conv1D(128, 7, padding: "valid", activation: "relu", strides: 3).Apply(x);

@@ -498,18 +498,47 @@ public abstract class Layer : nn.Module<Tensor, Tensor>
     /// <returns>The symbolic output.</returns>
     /// <exception cref="ArgumentException">The shapes do not fit the layer.</exception>
     /// <example><code>SymbolicTensor x = new Dense(64, activation: "relu").Apply(inputs);</code></example>
-    public SymbolicTensor Apply(params SymbolicTensor[] inputs)
+    public SymbolicTensor Apply(params SymbolicTensor[] inputs) => ApplyCall(inputs, NoCallOptions);
+
+    /// <summary>
+    /// Calls the layer on symbolic tensors with call options (Keras's non-tensor call arguments, such as
+    /// MultiHeadAttention's <c>use_causal_mask</c>), for a layer's own typed <c>Apply</c> overload. The graph passes the
+    /// options to every run of this call, and saved models record them as Keras's call kwargs.
+    /// </summary>
+    /// <param name="inputs">The tensors the call takes.</param>
+    /// <param name="callOptions">Options by Keras's names (values bool, long, double or string), each among
+    /// <see cref="CallOptionNames"/>.</param>
+    /// <returns>The (first) symbolic output.</returns>
+    /// <exception cref="ArgumentException">The shapes do not fit, or an option the layer does not take.</exception>
+    protected SymbolicTensor ApplyWithOptions(IReadOnlyList<SymbolicTensor> inputs, IReadOnlyDictionary<string, object> callOptions) =>
+        ApplyCall(inputs, callOptions);
+
+    /// <summary>The names of the call options this layer takes in a functional graph (Keras's call kwargs); none by default.</summary>
+    protected internal virtual IReadOnlyCollection<string> CallOptionNames => [];
+
+    /// <summary>No call options: what a call made without options passes to <see cref="CallOutputs"/>.</summary>
+    protected static IReadOnlyDictionary<string, object> NoCallOptions { get; } = new Dictionary<string, object>();
+
+    /// <summary>One symbolic call: shapes checked and the layer built, one symbolic tensor per output, the options kept.</summary>
+    internal SymbolicTensor ApplyCall(IReadOnlyList<SymbolicTensor> inputs, IReadOnlyDictionary<string, object> callOptions)
     {
         ArgumentNullException.ThrowIfNull(inputs);
-        if (inputs.Length == 0 || inputs.Any(i => i is null))
+        ArgumentNullException.ThrowIfNull(callOptions);
+        if (inputs.Count == 0 || inputs.Any(i => i is null))
             throw new ArgumentException($"Layer \"{Name}\" ({TypeName}) was applied to no input; pass the SymbolicTensor(s) it takes.", nameof(inputs));
+        foreach (var (option, value) in callOptions)
+            if (!CallOptionNames.Contains(option) || value is not (bool or long or double or string))
+                throw new ArgumentException(
+                    $"Layer \"{Name}\" ({TypeName}) takes no call option \"{option}\" of value {value ?? "null"}; " +
+                    (CallOptionNames.Count == 0 ? "it takes none." : $"it takes {string.Join(", ", CallOptionNames)} (bool, integer, number or text)."),
+                    nameof(callOptions));
         var shapes = inputs.Select(i => i.ShapeArray).ToList();
         long[] output = BuildFor(shapes);
-        var outputs = ComputeOutputShapes(shapes, output);
+        var outputs = ComputeOutputShapes(shapes, output, callOptions);
         if (outputs.Count == 0 || !outputs[0].SequenceEqual(output))
             throw new InvalidOperationException(
                 $"Layer \"{Name}\" ({TypeName}): ComputeOutputShapes must return the output shape {Shapes.FormatBatch(output)} first.");
-        var result = SymbolicTensor.Produced(outputs, this, inputs, _symbolicCalls++)[0];
+        var result = SymbolicTensor.Produced(outputs, this, inputs, _symbolicCalls++, callOptions.Count == 0 ? null : callOptions)[0];
         (_input, _output) = (inputs[0], result);
         return result;
     }
@@ -524,8 +553,10 @@ public abstract class Layer : nn.Module<Tensor, Tensor>
     /// </summary>
     /// <param name="inputShapes">Per-sample input shapes, one per input.</param>
     /// <param name="outputShape">The per-sample shape of the first output.</param>
+    /// <param name="callOptions">The call's options (see <see cref="ApplyWithOptions"/>); usually empty.</param>
     /// <returns>One per-sample shape per output, <paramref name="outputShape"/> first.</returns>
-    public virtual IReadOnlyList<long[]> ComputeOutputShapes(IReadOnlyList<long[]> inputShapes, long[] outputShape) => [outputShape];
+    public virtual IReadOnlyList<long[]> ComputeOutputShapes(IReadOnlyList<long[]> inputShapes, long[] outputShape,
+        IReadOnlyDictionary<string, object> callOptions) => [outputShape];
 
     /// <summary>
     /// The computation of a call that returns several tensors (see <see cref="ComputeOutputShapes"/>), as a functional
@@ -534,9 +565,11 @@ public abstract class Layer : nn.Module<Tensor, Tensor>
     /// </summary>
     /// <param name="inputs">Input batches.</param>
     /// <param name="masks">Their masks (null where an input has none).</param>
+    /// <param name="callOptions">The call's options (see <see cref="ApplyWithOptions"/>); usually empty.</param>
     /// <param name="training">True inside training steps.</param>
     /// <returns>The output batches.</returns>
-    protected virtual IReadOnlyList<Tensor> CallOutputs(IReadOnlyList<Tensor> inputs, IReadOnlyList<Tensor?> masks, bool training) =>
+    protected virtual IReadOnlyList<Tensor> CallOutputs(IReadOnlyList<Tensor> inputs, IReadOnlyList<Tensor?> masks,
+        IReadOnlyDictionary<string, object> callOptions, bool training) =>
         [inputs.Count == 1 && !TakesSeveralInputs ? Call(inputs[0], masks[0], training) : Call(inputs, masks, training)];
 
     /// <summary>
@@ -548,12 +581,12 @@ public abstract class Layer : nn.Module<Tensor, Tensor>
 
     /// <summary>Runs a graph node whose layer returns several outputs: masks gathered, inputs cast, the first output's
     /// mask attached (the others, states, carry none), as Keras's <c>Layer.__call__</c> does.</summary>
-    internal IReadOnlyList<Tensor> InvokeOutputs(IReadOnlyList<Tensor> inputs, bool training)
+    internal IReadOnlyList<Tensor> InvokeOutputs(IReadOnlyList<Tensor> inputs, IReadOnlyDictionary<string, object>? callOptions, bool training)
     {
         var masks = new Tensor?[inputs.Count];
         for (int i = 0; i < masks.Length; i++) masks[i] = Masks.Get(inputs[i]);
         inputs = [.. inputs.Select(AutoCast)];
-        var outputs = CallOutputs(inputs, masks, training);
+        var outputs = CallOutputs(inputs, masks, callOptions ?? NoCallOptions, training);
         if (SupportsMasking && outputs.Count > 0 && Masks.Get(outputs[0]) is null
             && (inputs.Count == 1 && !TakesSeveralInputs ? ComputeMask(inputs[0], masks[0]) : ComputeMask(inputs, masks)) is { } mask)
             Masks.Set(outputs[0], mask);

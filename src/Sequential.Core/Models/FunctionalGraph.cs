@@ -183,14 +183,15 @@ internal sealed class FunctionalGraph
         foreach (var node in _nodes)
         {
             var layer = node.Layer;
-            if (node.Outputs.Length == 1)
+            var options = node.Tensor.CallOptions;
+            if (node.Outputs.Length == 1 && options is null)
             {
                 values[node.Outputs[0]] = node.Inputs.Length == 1
                     ? layer.Invoke(values[node.Inputs[0]], training)
                     : layer.InvokeMany([.. node.Inputs.Select(i => values[i])], training);
                 continue;
             }
-            var outputs = layer.InvokeOutputs([.. node.Inputs.Select(i => values[i])], training);
+            var outputs = layer.InvokeOutputs([.. node.Inputs.Select(i => values[i])], options, training);
             if (outputs.Count != node.Outputs.Length)
                 throw new InvalidOperationException(
                     $"Layer \"{layer.Name}\" ({layer.TypeName}) returned {outputs.Count} output(s) where its ComputeOutputShapes " +

@@ -371,16 +371,20 @@ public partial class Model : Layer
     /// <c>h, c = encoder(x)</c>; here <c>var (h, c) = encoder.Apply(x);</c>).</summary>
     /// <param name="inputShapes">Per-sample input shapes, one per input.</param>
     /// <param name="outputShape">The first output's shape.</param>
+    /// <param name="callOptions">The call's options (none).</param>
     /// <returns>The per-sample shape of each output.</returns>
-    public override IReadOnlyList<long[]> ComputeOutputShapes(IReadOnlyList<long[]> inputShapes, long[] outputShape) =>
+    public override IReadOnlyList<long[]> ComputeOutputShapes(IReadOnlyList<long[]> inputShapes, long[] outputShape,
+        IReadOnlyDictionary<string, object> callOptions) =>
         _graph is null ? [outputShape] : [.. _graph.OutputShapes.Select(s => (long[])s.Clone())];
 
     /// <summary>The model used as a layer: every output of its graph.</summary>
     /// <param name="inputs">One batch per input.</param>
     /// <param name="masks">Their masks (the graph reads them from the tensors).</param>
+    /// <param name="callOptions">The call's options (none).</param>
     /// <param name="training">True during training steps.</param>
     /// <returns>One batch per output.</returns>
-    protected override IReadOnlyList<Tensor> CallOutputs(IReadOnlyList<Tensor> inputs, IReadOnlyList<Tensor?> masks, bool training) =>
+    protected override IReadOnlyList<Tensor> CallOutputs(IReadOnlyList<Tensor> inputs, IReadOnlyList<Tensor?> masks,
+        IReadOnlyDictionary<string, object> callOptions, bool training) =>
         CallMany(inputs, training);
 
     /// <summary>The model used as a layer on several inputs: its one output.</summary>

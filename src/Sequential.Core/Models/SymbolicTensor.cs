@@ -34,14 +34,21 @@ public class SymbolicTensor
 
     /// <summary>The outputs of one layer call, one per shape, named as Keras names them (<c>lstm_output_0</c>, then
     /// <c>lstm_output_0_1</c>, ... for the further outputs of the same call).</summary>
-    internal static SymbolicTensor[] Produced(IReadOnlyList<long[]> shapes, Layer layer, IReadOnlyList<SymbolicTensor> inbound, int nodeIndex)
+    internal static SymbolicTensor[] Produced(IReadOnlyList<long[]> shapes, Layer layer, IReadOnlyList<SymbolicTensor> inbound, int nodeIndex,
+        IReadOnlyDictionary<string, object>? callOptions = null)
     {
         var outputs = new SymbolicTensor[shapes.Count];
         for (int i = 0; i < outputs.Length; i++)
-            outputs[i] = new(shapes[i], layer, inbound, nodeIndex, $"{layer.Name}_output_{nodeIndex}{(i > 0 ? $"_{i}" : "")}", i);
+            outputs[i] = new(shapes[i], layer, inbound, nodeIndex, $"{layer.Name}_output_{nodeIndex}{(i > 0 ? $"_{i}" : "")}", i)
+            {
+                CallOptions = callOptions,
+            };
         foreach (var output in outputs) output._callOutputs = outputs;
         return outputs;
     }
+
+    /// <summary>The options of the call that produced this tensor (Keras's non-tensor call kwargs), or null for none.</summary>
+    internal IReadOnlyDictionary<string, object>? CallOptions { get; private init; }
 
     /// <summary>The per-sample shape, without the batch dimension (Keras shows it as <c>(None, ...)</c>).</summary>
     public IReadOnlyList<long> Shape => _shape;

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Sequential.Layers;
 using static TorchSharp.torch;
@@ -297,6 +298,14 @@ internal static class ModelConfig
                 kwargs[keyword] = new JsonArray([.. inbound.Skip(1).Select(t => (JsonNode)Tensor(t))]);
                 inbound = [inbound[0]];
             }
+            foreach (var (option, value) in output.CallOptions ?? new Dictionary<string, object>())
+                kwargs[option] = value switch
+                {
+                    bool b => JsonValue.Create(b),
+                    long l => JsonValue.Create(l),
+                    double d => JsonValue.Create(d),
+                    _ => JsonValue.Create((string)value),
+                };
             JsonNode argument = inbound.Count == 1 ? Tensor(inbound[0]) : new JsonArray([.. inbound.Select(t => (JsonNode)Tensor(t))]);
             return new JsonObject { ["args"] = new JsonArray(argument), ["kwargs"] = kwargs };
         }
@@ -533,11 +542,13 @@ internal static class ModelConfig
         int total = first[count];
         var entryOf = new int[total];
         var arguments = new Ref[total][];
+        var options = new Dictionary<string, object>[total];
         for (int i = 0; i < count; i++)
             for (int k = 0; layers[i] is not null && k < nodesOf[i].Count; k++)
             {
                 entryOf[first[i] + k] = i;
-                arguments[first[i] + k] = NodeFromJson(nodesOf[i][k], layers[i]!.ExtraInputsArgument, $"call {k} of layer \"{names[i]}\" of {model}");
+                (arguments[first[i] + k], options[first[i] + k]) =
+                    NodeFromJson(nodesOf[i][k], layers[i]!, $"call {k} of layer \"{names[i]}\" of {model}");
             }
 
         // 3. Each call once its inputs exist, in an order Kahn's algorithm finds: a call waits for the calls whose outputs
@@ -624,7 +635,7 @@ internal static class ModelConfig
                         "The file is corrupted or hostile.");
             try
             {
-                return layer.Apply(tensors);
+                return layer.ApplyCall(tensors, options[first[entry] + node]);
             }
             catch (Exception e) when (e is ArgumentException or NotSupportedException or InvalidOperationException)
             {
@@ -636,20 +647,46 @@ internal static class ModelConfig
 
         // One call's arguments: {"args": [tensor]} or {"args": [[tensor, tensor, ...]]}, each tensor Keras's __keras_tensor__;
         // for a layer that takes further inputs by keyword (a recurrent layer's "initial_state"), those follow the first.
-        Ref[] NodeFromJson(JsonNode? node, string? keyword, string what)
+        // Other kwargs are the layer's call options (bool, number or text), each one the layer takes.
+        (Ref[] Inputs, Dictionary<string, object> Options) NodeFromJson(JsonNode? node, Layer layer, string what)
         {
             if (node is not JsonObject call || call["args"] is not JsonArray { Count: 1 } args || args[0] is JsonArray { Count: 0 })
                 throw new InvalidDataException(
                     $"'{path}': {what} is {Shortened(node)}, not {{\"args\": [input]}} with one input or one list of inputs.");
-            Ref[] positional = args[0] is JsonArray many
+            Ref[] inputs = args[0] is JsonArray many
                 ? [.. many.Select((t, j) => TensorFromJson(t, $"{what}, input {j}"))]
                 : [TensorFromJson(args[0], what)];
-            if (keyword is null || call["kwargs"] is not JsonObject kwargs || kwargs[keyword] is null) return positional;
-            if (positional.Length != 1 || kwargs[keyword] is not JsonArray { Count: > 0 } extra)
-                throw new InvalidDataException(
-                    $"'{path}': {what} gives {keyword} as {Shortened(kwargs[keyword])} with {positional.Length} positional input(s); " +
-                    $"it takes one input and a list of tensors for {keyword}.");
-            return [.. positional, .. extra.Select((t, j) => TensorFromJson(t, $"{what}, {keyword}[{j}]"))];
+            var callOptions = new Dictionary<string, object>(StringComparer.Ordinal);
+            if (call["kwargs"] is null) return (inputs, callOptions);
+            if (call["kwargs"] is not JsonObject kwargs)
+                throw new InvalidDataException($"'{path}': {what} has kwargs {Shortened(call["kwargs"])}, not an object.");
+            string? keyword = layer.ExtraInputsArgument;
+            foreach (var (name, value) in kwargs)
+            {
+                if (name == keyword && value is not null)
+                {
+                    if (inputs.Length != 1 || value is not JsonArray { Count: > 0 } extra)
+                        throw new InvalidDataException(
+                            $"'{path}': {what} gives {keyword} as {Shortened(value)} with {inputs.Length} positional input(s); " +
+                            $"it takes one input and a list of tensors for {keyword}.");
+                    inputs = [.. inputs, .. extra.Select((t, j) => TensorFromJson(t, $"{what}, {keyword}[{j}]"))];
+                    continue;
+                }
+                object? option = value is JsonValue v ? v.GetValueKind() switch
+                {
+                    JsonValueKind.True => true,
+                    JsonValueKind.False => false,
+                    JsonValueKind.String => v.GetValue<string>(),
+                    JsonValueKind.Number => v.TryGetValue<long>(out long l) ? l : v.GetValue<double>(),
+                    _ => null,
+                } : null;
+                if (!layer.CallOptionNames.Contains(name) || option is null)
+                    throw new InvalidDataException(
+                        $"'{path}': {what} passes {name}={Shortened(value)}, which layer \"{layer.Name}\" ({layer.TypeName}) does not take" +
+                        (layer.CallOptionNames.Count == 0 ? "." : $" (it takes {string.Join(", ", layer.CallOptionNames)}: a bool, number or text)."));
+                callOptions[name] = option;
+            }
+            return (inputs, callOptions);
         }
 
         Ref TensorFromJson(JsonNode? node, string what)

@@ -277,6 +277,70 @@ public sealed class MultiHeadAttention : Layer
     public override Tensor? ComputeMask(IReadOnlyList<Tensor> inputs, IReadOnlyList<Tensor?> masks) => masks.Count > 0 ? masks[0] : null;
 
     /// <summary>
+    /// Calls the layer in a functional model with Keras's call options (<c>mha(query, value, key,
+    /// use_causal_mask=True, return_attention_scores=True)</c>). With <paramref name="returnAttentionScores"/> the call
+    /// has two outputs: <c>var (output, scores) = mha.Apply(query, value, returnAttentionScores: true);</c>, the scores
+    /// <c>(None, heads, T, S)</c> for sequences. Saved models record the options as Keras's call kwargs.
+    /// </summary>
+    /// <param name="query">Query, <c>(None, T, features)</c>.</param>
+    /// <param name="value">Value, <c>(None, S, features)</c>.</param>
+    /// <param name="key">Key; default <paramref name="value"/>.</param>
+    /// <param name="useCausalMask">Whether step t may attend only to steps up to t.</param>
+    /// <param name="returnAttentionScores">Whether the call also returns the attention scores.</param>
+    /// <returns>The output (deconstruct the scores from it with returnAttentionScores).</returns>
+    /// <exception cref="ArgumentException">Shapes that do not fit; the message names the layer and the shapes.</exception>
+    public SymbolicTensor Apply(SymbolicTensor query, SymbolicTensor value, SymbolicTensor? key = null, bool useCausalMask = false,
+        bool returnAttentionScores = false)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        ArgumentNullException.ThrowIfNull(value);
+        var options = new Dictionary<string, object>();
+        if (useCausalMask) options[UseCausalMaskOption] = true;
+        if (returnAttentionScores) options[ReturnScoresOption] = true;
+        return ApplyWithOptions(key is null ? [query, value] : [query, value, key], options);
+    }
+
+    private const string UseCausalMaskOption = "use_causal_mask", ReturnScoresOption = "return_attention_scores";
+
+    /// <summary>Keras's call options: <c>use_causal_mask</c>, <c>return_attention_scores</c>.</summary>
+    protected override IReadOnlyCollection<string> CallOptionNames => [UseCausalMaskOption, ReturnScoresOption];
+
+    private static bool Option(IReadOnlyDictionary<string, object> options, string name) =>
+        options.TryGetValue(name, out var value) && value is true;
+
+    /// <summary>The output, then, with <c>return_attention_scores</c>, the scores: the batch dims and heads, the query's
+    /// attention dims, the key's (Keras's layout).</summary>
+    /// <param name="inputShapes">Per-sample shapes of query, value and (optionally) key.</param>
+    /// <param name="outputShape">The output's shape.</param>
+    /// <param name="callOptions">The call's options.</param>
+    /// <returns>The shapes of the call's outputs.</returns>
+    public override IReadOnlyList<long[]> ComputeOutputShapes(IReadOnlyList<long[]> inputShapes, long[] outputShape,
+        IReadOnlyDictionary<string, object> callOptions)
+    {
+        ArgumentNullException.ThrowIfNull(inputShapes);
+        if (!Option(callOptions, ReturnScoresOption)) return [outputShape];
+        var (query, key) = (inputShapes[0], inputShapes.Count == 3 ? inputShapes[2] : inputShapes[1]);
+        int rank = query.Length + 2; // projected, with the batch axis: (B, ..., heads, size)
+        var batch = Enumerable.Range(1, rank - 2).Where(i => !_axes.Contains(i)).Select(i => i == rank - 2 ? NumHeads : query[i - 1]);
+        return [outputShape, [.. batch, .. _axes.Select(i => query[i - 1]), .. _axes.Select(i => key[i - 1])]];
+    }
+
+    /// <summary>A graph node's call: the inputs' masks and the call's options; the output, and the scores when asked.</summary>
+    /// <param name="inputs">Query, value and (optionally) key.</param>
+    /// <param name="masks">Their masks.</param>
+    /// <param name="callOptions">The call's options.</param>
+    /// <param name="training">True inside training steps.</param>
+    /// <returns>The output, then the scores with return_attention_scores.</returns>
+    protected override IReadOnlyList<Tensor> CallOutputs(IReadOnlyList<Tensor> inputs, IReadOnlyList<Tensor?> masks,
+        IReadOnlyDictionary<string, object> callOptions, bool training)
+    {
+        bool scores = Option(callOptions, ReturnScoresOption);
+        var (output, probabilities) = Attend(inputs[0], inputs[1], inputs.Count == 3 ? inputs[2] : null, masks[0], masks[1],
+            masks.Count == 3 ? masks[2] : null, null, Option(callOptions, UseCausalMaskOption), scores, training);
+        return scores ? [output, probabilities!] : [output];
+    }
+
+    /// <summary>
     /// Calls the layer on batches with Keras's call arguments (<c>mha(query, value, key, attention_mask=...,
     /// use_causal_mask=...)</c>), building it first for their shapes. The masks attached to the inputs
     /// (<see cref="Masks"/>) join the attention mask; the output carries the query's mask.

@@ -170,8 +170,10 @@ public sealed class Bidirectional : Layer
     /// with <c>returnState</c>, the forward layer's final states and the backward layer's.</summary>
     /// <param name="inputShapes">Per-sample input shapes.</param>
     /// <param name="outputShape">The (first) output's shape.</param>
+    /// <param name="callOptions">The call's options (none).</param>
     /// <returns>The shapes of the call's outputs.</returns>
-    public override IReadOnlyList<long[]> ComputeOutputShapes(IReadOnlyList<long[]> inputShapes, long[] outputShape)
+    public override IReadOnlyList<long[]> ComputeOutputShapes(IReadOnlyList<long[]> inputShapes, long[] outputShape,
+        IReadOnlyDictionary<string, object> callOptions)
     {
         var shapes = new List<long[]> { outputShape };
         if (MergeMode is null) shapes.Add((long[])outputShape.Clone());
@@ -182,9 +184,11 @@ public sealed class Bidirectional : Layer
     /// <summary>A graph node's call: start states from the inputs after the first; every output Keras's call returns.</summary>
     /// <param name="inputs">The sequences, then any start states.</param>
     /// <param name="masks">Their masks (the sequences' is used).</param>
+    /// <param name="callOptions">The call's options (none).</param>
     /// <param name="training">Whether dropout is active.</param>
     /// <returns>The output(s), then the final states with returnState.</returns>
-    protected override IReadOnlyList<Tensor> CallOutputs(IReadOnlyList<Tensor> inputs, IReadOnlyList<Tensor?> masks, bool training)
+    protected override IReadOnlyList<Tensor> CallOutputs(IReadOnlyList<Tensor> inputs, IReadOnlyList<Tensor?> masks,
+        IReadOnlyDictionary<string, object> callOptions, bool training)
     {
         var (outputs, states) = Run(inputs[0], inputs.Count > 1 ? inputs.Skip(1).ToArray() : null, masks[0], training,
             needStates: ReturnState || Stateful);
@@ -205,7 +209,7 @@ public sealed class Bidirectional : Layer
     protected override Tensor Call(IReadOnlyList<Tensor> inputs, IReadOnlyList<Tensor?> masks, bool training)
     {
         if (MergeMode is null) throw TwoOutputs();
-        return CallOutputs(inputs, masks, training)[0];
+        return CallOutputs(inputs, masks, NoCallOptions, training)[0];
     }
 
     /// <summary>The output's mask for a call with start states: the sequences' rule.</summary>

@@ -256,17 +256,21 @@ public abstract class RecurrentLayer : Layer
     /// <summary>The output, then, with <c>returnState</c>, the final states, <c>(units)</c> each.</summary>
     /// <param name="inputShapes">Per-sample input shapes.</param>
     /// <param name="outputShape">The output's shape.</param>
+    /// <param name="callOptions">The call's options (none).</param>
     /// <returns>The shapes of the call's outputs.</returns>
-    public override IReadOnlyList<long[]> ComputeOutputShapes(IReadOnlyList<long[]> inputShapes, long[] outputShape) =>
+    public override IReadOnlyList<long[]> ComputeOutputShapes(IReadOnlyList<long[]> inputShapes, long[] outputShape,
+        IReadOnlyDictionary<string, object> callOptions) =>
         ReturnState ? [outputShape, .. Enumerable.Range(0, StateCount).Select(_ => new long[] { Units })] : [outputShape];
 
     /// <summary>A graph node's call: the sequences' mask, the states that follow them as start states; returns the output
     /// and, with <c>returnState</c>, the final states.</summary>
     /// <param name="inputs">The sequences, then any start states.</param>
     /// <param name="masks">Their masks (the sequences' is used).</param>
+    /// <param name="callOptions">The call's options (none).</param>
     /// <param name="training">Whether dropout is active.</param>
     /// <returns>The output, then the final states with returnState.</returns>
-    protected override IReadOnlyList<Tensor> CallOutputs(IReadOnlyList<Tensor> inputs, IReadOnlyList<Tensor?> masks, bool training)
+    protected override IReadOnlyList<Tensor> CallOutputs(IReadOnlyList<Tensor> inputs, IReadOnlyList<Tensor?> masks,
+        IReadOnlyDictionary<string, object> callOptions, bool training)
     {
         var (output, states) = Run(inputs[0], inputs.Count > 1 ? inputs.Skip(1).ToArray() : null, masks[0], training,
             needStates: ReturnState || Stateful);
@@ -277,7 +281,7 @@ public abstract class RecurrentLayer : Layer
     /// <param name="inputs">The sequences, then the start states.</param>
     /// <param name="training">Whether dropout is active.</param>
     /// <returns>The output.</returns>
-    protected override Tensor Call(IReadOnlyList<Tensor> inputs, bool training) => CallOutputs(inputs, new Tensor?[inputs.Count], training)[0];
+    protected override Tensor Call(IReadOnlyList<Tensor> inputs, bool training) => CallOutputs(inputs, new Tensor?[inputs.Count], NoCallOptions, training)[0];
 
     /// <summary>As <see cref="Call(IReadOnlyList{Tensor}, bool)"/>, with the sequences' mask.</summary>
     /// <param name="inputs">The sequences, then the start states.</param>
@@ -285,7 +289,7 @@ public abstract class RecurrentLayer : Layer
     /// <param name="training">Whether dropout is active.</param>
     /// <returns>The output.</returns>
     protected override Tensor Call(IReadOnlyList<Tensor> inputs, IReadOnlyList<Tensor?> masks, bool training) =>
-        CallOutputs(inputs, masks, training)[0];
+        CallOutputs(inputs, masks, NoCallOptions, training)[0];
 
     /// <summary>The output's mask for a call with start states: the sequences' rule.</summary>
     /// <param name="inputs">The sequences, then the states.</param>
