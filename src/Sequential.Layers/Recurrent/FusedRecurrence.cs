@@ -19,9 +19,11 @@ namespace Sequential.Layers;
 internal static class FusedRecurrence
 {
     /// <summary>Runs the recurrence over <paramref name="x"/> <c>[N, T, F]</c> from <paramref name="states"/>
-    /// (<c>[N, units]</c> each: h, and c for an LSTM); returns every step's output <c>[N, T, units]</c> and the final states.</summary>
+    /// (<c>[N, units]</c> each: h, and c for an LSTM); returns every step's output <c>[N, T, units]</c> and the final states.
+    /// With <paramref name="needStates"/> false and gradients wanted, no final states are returned (an empty array): the
+    /// autograd node then has one output, so its backward receives one gradient rather than empty ones for unused states.</summary>
     public static (Tensor Outputs, Tensor[] States) Run(RecurrentKind kind, Tensor x, Tensor[] states, Tensor kernel,
-        Tensor recurrentKernel, Tensor? bias)
+        Tensor recurrentKernel, Tensor? bias, bool needStates = true)
     {
         bool wantsGrad = is_grad_enabled()
             && (x.requires_grad || kernel.requires_grad || recurrentKernel.requires_grad || (bias?.requires_grad ?? false)
@@ -32,7 +34,8 @@ internal static class FusedRecurrence
             using var noGrad = no_grad();
             return Forward(kind, module, x, states);
         }
-        var results = FusedRecurrenceFunction.apply(kind, x, states[0], states.Length > 1 ? states[1] : null, kernel, recurrentKernel, bias);
+        var results = FusedRecurrenceFunction.apply(kind, x, states[0], states.Length > 1 ? states[1] : null, kernel, recurrentKernel, bias,
+            needStates);
         return (results[0], results.Skip(1).ToArray());
     }
 

@@ -7,7 +7,8 @@ namespace Sequential.Layers;
 /// The autograd node of a fused recurrence on Keras-layout weights. Forward makes a libtorch module holding copies of
 /// the weights and runs it with gradients on detached copies of the inputs (an inner graph, kept in the context);
 /// backward differentiates that inner graph and maps the weight gradients back to Keras's layout (the transposes, and
-/// the GRU gate blocks swapped back). Inputs: kind, x, h0, c0 (null unless LSTM), kernel, recurrent kernel, bias (or null).
+/// the GRU gate blocks swapped back). Inputs: kind, x, h0, c0 (null unless LSTM), kernel, recurrent kernel, bias (or null),
+/// and whether the final states are returned too (when not, the node has one output, the sequence).
 /// </summary>
 internal sealed class FusedRecurrenceFunction : autograd.MultiTensorFunction<FusedRecurrenceFunction>
 {
@@ -22,6 +23,7 @@ internal sealed class FusedRecurrenceFunction : autograd.MultiTensorFunction<Fus
         public required nn.Module Module;
         public required (Tensor Ih, Tensor Hh, Tensor? BiasIh, Tensor? BiasHh) Weights;
         public required Tensor[] Outputs;
+        public required int Returned; // how many of Outputs the node returned (and so receives gradients for)
         public required Tensor?[] Leaves; // x, h0, c0 copies (null where absent)
         public required bool Gru;
         public required long Units;
@@ -38,6 +40,7 @@ internal sealed class FusedRecurrenceFunction : autograd.MultiTensorFunction<Fus
         var kernel = (Tensor)vars[4];
         var recurrentKernel = (Tensor)vars[5];
         var bias = vars[6] as Tensor;
+        bool needStates = (bool)vars[7];
         // Unused outputs' gradients come as empty handles, filled with zeros by backward from the inner graph's own
         // outputs: TorchSharp would make them from a cache that lives in the forward's dispose scope, which a custom loop
         // may have closed by then (and an exception inside backward ends the process).
@@ -55,10 +58,11 @@ internal sealed class FusedRecurrenceFunction : autograd.MultiTensorFunction<Fus
             t?.DetachFromDisposeScope();
         ctx.save_data(Key, new Inner
         {
-            Module = module, Weights = weights, Outputs = [outputs, .. states], Leaves = leaves, Gru = kind == RecurrentKind.Gru,
+            Module = module, Weights = weights, Outputs = [outputs, .. states], Returned = needStates ? 1 + states.Length : 1,
+            Leaves = leaves, Gru = kind == RecurrentKind.Gru,
             Units = recurrentKernel.shape[0], Bias2D = bias?.dim() == 2,
         });
-        return [outputs.detach(), .. states.Select(s => s.detach())];
+        return needStates ? [outputs.detach(), .. states.Select(s => s.detach())] : [outputs.detach()];
 
         static Tensor Leaf(Tensor t) => t.detach().requires_grad_(t.requires_grad);
     }
@@ -80,9 +84,9 @@ internal sealed class FusedRecurrenceFunction : autograd.MultiTensorFunction<Fus
         sources.Add(weights.Hh);
         if (weights.BiasIh is not null) { sources.Add(weights.BiasIh); sources.Add(weights.BiasHh!); }
         var grads = new List<Tensor>();
-        for (int i = 0; i < inner.Outputs.Length; i++)
+        for (int i = 0; i < inner.Returned; i++)
             grads.Add(i < grad_outputs.Count && grad_outputs[i] is { IsInvalid: false } g ? g : zeros_like(inner.Outputs[i]));
-        var found = autograd.grad(inner.Outputs, sources, grads, retain_graph: false, allow_unused: true);
+        var found = autograd.grad(inner.Outputs[..inner.Returned], sources, grads, retain_graph: false, allow_unused: true);
         Tensor? At(int index) => index >= 0 && found[index] is { IsInvalid: false } g ? g : null;
 
         var gIh = At(weightStart);
@@ -107,6 +111,7 @@ internal sealed class FusedRecurrenceFunction : autograd.MultiTensorFunction<Fus
             gIh is null ? null! : FusedRecurrence.ToTorch(gIh.t(), inner.Units, inner.Gru),
             gHh is null ? null! : FusedRecurrence.ToTorch(gHh.t(), inner.Units, inner.Gru),
             gBias!,
+            null!, // needStates
         };
         inner.Module.Dispose();
         foreach (var t in inner.Leaves.Concat(inner.Outputs)) t?.Dispose();

@@ -307,7 +307,8 @@ public abstract class RecurrentLayer : Layer
 
     /// <summary>The whole computation: start states, dropout masks, fused or step loop, stateful bookkeeping.</summary>
     /// <remarks><paramref name="needStates"/> false lets an LSTM take the fused kernel under a right-padded mask, which gives
-    /// the outputs and h but not c at each sequence's end; its returned c is then not Keras's.</remarks>
+    /// the outputs and h but not c at each sequence's end, and lets the fused kernel's autograd node return the output
+    /// alone; the returned states are then incomplete, and callers that pass false do not read them.</remarks>
     internal (Tensor Output, Tensor[] States) Run(Tensor x, IReadOnlyList<Tensor>? initialState, Tensor? mask, bool training, bool needStates)
     {
         CheckRank(x);
@@ -334,12 +335,12 @@ public abstract class RecurrentLayer : Layer
         if (fusable && allKept)
         {
             var ordered = GoBackwards ? input.flip(1) : input;
-            (sequence, final) = FusedRecurrence.Run(FusedKind!.Value, ordered, states, kernel, recurrent, Bias);
+            (sequence, final) = FusedRecurrence.Run(FusedKind!.Value, ordered, states, kernel, recurrent, Bias, needStates);
             last = sequence.select(1, steps - 1);
         }
         else if (lengths is not null)
         {
-            (sequence, final) = FusedRightPadded(input, lengths, states);
+            (sequence, final) = FusedRightPadded(input, lengths, states, needStates);
             last = sequence.select(1, steps - 1);
         }
         else
@@ -372,14 +373,14 @@ public abstract class RecurrentLayer : Layer
     /// outputs, then runs the kept steps in reverse; so each row's kept prefix is reversed in place, run forwards, and
     /// shifted to the end of the output. c (LSTM) is not available this way; callers that need it take the step loop.
     /// </summary>
-    private (Tensor Sequence, Tensor[] States) FusedRightPadded(Tensor input, Tensor lengths, Tensor[] states)
+    private (Tensor Sequence, Tensor[] States) FusedRightPadded(Tensor input, Tensor lengths, Tensor[] states, bool needStates)
     {
         long n = input.shape[0], steps = input.shape[1];
         var time = arange(steps, device: input.device).unsqueeze(0).expand(n, steps);       // [N, T]
         var length = lengths.unsqueeze(1);                                                  // [N, 1]
         Tensor Gather(Tensor t, Tensor index) => t.gather(1, index.unsqueeze(2).expand(-1, -1, t.shape[2]));
         var ordered = GoBackwards ? Gather(input, where(time.lt(length), length - 1 - time, time)) : input;
-        var (outputs, final) = FusedRecurrence.Run(FusedKind!.Value, ordered, states, Kernel!, RecurrentKernel!, Bias);
+        var (outputs, final) = FusedRecurrence.Run(FusedKind!.Value, ordered, states, Kernel!, RecurrentKernel!, Bias, needStates);
         var zero = zeros_like(outputs);
         var any = length.gt(0).unsqueeze(2);                                                // [N, 1, 1]
         Tensor sequence;
@@ -396,7 +397,7 @@ public abstract class RecurrentLayer : Layer
         }
         var lastKept = Gather(outputs, (length - 1).clamp_min(0)).squeeze(1);
         var h = where(any.squeeze(2), lastKept, states[0]);
-        return (sequence, final.Length == 1 ? [h] : [h, final[1]]);
+        return (sequence, final.Length < 2 ? [h] : [h, final[1]]);
     }
 
     private Tensor[] StartStates(Tensor x, IReadOnlyList<Tensor>? initialState)
