@@ -28,9 +28,6 @@ internal sealed class ConfusionHistogram
     /// <summary>Keras's <c>NEG_INF</c>: predictions outside the top k are set to it, and top-k metrics threshold at it.</summary>
     internal const double NegativeInfinity = -1e10;
 
-    /// <summary>About this many prediction elements are buffered before they are binned.</summary>
-    private const long BufferElements = 1 << 16;
-
     private readonly string _metric;
     private readonly double[] _thresholds;
     private readonly bool _evenly;
@@ -44,12 +41,8 @@ internal sealed class ConfusionHistogram
     private Tensor? _counts;          // float64 [2, T + 1, L]: [label, thresholds exceeded, label column]
     private Tensor? _thresholdValues; // float32 [T] on the device, for searchsorted
     private Tensor? _labelWeightValues;
-    private Tensor? _pred, _truth, _weight; // buffers [capacity, ...row shape]
-    private long[] _rowShape = [];
-    private long _capacity;
-    private (Tensor? Pred, Tensor? Truth)[]? _slots;   // cached views of the buffers, one per batch-sized slot
-    private long _slotRows;
-    private long _filled;
+    private readonly RowBuffer _buffer = new();
+    private ConfusionStage? _stage;   // a buffer shared with other metrics of a compiled output, binned before reading
     private long? _labels;        // columns counted apart, once known
 
     /// <summary>Creates the state.</summary>
@@ -108,28 +101,28 @@ internal sealed class ConfusionHistogram
     /// but the two (three with weights) copies into the buffer.</remarks>
     public void Update(Tensor yTrue, Tensor yPred, Tensor? sampleWeight)
     {
+        // The common case (the same row shape as the buffer, room left, no weights): the checks that depend on the row
+        // shape passed when the buffer was made for it.
         long[] shape = yPred.shape;
-        if (sampleWeight is null && _weight is null && _pred is not null && shape.Length == _rowShape.Length + 1
-            && _filled + shape[0] <= _capacity && shape.AsSpan(1).SequenceEqual(_rowShape) && !(_topK is not null && shape.Length == 1)
-            && yTrue.shape.AsSpan().SequenceEqual(shape))
-        {
-            // The common case (the same row shape as the buffer, room left, no weights): the checks that depend on the
-            // row shape passed when the buffer was made for it. No dispose scope: the three temporaries are disposed here.
-            long rows = shape[0];
-            using var detached = yPred.detach();
-            var (predRows, truthRows, cached) = Slot(rows);
-            predRows.copy_(detached);
-            truthRows.copy_(yTrue);
-            if (!cached)
-            {
-                predRows.Dispose();
-                truthRows.Dispose();
-            }
-            _filled += rows;
-            return;
-        }
-        UpdateChecked(yTrue, yPred, sampleWeight);
+        if (sampleWeight is null && !(_topK is not null && shape.Length == 1) && _buffer.TakesAsIs(shape, yTrue))
+            _buffer.CopyAsIs(yTrue, yPred, shape[0]);
+        else
+            UpdateChecked(yTrue, yPred, sampleWeight);
     }
+
+    /// <summary>
+    /// Whether a batch of predictions of <paramref name="shape"/> (targets of the same shape, no weights), once
+    /// <see cref="Update"/> accepted one, may be binned straight from a <see cref="ConfusionStage"/>'s copy: the checks
+    /// of <see cref="Update"/> depend only on that shape.
+    /// </summary>
+    public bool CanShare(long[] shape) => shape.Length >= 2 || (shape.Length == 1 && _topK is null);
+
+    /// <summary>Shares <paramref name="stage"/>'s buffer: it is binned into these counts too, before they are read or
+    /// cleared.</summary>
+    public void Join(ConfusionStage stage) => _stage = stage;
+
+    /// <summary>Bins rows a <see cref="ConfusionStage"/> buffered (unweighted, of a shape <see cref="Update"/> accepted).</summary>
+    public void Bin(Tensor pred, Tensor truth) => Bin(pred, truth, null);
 
     private void UpdateChecked(Tensor yTrue, Tensor yPred, Tensor? sampleWeight)
     {
@@ -155,53 +148,12 @@ internal sealed class ConfusionHistogram
         long rows = shape[0];
         var rowShape = shape.AsSpan(1);
         if (_counts is null) EnsureState(yPred.device, _multiLabel ? shape[1] : 1);
-        if (_pred is null || !rowShape.SequenceEqual(_rowShape) || _filled + rows > _capacity)
+        if (!_buffer.Holds(rowShape) || !_buffer.HasRoomFor(rows))
         {
             Flush();
-            if (_pred is null || !rowShape.SequenceEqual(_rowShape) || rows > _capacity) Allocate(rowShape.ToArray(), rows, _counts!.device);
+            if (!_buffer.Holds(rowShape) || rows > _buffer.Capacity) _buffer.Allocate(rowShape.ToArray(), rows, _counts!.device);
         }
-        _pred!.narrow(0, _filled, rows).copy_(yPred);
-        _truth!.narrow(0, _filled, rows).copy_(yTrue);
-        if (weight is not null)
-        {
-            _weight ??= ones_like(_pred).DetachFromDisposeScope();
-            _weight.narrow(0, _filled, rows).copy_(weight);
-        }
-        else
-        {
-            _weight?.narrow(0, _filled, rows).fill_(1);
-        }
-        _filled += rows;
-    }
-
-    /// <summary>
-    /// Views of the buffers' next <paramref name="rows"/> rows. While batches keep one size (every step but an epoch's
-    /// last), the views are made once per slot and kept, so that a step creates none.
-    /// </summary>
-    private (Tensor Pred, Tensor Truth, bool Cached) Slot(long rows)
-    {
-        if (_slots is null || _slotRows != rows)
-        {
-            DisposeSlots();
-            _slotRows = rows;
-            _slots = new (Tensor?, Tensor?)[_capacity / rows];
-        }
-        if (_filled % rows != 0) return (_pred!.narrow(0, _filled, rows), _truth!.narrow(0, _filled, rows), false);
-        ref var slot = ref _slots[_filled / rows];
-        if (slot.Pred is null)
-            slot = (_pred!.narrow(0, _filled, rows).DetachFromDisposeScope(), _truth!.narrow(0, _filled, rows).DetachFromDisposeScope());
-        return (slot.Pred, slot.Truth!, true);
-    }
-
-    private void DisposeSlots()
-    {
-        if (_slots is null) return;
-        foreach (var (pred, truth) in _slots)
-        {
-            pred?.Dispose();
-            truth?.Dispose();
-        }
-        _slots = null;
+        _buffer.Copy(yTrue, yPred, weight);
     }
 
     /// <summary>The option checks on a batch's (rank-matched) prediction shape.</summary>
@@ -259,31 +211,18 @@ internal sealed class ConfusionHistogram
             _labelWeightValues = tensor(_labelWeights.Select(t => (float)t).ToArray(), device: device).DetachFromDisposeScope();
     }
 
-    private void Allocate(long[] rowShape, long rows, Device device)
-    {
-        DisposeSlots();
-        _pred?.Dispose();
-        _truth?.Dispose();
-        _weight?.Dispose();
-        _weight = null;
-        long perRow = Math.Max(1, rowShape.Aggregate(1L, (a, b) => a * b));
-        long capacity = Math.Max(rows, BufferElements / perRow);
-        _rowShape = rowShape;
-        _capacity = capacity;
-        _pred = empty([capacity, .. rowShape], ScalarType.Float32, device).DetachFromDisposeScope();
-        _truth = empty([capacity, .. rowShape], ScalarType.Float32, device).DetachFromDisposeScope();
-        _filled = 0;
-    }
-
     /// <summary>Bins the buffered rows into the histogram.</summary>
     private void Flush()
     {
-        if (_filled == 0 || _pred is null || _counts is null) return;
+        if (!_buffer.Pending || _counts is null) return;
         using var scope = NewDisposeScope();
-        var p = _pred.narrow(0, 0, _filled);
-        var y = _truth!.narrow(0, 0, _filled);
-        var w = _weight?.narrow(0, 0, _filled);
-        _filled = 0;
+        var (p, y, w) = _buffer.Take();
+        Bin(p, y, w);
+    }
+
+    private void Bin(Tensor p, Tensor y, Tensor? w)
+    {
+        using var scope = NewDisposeScope();
         if (_fromLogits) p = p.sigmoid();
         if (_topK is int k)
         {
@@ -314,7 +253,7 @@ internal sealed class ConfusionHistogram
         long labels = _labels ?? 1;
         if (labels > 1) index = index.mul_(labels).add_(arange(labels, ScalarType.Int64, p.device));
         index = index.reshape(-1);
-        var flat = _counts.view(-1);
+        var flat = _counts!.view(-1);
         if (w is null) flat.add_(index.bincount(null, flat.shape[0]));
         else flat.index_add_(0, index, w.expand(p.shape).reshape(-1).to_type(ScalarType.Float64), 1);
     }
@@ -323,6 +262,7 @@ internal sealed class ConfusionHistogram
     /// shape [T] ([T, L] when multi-label), zeros before any update.</summary>
     public (Tensor TruePositives, Tensor FalsePositives, Tensor TrueNegatives, Tensor FalseNegatives) Counts()
     {
+        _stage?.Flush();
         Flush();
         if (_counts is null)
         {
@@ -341,7 +281,8 @@ internal sealed class ConfusionHistogram
     public void Reset()
     {
         using var scope = NewDisposeScope();
+        _stage?.Flush(); // the other metrics sharing the stage keep their rows
         _counts?.zero_();
-        _filled = 0;
+        _buffer.Clear();
     }
 }

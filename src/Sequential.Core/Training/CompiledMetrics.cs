@@ -25,6 +25,8 @@ internal sealed class CompiledMetrics
     private readonly Mean[] _outputLossTrackers;
     private readonly List<(string Key, int Output, Metric Metric, bool Weighted)> _resolved;
     private MetricLogs? _logs;
+    private ConfusionStage?[]? _stages;   // per output, once the names are resolved: one copy for its confusion metrics
+    private HashSet<Metric>? _staged;     // the metrics the stages feed
 
     /// <summary>One loss and the metrics (unweighted, then weighted), for a model with one output.</summary>
     public CompiledMetrics(Loss? loss, IReadOnlyList<object> specs, IReadOnlyList<object>? weightedSpecs = null)
@@ -191,8 +193,39 @@ internal sealed class CompiledMetrics
     public void UpdateMetrics(IReadOnlyList<Tensor> yTrue, IReadOnlyList<Tensor> yPred, Tensor? sampleWeight, string model)
     {
         CheckCounts(yTrue, yPred, model);
+        Span<bool> shared = stackalloc bool[_stages is null ? 0 : yPred.Count];
+        for (int i = 0; i < shared.Length; i++) shared[i] = _stages![i]?.TryUpdate(yTrue[i], yPred[i]) ?? false;
         foreach (var (_, output, metric, weighted) in _resolved)
-            metric.UpdateState(yTrue[output], yPred[output], weighted ? sampleWeight : null);
+            if (!(shared.Length > 0 && shared[output] && _staged!.Contains(metric)))
+                metric.UpdateState(yTrue[output], yPred[output], weighted ? sampleWeight : null);
+        if (_stages is null) _stages = Stages();
+        for (int i = 0; i < _stages.Length; i++)
+            if (_stages[i] is { } stage && !(shared.Length > 0 && shared[i]) && yTrue[i].shape.SequenceEqual(yPred[i].shape))
+                stage.Adopt(yPred[i].shape, yPred[i].device);
+    }
+
+    /// <summary>
+    /// A <see cref="ConfusionStage"/> for each output with two or more unweighted built-in confusion metrics (AUC,
+    /// Precision, Recall, ...), made after the first update has resolved the names: those metrics then share one copy
+    /// of each batch instead of making one each. A metric object given twice (or to two outputs), and subclasses from
+    /// outside this library (which may override UpdateState), keep their own updates.
+    /// </summary>
+    private ConfusionStage?[] Stages()
+    {
+        var counted = _resolved.GroupBy(r => Concrete(r.Metric)).ToDictionary(g => g.Key, g => g.Count());
+        _staged = [];
+        var stages = new ConfusionStage?[_losses.Length];
+        for (int i = 0; i < stages.Length; i++)
+        {
+            var members = _resolved
+                .Where(r => r.Output == i && !r.Weighted && counted[Concrete(r.Metric)] == 1
+                            && Concrete(r.Metric) is { Histogram: not null } m && m.GetType().Assembly == typeof(Metric).Assembly)
+                .Select(r => r.Metric).ToList();
+            if (members.Count < 2) continue;
+            stages[i] = new ConfusionStage([.. members.Select(m => Concrete(m).Histogram!)]);
+            _staged.UnionWith(members);
+        }
+        return stages;
     }
 
     /// <summary>Running logs that read each value from the device only when accessed.</summary>

@@ -83,4 +83,60 @@ public class CompiledMetricsTests
         var compiled = new CompiledMetrics(null, ["mse"], ["mae", "mse", "mse"]);
         Assert.That(compiled.Values().Keys, Is.EqualTo(new[] { "loss", "mse", "mae", "weighted_mse", "weighted_mse_1" }));
     }
+
+    private static (Tensor Truth, Tensor Logits) Labelled(int rows, int seed)
+    {
+        var generator = new Generator((ulong)seed);
+        var truth = randint(0, 2, [rows, 3], generator: generator).to_type(ScalarType.Float32);
+        return (truth, randn([rows, 3], generator: generator) + truth);
+    }
+
+    private static Sequential.Metrics.Metric[] ConfusionMetrics() =>
+        [new Sequential.Metrics.AUC(fromLogits: true), new Sequential.Metrics.Precision(), new Sequential.Metrics.Recall(),
+         new Sequential.Metrics.Precision(classId: 1, name: "p1"), new Sequential.Metrics.Recall(topK: 2, name: "r2"),
+         new Sequential.Metrics.TruePositives(thresholds: [0.7])];
+
+    [Test]
+    public void ConfusionMetricsOfAnOutput_ShareOneCopyOfEachBatch_AndGiveTheNumbersOfEachAlone()
+    {
+        var shared = ConfusionMetrics();
+        var alone = ConfusionMetrics();
+        var compiled = new CompiledMetrics(null, ["accuracy", .. shared]);
+        void Step(int rows, int seed)
+        {
+            var (truth, logits) = Labelled(rows, seed);
+            compiled.UpdateMetrics(truth, logits);
+            foreach (var metric in alone) metric.UpdateState(truth, logits);
+        }
+        void AssertSame(string when)
+        {
+            var values = compiled.Values();
+            foreach (var metric in alone)
+                Assert.That(values[metric.Name], Is.EqualTo(metric.Value()).Within(1e-9), $"{metric.Name} {when}");
+        }
+
+        for (int i = 0; i < 4; i++) Step(8, i);
+        AssertSame("after four batches");
+        Step(5, 10);                              // a short last batch: the same row shape, so shared too
+        AssertSame("after a short batch");
+        compiled.Reset();
+        foreach (var metric in alone) metric.ResetState();
+        for (int i = 0; i < 3; i++) Step(8, 20 + i);
+        var statistics = TorchSharp.DisposeScopeManager.Statistics.TensorStatistics;
+        var (truth, logits) = Labelled(8, 30);
+        long made = statistics.CreatedInScopeCount + statistics.CreatedOutsideScopeCount;
+        compiled.UpdateMetrics(truth, logits);
+        long created = statistics.CreatedInScopeCount + statistics.CreatedOutsideScopeCount - made;
+        foreach (var metric in alone) metric.UpdateState(truth, logits);
+        AssertSame("after a reset");
+        // CategoricalAccuracy's update makes its own tensors; the six confusion metrics add, between them, one detach and
+        // (on the first pass through the buffer, whose views are kept for the next passes) two views of the shared buffer:
+        // 3, where each made those 3 for itself (18) before they shared a copy.
+        var accuracyOnly = new CompiledMetrics(null, ["accuracy"]);
+        accuracyOnly.UpdateMetrics(truth, logits);
+        long accuracyStart = statistics.CreatedInScopeCount + statistics.CreatedOutsideScopeCount;
+        accuracyOnly.UpdateMetrics(truth, logits);
+        long accuracy = statistics.CreatedInScopeCount + statistics.CreatedOutsideScopeCount - accuracyStart;
+        Assert.That(created - accuracy, Is.EqualTo(3), "tensors an update of the six confusion metrics creates");
+    }
 }
