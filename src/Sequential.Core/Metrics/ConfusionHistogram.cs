@@ -121,9 +121,6 @@ internal sealed class ConfusionHistogram
     /// cleared.</summary>
     public void Join(ConfusionStage stage) => _stage = stage;
 
-    /// <summary>Bins rows a <see cref="ConfusionStage"/> buffered (unweighted, of a shape <see cref="Update"/> accepted).</summary>
-    public void Bin(Tensor pred, Tensor truth) => Bin(pred, truth, null);
-
     private void UpdateChecked(Tensor yTrue, Tensor yPred, Tensor? sampleWeight)
     {
         using var scope = NewDisposeScope();
@@ -223,6 +220,30 @@ internal sealed class ConfusionHistogram
     private void Bin(Tensor p, Tensor y, Tensor? w)
     {
         using var scope = NewDisposeScope();
+        Add(Increments(p, y, w));
+    }
+
+    /// <summary>
+    /// Whether <paramref name="other"/> bins every row exactly as this histogram does (the same thresholds and options,
+    /// the same label columns): Precision and Recall with their defaults, say. A <see cref="ConfusionStage"/> then bins
+    /// its rows once for both (<see cref="Increments"/>, <see cref="Add"/>).
+    /// </summary>
+    public bool BinsAlike(ConfusionHistogram other) =>
+        _thresholds.SequenceEqual(other._thresholds) && _evenly == other._evenly && _withEpsilon == other._withEpsilon
+        && _multiLabel == other._multiLabel && _topK == other._topK && _classId == other._classId && _fromLogits == other._fromLogits
+        && (_labelWeights ?? []).SequenceEqual(other._labelWeights ?? []) && (_labelWeights is null) == (other._labelWeights is null)
+        && _labels == other._labels && _counts is not null && other._counts is not null;
+
+    /// <summary>Adds increments that <see cref="Increments"/> computed (here or in a histogram that
+    /// <see cref="BinsAlike"/> this one) to the counts.</summary>
+    public void Add(Tensor increments) => _counts!.view(-1).add_(increments);
+
+    /// <summary>
+    /// The rows' contribution to the flat counts [2 · (T + 1) · L]: an int64 <c>bincount</c> of their bin indices, or the
+    /// float64 sums of their weights per bin; in the caller's dispose scope.
+    /// </summary>
+    public Tensor Increments(Tensor p, Tensor y, Tensor? w)
+    {
         if (_fromLogits) p = p.sigmoid();
         if (_topK is int k)
         {
@@ -244,6 +265,12 @@ internal sealed class ConfusionHistogram
             exceeded = p.clamp(0, 1).mul(Count - 1).ceil_().to_type(ScalarType.Int64);
             if (_withEpsilon) exceeded = exceeded.clamp_min_(1);
         }
+        else if (Count == 1)
+        {
+            // One threshold (Precision's and Recall's 0.5): searchsorted's count of thresholds below p is p > t, which one
+            // comparison gives for a fraction of searchsorted's cost.
+            exceeded = p.gt(_thresholdValues!).to_type(ScalarType.Int64);
+        }
         else
         {
             exceeded = searchsorted(_thresholdValues!, p.contiguous());
@@ -253,9 +280,10 @@ internal sealed class ConfusionHistogram
         long labels = _labels ?? 1;
         if (labels > 1) index = index.mul_(labels).add_(arange(labels, ScalarType.Int64, p.device));
         index = index.reshape(-1);
-        var flat = _counts!.view(-1);
-        if (w is null) flat.add_(index.bincount(null, flat.shape[0]));
-        else flat.index_add_(0, index, w.expand(p.shape).reshape(-1).to_type(ScalarType.Float64), 1);
+        long size = 2 * bins * labels;
+        return w is null
+            ? index.bincount(null, size)
+            : zeros(size, ScalarType.Float64, p.device).index_add_(0, index, w.expand(p.shape).reshape(-1).to_type(ScalarType.Float64), 1);
     }
 
     /// <summary>True positives, false positives, true negatives and false negatives per threshold: float64 tensors of

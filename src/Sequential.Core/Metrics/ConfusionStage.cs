@@ -5,7 +5,8 @@ namespace Sequential.Metrics;
 /// <summary>
 /// One copy of a compiled output's predictions and labels per step for all its unweighted confusion metrics (AUC,
 /// Precision, Recall, ...): each would otherwise copy the batch into its own buffer. The metrics bin the shared rows
-/// when the buffer is full and before any of them is read or cleared (each its own way: sigmoid, top k, class id).
+/// when the buffer is full and before any of them is read or cleared (each its own way: sigmoid, top k, class id; once
+/// for metrics that bin alike, such as Precision and Recall).
 /// </summary>
 /// <remarks>
 /// A batch goes through the stage only when every member's own <see cref="ConfusionHistogram.Update"/> has accepted a
@@ -52,6 +53,13 @@ internal sealed class ConfusionStage
         if (!_buffer.Pending) return;
         using var scope = NewDisposeScope();
         var (pred, truth, _) = _buffer.Take();
-        foreach (var member in _members) member.Bin(pred, truth);
+        var binned = new List<(ConfusionHistogram Histogram, Tensor Increments)>();
+        foreach (var member in _members)
+        {
+            // Members that bin alike (Precision and Recall with the same thresholds) bin the rows once.
+            var increments = binned.FirstOrDefault(b => b.Histogram.BinsAlike(member)).Increments ?? member.Increments(pred, truth, null);
+            member.Add(increments);
+            binned.Add((member, increments));
+        }
     }
 }
