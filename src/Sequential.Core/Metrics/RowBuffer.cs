@@ -31,9 +31,6 @@ internal sealed class RowBuffer
     /// <summary>The rows the buffer takes.</summary>
     public long Capacity => _capacity;
 
-    /// <summary>Whether the buffered rows carry weights (a weighted batch came since the buffer was made).</summary>
-    public bool Weighted => _weight is not null;
-
     /// <summary>
     /// The fast path of an update: whether a batch of predictions <paramref name="shape"/> with targets of the same shape,
     /// unweighted, goes into this buffer as it is (same row shape, room left, no weights column).
