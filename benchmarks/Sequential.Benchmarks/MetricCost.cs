@@ -75,29 +75,57 @@ internal static class MetricCost
         }
     }
 
-    /// <summary>Microseconds per UpdateState of each metric alone on one batch of the MLP's shape (no training around it).</summary>
+    /// <summary>
+    /// Microseconds per UpdateState of each metric alone on one batch of the MLP's shape (no training around it), then
+    /// per step of the compiled metrics (Model.ComputeMetrics) with and without the three: their difference is what the
+    /// three cost a training step together, where they share one copy of the batch.
+    /// </summary>
     private static void PerUpdate(Tensor oneHot, int batch)
     {
         var yTrue = oneHot[..batch];
         var logits = randn(batch, 10);
         Metric[] metrics = [new CategoricalAccuracy(), new AUC(fromLogits: true), new Precision(), new Recall()];
         Console.WriteLine();
+        double alone = 0;
         foreach (var metric in metrics)
         {
-            for (int i = 0; i < 500; i++) using (NewDisposeScope()) metric.UpdateState(yTrue, logits);
-            var process = System.Diagnostics.Process.GetCurrentProcess();
-            var statistics = TorchSharp.DisposeScopeManager.Statistics.TensorStatistics;
-            long tensors = statistics.CreatedInScopeCount + statistics.CreatedOutsideScopeCount;
-            var cpu = process.TotalProcessorTime;
-            var sw = System.Diagnostics.Stopwatch.StartNew();
-            const int n = 5000;
-            for (int i = 0; i < n; i++) using (NewDisposeScope()) metric.UpdateState(yTrue, logits);
-            double update = sw.Elapsed.TotalMicroseconds / n;
-            process.Refresh();
-            double cpuUpdate = (process.TotalProcessorTime - cpu).TotalMicroseconds / n;
-            double created = (double)(statistics.CreatedInScopeCount + statistics.CreatedOutsideScopeCount - tensors) / n;
+            var (update, cpuUpdate, created) = Time(() => metric.UpdateState(yTrue, logits));
+            if (metric is not CategoricalAccuracy) alone += cpuUpdate;
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"- {metric.GetType().Name}: {update:F1} us wall, {cpuUpdate:F1} us CPU, {created:F1} tensors created per UpdateState (batch {batch} x 10)"));
         }
+        var compiled = new Dictionary<string, (double Wall, double Cpu, double Created)>();
+        foreach (var (label, specs) in new[] { ("accuracy", new object[] { "accuracy" }),
+                                               ("accuracy + AUC, Precision, Recall", ["accuracy", new AUC(fromLogits: true), new Precision(), new Recall()]),
+                                               ("AUC, Precision, Recall", [new AUC(fromLogits: true), new Precision(), new Recall()]),
+                                             })
+        {
+            var model = new SequentialModel(new Dense(10, inputShape: [10]));
+            model.Compile(optimizer: "sgd", loss: new Losses.CategoricalCrossentropy(fromLogits: true), metrics: specs, device: "cpu");
+            compiled[label] = Time(() => model.ComputeMetrics(null, yTrue, logits));
+            var (wall, cpu, made) = compiled[label];
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"- compiled [{label}]: {wall:F1} us wall, {cpu:F1} us CPU, {made:F1} tensors created per step"));
+        }
+        double together = compiled["accuracy + AUC, Precision, Recall"].Cpu - compiled["accuracy"].Cpu;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"- AUC + Precision + Recall per step: {compiled["AUC, Precision, Recall"].Cpu:F1} us CPU compiled alone, {together:F1} us CPU " +
+            $"compiled beside accuracy, {alone:F1} us CPU as the sum of their updates alone"));
+    }
+
+    private static (double Wall, double Cpu, double Created) Time(Action update)
+    {
+        for (int i = 0; i < 500; i++) using (NewDisposeScope()) update();
+        var process = System.Diagnostics.Process.GetCurrentProcess();
+        var statistics = TorchSharp.DisposeScopeManager.Statistics.TensorStatistics;
+        long tensors = statistics.CreatedInScopeCount + statistics.CreatedOutsideScopeCount;
+        var cpu = process.TotalProcessorTime;
+        var sw = System.Diagnostics.Stopwatch.StartNew();
+        const int n = 5000;
+        for (int i = 0; i < n; i++) using (NewDisposeScope()) update();
+        double wall = sw.Elapsed.TotalMicroseconds / n;
+        process.Refresh();
+        double cpuTime = (process.TotalProcessorTime - cpu).TotalMicroseconds / n;
+        return (wall, cpuTime, (double)(statistics.CreatedInScopeCount + statistics.CreatedOutsideScopeCount - tensors) / n);
     }
 }

@@ -203,4 +203,7 @@ public sealed class AUC : Metric
 
     /// <inheritdoc/>
     public override void ResetState() => _histogram.Reset();
+
+    /// <inheritdoc/>
+    internal override ConfusionHistogram Histogram => _histogram;
 }

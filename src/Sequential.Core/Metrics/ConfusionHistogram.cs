@@ -28,9 +28,6 @@ internal sealed class ConfusionHistogram
     /// <summary>Keras's <c>NEG_INF</c>: predictions outside the top k are set to it, and top-k metrics threshold at it.</summary>
     internal const double NegativeInfinity = -1e10;
 
-    /// <summary>About this many prediction elements are buffered before they are binned.</summary>
-    private const long BufferElements = 1 << 16;
-
     private readonly string _metric;
     private readonly double[] _thresholds;
     private readonly bool _evenly;
@@ -44,12 +41,8 @@ internal sealed class ConfusionHistogram
     private Tensor? _counts;          // float64 [2, T + 1, L]: [label, thresholds exceeded, label column]
     private Tensor? _thresholdValues; // float32 [T] on the device, for searchsorted
     private Tensor? _labelWeightValues;
-    private Tensor? _pred, _truth, _weight; // buffers [capacity, ...row shape]
-    private long[] _rowShape = [];
-    private long _capacity;
-    private (Tensor? Pred, Tensor? Truth)[]? _slots;   // cached views of the buffers, one per batch-sized slot
-    private long _slotRows;
-    private long _filled;
+    private readonly RowBuffer _buffer = new();
+    private ConfusionStage? _stage;   // a buffer shared with other metrics of a compiled output, binned before reading
     private long? _labels;        // columns counted apart, once known
 
     /// <summary>Creates the state.</summary>
@@ -108,28 +101,25 @@ internal sealed class ConfusionHistogram
     /// but the two (three with weights) copies into the buffer.</remarks>
     public void Update(Tensor yTrue, Tensor yPred, Tensor? sampleWeight)
     {
+        // The common case (the same row shape as the buffer, room left, no weights): the checks that depend on the row
+        // shape passed when the buffer was made for it.
         long[] shape = yPred.shape;
-        if (sampleWeight is null && _weight is null && _pred is not null && shape.Length == _rowShape.Length + 1
-            && _filled + shape[0] <= _capacity && shape.AsSpan(1).SequenceEqual(_rowShape) && !(_topK is not null && shape.Length == 1)
-            && yTrue.shape.AsSpan().SequenceEqual(shape))
-        {
-            // The common case (the same row shape as the buffer, room left, no weights): the checks that depend on the
-            // row shape passed when the buffer was made for it. No dispose scope: the three temporaries are disposed here.
-            long rows = shape[0];
-            using var detached = yPred.detach();
-            var (predRows, truthRows, cached) = Slot(rows);
-            predRows.copy_(detached);
-            truthRows.copy_(yTrue);
-            if (!cached)
-            {
-                predRows.Dispose();
-                truthRows.Dispose();
-            }
-            _filled += rows;
-            return;
-        }
-        UpdateChecked(yTrue, yPred, sampleWeight);
+        if (sampleWeight is null && !(_topK is not null && shape.Length == 1) && _buffer.TakesAsIs(shape, yTrue))
+            _buffer.CopyAsIs(yTrue, yPred, shape[0]);
+        else
+            UpdateChecked(yTrue, yPred, sampleWeight);
     }
+
+    /// <summary>
+    /// Whether a batch of predictions of <paramref name="shape"/> (targets of the same shape, no weights), once
+    /// <see cref="Update"/> accepted one, may be binned straight from a <see cref="ConfusionStage"/>'s copy: the checks
+    /// of <see cref="Update"/> depend only on that shape.
+    /// </summary>
+    public bool CanShare(long[] shape) => shape.Length >= 2 || (shape.Length == 1 && _topK is null);
+
+    /// <summary>Shares <paramref name="stage"/>'s buffer: it is binned into these counts too, before they are read or
+    /// cleared.</summary>
+    public void Join(ConfusionStage stage) => _stage = stage;
 
     private void UpdateChecked(Tensor yTrue, Tensor yPred, Tensor? sampleWeight)
     {
@@ -155,53 +145,12 @@ internal sealed class ConfusionHistogram
         long rows = shape[0];
         var rowShape = shape.AsSpan(1);
         if (_counts is null) EnsureState(yPred.device, _multiLabel ? shape[1] : 1);
-        if (_pred is null || !rowShape.SequenceEqual(_rowShape) || _filled + rows > _capacity)
+        if (!_buffer.Holds(rowShape) || !_buffer.HasRoomFor(rows))
         {
             Flush();
-            if (_pred is null || !rowShape.SequenceEqual(_rowShape) || rows > _capacity) Allocate(rowShape.ToArray(), rows, _counts!.device);
+            if (!_buffer.Holds(rowShape) || rows > _buffer.Capacity) _buffer.Allocate(rowShape.ToArray(), rows, _counts!.device);
         }
-        _pred!.narrow(0, _filled, rows).copy_(yPred);
-        _truth!.narrow(0, _filled, rows).copy_(yTrue);
-        if (weight is not null)
-        {
-            _weight ??= ones_like(_pred).DetachFromDisposeScope();
-            _weight.narrow(0, _filled, rows).copy_(weight);
-        }
-        else
-        {
-            _weight?.narrow(0, _filled, rows).fill_(1);
-        }
-        _filled += rows;
-    }
-
-    /// <summary>
-    /// Views of the buffers' next <paramref name="rows"/> rows. While batches keep one size (every step but an epoch's
-    /// last), the views are made once per slot and kept, so that a step creates none.
-    /// </summary>
-    private (Tensor Pred, Tensor Truth, bool Cached) Slot(long rows)
-    {
-        if (_slots is null || _slotRows != rows)
-        {
-            DisposeSlots();
-            _slotRows = rows;
-            _slots = new (Tensor?, Tensor?)[_capacity / rows];
-        }
-        if (_filled % rows != 0) return (_pred!.narrow(0, _filled, rows), _truth!.narrow(0, _filled, rows), false);
-        ref var slot = ref _slots[_filled / rows];
-        if (slot.Pred is null)
-            slot = (_pred!.narrow(0, _filled, rows).DetachFromDisposeScope(), _truth!.narrow(0, _filled, rows).DetachFromDisposeScope());
-        return (slot.Pred, slot.Truth!, true);
-    }
-
-    private void DisposeSlots()
-    {
-        if (_slots is null) return;
-        foreach (var (pred, truth) in _slots)
-        {
-            pred?.Dispose();
-            truth?.Dispose();
-        }
-        _slots = null;
+        _buffer.Copy(yTrue, yPred, weight);
     }
 
     /// <summary>The option checks on a batch's (rank-matched) prediction shape.</summary>
@@ -259,31 +208,42 @@ internal sealed class ConfusionHistogram
             _labelWeightValues = tensor(_labelWeights.Select(t => (float)t).ToArray(), device: device).DetachFromDisposeScope();
     }
 
-    private void Allocate(long[] rowShape, long rows, Device device)
-    {
-        DisposeSlots();
-        _pred?.Dispose();
-        _truth?.Dispose();
-        _weight?.Dispose();
-        _weight = null;
-        long perRow = Math.Max(1, rowShape.Aggregate(1L, (a, b) => a * b));
-        long capacity = Math.Max(rows, BufferElements / perRow);
-        _rowShape = rowShape;
-        _capacity = capacity;
-        _pred = empty([capacity, .. rowShape], ScalarType.Float32, device).DetachFromDisposeScope();
-        _truth = empty([capacity, .. rowShape], ScalarType.Float32, device).DetachFromDisposeScope();
-        _filled = 0;
-    }
-
     /// <summary>Bins the buffered rows into the histogram.</summary>
     private void Flush()
     {
-        if (_filled == 0 || _pred is null || _counts is null) return;
+        if (!_buffer.Pending || _counts is null) return;
         using var scope = NewDisposeScope();
-        var p = _pred.narrow(0, 0, _filled);
-        var y = _truth!.narrow(0, 0, _filled);
-        var w = _weight?.narrow(0, 0, _filled);
-        _filled = 0;
+        var (p, y, w) = _buffer.Take();
+        Bin(p, y, w);
+    }
+
+    private void Bin(Tensor p, Tensor y, Tensor? w)
+    {
+        using var scope = NewDisposeScope();
+        Add(Increments(p, y, w));
+    }
+
+    /// <summary>
+    /// Whether <paramref name="other"/> bins every row exactly as this histogram does (the same thresholds and options,
+    /// the same label columns): Precision and Recall with their defaults, say. A <see cref="ConfusionStage"/> then bins
+    /// its rows once for both (<see cref="Increments"/>, <see cref="Add"/>).
+    /// </summary>
+    public bool BinsAlike(ConfusionHistogram other) =>
+        _thresholds.SequenceEqual(other._thresholds) && _evenly == other._evenly && _withEpsilon == other._withEpsilon
+        && _multiLabel == other._multiLabel && _topK == other._topK && _classId == other._classId && _fromLogits == other._fromLogits
+        && (_labelWeights ?? []).SequenceEqual(other._labelWeights ?? []) && (_labelWeights is null) == (other._labelWeights is null)
+        && _labels == other._labels && _counts is not null && other._counts is not null;
+
+    /// <summary>Adds increments that <see cref="Increments"/> computed (here or in a histogram that
+    /// <see cref="BinsAlike"/> this one) to the counts.</summary>
+    public void Add(Tensor increments) => _counts!.view(-1).add_(increments);
+
+    /// <summary>
+    /// The rows' contribution to the flat counts [2 · (T + 1) · L]: an int64 <c>bincount</c> of their bin indices, or the
+    /// float64 sums of their weights per bin; in the caller's dispose scope.
+    /// </summary>
+    public Tensor Increments(Tensor p, Tensor y, Tensor? w)
+    {
         if (_fromLogits) p = p.sigmoid();
         if (_topK is int k)
         {
@@ -305,6 +265,12 @@ internal sealed class ConfusionHistogram
             exceeded = p.clamp(0, 1).mul(Count - 1).ceil_().to_type(ScalarType.Int64);
             if (_withEpsilon) exceeded = exceeded.clamp_min_(1);
         }
+        else if (Count == 1)
+        {
+            // One threshold (Precision's and Recall's 0.5): searchsorted's count of thresholds below p is p > t, which one
+            // comparison gives for a fraction of searchsorted's cost.
+            exceeded = p.gt(_thresholdValues!).to_type(ScalarType.Int64);
+        }
         else
         {
             exceeded = searchsorted(_thresholdValues!, p.contiguous());
@@ -314,15 +280,17 @@ internal sealed class ConfusionHistogram
         long labels = _labels ?? 1;
         if (labels > 1) index = index.mul_(labels).add_(arange(labels, ScalarType.Int64, p.device));
         index = index.reshape(-1);
-        var flat = _counts.view(-1);
-        if (w is null) flat.add_(index.bincount(null, flat.shape[0]));
-        else flat.index_add_(0, index, w.expand(p.shape).reshape(-1).to_type(ScalarType.Float64), 1);
+        long size = 2 * bins * labels;
+        return w is null
+            ? index.bincount(null, size)
+            : zeros(size, ScalarType.Float64, p.device).index_add_(0, index, w.expand(p.shape).reshape(-1).to_type(ScalarType.Float64), 1);
     }
 
     /// <summary>True positives, false positives, true negatives and false negatives per threshold: float64 tensors of
     /// shape [T] ([T, L] when multi-label), zeros before any update.</summary>
     public (Tensor TruePositives, Tensor FalsePositives, Tensor TrueNegatives, Tensor FalseNegatives) Counts()
     {
+        _stage?.Flush();
         Flush();
         if (_counts is null)
         {
@@ -341,7 +309,8 @@ internal sealed class ConfusionHistogram
     public void Reset()
     {
         using var scope = NewDisposeScope();
+        _stage?.Flush(); // the other metrics sharing the stage keep their rows
         _counts?.zero_();
-        _filled = 0;
+        _buffer.Clear();
     }
 }

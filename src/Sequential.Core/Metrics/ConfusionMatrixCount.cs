@@ -45,4 +45,7 @@ public abstract class ConfusionMatrixCount : Metric
 
     /// <inheritdoc/>
     public override void ResetState() => _histogram.Reset();
+
+    /// <inheritdoc/>
+    internal override ConfusionHistogram Histogram => _histogram;
 }

@@ -39,6 +39,10 @@ public abstract class Metric
     /// </example>
     public virtual MetricDirection Direction => MetricDirection.Unknown;
 
+    /// <summary>The confusion histogram behind a built-in confusion metric (AUC, Precision, ...), which compiled metrics
+    /// of one output share a copy of each batch through; null for other metrics.</summary>
+    internal virtual ConfusionHistogram? Histogram => null;
+
     /// <summary>Accumulates one batch without weights: <see cref="UpdateState(Tensor, Tensor, Tensor?)"/> with null.</summary>
     /// <param name="yTrue">Targets of the batch.</param>
     /// <param name="yPred">Model outputs of the batch.</param>
@@ -46,7 +50,8 @@ public abstract class Metric
 
     /// <summary>
     /// Accumulates one batch (Keras's <c>update_state(y_true, y_pred, sample_weight)</c>; Keras 3 passes <c>fit</c>'s
-    /// <c>sample_weight</c> and <c>class_weight</c> to the compiled metrics, and so does <c>Fit</c> here).
+    /// <c>sample_weight</c> and <c>class_weight</c> to the <c>weighted_metrics</c> given to <c>compile</c>, and so does
+    /// <c>Fit</c> here to the <c>weightedMetrics</c>; the other compiled metrics get null).
     /// </summary>
     /// <param name="yTrue">Targets of the batch.</param>
     /// <param name="yPred">Model outputs of the batch (detach before keeping anything: autograd is not involved).</param>

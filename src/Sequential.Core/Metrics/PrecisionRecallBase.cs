@@ -65,4 +65,7 @@ public abstract class PrecisionRecallBase : Metric
 
     /// <inheritdoc/>
     public override void ResetState() => _histogram.Reset();
+
+    /// <inheritdoc/>
+    internal override ConfusionHistogram Histogram => _histogram;
 }

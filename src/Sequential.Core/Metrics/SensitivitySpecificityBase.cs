@@ -51,6 +51,9 @@ public abstract class SensitivitySpecificityBase : Metric
     /// <inheritdoc/>
     public override void ResetState() => _histogram.Reset();
 
+    /// <inheritdoc/>
+    internal override ConfusionHistogram Histogram => _histogram;
+
     /// <summary>The four counts per threshold (float64 on the device).</summary>
     private protected (Tensor TruePositives, Tensor FalsePositives, Tensor TrueNegatives, Tensor FalseNegatives) Counts() => _histogram.Counts();
 

@@ -37,16 +37,16 @@ public partial class Model : Layer
     /// <summary>Set to true (from a callback) to end <c>Fit</c> after the current batch or epoch (Keras's <c>stop_training</c>).</summary>
     public bool StopTraining { get; set; }
 
-    /// <summary>The optimizer given to <see cref="Compile(Optimizers.Optimizer, Losses.Loss?, IEnumerable{object}?, string?, DataParallel?)"/>.</summary>
+    /// <summary>The optimizer given to <see cref="Compile(Optimizers.Optimizer, Losses.Loss?, IEnumerable{object}?, string?, DataParallel?, IEnumerable{object}?)"/>.</summary>
     public Optimizer? Optimizer { get; private set; }
 
-    /// <summary>The loss given to <see cref="Compile(Optimizers.Optimizer, Losses.Loss?, IEnumerable{object}?, string?, DataParallel?)"/>.</summary>
+    /// <summary>The loss given to <see cref="Compile(Optimizers.Optimizer, Losses.Loss?, IEnumerable{object}?, string?, DataParallel?, IEnumerable{object}?)"/>.</summary>
     public Loss? Loss { get; private set; }
 
-    /// <summary>The device the model computes on (set by <see cref="Compile(Optimizers.Optimizer, Losses.Loss?, IEnumerable{object}?, string?, DataParallel?)"/>; CUDA when available, else CPU).</summary>
+    /// <summary>The device the model computes on (set by <see cref="Compile(Optimizers.Optimizer, Losses.Loss?, IEnumerable{object}?, string?, DataParallel?, IEnumerable{object}?)"/>; CUDA when available, else CPU).</summary>
     public Device Device { get; private set; } = CPU;
 
-    /// <summary>Whether <see cref="Compile(Optimizers.Optimizer, Losses.Loss?, IEnumerable{object}?, string?, DataParallel?)"/> has been called.</summary>
+    /// <summary>Whether <see cref="Compile(Optimizers.Optimizer, Losses.Loss?, IEnumerable{object}?, string?, DataParallel?, IEnumerable{object}?)"/> has been called.</summary>
     public bool IsCompiled => Optimizer is not null;
 
     /// <summary>
@@ -399,10 +399,14 @@ public partial class Model : Layer
     /// <param name="optimizer">An optimizer, or a Keras name such as <c>"adam"</c>.</param>
     /// <param name="loss">A loss, or a Keras name such as <c>"sparse_categorical_crossentropy"</c>; null for a model whose
     /// <see cref="TrainStep"/> computes its own loss (Keras allows <c>compile()</c> without one).</param>
-    /// <param name="metrics">Metric names (<c>"accuracy"</c>, <c>"mae"</c>, ...) or <see cref="Metric"/> objects.</param>
+    /// <param name="metrics">Metric names (<c>"accuracy"</c>, <c>"mae"</c>, ...) or <see cref="Metric"/> objects, computed
+    /// without the sample and class weights (Keras's <c>metrics</c>).</param>
     /// <param name="device"><c>"cpu"</c>, <c>"cuda"</c>, <c>"cuda:1"</c>, or null/<c>"auto"</c> for CUDA when available.</param>
     /// <param name="distribution">A <see cref="DataParallel"/> to train over the MPI processes this program was started in
     /// (<c>mpirun -np 2 ...</c>); null (default) for one process.</param>
+    /// <param name="weightedMetrics">Metrics weighted by <c>sampleWeight</c> and <c>classWeight</c> (Keras's
+    /// <c>weighted_metrics</c>), in the shape <paramref name="metrics"/> takes. In the logs one keeps its name, unless
+    /// <paramref name="metrics"/> already has it: then it is <c>weighted_</c> and the name (<c>mae</c> and <c>weighted_mae</c>).</param>
     /// <example>
     /// <code>
     /// model.Compile(optimizer: "adam",
@@ -416,24 +420,30 @@ public partial class Model : Layer
     /// holding one entry per output gives each output its own; the overloads taking dictionaries or lists say more.
     /// </remarks>
     public void Compile(Optimizer optimizer, Loss? loss = null, IEnumerable<object>? metrics = null, string? device = null,
-        DataParallel? distribution = null)
+        DataParallel? distribution = null, IEnumerable<object>? weightedMetrics = null)
     {
         ArgumentNullException.ThrowIfNull(optimizer);
         var specs = MetricSpecs(metrics, nameof(metrics), loss);
+        var weightedSpecs = MetricSpecs(weightedMetrics, nameof(weightedMetrics), loss);
         int outputs = OutputCount;
         if (outputs == 1)
         {
-            Compiled(optimizer, loss, new CompiledMetrics(loss, specs), device, distribution);
+            Compiled(optimizer, loss, new CompiledMetrics(loss, specs, weightedSpecs), device, distribution);
             return;
         }
-        // Keras 3: a flat list with one metric per output gives each output its own; any other list is ambiguous.
-        if (specs.Count != 0 && specs.Count != outputs)
-            throw new ArgumentException(
-                $"Model \"{Name}\" has {outputs} outputs ({string.Join(", ", OutputNames)}) and metrics lists {specs.Count}; give one metric per " +
-                "output in order, or a dictionary of metric lists keyed by output name: metrics: new Dictionary<string, IEnumerable<object>> " +
-                $"{{ [\"{OutputNames[0]}\"] = [\"accuracy\"] }}.", nameof(metrics));
-        IReadOnlyList<object>[] perOutput = [.. Enumerable.Range(0, outputs).Select(i => specs.Count == 0 ? [] : (IReadOnlyList<object>)[specs[i]])];
-        Compiled(optimizer, loss, new CompiledMetrics([.. Enumerable.Repeat(loss, outputs)], null, perOutput, [.. OutputNames], prefix: true), device, distribution);
+        Compiled(optimizer, loss, new CompiledMetrics([.. Enumerable.Repeat(loss, outputs)], null, OnePerOutput(specs, nameof(metrics)),
+            OnePerOutput(weightedSpecs, nameof(weightedMetrics)), [.. OutputNames], prefix: true), device, distribution);
+
+        IReadOnlyList<object>[] OnePerOutput(List<object> flat, string argument)
+        {
+            // Keras 3: a flat list with one metric per output gives each output its own; any other list is ambiguous.
+            if (flat.Count != 0 && flat.Count != outputs)
+                throw new ArgumentException(
+                    $"Model \"{Name}\" has {outputs} outputs ({string.Join(", ", OutputNames)}) and {argument} lists {flat.Count}; give one metric per " +
+                    $"output in order, or a dictionary of metric lists keyed by output name: {argument}: new Dictionary<string, IEnumerable<object>> " +
+                    $"{{ [\"{OutputNames[0]}\"] = [\"accuracy\"] }}.", argument);
+            return [.. Enumerable.Range(0, outputs).Select(i => flat.Count == 0 ? [] : (IReadOnlyList<object>)[flat[i]])];
+        }
     }
 
     /// <summary>
@@ -446,10 +456,13 @@ public partial class Model : Layer
     /// <param name="loss">A loss per output name (<see cref="OutputNames"/>: the names of the layers producing the
     /// outputs); every output must have one, as Keras requires.</param>
     /// <param name="lossWeights">A weight per output name for the total loss; outputs not listed weigh 1.</param>
-    /// <param name="metrics">Metric lists per output name; outputs not listed have none.</param>
+    /// <param name="metrics">Metric lists per output name, computed without the sample weights; outputs not listed have none.</param>
     /// <param name="device"><c>"cpu"</c>, <c>"cuda"</c>, or null/<c>"auto"</c>.</param>
     /// <param name="distribution">A <see cref="DataParallel"/> to train over the MPI processes this program was started in
     /// (<c>mpirun -np 2 ...</c>); null (default) for one process.</param>
+    /// <param name="weightedMetrics">Metric lists per output name weighted by the sample weights (Keras's
+    /// <c>weighted_metrics</c>); one whose name <paramref name="metrics"/> has for that output logs as
+    /// <c>{output}_weighted_{name}</c>.</param>
     /// <exception cref="ArgumentException">A name that is not an output (the message lists both sets of names), an
     /// output without a loss, or an unknown metric or loss name.</exception>
     /// <exception cref="NotSupportedException">The model is not a graph, so its outputs have no names: pass lists.</exception>
@@ -462,7 +475,8 @@ public partial class Model : Layer
     /// </code>
     /// </example>
     public void Compile(Optimizer optimizer, IReadOnlyDictionary<string, Loss> loss, IReadOnlyDictionary<string, double>? lossWeights = null,
-        IReadOnlyDictionary<string, IEnumerable<object>>? metrics = null, string? device = null, DataParallel? distribution = null)
+        IReadOnlyDictionary<string, IEnumerable<object>>? metrics = null, string? device = null, DataParallel? distribution = null,
+        IReadOnlyDictionary<string, IEnumerable<object>>? weightedMetrics = null)
     {
         ArgumentNullException.ThrowIfNull(optimizer);
         ArgumentNullException.ThrowIfNull(loss);
@@ -477,9 +491,13 @@ public partial class Model : Layer
                 "the output names (model.OutputNames: the names of the layers that produce the outputs).", nameof(loss));
         CheckOutputKeys(lossWeights?.Keys, nameof(lossWeights));
         CheckOutputKeys(metrics?.Keys, nameof(metrics));
+        CheckOutputKeys(weightedMetrics?.Keys, nameof(weightedMetrics));
         Compile(optimizer, [.. names.Select(n => loss[n])],
             lossWeights is null ? null : [.. names.Select(n => lossWeights.TryGetValue(n, out double w) ? w : 1.0)],
-            metrics is null ? null : [.. names.Select(n => metrics.TryGetValue(n, out var m) ? m : [])], device);
+            ByOutput(metrics), device, distribution, ByOutput(weightedMetrics));
+
+        List<IEnumerable<object>>? ByOutput(IReadOnlyDictionary<string, IEnumerable<object>>? lists) =>
+            lists is null ? null : [.. names.Select(n => lists.TryGetValue(n, out var m) ? m : [])];
     }
 
     /// <summary>
@@ -489,13 +507,16 @@ public partial class Model : Layer
     /// <param name="optimizer">An optimizer, or a Keras name such as <c>"adam"</c>.</param>
     /// <param name="loss">One loss per output, in order (a null entry leaves that output without a loss).</param>
     /// <param name="lossWeights">One weight per output for the total loss; null weighs each 1.</param>
-    /// <param name="metrics">One metric list per output; null for none.</param>
+    /// <param name="metrics">One metric list per output, computed without the sample weights; null for none.</param>
     /// <param name="device"><c>"cpu"</c>, <c>"cuda"</c>, or null/<c>"auto"</c>.</param>
     /// <param name="distribution">A <see cref="DataParallel"/> to train over the MPI processes this program was started in
     /// (<c>mpirun -np 2 ...</c>); null (default) for one process.</param>
+    /// <param name="weightedMetrics">One list per output of metrics weighted by the sample weights (Keras's
+    /// <c>weighted_metrics</c>); null for none.</param>
     /// <exception cref="ArgumentException">A list whose length is not the number of outputs, or an unknown name.</exception>
     public void Compile(Optimizer optimizer, IReadOnlyList<Loss?> loss, IReadOnlyList<double>? lossWeights = null,
-        IReadOnlyList<IEnumerable<object>>? metrics = null, string? device = null, DataParallel? distribution = null)
+        IReadOnlyList<IEnumerable<object>>? metrics = null, string? device = null, DataParallel? distribution = null,
+        IReadOnlyList<IEnumerable<object>>? weightedMetrics = null)
     {
         ArgumentNullException.ThrowIfNull(optimizer);
         ArgumentNullException.ThrowIfNull(loss);
@@ -503,6 +524,7 @@ public partial class Model : Layer
         CheckCount(loss.Count, outputs, nameof(loss));
         if (lossWeights is not null) CheckCount(lossWeights.Count, outputs, nameof(lossWeights));
         if (metrics is not null) CheckCount(metrics.Count, outputs, nameof(metrics));
+        if (weightedMetrics is not null) CheckCount(weightedMetrics.Count, outputs, nameof(weightedMetrics));
         if (loss.All(l => l is null))
             throw new ArgumentException($"Every entry of loss is null; give at least one output a loss, or call Compile without one.", nameof(loss));
         foreach (var w in lossWeights ?? [])
@@ -510,10 +532,12 @@ public partial class Model : Layer
                 throw new ArgumentException($"lossWeights must be finite numbers; got {w}.", nameof(lossWeights));
         var specs = Enumerable.Range(0, outputs)
             .Select(i => (IReadOnlyList<object>)MetricSpecs(metrics?[i], $"metrics[{i}]", loss[i])).ToArray();
+        var weightedSpecs = Enumerable.Range(0, outputs)
+            .Select(i => (IReadOnlyList<object>)MetricSpecs(weightedMetrics?[i], $"weightedMetrics[{i}]", loss[i])).ToArray();
         string[] names = _graph is null ? [.. Enumerable.Range(0, outputs).Select(i => $"output_{i}")] : [.. OutputNames];
         var compiled = outputs == 1 && lossWeights is null
-            ? new CompiledMetrics(loss[0], specs[0])
-            : new CompiledMetrics([.. loss], lossWeights?.ToArray(), specs, names, prefix: outputs > 1);
+            ? new CompiledMetrics(loss[0], specs[0], weightedSpecs[0])
+            : new CompiledMetrics([.. loss], lossWeights?.ToArray(), specs, weightedSpecs, names, prefix: outputs > 1);
         Compiled(optimizer, outputs == 1 ? loss[0] : null, compiled, device, distribution);
 
         void CheckCount(int count, int expected, string argument)
@@ -862,7 +886,8 @@ public partial class Model : Layer
     /// <param name="initialEpoch">Epoch at which to start (for resuming).</param>
     /// <param name="stepsPerEpoch">Batches per epoch; default all.</param>
     /// <param name="classWeight">Keras's <c>class_weight</c>: a weight per class index that scales the loss (and the
-    /// metrics) of the training samples of that class; classes not listed weigh 1. Not applied to validation.</param>
+    /// <c>weightedMetrics</c> given to Compile) of the training samples of that class; classes not listed weigh 1. Not
+    /// applied to validation.</param>
     /// <param name="sampleWeight">Keras's <c>sample_weight</c>: one weight per sample, shape [N]; the loss of a batch
     /// becomes <c>sum(loss_i * w_i) / N</c>. Split with the data by <paramref name="validationSplit"/>.</param>
     /// <param name="validationFreq">Validate every this many epochs (after epochs validationFreq, 2 * validationFreq, ...,
@@ -934,7 +959,7 @@ public partial class Model : Layer
     /// <param name="verbose">0 silent, 1 progress bar, 2 one line; default 1 on a terminal, 2 when output is redirected.</param>
     /// <param name="callbacks">Callbacks to call.</param>
     /// <param name="sampleWeight">Keras's <c>sample_weight</c>: one weight per sample, shape [N]; each batch's loss becomes
-    /// <c>sum(loss_i * w_i) / n</c> and the metrics are weighted as in <c>Fit</c>.</param>
+    /// <c>sum(loss_i * w_i) / n</c>; the <c>weightedMetrics</c> given to Compile are weighted, the other metrics not (Keras).</param>
     /// <returns><c>{"loss": ..., "accuracy": ...}</c>.</returns>
     /// <example><code>var result = model.Evaluate(xTest / 255f, yTest); Console.WriteLine(result["accuracy"]);</code></example>
     public IReadOnlyDictionary<string, double> Evaluate(Tensor x, Tensor? y = null, int batchSize = 32, int? verbose = null,

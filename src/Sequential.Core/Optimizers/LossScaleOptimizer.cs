@@ -1,3 +1,4 @@
+using System.Globalization;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -11,8 +12,10 @@ namespace Sequential.Optimizers;
 /// infinite or NaN it skips the step and halves the scale.
 /// </summary>
 /// <remarks>Needed with the <c>"mixed_float16"</c> policy; <c>"mixed_bfloat16"</c> has float32's range and needs none.
-/// Each step reads one boolean from the device (all gradients finite), as Keras's does. Not saved in model files yet:
-/// <see cref="GetConfig"/> says so.</remarks>
+/// Each step reads one boolean from the device (all gradients finite), as Keras's does. Saved in model files as Keras
+/// saves it: the configuration holds the inner optimizer's (<c>inner_optimizer</c>, its class and configuration),
+/// <c>initial_scale</c> and <c>dynamic_growth_steps</c>; the state holds the inner optimizer's slots with the current
+/// scale and step counter, so that training resumes exactly where it stopped.</remarks>
 /// <example>
 /// <code>
 /// MixedPrecision.SetGlobalPolicy("mixed_float16");
@@ -53,6 +56,10 @@ public sealed class LossScaleOptimizer : Optimizer
     /// <summary>Finite steps in a row after which the scale doubles.</summary>
     public int DynamicGrowthSteps { get; }
 
+    /// <summary>Finite steps in a row since the scale last changed (Keras's <c>step_counter</c>); the scale doubles when
+    /// it reaches <see cref="DynamicGrowthSteps"/>.</summary>
+    public long StepCounter => _stepCounter;
+
     /// <summary>The current scale (Keras's <c>dynamic_scale</c>).</summary>
     public double DynamicScale { get; private set; }
 
@@ -65,6 +72,9 @@ public sealed class LossScaleOptimizer : Optimizer
 
     /// <summary>The inner optimizer's updates (skipped steps do not count).</summary>
     public override long Iterations => InnerOptimizer.Iterations;
+
+    /// <summary>The inner optimizer's steps, which the training state records and restores into it.</summary>
+    internal override long SavedSteps => InnerOptimizer.SavedSteps;
 
     /// <summary>The loss times <see cref="DynamicScale"/>.</summary>
     /// <param name="loss">The batch's loss.</param>
@@ -109,10 +119,43 @@ public sealed class LossScaleOptimizer : Optimizer
     protected override void UpdateStep(Tensor gradient, Tensor variable, int index, double learningRate) =>
         throw new InvalidOperationException("LossScaleOptimizer hands its steps to the inner optimizer.");
 
-    /// <summary>Not supported yet.</summary>
-    /// <exception cref="InvalidOperationException">Always: a model compiled with a LossScaleOptimizer cannot be saved
-    /// whole yet; the message says what to do.</exception>
-    public override IReadOnlyDictionary<string, object?> GetConfig() => throw new InvalidOperationException(
-        "A LossScaleOptimizer cannot be saved in a model file yet. Save the weights (SaveWeights), or compile with the inner optimizer " +
-        "before Save.");
+    // The state's metadata keys for the scale and the step counter (Keras's variables dynamic_scale and step_counter).
+    private const string ScaleKey = "dynamic_scale";
+    private const string CounterKey = "step_counter";
+
+    /// <summary>The inner optimizer's state (its slots, bound to the same variables), with the scale and step counter in
+    /// the metadata (the scale in round-trip form, so it comes back exactly).</summary>
+    internal override byte[]? SaveState(IEnumerable<(string name, Parameter parameter)>? named = null, bool withProgress = false) =>
+        IsBound
+            ? InnerOptimizer.SaveState(named, withProgress, new Dictionary<string, string>
+            {
+                ["optimizer"] = Name,
+                [ScaleKey] = DynamicScale.ToString("R", CultureInfo.InvariantCulture),
+                [CounterKey] = _stepCounter.ToString(CultureInfo.InvariantCulture),
+            })
+            : null;
+
+    /// <summary>Restores the inner optimizer's state (its checks, and its previous state kept when they fail), then the
+    /// scale and step counter; both are checked before anything changes.</summary>
+    /// <exception cref="InvalidDataException">The state lacks the scale or counter, or holds values no training reaches
+    /// (a scale that is not positive and finite, a counter outside [0, dynamicGrowthSteps)).</exception>
+    internal override void RestoreState(byte[] state, IEnumerable<Parameter> parameters, long iterations, double learningRate, string source)
+    {
+        var metadata = Persistence.SafeTensors.ReadHeader(state, source).Metadata;
+        if (!metadata.TryGetValue(ScaleKey, out var scaleText) || !metadata.TryGetValue(CounterKey, out var counterText))
+            throw new InvalidDataException(
+                $"'{source}': the saved state of the LossScaleOptimizer lacks its {ScaleKey} or {CounterKey}; the file is corrupted.");
+        if (!double.TryParse(scaleText, NumberStyles.Float, CultureInfo.InvariantCulture, out double scale) || !(scale > 0) || double.IsInfinity(scale))
+            throw new InvalidDataException(
+                $"'{source}': the saved {ScaleKey} '{scaleText}' of the LossScaleOptimizer is not a positive finite number; the file is corrupted.");
+        if (!long.TryParse(counterText, NumberStyles.None, CultureInfo.InvariantCulture, out long counter) || counter >= DynamicGrowthSteps)
+            throw new InvalidDataException(
+                $"'{source}': the saved {CounterKey} '{counterText}' of the LossScaleOptimizer is not an integer in [0, {DynamicGrowthSteps}) " +
+                $"(dynamic_growth_steps is {DynamicGrowthSteps}); the file is corrupted.");
+        var variables = parameters.ToList();
+        if (!IsBound) Bind(variables); // binds the inner optimizer too, whose state is restored next
+        InnerOptimizer.RestoreState(state, variables, iterations, learningRate, source);
+        DynamicScale = scale;
+        _stepCounter = counter;
+    }
 }

@@ -8,7 +8,7 @@ namespace Sequential.Optimizers;
 // The state is a safetensors file with one tensor per slot and variable, named "{slot}/{variable index}".
 public abstract partial class Optimizer
 {
-    /// <summary>The metadata key under which <see cref="SaveState"/> lists the names of the variables it was bound to.</summary>
+    /// <summary>The metadata key under which <c>SaveState</c> lists the names of the variables it was bound to.</summary>
     internal const string VariablesKey = "variables";
 
     /// <summary>
@@ -16,10 +16,16 @@ public abstract partial class Optimizer
     /// named parameters), the names of the bound variables are recorded too, in order, so that loading binds to the same
     /// ones whatever is trainable by then (a layer frozen after Compile keeps its slots).
     /// </summary>
-    internal byte[]? SaveState(IEnumerable<(string name, Parameter parameter)>? named = null, bool withProgress = false)
+    internal virtual byte[]? SaveState(IEnumerable<(string name, Parameter parameter)>? named = null, bool withProgress = false) =>
+        SaveState(named, withProgress, null);
+
+    /// <summary>The state as <c>SaveState</c> writes it, with more metadata entries
+    /// (a wrapping optimizer's own state: LossScaleOptimizer's scale).</summary>
+    internal byte[]? SaveState(IEnumerable<(string name, Parameter parameter)>? named, bool withProgress, IReadOnlyDictionary<string, string>? extra)
     {
         if (!IsBound) return null;
         var metadata = new Dictionary<string, string> { ["optimizer"] = Name };
+        foreach (var (key, value) in extra ?? new Dictionary<string, string>()) metadata[key] = value;
         if (withProgress)
         {
             // An optimizer other than the model's own keeps its step count and learning rate here (the model's are in the
@@ -41,7 +47,7 @@ public abstract partial class Optimizer
     /// Binds to <paramref name="parameters"/> (keeping the names they were bound with before) and loads the saved state into the new slots. Every slot tensor must be
     /// present with the variable's shape and dtype; otherwise the previous state is kept and the error names the source.
     /// </summary>
-    internal void RestoreState(byte[] state, IEnumerable<Parameter> parameters, long iterations, double learningRate, string source)
+    internal virtual void RestoreState(byte[] state, IEnumerable<Parameter> parameters, long iterations, double learningRate, string source)
     {
         var (saved, _) = SafeTensors.Read(state, $"{source} (optimizer state)");
         try

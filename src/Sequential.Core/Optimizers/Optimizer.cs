@@ -134,6 +134,10 @@ public abstract partial class Optimizer
     /// <summary>Number of times gradients were applied (Keras's <c>_iterations</c>); schedules are evaluated at it.</summary>
     internal long Steps { get; private set; }
 
+    /// <summary>The steps a model file's training state records (and restores with the state): <see cref="Steps"/>, or
+    /// the inner optimizer's for one that hands its steps on (LossScaleOptimizer).</summary>
+    internal virtual long SavedSteps => Steps;
+
     /// <summary>Whether the optimizer is bound to parameters (and has its state).</summary>
     internal bool IsBound => _variables is not null;
 

@@ -33,7 +33,7 @@ public static class OptimizerRegistry
     private static readonly TypeRegistry<Optimizer> Classes =
         new("optimizer", typeof(OptimizerRegistry).FullName!, [
             typeof(SGD), typeof(Adam), typeof(AdamW), typeof(RMSprop), typeof(Adagrad), typeof(Nadam), typeof(Adamax), typeof(Adadelta),
-            typeof(Ftrl), typeof(Lion), typeof(Lamb), typeof(Adafactor),
+            typeof(Ftrl), typeof(Lion), typeof(Lamb), typeof(Adafactor), typeof(LossScaleOptimizer),
         ]);
 
     /// <summary>The accepted names, sorted.</summary>

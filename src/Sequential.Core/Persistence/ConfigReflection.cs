@@ -26,7 +26,8 @@ internal static class ConfigReflection
     /// </summary>
     public static ConstructorInfo ConfigConstructor(Type type) =>
         type.GetConstructors(BindingFlags.Public | BindingFlags.Instance)
-            .Where(c => c.GetParameters().All(p => CanRead(p.ParameterType) || IsNestedLayer(type, p.ParameterType)))
+            .Where(c => c.GetParameters().All(p => CanRead(p.ParameterType) || IsNestedLayer(type, p.ParameterType)
+                                                   || IsNestedOptimizer(type, p.ParameterType)))
             .OrderByDescending(c => c.GetParameters().Length)
             .FirstOrDefault()
         ?? throw new InvalidOperationException(
@@ -101,7 +102,7 @@ internal static class ConfigReflection
                 {
                     arguments[i] = FromJson(ToElement(value), p.ParameterType);
                 }
-                catch (InvalidDataException e) when (IsNested(p.ParameterType))
+                catch (InvalidDataException e) when (IsNested(p.ParameterType) || typeof(Optimizer).IsAssignableFrom(p.ParameterType))
                 {
                     throw new InvalidDataException($"The configuration of {what} has a '{Key(p)}' that cannot be loaded: {e.Message}", e);
                 }
@@ -139,6 +140,7 @@ internal static class ConfigReflection
             $"Model \"{model.Name}\" is held by a layer's configuration, which can describe layers but not models; wrap a layer, " +
             "or make the model part of the outer model's graph."),
         Layer layer => NestedLayer(layer),
+        Optimizer optimizer => NestedOptimizer(optimizer),
         ActivationFunction activation => ActivationJson(activation),
         Initializer initializer => InitializerJson(initializer),
         ConstantLearningRate constant => constant.Value,
@@ -161,6 +163,30 @@ internal static class ConfigReflection
     private static bool IsNestedLayer(Type owner, Type parameter) =>
         typeof(Layer).IsAssignableFrom(owner) && !typeof(Model).IsAssignableFrom(owner)
         && typeof(Layer).IsAssignableFrom(parameter) && !typeof(Model).IsAssignableFrom(parameter);
+
+    /// <summary>
+    /// Whether a constructor parameter of an optimizer is an optimizer it wraps (LossScaleOptimizer's
+    /// <c>inner_optimizer</c>): saved as the inner optimizer's <c>{"class_name", "config"}</c>, as Keras serializes it, and
+    /// created again from <see cref="OptimizerRegistry"/> on load.
+    /// </summary>
+    private static bool IsNestedOptimizer(Type owner, Type parameter) =>
+        typeof(Optimizer).IsAssignableFrom(owner) && typeof(Optimizer).IsAssignableFrom(parameter);
+
+    /// <summary>A wrapped optimizer's configuration entry, as Keras's <c>serialize_keras_object</c> writes it.</summary>
+    private static Dictionary<string, object?> NestedOptimizer(Optimizer optimizer) => Nested(optimizer.GetType().Name, optimizer.GetConfig());
+
+    /// <summary>Creates a wrapped optimizer from its <c>{"class_name", "config"}</c> entry.</summary>
+    /// <exception cref="FormatException">Not such an object, or an optimizer of another kind than the parameter takes.</exception>
+    /// <exception cref="InvalidDataException">An unknown class, or a configuration its constructor does not take.</exception>
+    private static Optimizer NestedOptimizerFromJson(JsonElement element, Type type)
+    {
+        if (element.ValueKind != JsonValueKind.Object
+            || !element.TryGetProperty("class_name", out var className) || className.ValueKind != JsonValueKind.String
+            || !element.TryGetProperty("config", out var config) || config.ValueKind != JsonValueKind.Object)
+            throw new FormatException("a wrapped optimizer is an object {\"class_name\": ..., \"config\": {...}}");
+        var optimizer = OptimizerRegistry.FromConfig(className.GetString()!, config.EnumerateObject().ToDictionary(p => p.Name, p => (object?)p.Value));
+        return (Optimizer)CheckType(optimizer, type);
+    }
 
     /// <summary>A wrapped layer's configuration entry, as Keras's <c>serialize_keras_object</c> writes it.</summary>
     private static Dictionary<string, object?> NestedLayer(Layer layer)
@@ -287,6 +313,7 @@ internal static class ConfigReflection
         }
         type = Nullable.GetUnderlyingType(type) ?? type;
         if (typeof(Layer).IsAssignableFrom(type)) return NestedLayerFromJson(element, type);
+        if (typeof(Optimizer).IsAssignableFrom(type)) return NestedOptimizerFromJson(element, type);
         if (typeof(LearningRateSchedule).IsAssignableFrom(type))
         {
             // A learning rate: a number, or a schedule's class and configuration.

@@ -126,27 +126,35 @@ internal static class ModelFile
     /// What Compile was given (Keras's compile_config), each object by its class and configuration, so arguments survive
     /// and a registered custom class loads; a metric given as a string stays a string, resolved again from the shapes on
     /// Fit. One loss (for every output) with one flat metrics list, as version 1 wrote it; or, when outputs have their own
-    /// losses or loss weights, one loss (or null), weight and metrics list per output, in the outputs' order.
+    /// losses or loss weights, one loss (or null), weight and metrics list per output, in the outputs' order. The
+    /// <c>weighted_metrics</c>, in the shape of the <c>metrics</c>, are written only when Compile was given some.
     /// </summary>
     private static JsonObject CompileConfig(Model model)
     {
         var compiled = model.CompiledMetrics;
         var optimizer = ClassConfig(model.Optimizer!, model.Optimizer!.GetConfig());
         bool perOutput = (model.Loss is null && compiled.Losses.Any(l => l is not null)) || compiled.LossWeights.Any(w => w != 1.0);
+        bool weighted = compiled.WeightedSpecsPerOutput.Any(s => s.Count > 0);
         if (!perOutput)
-            return new JsonObject
+        {
+            var flat = new JsonObject
             {
                 ["optimizer"] = optimizer,
                 ["loss"] = model.Loss is null ? null : ClassConfig(model.Loss, model.Loss.GetConfig()),   // null: compiled without a loss
                 ["metrics"] = Specs(compiled.SpecsPerOutput.SelectMany(s => s)), // several outputs: one each (Compile's broadcast)
             };
-        return new JsonObject
+            if (weighted) flat["weighted_metrics"] = Specs(compiled.WeightedSpecsPerOutput.SelectMany(s => s));
+            return flat;
+        }
+        var json = new JsonObject
         {
             ["optimizer"] = optimizer,
             ["loss"] = new JsonArray([.. compiled.Losses.Select(l => l is null ? null : (JsonNode)ClassConfig(l, l.GetConfig()))]),
             ["loss_weights"] = new JsonArray([.. compiled.LossWeights.Select(w => (JsonNode)w)]),
             ["metrics"] = new JsonArray([.. compiled.SpecsPerOutput.Select(s => (JsonNode)Specs(s))]),
         };
+        if (weighted) json["weighted_metrics"] = new JsonArray([.. compiled.WeightedSpecsPerOutput.Select(s => (JsonNode)Specs(s))]);
+        return json;
 
         static JsonArray Specs(IEnumerable<object> specs) =>
             new([.. specs.Select(s => s is Metric m ? ClassConfig(m, MetricConfig(m)) : (JsonNode?)JsonValue.Create((string)s))]);
@@ -419,17 +427,13 @@ internal static class ModelFile
                     : (compile["loss_weights"] as JsonArray ?? throw new InvalidDataException($"'{path}': the saved loss_weights are not a list."))
                         .Select(w => w is JsonValue v && v.GetValueKind() == JsonValueKind.Number ? v.GetValue<double>()
                             : throw new InvalidDataException($"'{path}': a saved loss weight is {w?.ToJsonString() ?? "null"}, not a number.")).ToList();
-                var metrics = compile["metrics"] is null ? null
-                    : (compile["metrics"] as JsonArray ?? throw new InvalidDataException($"'{path}': the saved metrics are not a list."))
-                        .Select(m => (IEnumerable<object>)Metrics(m as JsonArray ?? throw new InvalidDataException(
-                            $"'{path}': the saved metrics of an output are {m?.ToJsonString() ?? "null"}, not a list."))).ToList();
                 model.Compile(optimizer, [.. losses.Select(l => l is null ? null : Create(l, "loss", path, LossRegistry.FromConfig, null))],
-                    weights, metrics);
+                    weights, PerOutput("metrics"), weightedMetrics: PerOutput("weighted_metrics"));
             }
             else
             {
                 var loss = compile["loss"] is null ? null : Create(compile["loss"], "loss", path, LossRegistry.FromConfig, n => LossRegistry.Get(n));
-                model.Compile(optimizer, loss, Metrics(compile["metrics"]?.AsArray() ?? []));
+                model.Compile(optimizer, loss, Metrics(List("metrics") ?? []), weightedMetrics: Metrics(List("weighted_metrics") ?? []));
             }
         }
         catch (ArgumentException e)
@@ -437,6 +441,13 @@ internal static class ModelFile
             throw new InvalidDataException($"'{path}': the saved compile settings are not valid here: {e.Message}", e);
         }
         return optimizer;
+
+        JsonArray? List(string key) => compile[key] is null ? null
+            : compile[key] as JsonArray ?? throw new InvalidDataException($"'{path}': the saved {key} are not a list.");
+
+        List<IEnumerable<object>>? PerOutput(string key) => List(key)?
+            .Select(m => (IEnumerable<object>)Metrics(m as JsonArray ?? throw new InvalidDataException(
+                $"'{path}': the saved {key} of an output are {m?.ToJsonString() ?? "null"}, not a list."))).ToList();
 
         List<object> Metrics(JsonArray specs) => [.. specs.Select(m => m is JsonObject
             ? Create(m, "metric", path, MetricRegistry.FromConfig, null)

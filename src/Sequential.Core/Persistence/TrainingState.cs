@@ -66,7 +66,7 @@ internal sealed record TrainingState(int? Epoch, int Step, long Iterations, doub
 
     /// <summary>The state of a model now.</summary>
     public static TrainingState Capture(Model model, int? epoch = null, int step = 0, byte[]? epochStartRngState = null) =>
-        new(epoch, step, model.Optimizer?.Steps ?? 0, model.Optimizer?.LearningRate, CurrentRngState(), epochStartRngState);
+        new(epoch, step, model.Optimizer?.SavedSteps ?? 0, model.Optimizer?.LearningRate, CurrentRngState(), epochStartRngState);
 
     /// <summary>The JSON form stored in <c>training_state.json</c>.</summary>
     public JsonObject ToJson() => new()

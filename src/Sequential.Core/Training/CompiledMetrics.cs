@@ -19,38 +19,67 @@ internal sealed class CompiledMetrics
     private readonly Loss?[] _losses;
     private readonly double[] _lossWeights;
     private readonly IReadOnlyList<object>[] _specs;
+    private readonly IReadOnlyList<object>[] _weightedSpecs;
     private readonly string[] _outputNames;
     private readonly Mean _lossTracker = new("loss");
     private readonly Mean[] _outputLossTrackers;
-    private readonly List<(string Key, int Output, Metric Metric)> _resolved;
+    private readonly List<(string Key, int Output, Metric Metric, bool Weighted)> _resolved;
     private MetricLogs? _logs;
+    private ConfusionStage?[]? _stages;   // per output, once the names are resolved: one copy for its confusion metrics
+    private HashSet<Metric>? _staged;     // the metrics the stages feed
 
-    /// <summary>One loss and one list of metrics, for a model with one output.</summary>
-    public CompiledMetrics(Loss? loss, IReadOnlyList<object> specs) : this([loss], null, [specs], ["output"], prefix: false) { }
+    /// <summary>One loss and the metrics (unweighted, then weighted), for a model with one output.</summary>
+    public CompiledMetrics(Loss? loss, IReadOnlyList<object> specs, IReadOnlyList<object>? weightedSpecs = null)
+        : this([loss], null, [specs], weightedSpecs is null ? null : [weightedSpecs], ["output"], prefix: false) { }
 
-    /// <summary>A loss (or none), a loss weight and metrics per output.</summary>
-    public CompiledMetrics(Loss?[] losses, double[]? lossWeights, IReadOnlyList<object>[] specs, string[] outputNames, bool prefix)
+    /// <summary>
+    /// A loss (or none), a loss weight, metrics and weighted metrics per output. The <paramref name="specs"/> are
+    /// computed without the sample weights, the <paramref name="weightedSpecs"/> with them (Keras's <c>metrics</c> and
+    /// <c>weighted_metrics</c>); null weighted specs means none.
+    /// </summary>
+    public CompiledMetrics(Loss?[] losses, double[]? lossWeights, IReadOnlyList<object>[] specs, IReadOnlyList<object>[]? weightedSpecs,
+        string[] outputNames, bool prefix)
     {
         _losses = losses;
         _lossWeights = lossWeights ?? [.. losses.Select(_ => 1.0)];
         _specs = specs;
+        _weightedSpecs = weightedSpecs ?? [.. specs.Select(_ => (IReadOnlyList<object>)[])];
         _outputNames = outputNames;
         int lossCount = losses.Count(l => l is not null);
         _outputLossTrackers = lossCount > 1 ? [.. outputNames.Select(n => new Mean($"{n}_loss"))] : [];
         // Names are known now (Keras names a metric given as a string by that string); which accuracy a name means is
-        // decided on the first batch, by the DeferredMetric.
+        // decided on the first batch, by the DeferredMetric. Keras's CompileMetrics.result() names them: the unweighted
+        // metrics first, a repeated name getting _1, _2, ...; then the weighted ones, which keep their name unless it is
+        // taken, and are then called weighted_{name} (after the output's prefix), with _1, _2, ... if that is taken too.
         _resolved = [];
         var taken = new Dictionary<string, int>();
         for (int i = 0; i < specs.Length; i++)
             foreach (var spec in specs[i])
             {
-                var metric = spec as Metric ?? new DeferredMetric((string)spec, losses[i]);
-                string key = prefix ? $"{outputNames[i]}_{metric.Name}" : metric.Name;
-                // Keras's unique_name_counters: a repeated name gets _1, _2, ...
-                if (taken.TryGetValue(key, out int count)) { taken[key] = count + 1; key = $"{key}_{count}"; }
-                else taken[key] = 1;
-                _resolved.Add((key, i, metric));
+                var metric = Create(spec, losses[i]);
+                _resolved.Add((Unique(Prefixed(i, metric.Name), taken), i, metric, false));
             }
+        for (int i = 0; i < _weightedSpecs.Length; i++)
+            foreach (var spec in _weightedSpecs[i])
+            {
+                var metric = Create(spec, losses[i]);
+                string key = Prefixed(i, metric.Name);
+                if (taken.ContainsKey(key)) key = Unique(Prefixed(i, $"weighted_{metric.Name}"), taken);
+                else taken[key] = 1;
+                _resolved.Add((key, i, metric, true));
+            }
+
+        string Prefixed(int output, string name) => prefix ? $"{outputNames[output]}_{name}" : name;
+    }
+
+    private static Metric Create(object spec, Loss? loss) => spec as Metric ?? new DeferredMetric((string)spec, loss);
+
+    /// <summary>Keras's unique_name_counters: a name already taken gets _1, _2, ...</summary>
+    private static string Unique(string key, Dictionary<string, int> taken)
+    {
+        if (!taken.TryGetValue(key, out int count)) { taken[key] = 1; return key; }
+        taken[key] = count + 1;
+        return $"{key}_{count}";
     }
 
     /// <summary>The number of outputs this compilation describes.</summary>
@@ -68,6 +97,9 @@ internal sealed class CompiledMetrics
     /// <summary>The metrics as given to Compile for a one-output model (names or Metric objects), saved with the model.</summary>
     public IReadOnlyList<object> Specs => _specs[0];
 
+    /// <summary>The weighted metrics of each output as given to Compile (names or Metric objects; empty lists for none).</summary>
+    public IReadOnlyList<IReadOnlyList<object>> WeightedSpecsPerOutput => _weightedSpecs;
+
     /// <summary>The loss tracker first, then the compiled metrics, then the per-output loss trackers (Keras 3's order).</summary>
     public IReadOnlyList<Metric> All => [_lossTracker, .. _resolved.Select(r => Concrete(r.Metric)), .. _outputLossTrackers];
 
@@ -81,7 +113,7 @@ internal sealed class CompiledMetrics
     public string? KeyOf(Metric metric)
     {
         if (ReferenceEquals(metric, _lossTracker)) return "loss";
-        foreach (var (key, _, m) in _resolved)
+        foreach (var (key, _, m, _) in _resolved)
             if (ReferenceEquals(m, metric) || ReferenceEquals(Concrete(m), metric)) return key;
         return _outputLossTrackers.Contains(metric) ? metric.Name : null;
     }
@@ -152,14 +184,48 @@ internal sealed class CompiledMetrics
                 "or override ComputeLoss to reduce the values.");
     }
 
-    /// <summary>Updates the compiled metrics of a one-output model (not the loss), resolving their names on the first call.</summary>
+    /// <summary>Updates the compiled metrics of a one-output model (not the loss), resolving their names on the first call;
+    /// the sample weights go to the weighted metrics only.</summary>
     public void UpdateMetrics(Tensor yTrue, Tensor yPred, Tensor? sampleWeight = null) => UpdateMetrics([yTrue], [yPred], sampleWeight, "");
 
-    /// <summary>Updates every output's compiled metrics (not the loss); names become concrete metrics on the first call.</summary>
+    /// <summary>Updates every output's compiled metrics (not the loss); names become concrete metrics on the first call.
+    /// As in Keras, <paramref name="sampleWeight"/> (which holds the class weights too) weighs only the weighted metrics.</summary>
     public void UpdateMetrics(IReadOnlyList<Tensor> yTrue, IReadOnlyList<Tensor> yPred, Tensor? sampleWeight, string model)
     {
         CheckCounts(yTrue, yPred, model);
-        foreach (var (_, output, metric) in _resolved) metric.UpdateState(yTrue[output], yPred[output], sampleWeight);
+        Span<bool> shared = stackalloc bool[_stages is null ? 0 : yPred.Count];
+        for (int i = 0; i < shared.Length; i++) shared[i] = _stages![i]?.TryUpdate(yTrue[i], yPred[i]) ?? false;
+        foreach (var (_, output, metric, weighted) in _resolved)
+            if (!(shared.Length > 0 && shared[output] && _staged!.Contains(metric)))
+                metric.UpdateState(yTrue[output], yPred[output], weighted ? sampleWeight : null);
+        if (_stages is null) _stages = Stages();
+        for (int i = 0; i < _stages.Length; i++)
+            if (_stages[i] is { } stage && !(shared.Length > 0 && shared[i]) && yTrue[i].shape.SequenceEqual(yPred[i].shape))
+                stage.Adopt(yPred[i].shape, yPred[i].device);
+    }
+
+    /// <summary>
+    /// A <see cref="ConfusionStage"/> for each output with two or more unweighted built-in confusion metrics (AUC,
+    /// Precision, Recall, ...), made after the first update has resolved the names: those metrics then share one copy
+    /// of each batch instead of making one each. A metric object given twice (or to two outputs), and subclasses from
+    /// outside this library (which may override UpdateState), keep their own updates.
+    /// </summary>
+    private ConfusionStage?[] Stages()
+    {
+        var counted = _resolved.GroupBy(r => Concrete(r.Metric)).ToDictionary(g => g.Key, g => g.Count());
+        _staged = [];
+        var stages = new ConfusionStage?[_losses.Length];
+        for (int i = 0; i < stages.Length; i++)
+        {
+            var members = _resolved
+                .Where(r => r.Output == i && !r.Weighted && counted[Concrete(r.Metric)] == 1
+                            && Concrete(r.Metric) is { Histogram: not null } m && m.GetType().Assembly == typeof(Metric).Assembly)
+                .Select(r => r.Metric).ToList();
+            if (members.Count < 2) continue;
+            stages[i] = new ConfusionStage([.. members.Select(m => Concrete(m).Histogram!)]);
+            _staged.UnionWith(members);
+        }
+        return stages;
     }
 
     /// <summary>Running logs that read each value from the device only when accessed.</summary>
@@ -169,7 +235,7 @@ internal sealed class CompiledMetrics
     public void Reset()
     {
         _lossTracker.ResetState();
-        foreach (var (_, _, metric) in _resolved) metric.ResetState();
+        foreach (var (_, _, metric, _) in _resolved) metric.ResetState();
         foreach (var tracker in _outputLossTrackers) tracker.ResetState();
     }
 

@@ -14,10 +14,11 @@ public class ModelOnBatchTests
     // Unweighted: loss (1 + 4) / 2 = 2.5, mae 1.5; dL/dk = (2*1*1 + 2*2*3) / 2 = 7 -> k = 1 - 0.01 * 7 = 0.93.
     private static (Tensor x, Tensor y) OneBatch() => (tensor(new float[] { 1, 3 }).reshape(2, 1), tensor(new float[] { 0, 1 }));
 
-    private static SequentialModel LinearWithMae()
+    private static SequentialModel LinearWithMae(bool weightedMae = false)
     {
         var model = new SequentialModel(new Dense(1, useBias: false, kernelInitializer: "ones", inputShape: [1]));
-        model.Compile(optimizer: new SGD(learningRate: 0.01), loss: "mse", metrics: ["mae"], device: "cpu");
+        model.Compile(optimizer: new SGD(learningRate: 0.01), loss: "mse", metrics: ["mae"], device: "cpu",
+            weightedMetrics: weightedMae ? ["mae"] : null);
         return model;
     }
 
@@ -75,17 +76,22 @@ public class ModelOnBatchTests
     [Test]
     public void TrainOnBatchWeighsSamplesAndClassesAsFit()
     {
-        // Weights [3, 1]: loss (1*3 + 4*1) / 2 = 3.5; gradient (3*2*1 + 1*2*2*3) / 2 = 9 -> k = 0.91; mae (1*3 + 2*1) / 4 = 1.25.
-        using var weighted = LinearWithMae();
+        // Weights [3, 1]: loss (1*3 + 4*1) / 2 = 3.5; gradient (3*2*1 + 1*2*2*3) / 2 = 9 -> k = 0.91; weighted_mae
+        // (1*3 + 2*1) / 4 = 1.25; mae, unweighted as in Keras, (1 + 2) / 2 = 1.5.
+        using var weighted = LinearWithMae(weightedMae: true);
         var (x, y) = OneBatch();
         var logs = weighted.TrainOnBatch(x, y, sampleWeight: tensor(new float[] { 3, 1 }));
+        Assert.That(logs.Keys, Is.EqualTo(new[] { "loss", "mae", "weighted_mae" }));
         Assert.That(logs["loss"], Is.EqualTo(3.5).Within(1e-6));
-        Assert.That(logs["mae"], Is.EqualTo(1.25).Within(1e-6));
+        Assert.That(logs["mae"], Is.EqualTo(1.5).Within(1e-6));
+        Assert.That(logs["weighted_mae"], Is.EqualTo(1.25).Within(1e-6));
         Assert.That(Kernel(weighted), Is.EqualTo(0.91).Within(1e-6));
-        // Class 0 x2, class 1 x0.5: loss (1*2 + 4*0.5) / 2 = 2.0, gradient 5 -> k = 0.95.
-        using var byClass = LinearWithMae();
+        // Class 0 x2, class 1 x0.5: loss (1*2 + 4*0.5) / 2 = 2.0, gradient 5 -> k = 0.95; weighted_mae (1*2 + 2*0.5) / 2.5 = 1.2.
+        using var byClass = LinearWithMae(weightedMae: true);
         var classLogs = byClass.TrainOnBatch(x, y, classWeight: new Dictionary<int, double> { [0] = 2.0, [1] = 0.5 });
         Assert.That(classLogs["loss"], Is.EqualTo(2.0).Within(1e-6));
+        Assert.That(classLogs["mae"], Is.EqualTo(1.5).Within(1e-6));
+        Assert.That(classLogs["weighted_mae"], Is.EqualTo(1.2).Within(1e-6));
         Assert.That(Kernel(byClass), Is.EqualTo(0.95).Within(1e-6));
     }
 
@@ -138,16 +144,20 @@ public class ModelOnBatchTests
     [Test]
     public void TestOnBatchAndEvaluateWeighTheSamples()
     {
-        // k = 1 on x = [1, 3], y = [0, 1], weights [3, 1]: loss (1*3 + 4*1) / 2 = 3.5, mae (1*3 + 2*1) / 4 = 1.25.
-        using var model = LinearWithMae();
+        // k = 1 on x = [1, 3], y = [0, 1], weights [3, 1]: loss (1*3 + 4*1) / 2 = 3.5, weighted_mae (1*3 + 2*1) / 4 = 1.25;
+        // mae is unweighted (Keras's `metrics`): (1 + 2) / 2 = 1.5.
+        using var model = LinearWithMae(weightedMae: true);
         var (x, y) = OneBatch();
         var w = tensor(new float[] { 3, 1 });
         var evaluated = model.Evaluate(x, y, batchSize: 1, verbose: 0, sampleWeight: w);
+        Assert.That(evaluated.Keys, Is.EqualTo(new[] { "loss", "mae", "weighted_mae" }));
         Assert.That(evaluated["loss"], Is.EqualTo(3.5).Within(1e-6));
-        Assert.That(evaluated["mae"], Is.EqualTo(1.25).Within(1e-6));
+        Assert.That(evaluated["mae"], Is.EqualTo(1.5).Within(1e-6));
+        Assert.That(evaluated["weighted_mae"], Is.EqualTo(1.25).Within(1e-6));
         var tested = model.TestOnBatch(x, y, sampleWeight: w);
         Assert.That(tested["loss"], Is.EqualTo(3.5).Within(1e-6));
-        Assert.That(tested["mae"], Is.EqualTo(1.25).Within(1e-6));
+        Assert.That(tested["mae"], Is.EqualTo(1.5).Within(1e-6));
+        Assert.That(tested["weighted_mae"], Is.EqualTo(1.25).Within(1e-6));
         Assert.That(Kernel(model), Is.EqualTo(1.0));
     }
 

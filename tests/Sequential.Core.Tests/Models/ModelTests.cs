@@ -536,4 +536,17 @@ public class ModelTests
         Assert.That(history["loss"][^1], Is.LessThan(history["loss"][0]));
         Assert.That(result["loss"], Is.LessThan(0.4));
     }
+
+    [Test]
+    public void CompileByOutputName_KeepsTheDistribution_AsTheListOverloadDoes()
+    {
+        // The dictionary overload passed lists on to the list overload but dropped distribution (Distribution was null).
+        var input = new Input(shape: [2], name: "in");
+        var model = new Model([input], [new Dense(1, name: "a").Apply(input), new Dense(1, name: "b").Apply(input)], name: "two");
+        var distribution = new DataParallel();
+
+        model.Compile(optimizer: "sgd", loss: new Dictionary<string, Loss> { ["a"] = "mse", ["b"] = "mae" }, distribution: distribution);
+
+        Assert.That(model.Distribution, Is.SameAs(distribution));
+    }
 }

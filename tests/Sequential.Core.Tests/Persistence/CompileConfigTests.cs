@@ -101,6 +101,46 @@ public class CompileConfigTests
             Is.EqualTo("[{\"class_name\":\"BinaryAccuracy\",\"config\":{\"threshold\":0.7,\"name\":\"binary_accuracy\"}},\"accuracy\"]"));
     }
 
+    [Test]
+    public void WeightedMetrics_SurviveSaveLoad_AsKerasWeightedMetrics()
+    {
+        var model = new SequentialModel(new Dense(1, useBias: false, kernelInitializer: "ones", inputShape: [1]));
+        model.Compile(optimizer: "sgd", loss: "mse", metrics: ["mae"], weightedMetrics: ["mae", new BinaryAccuracy(threshold: 0.7)]);
+        model.Save(PathOf("m.seqmodel"));
+
+        var loaded = SequentialModel.Load(PathOf("m.seqmodel"));
+
+        Assert.That(Compile(PathOf("m.seqmodel"))["weighted_metrics"]!.ToJsonString(),
+            Is.EqualTo("[\"mae\",{\"class_name\":\"BinaryAccuracy\",\"config\":{\"threshold\":0.7,\"name\":\"binary_accuracy\"}}]"));
+        var weighted = loaded.CompiledMetrics.WeightedSpecsPerOutput.Single();
+        Assert.That(weighted[0], Is.EqualTo("mae"));
+        Assert.That(((BinaryAccuracy)weighted[1]).Threshold, Is.EqualTo(0.7));
+        // x = [1, 3], y = [0, 1], k = 1, weights [3, 1]: mae 1.5, weighted_mae (3 + 2) / 4 = 1.25.
+        var logs = loaded.Evaluate(tensor(new float[] { 1, 3 }).reshape(2, 1), tensor(new float[] { 0, 1 }), verbose: 0,
+            sampleWeight: tensor(new float[] { 3, 1 }));
+        Assert.That(logs.Keys, Is.EqualTo(new[] { "loss", "mae", "weighted_mae", "binary_accuracy" }));
+        Assert.That((logs["mae"], logs["weighted_mae"]), Is.EqualTo((1.5, 1.25)));
+    }
+
+    [Test]
+    public void PerOutputWeightedMetrics_SurviveSaveLoad()
+    {
+        var input = new Input(shape: [2], name: "in");
+        var a = new Dense(1, name: "a").Apply(input);
+        var b = new Dense(1, name: "b").Apply(input);
+        var model = new Model([input], [a, b], name: "two");
+        model.Compile(optimizer: "sgd", loss: new Dictionary<string, Loss> { ["a"] = "mse", ["b"] = "mae" },
+            weightedMetrics: new Dictionary<string, IEnumerable<object>> { ["b"] = ["mse"] });
+        model.Save(PathOf("m.seqmodel"));
+
+        var loaded = Model.Load(PathOf("m.seqmodel"));
+
+        Assert.That(Compile(PathOf("m.seqmodel"))["weighted_metrics"]!.ToJsonString(), Is.EqualTo("[[],[\"mse\"]]"));
+        Assert.That(loaded.CompiledMetrics.WeightedSpecsPerOutput.Select(s => s.Count), Is.EqualTo(new[] { 0, 1 }));
+        var logs = loaded.Evaluate([ones(2, 2)], [zeros(2, 1), zeros(2, 1)], verbose: 0);
+        Assert.That(logs.Keys, Is.EqualTo(new[] { "loss", "b_mse", "a_loss", "b_loss" }));
+    }
+
     private static IEnumerable<TestCaseData> LossesWithArguments()
     {
         yield return new TestCaseData(new Huber(delta: 2.5, reduction: "sum", name: "huber")).SetArgDisplayNames("huber");

@@ -12,13 +12,17 @@ public class FitArgumentsTests
     // Unweighted: loss (1 + 4) / 2 = 2.5; dL/dk = (2*1*1 + 2*2*3) / 2 = 7 -> k = 1 - 0.01 * 7 = 0.93.
     private static (Tensor x, Tensor y) OneBatch() => (tensor(new float[] { 1, 3 }).reshape(2, 1), tensor(new float[] { 0, 1 }));
 
+    // Keras 3: `metrics` are computed without the sample and class weights, `weightedMetrics` with them; the same metric
+    // in both is logged as "mae" and "weighted_mae". Every case's unweighted mae is the baseline's (1 + 2) / 2 = 1.5.
     private static (double loss, double mae, double kernel) TrainOnce(IReadOnlyDictionary<int, double>? classWeight = null, Tensor? sampleWeight = null)
     {
         using var model = new SequentialModel(new Dense(1, useBias: false, kernelInitializer: "ones", inputShape: [1]));
-        model.Compile(optimizer: new SGD(learningRate: 0.01), loss: "mse", metrics: ["mae"], device: "cpu");
+        model.Compile(optimizer: new SGD(learningRate: 0.01), loss: "mse", metrics: ["mae"], device: "cpu", weightedMetrics: ["mae"]);
         var (x, y) = OneBatch();
         var history = model.Fit(x, y, batchSize: 2, epochs: 1, verbose: 0, shuffle: false, classWeight: classWeight, sampleWeight: sampleWeight);
-        return (history["loss"][0], history["mae"][0], Kernel(model));
+        Assert.That(history.Keys, Is.EqualTo(new[] { "loss", "mae", "weighted_mae" }));
+        Assert.That(history["mae"][0], Is.EqualTo(1.5).Within(1e-6), "the unweighted metric ignores the weights");
+        return (history["loss"][0], history["weighted_mae"][0], Kernel(model));
     }
 
     [Test]
@@ -34,7 +38,7 @@ public class FitArgumentsTests
     public void ClassWeightScalesTheLossPerClass()
     {
         // Class 0 (first sample) x2, class 1 x0.5: loss (1*2 + 4*0.5) / 2 = 2.0 (Keras: sum(l_i w_i) / N);
-        // gradient (2*2*1 + 0.5*2*2*3) / 2 = 5 -> k = 0.95; weighted mae (1*2 + 2*0.5) / (2 + 0.5) = 1.2.
+        // gradient (2*2*1 + 0.5*2*2*3) / 2 = 5 -> k = 0.95; weighted_mae (1*2 + 2*0.5) / (2 + 0.5) = 1.2.
         var (loss, mae, kernel) = TrainOnce(classWeight: new Dictionary<int, double> { [0] = 2.0, [1] = 0.5 });
         Assert.That(loss, Is.EqualTo(2.0).Within(1e-6));
         Assert.That(kernel, Is.EqualTo(0.95).Within(1e-6));
@@ -45,7 +49,7 @@ public class FitArgumentsTests
     public void SampleWeightScalesTheLossPerSample()
     {
         // Weights [3, 1]: loss (1*3 + 4*1) / 2 = 3.5; gradient (3*2*1 + 1*2*2*3) / 2 = 9 -> k = 0.91;
-        // weighted mae (1*3 + 2*1) / 4 = 1.25.
+        // weighted_mae (1*3 + 2*1) / 4 = 1.25.
         var (loss, mae, kernel) = TrainOnce(sampleWeight: tensor(new float[] { 3, 1 }));
         Assert.That(loss, Is.EqualTo(3.5).Within(1e-6));
         Assert.That(kernel, Is.EqualTo(0.91).Within(1e-6));
