@@ -124,36 +124,16 @@ public class ModelPersistenceTests
         AssertTrainsOnIdentically(m => m.Fit(x, y, batchSize: 4, epochs: 2, verbose: 0), model, loaded);
     }
 
-    private static Model Shop()
-    {
-        var image = new Input(shape: [4, 4, 1], name: "image");
-        var meta = new Input(shape: [3], name: "meta");
-        var h = new Concatenate().Apply(new Flatten().Apply(image), meta);
-        var kind = new Dense(3, name: "kind").Apply(h);
-        var price = new Dense(1, name: "price").Apply(h);
-        return new Model([image, meta], [kind, price], name: "shop");
-    }
-
-    private static (Dictionary<string, Tensor> x, Dictionary<string, Tensor> y) ShopData(int n)
-    {
-        var generator = new Generator(3);
-        var xi = rand(new long[] { n, 4, 4, 1 }, generator: generator);
-        var xm = randn(new long[] { n, 3 }, generator: generator);
-        var yk = randint(0, 3, [n], generator: generator);
-        var yp = xm.sum(1, keepdim: true) + xi.mean([1, 2, 3]).unsqueeze(1);
-        return (new() { ["image"] = xi, ["meta"] = xm }, new() { ["kind"] = yk, ["price"] = yp });
-    }
-
     [Test]
     public void ShopModel_WithALossWeightAndMetricsPerOutput_LoadsThemAll_AndTrainsOnIdentically()
     {
-        var shop = Shop();
+        var shop = ShopModel.Build();
         shop.Compile(optimizer: "adam",
             loss: new Dictionary<string, Loss> { ["kind"] = new SparseCategoricalCrossentropy(fromLogits: true), ["price"] = new Huber(delta: 0.5) },
             lossWeights: new Dictionary<string, double> { ["kind"] = 1.0, ["price"] = 0.25 },
             metrics: new Dictionary<string, IEnumerable<object>> { ["kind"] = ["accuracy"], ["price"] = ["mae", new Metrics.MeanSquaredError(name: "sq")] },
             device: "cpu");
-        var (x, y) = ShopData(40);
+        var (x, y) = ShopModel.Data(40);
         shop.Fit(x, y, batchSize: 8, epochs: 1, verbose: 0);
 
         var loaded = SaveAndLoad(shop);
@@ -176,9 +156,9 @@ public class ModelPersistenceTests
     [Test]
     public void ShopModel_WithOneLossForBothOutputs_LoadsItAsOne()
     {
-        var shop = Shop();
+        var shop = ShopModel.Build();
         shop.Compile(optimizer: "sgd", loss: "mse", metrics: ["mae", "mse"], device: "cpu");
-        var (x, _) = ShopData(16);
+        var (x, _) = ShopModel.Data(16);
         var y = new Dictionary<string, Tensor> { ["kind"] = randn(16, 3), ["price"] = randn(16, 1) };
 
         var loaded = SaveAndLoad(shop);

@@ -12,26 +12,6 @@ public class MultipleInputsOutputsTests
 {
     private static float[] Values(Tensor t) => t.detach().cpu().contiguous().data<float>().ToArray();
 
-    private static Model Shop()
-    {
-        var image = new Input(shape: [4, 4, 1], name: "image");
-        var meta = new Input(shape: [3], name: "meta");
-        var h = new Concatenate().Apply(new Flatten().Apply(image), meta);
-        var kind = new Dense(3, name: "kind").Apply(h);
-        var price = new Dense(1, name: "price").Apply(h);
-        return new Model([image, meta], [kind, price], name: "shop");
-    }
-
-    private static (Dictionary<string, Tensor> x, Dictionary<string, Tensor> y) Data(int n)
-    {
-        var generator = new Generator(3);
-        var xi = rand(new long[] { n, 4, 4, 1 }, generator: generator);
-        var xm = randn(new long[] { n, 3 }, generator: generator);
-        var yk = randint(0, 3, [n], generator: generator);
-        var yp = xm.sum(1, keepdim: true) + xi.mean([1, 2, 3]).unsqueeze(1);
-        return (new() { ["image"] = xi, ["meta"] = xm }, new() { ["kind"] = yk, ["price"] = yp });
-    }
-
     private static void CompileShop(Model shop) => shop.Compile(optimizer: "adam",
         loss: new Dictionary<string, Loss> { ["kind"] = new SparseCategoricalCrossentropy(fromLogits: true), ["price"] = "mse" },
         lossWeights: new Dictionary<string, double> { ["kind"] = 1.0, ["price"] = 0.5 },
@@ -41,7 +21,7 @@ public class MultipleInputsOutputsTests
     [Test]
     public void Names_AreTheInputsAndTheLayersProducingTheOutputs()
     {
-        var shop = Shop();
+        var shop = ShopModel.Build();
         Assert.That(shop.InputNames, Is.EqualTo(new[] { "image", "meta" }));
         Assert.That(shop.OutputNames, Is.EqualTo(new[] { "kind", "price" }));
         // 16 + 3 = 19 features: kind 19*3+3 = 60, price 19+1 = 20.
@@ -51,9 +31,9 @@ public class MultipleInputsOutputsTests
     [Test]
     public void Fit_WithDictionaries_LogsKeras3Keys_InKerasOrder()
     {
-        var shop = Shop();
+        var shop = ShopModel.Build();
         CompileShop(shop);
-        var (x, y) = Data(40);
+        var (x, y) = ShopModel.Data(40);
         var history = shop.Fit(x, y, batchSize: 8, epochs: 2, verbose: 0, validationSplit: 0.2);
         // Keras 3: the loss tracker, the compiled metrics (prefixed by output), then each output's loss.
         Assert.That(history.Keys, Is.EqualTo(new[]
@@ -67,9 +47,9 @@ public class MultipleInputsOutputsTests
     [Test]
     public void Evaluate_TheLossIsTheWeightedSumOfTheOutputLosses_ComputedByHand()
     {
-        var shop = Shop();
+        var shop = ShopModel.Build();
         CompileShop(shop);
-        var (x, y) = Data(12);
+        var (x, y) = ShopModel.Data(12);
         var logs = shop.Evaluate(x, y, batchSize: 12, verbose: 0);
         var predicted = shop.Predict(x, verbose: 0);
         // By hand: mean cross-entropy of the logits, mean squared error, mean absolute error.
@@ -87,9 +67,9 @@ public class MultipleInputsOutputsTests
     [Test]
     public void ListsInModelOrder_GiveTheSameResultsAsDictionaries_InAnyKeyOrder()
     {
-        var shop = Shop();
+        var shop = ShopModel.Build();
         CompileShop(shop);
-        var (x, y) = Data(10);
+        var (x, y) = ShopModel.Data(10);
         var reordered = new Dictionary<string, Tensor> { ["meta"] = x["meta"], ["image"] = x["image"] };
         var byName = shop.Predict(reordered, verbose: 0);
         var byList = shop.Predict([x["image"], x["meta"]], verbose: 0);
@@ -115,9 +95,9 @@ public class MultipleInputsOutputsTests
     [Test]
     public void DictionaryInput_MissingOrExtraName_ListsBoth()
     {
-        var shop = Shop();
+        var shop = ShopModel.Build();
         CompileShop(shop);
-        var (x, y) = Data(4);
+        var (x, y) = ShopModel.Data(4);
         var wrong = new Dictionary<string, Tensor> { ["image"] = x["image"], ["metadata"] = x["meta"] };
         var e = Assert.Throws<ArgumentException>(() => shop.Fit(wrong, y, verbose: 0));
         Assert.That(e!.Message, Does.Contain("expects [image, meta] and got [image, metadata]")
@@ -127,7 +107,7 @@ public class MultipleInputsOutputsTests
     [Test]
     public void LossDictionary_NamingAnOutputThatDoesNotExist_IsRefusedAtCompile()
     {
-        var shop = Shop();
+        var shop = ShopModel.Build();
         var e = Assert.Throws<ArgumentException>(() => shop.Compile(optimizer: "adam",
             loss: new Dictionary<string, Loss> { ["kind"] = "mse", ["cost"] = "mse" }));
         Assert.That(e!.Message, Does.StartWith("Expected keys [kind, price] in loss dict, but found loss.keys()=[kind, cost]"));
@@ -155,9 +135,9 @@ public class MultipleInputsOutputsTests
     [Test]
     public void ClassWeight_WithSeveralOutputs_IsRefused()
     {
-        var shop = Shop();
+        var shop = ShopModel.Build();
         CompileShop(shop);
-        var (x, y) = Data(4);
+        var (x, y) = ShopModel.Data(4);
         var e = Assert.Throws<ArgumentException>(() => shop.Fit([x["image"], x["meta"]], [y["kind"], y["price"]], verbose: 0,
             classWeight: new Dictionary<int, double> { [0] = 2 }));
         Assert.That(e!.Message, Does.Contain("classWeight is only supported for models with one output"));
@@ -189,9 +169,9 @@ public class MultipleInputsOutputsTests
     [Test]
     public void Fit_OnABatchSourceOfNamedBatches_TrainsLikeTheTensors()
     {
-        var (x, y) = Data(24);
-        var a = Shop();
-        var b = Shop();
+        var (x, y) = ShopModel.Data(24);
+        var a = ShopModel.Build();
+        var b = ShopModel.Build();
         b.SetWeights(a.GetWeights());
         CompileShop(a);
         CompileShop(b);
@@ -204,9 +184,9 @@ public class MultipleInputsOutputsTests
     [Test]
     public void SampleWeight_WeighsEveryOutputsLoss_ComputedByHand()
     {
-        var shop = Shop();
+        var shop = ShopModel.Build();
         CompileShop(shop);
-        var (x, y) = Data(8);
+        var (x, y) = ShopModel.Data(8);
         var w = tensor(new float[] { 1, 0, 2, 0, 1, 0, 1, 0 });
         var predicted = shop.Predict(x, verbose: 0); // before the one step: the logged loss is computed with these weights
         var history = shop.Fit(x, y, batchSize: 8, epochs: 1, verbose: 0, shuffle: false, sampleWeight: w);
@@ -236,7 +216,7 @@ public class MultipleInputsOutputsTests
     [Test]
     public void Clone_OfAGraph_HasItsArchitectureAndFreshWeights_AndTheSameOutputsWithItsWeights()
     {
-        var shop = Shop();
+        var shop = ShopModel.Build();
         var clone = Sequential.Models.Clone((Model)shop);
         Assert.That(clone, Is.Not.SameAs(shop));
         Assert.That(clone.InputNames, Is.EqualTo(shop.InputNames));
@@ -244,7 +224,7 @@ public class MultipleInputsOutputsTests
         Assert.That(clone.CountParams(), Is.EqualTo(shop.CountParams()));
         Assert.That(Values(clone.GetLayer("kind").Weights[0]), Is.Not.EqualTo(Values(shop.GetLayer("kind").Weights[0])), "fresh weights");
         clone.SetWeights(shop.GetWeights());
-        var (x, _) = Data(5);
+        var (x, _) = ShopModel.Data(5);
         var a = shop.Predict(x, verbose: 0);
         var b = clone.Predict(x, verbose: 0);
         Assert.That(Values(b["kind"]), Is.EqualTo(Values(a["kind"])));
