@@ -140,12 +140,7 @@ public sealed class Bidirectional : Layer
     /// <returns>The output; deconstruct the further outputs (see <see cref="SymbolicTensor.CallOutputs"/>) with
     /// <c>mergeMode: null</c> or <c>returnState</c>.</returns>
     /// <exception cref="ArgumentException">A count or shape that does not fit.</exception>
-    public SymbolicTensor Apply(SymbolicTensor x, IReadOnlyList<SymbolicTensor> initialState)
-    {
-        ArgumentNullException.ThrowIfNull(x);
-        ArgumentNullException.ThrowIfNull(initialState);
-        return Apply([x, .. initialState]);
-    }
+    public SymbolicTensor Apply(SymbolicTensor x, IReadOnlyList<SymbolicTensor> initialState) => Apply(RecurrentStates.Inputs(x, initialState));
 
     /// <inheritdoc/>
     protected override string? ExtraInputsArgument => "initial_state";
@@ -154,13 +149,8 @@ public sealed class Bidirectional : Layer
     /// <param name="inputShapes">Per-sample shapes: the sequences, then the states.</param>
     /// <returns>The output shape.</returns>
     /// <exception cref="ArgumentException">A count or shape that does not fit.</exception>
-    public override long[] ComputeOutputShapeForInputs(IReadOnlyList<long[]> inputShapes)
-    {
-        ArgumentNullException.ThrowIfNull(inputShapes);
-        RecurrentStates.CheckShapes(this, inputShapes, 2 * Layer.StateCount, Layer.Units);
-        if (Built) EnsureBuilt(inputShapes[0]);
-        return ComputeOutputShape(inputShapes[0]);
-    }
+    public override long[] ComputeOutputShapeForInputs(IReadOnlyList<long[]> inputShapes) =>
+        RecurrentStates.OutputShape(this, inputShapes, 2 * Layer.StateCount, Layer.Units);
 
     /// <summary>Builds for the sequences' shape.</summary>
     /// <param name="inputShapes">Per-sample shapes: the sequences, then the states.</param>

@@ -226,12 +226,7 @@ public abstract class RecurrentLayer : Layer
     /// var decoderOutputs = new LSTM(256, returnSequences: true).Apply(decoderInputs, initialState: [stateH, stateC]);
     /// </code>
     /// </example>
-    public SymbolicTensor Apply(SymbolicTensor x, IReadOnlyList<SymbolicTensor> initialState)
-    {
-        ArgumentNullException.ThrowIfNull(x);
-        ArgumentNullException.ThrowIfNull(initialState);
-        return Apply([x, .. initialState]);
-    }
+    public SymbolicTensor Apply(SymbolicTensor x, IReadOnlyList<SymbolicTensor> initialState) => Apply(RecurrentStates.Inputs(x, initialState));
 
     /// <inheritdoc/>
     protected override string? ExtraInputsArgument => "initial_state";
@@ -241,13 +236,8 @@ public abstract class RecurrentLayer : Layer
     /// <param name="inputShapes">Per-sample shapes: the sequences, then the states.</param>
     /// <returns>The output shape.</returns>
     /// <exception cref="ArgumentException">A count or shape that does not fit.</exception>
-    public override long[] ComputeOutputShapeForInputs(IReadOnlyList<long[]> inputShapes)
-    {
-        ArgumentNullException.ThrowIfNull(inputShapes);
-        RecurrentStates.CheckShapes(this, inputShapes, StateCount, Units);
-        if (Built) EnsureBuilt(inputShapes[0]);
-        return ComputeOutputShape(inputShapes[0]);
-    }
+    public override long[] ComputeOutputShapeForInputs(IReadOnlyList<long[]> inputShapes) =>
+        RecurrentStates.OutputShape(this, inputShapes, StateCount, Units);
 
     /// <summary>Builds for the sequences' shape (the states have no weights of their own).</summary>
     /// <param name="inputShapes">Per-sample shapes: the sequences, then the states.</param>

@@ -3,6 +3,25 @@ namespace Sequential.Layers;
 /// <summary>The checks of a functional call with start states, shared by the recurrent layers and Bidirectional.</summary>
 internal static class RecurrentStates
 {
+    /// <summary>The inputs of a symbolic call with start states: the sequences, then the states.</summary>
+    public static SymbolicTensor[] Inputs(SymbolicTensor x, IReadOnlyList<SymbolicTensor> initialState)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        ArgumentNullException.ThrowIfNull(initialState);
+        return [x, .. initialState];
+    }
+
+    /// <summary>The output shape of a call with start states, once they are checked (and, for a built layer, the
+    /// sequences' shape against the one it was built for).</summary>
+    /// <exception cref="ArgumentException">A count or shape that does not fit.</exception>
+    public static long[] OutputShape(Layer layer, IReadOnlyList<long[]> inputShapes, int states, int units)
+    {
+        ArgumentNullException.ThrowIfNull(inputShapes);
+        CheckShapes(layer, inputShapes, states, units);
+        if (layer.Built) layer.EnsureBuilt(inputShapes[0]);
+        return layer.ComputeOutputShape(inputShapes[0]);
+    }
+
     /// <summary>Checks that a call's inputs are sequences followed by <paramref name="states"/> states of
     /// <c>(units)</c> each; the message names the layer, the counts and the shapes, as Keras's does.</summary>
     /// <exception cref="ArgumentException">A count or shape that does not fit.</exception>

@@ -10,6 +10,14 @@ namespace Sequential.Layers.Tests.Models;
 /// </summary>
 public class VariableLengthTests
 {
+    private string _folder = "";
+
+    [SetUp]
+    public void CreateFolder() => _folder = Directory.CreateTempSubdirectory("sequential-none-").FullName;
+
+    [TearDown]
+    public void DeleteFolder() => Directory.Delete(_folder, recursive: true);
+
     /// <summary>keras.io's "text classification from scratch" model, on token ids of any length.</summary>
     private static Model TextClassifier()
     {
@@ -60,25 +68,17 @@ public class VariableLengthTests
     public void AFileRecordsTheUnknownAxisAsNull_AndLoadsBackTheSameModel()
     {
         var model = TextClassifier();
-        var folder = Directory.CreateTempSubdirectory("sequential-none-");
-        try
-        {
-            string path = Path.Combine(folder.FullName, "text.seqmodel");
-            model.Save(path);
-            var config = JsonNode.Parse(ModelFileEdits.ReadEntry(path, "config.json"))!["model"]!;
-            Assert.That(config["layers"]![0]!["config"]!["batch_shape"]!.ToJsonString(), Is.EqualTo("[null,null]"));
-            Assert.That(config["layers"]![1]!["inbound_nodes"]![0]!["args"]![0]!["config"]!["shape"]!.ToJsonString(), Is.EqualTo("[null,null]"));
+        string path = Path.Combine(_folder, "text.seqmodel");
+        model.Save(path);
+        var config = JsonNode.Parse(ModelFileEdits.ReadEntry(path, "config.json"))!["model"]!;
+        Assert.That(config["layers"]![0]!["config"]!["batch_shape"]!.ToJsonString(), Is.EqualTo("[null,null]"));
+        Assert.That(config["layers"]![1]!["inbound_nodes"]![0]!["args"]![0]!["config"]!["shape"]!.ToJsonString(), Is.EqualTo("[null,null]"));
 
-            var loaded = Model.Load(path);
+        var loaded = Model.Load(path);
 
-            Assert.That(loaded.Inputs[0].Shape, Is.EqualTo(new[] { Shapes.None }));
-            var ids = Ids(2, 31, 4);
-            Assert.That(allclose(loaded.Predict(ids, verbose: 0), model.Predict(ids, verbose: 0)), Is.True);
-        }
-        finally
-        {
-            folder.Delete(recursive: true);
-        }
+        Assert.That(loaded.Inputs[0].Shape, Is.EqualTo(new[] { Shapes.None }));
+        var ids = Ids(2, 31, 4);
+        Assert.That(allclose(loaded.Predict(ids, verbose: 0), model.Predict(ids, verbose: 0)), Is.True);
     }
 
     [Test]
@@ -86,29 +86,21 @@ public class VariableLengthTests
     {
         RandomSeed.Set(8);
         var model = new SequentialModel(new LSTM(4, inputShape: [Shapes.None, 3]), new Dense(1));
-        var folder = Directory.CreateTempSubdirectory("sequential-none-");
-        try
-        {
-            string path = Path.Combine(folder.FullName, "stack.seqmodel");
-            string weights = Path.Combine(folder.FullName, "stack.safetensors");
-            model.Save(path);
-            model.SaveWeights(weights);
-            var loaded = SequentialModel.Load(path);
-            var fresh = new SequentialModel(new LSTM(4), new Dense(1));
-            fresh.LoadWeights(weights); // builds from the input shape the file records: (None, None, 3)
+        string path = Path.Combine(_folder, "stack.seqmodel");
+        string weights = Path.Combine(_folder, "stack.safetensors");
+        model.Save(path);
+        model.SaveWeights(weights);
+        var loaded = SequentialModel.Load(path);
+        var fresh = new SequentialModel(new LSTM(4), new Dense(1));
+        fresh.LoadWeights(weights); // builds from the input shape the file records: (None, None, 3)
 
-            Assert.That(loaded.BuiltInputShape, Is.EqualTo(new[] { Shapes.None, 3L }));
-            Assert.That(fresh.BuiltInputShape, Is.EqualTo(new[] { Shapes.None, 3L }));
-            foreach (int steps in new[] { 7, 11 })
-            {
-                var x = randn(2, steps, 3, generator: new Generator((ulong)steps));
-                Assert.That(allclose(loaded.Predict(x, verbose: 0), model.Predict(x, verbose: 0)), Is.True);
-                Assert.That(allclose(fresh.Predict(x, verbose: 0), model.Predict(x, verbose: 0)), Is.True);
-            }
-        }
-        finally
+        Assert.That(loaded.BuiltInputShape, Is.EqualTo(new[] { Shapes.None, 3L }));
+        Assert.That(fresh.BuiltInputShape, Is.EqualTo(new[] { Shapes.None, 3L }));
+        foreach (int steps in new[] { 7, 11 })
         {
-            folder.Delete(recursive: true);
+            var x = randn(2, steps, 3, generator: new Generator((ulong)steps));
+            Assert.That(allclose(loaded.Predict(x, verbose: 0), model.Predict(x, verbose: 0)), Is.True);
+            Assert.That(allclose(fresh.Predict(x, verbose: 0), model.Predict(x, verbose: 0)), Is.True);
         }
     }
 
