@@ -46,9 +46,11 @@ public class DataParallelTests
             ["--allow-run-as-root", "--oversubscribe", "-np", "2", ChildPrograms.DotnetHost, ChildPrograms.Dll("Sequential.Distributed.Driver"), folder, mode],
             timeout);
 
-    private static float[] Weights(string folder, int rank, int epoch)
+    private static float[] Weights(string folder, int rank, int epoch) => Floats(folder, $"rank{rank}-epoch{epoch}.bin");
+
+    private static float[] Floats(string folder, string file)
     {
-        var bytes = File.ReadAllBytes(Path.Combine(folder, $"rank{rank}-epoch{epoch}.bin"));
+        var bytes = File.ReadAllBytes(Path.Combine(folder, file));
         var values = new float[bytes.Length / 4];
         Buffer.BlockCopy(bytes, 0, values, 0, bytes.Length);
         return values;
@@ -78,6 +80,34 @@ public class DataParallelTests
             var reference1 = JsonSerializer.Deserialize<Dictionary<string, double[]>>(File.ReadAllText(Path.Combine(single, "rank0-history.json")))!;
             Assert.That(averaged["loss"], Is.EqualTo(reference1["loss"]).Within(1e-5), "the loss of the whole epoch, as one process logs it");
             Assert.That(averaged["accuracy"], Is.EqualTo(reference1["accuracy"]).Within(1e-6));
+        }
+        finally
+        {
+            Directory.Delete(parallel, recursive: true);
+            Directory.Delete(single, recursive: true);
+        }
+    }
+
+    [Test]
+    public void AWeightThatNoRankHasAGradientFor_IsNotMoved_EvenByMomentumAndWeightDecay()
+    {
+        string parallel = Folder(), single = Folder();
+        try
+        {
+            var (code, output, _) = RunParallel(parallel, "unused", TimeSpan.FromMinutes(4));
+            Assert.That(code, Is.EqualTo(0), output);
+            var (singleCode, singleOutput, _) = ChildPrograms.Run(ChildPrograms.DotnetHost,
+                [ChildPrograms.Dll("Sequential.Distributed.Driver"), single, "unused-single"], TimeSpan.FromMinutes(2));
+            Assert.That(singleCode, Is.EqualTo(0), singleOutput);
+            float[] before = Floats(parallel, "rank0-unused-before.bin");
+            Assert.That(before, Has.Length.EqualTo(784 * 3 + 3));
+            for (int rank = 0; rank < 2; rank++)
+                Assert.That(Floats(parallel, $"rank{rank}-unused-after.bin"), Is.EqualTo(before),
+                    $"rank {rank}: the flag said no rank had a gradient, so the optimizer left the weight alone (no decay)");
+            Assert.That(Floats(single, "rank0-unused-after.bin"), Is.EqualTo(before), "as one process leaves it");
+            float[] all = Floats(parallel, "rank0-all.bin");
+            Assert.That(Floats(parallel, "rank1-all.bin"), Is.EqualTo(all));
+            Assert.That(all, Is.EqualTo(Floats(single, "rank0-all.bin")).Within(1e-5), "the other weights train as in one process");
         }
         finally
         {
