@@ -54,6 +54,13 @@ var perEpoch = new LambdaCallback(
     });
 var history = model.Fit(x, y, batchSize: 64, epochs: 3, verbose: 0, callbacks: [perEpoch]);
 File.WriteAllText(Path.Combine(outDir, $"rank{rank}-history.json"), JsonSerializer.Serialize(history.Values));
+if (distribution is not null)
+    File.WriteAllText(Path.Combine(outDir, $"rank{rank}-communication.json"), JsonSerializer.Serialize(new Dictionary<string, double>
+    {
+        ["steps"] = distribution.AveragedSteps,
+        ["allreduce_s"] = distribution.AllreduceTime.TotalSeconds,
+        ["copy_s"] = distribution.GradientCopyTime.TotalSeconds,
+    }));
 Console.WriteLine($"{distribution?.ToString() ?? "one process"}: done");
 
 /// <summary>A model whose second Dense layer is called (so it has weights) but whose output the loss never sees.</summary>

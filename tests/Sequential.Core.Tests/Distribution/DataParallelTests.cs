@@ -20,6 +20,8 @@ public class DataParallelTests
         var distribution = new DataParallel();
         Assert.That((distribution.Rank, distribution.Size, distribution.IsChief), Is.EqualTo((0, 1, true)));
         Assert.That(distribution.ToString(), Is.EqualTo("DataParallel(rank 0 of 1, no MPI)"));
+        Assert.That((distribution.AveragedSteps, distribution.AllreduceTime, distribution.GradientCopyTime), Is.EqualTo((0L, TimeSpan.Zero, TimeSpan.Zero)),
+            "one process sends nothing");
     }
 
     [Test]
@@ -80,6 +82,13 @@ public class DataParallelTests
             var reference1 = JsonSerializer.Deserialize<Dictionary<string, double[]>>(File.ReadAllText(Path.Combine(single, "rank0-history.json")))!;
             Assert.That(averaged["loss"], Is.EqualTo(reference1["loss"]).Within(1e-5), "the loss of the whole epoch, as one process logs it");
             Assert.That(averaged["accuracy"], Is.EqualTo(reference1["accuracy"]).Within(1e-6));
+            for (int rank = 0; rank < 2; rank++)
+            {
+                var communication = JsonSerializer.Deserialize<Dictionary<string, double>>(File.ReadAllText(Path.Combine(parallel, $"rank{rank}-communication.json")))!;
+                Assert.That(communication["steps"], Is.EqualTo(3 * 1024 / 64), "one allreduce per step: 16 steps in each of 3 epochs");
+                Assert.That(communication["allreduce_s"], Is.GreaterThan(0));
+                Assert.That(communication["copy_s"], Is.GreaterThan(0));
+            }
         }
         finally
         {
