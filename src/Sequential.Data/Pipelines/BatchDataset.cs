@@ -110,8 +110,8 @@ internal sealed class BatchDataset(Dataset input, int batchSize, bool dropRemain
                 long take = Math.Max(hi - lo, 1);
                 if (lo + take > pending.Count || pending.Skip((int)lo).Take((int)take).Any(e => e is null))
                     throw new InvalidOperationException(
-                        $"Internal error: the batch at element {first} holds {pending.Count} elements, fewer than its part [{lo}, {hi}) " +
-                        $"needs (the input's cardinality is {input.Cardinality()}); train without DataParallel and report it.");
+                        $"Internal error: the batch at element {first} ({pending.Count} elements) lacks rows of its part [{lo}, {hi}) " +
+                        $"(the input's cardinality is {input.Cardinality()}); train without DataParallel and report it.");
                 var batch = Stacking.Stack(pending.GetRange((int)lo, (int)take)!, first + lo, "Batch");
                 if (hi == lo) batch = NoRows(batch);
                 first += pending.Count;
