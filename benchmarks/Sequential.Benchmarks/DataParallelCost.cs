@@ -34,12 +34,13 @@ internal static class DataParallelCost
         var rates = seconds.Select(s => x.shape[0] / s).Order().ToArray();
         var (first, last) = (communication[0], communication[^1]);
         long measured = last.Steps - first.Steps;
+        long stepsPerEpoch = (x.shape[0] + spec.BatchSize - 1) / spec.BatchSize;
         string PerStep(double total) => measured == 0 ? "-" : (1000 * total / measured).ToString("F3", CultureInfo.InvariantCulture);
         Console.WriteLine(
             $"{distribution} {spec.Kind} batch {spec.BatchSize}, {x.shape[0]} samples/epoch, TorchSharp threads {get_num_threads()}: " +
             $"epochs {string.Join(" ", seconds.Select(s => s.ToString("F2", CultureInfo.InvariantCulture)))} s " +
             $"(CPU {string.Join(" ", timer.CpuSeconds.Skip(1).Select(s => s.ToString("F2", CultureInfo.InvariantCulture)))} s); " +
             $"samples/s median {Median(rates):F0}; per step over {measured} steps: allreduce {PerStep(last.Allreduce - first.Allreduce)} ms, " +
-            $"buffer copies {PerStep(last.Copy - first.Copy)} ms; epoch time / step {1000 * seconds.Sum() / Math.Max(1, measured):F1} ms");
+            $"buffer copies {PerStep(last.Copy - first.Copy)} ms; epoch time / step {1000 * seconds.Sum() / (seconds.Length * stepsPerEpoch):F1} ms");
     }
 }
