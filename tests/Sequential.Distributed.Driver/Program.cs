@@ -5,6 +5,8 @@
 //   Program OUTDIR crash             under mpirun: rank 1 throws when the second epoch begins
 //   Program OUTDIR unused-single     a model with a layer the loss does not use (no gradient), SGD with momentum and
 //   Program OUTDIR unused            weight decay: one process, and under mpirun with DataParallel
+//   Program OUTDIR flow-single       the MLP on an augmenting ImageDataGenerator.Flow iterator (each rank loads only its
+//   Program OUTDIR flow              rows of each batch): one process, and under mpirun with DataParallel
 using System.Text.Json;
 using Sequential;
 using Sequential.Callbacks;
@@ -17,7 +19,7 @@ using static TorchSharp.torch;
 string outDir = args[0];
 string mode = args[1];
 Directory.CreateDirectory(outDir);
-var distribution = mode is "single" or "unused-single" ? null : new DataParallel();
+var distribution = mode.EndsWith("single", StringComparison.Ordinal) ? null : new DataParallel();
 int rank = distribution?.Rank ?? 0;
 
 var ((xRaw, yAll), _) = Mnist.LoadData();
@@ -40,7 +42,9 @@ if (mode.StartsWith("unused", StringComparison.Ordinal))
     Console.WriteLine($"{distribution?.ToString() ?? "one process"}: done");
     return;
 }
-var model = new SequentialModel(new Dense(32, activation: "relu", inputShape: [784]), new Dense(10));
+var model = mode.StartsWith("flow", StringComparison.Ordinal)
+    ? new SequentialModel(new Flatten(inputShape: [28, 28, 1]), new Dense(32, activation: "relu"), new Dense(10))
+    : new SequentialModel(new Dense(32, activation: "relu", inputShape: [784]), new Dense(10));
 model.Compile(optimizer: "adam", loss: new SparseCategoricalCrossentropy(fromLogits: true), metrics: ["accuracy"], distribution: distribution);
 var perEpoch = new LambdaCallback(
     onEpochBegin: (epoch, _) =>
@@ -52,7 +56,17 @@ var perEpoch = new LambdaCallback(
         var flat = cat(model.Weights.Select(w => w.detach().flatten()).ToList());
         File.WriteAllBytes(Path.Combine(outDir, $"rank{rank}-epoch{epoch}.bin"), flat.bytes.ToArray());
     });
-var history = model.Fit(x, y, batchSize: 64, epochs: 3, verbose: 0, callbacks: [perEpoch]);
+History history;
+if (mode.StartsWith("flow", StringComparison.Ordinal))
+{
+    // 1000 images: 15 batches of 64 and one of 40; each rank loads and augments only its half of each.
+    var images = new ImageDataGenerator(rotationRange: 15, widthShiftRange: 0.1f).Flow(x[..1000].reshape(-1, 28, 28, 1), y[..1000], batchSize: 64, seed: 5);
+    history = model.Fit(images, epochs: 3, verbose: 0, callbacks: [perEpoch]);
+}
+else
+{
+    history = model.Fit(x, y, batchSize: 64, epochs: 3, verbose: 0, callbacks: [perEpoch]);
+}
 File.WriteAllText(Path.Combine(outDir, $"rank{rank}-history.json"), JsonSerializer.Serialize(history.Values));
 if (distribution is not null)
     File.WriteAllText(Path.Combine(outDir, $"rank{rank}-communication.json"), JsonSerializer.Serialize(new Dictionary<string, double>

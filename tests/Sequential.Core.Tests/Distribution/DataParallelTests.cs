@@ -98,6 +98,31 @@ public class DataParallelTests
     }
 
     [Test]
+    public void TwoProcessesReadingTheirRowsOfAnAugmentingImageIterator_EndWithTheWeightsOfOneProcess()
+    {
+        string parallel = Folder(), single = Folder();
+        try
+        {
+            var (code, output, _) = RunParallel(parallel, "flow", TimeSpan.FromMinutes(4));
+            Assert.That(code, Is.EqualTo(0), output);
+            var (singleCode, singleOutput, _) = ChildPrograms.Run(ChildPrograms.DotnetHost,
+                [ChildPrograms.Dll("Sequential.Distributed.Driver"), single, "flow-single"], TimeSpan.FromMinutes(2));
+            Assert.That(singleCode, Is.EqualTo(0), singleOutput);
+            for (int epoch = 0; epoch < 3; epoch++)
+            {
+                float[] zero = Weights(parallel, 0, epoch), reference = Weights(single, 0, epoch);
+                Assert.That(Weights(parallel, 1, epoch), Is.EqualTo(zero), $"both ranks hold the same weights after epoch {epoch}");
+                Assert.That(zero, Is.EqualTo(reference).Within(1e-5), $"the rotated and shifted images of one process's batches after epoch {epoch}");
+            }
+        }
+        finally
+        {
+            Directory.Delete(parallel, recursive: true);
+            Directory.Delete(single, recursive: true);
+        }
+    }
+
+    [Test]
     public void AWeightThatNoRankHasAGradientFor_IsNotMoved_EvenByMomentumAndWeightDecay()
     {
         string parallel = Folder(), single = Folder();
