@@ -18,7 +18,7 @@ internal sealed record ModelSpec(string Kind, string Title, int BatchSize, doubl
     /// <summary>Sequential takes channels_last images [N, 28, 28, 1] for the convnet, as Keras does.</summary>
     public Tensor ToKerasInput(Tensor x) => Kind == "cnn" ? x.unsqueeze(-1) : x;
 
-    public SequentialModel Sequential(string device = "cpu")
+    public SequentialModel Sequential(string device = "cpu", DataParallel? distribution = null)
     {
         RandomSeed.Set(0);
         var model = Kind == "mlp"
@@ -31,7 +31,8 @@ internal sealed record ModelSpec(string Kind, string Title, int BatchSize, doubl
                 new Flatten(),
                 new Dropout(0.5),
                 new Dense(10));
-        model.Compile(optimizer: "adam", loss: new SparseCategoricalCrossentropy(fromLogits: true), metrics: ["accuracy"], device: device);
+        model.Compile(optimizer: "adam", loss: new SparseCategoricalCrossentropy(fromLogits: true), metrics: ["accuracy"], device: device,
+            distribution: distribution);
         return model;
     }
 

@@ -20,6 +20,9 @@
 // --anatomy prints where one MLP step's time goes (raw loop phases, the largest single ops) and nothing else.
 // --metric-cost times the MLP with metrics ["accuracy"] against ["accuracy", AUC, Precision, Recall] (one-hot targets),
 //   alternating epochs in one process (--steps N cuts the epochs to N batches), and nothing else.
+// --data-parallel trains the model compiled with distribution: new DataParallel() (--epochs N after a warm-up epoch,
+//   --steps N batches each) and prints samples/s and the allreduce's cost per step; run it under
+//   mpirun --allow-run-as-root --oversubscribe -np 2 ... --threads 1 against one process with --threads 2.
 // Prints Markdown tables for docs/benchmarks.md.
 using System.Diagnostics;
 using System.Globalization;
@@ -53,6 +56,11 @@ if (options.Policy is { } policy)
 if (options.MetricCost)
 {
     MetricCost.Run(options, xTrain, yTrain);
+    return;
+}
+if (options.DataParallel)
+{
+    foreach (var kind in options.Models) DataParallelCost.Run(kind, options, xTrain, yTrain);
     return;
 }
 if (options.GraphCost)
@@ -177,7 +185,7 @@ internal static class Peer
 }
 
 internal sealed record BenchOptions(string? Data, int Epochs, string? Peer, string Python, bool NoPeer, int Verbose, string[] Models, int SoakEpochs, int Threads, bool Anatomy, string Device, bool Functional = false,
-    bool GraphCost = false, int? Steps = null, int ImageSize = 32, bool Control = false, bool MetricCost = false, string? Policy = null)
+    bool GraphCost = false, int? Steps = null, int ImageSize = 32, bool Control = false, bool MetricCost = false, string? Policy = null, bool DataParallel = false)
 {
     public static BenchOptions Parse(string[] args)
     {
@@ -185,7 +193,7 @@ internal sealed record BenchOptions(string? Data, int Epochs, string? Peer, stri
         string python = "/usr/bin/python3", device = "cpu";
         int epochs = 3, verbose = 1, soak = 0, threads = 0, imageSize = 32;
         int? steps = null;
-        bool noPeer = false, anatomy = false, functional = false, graphCost = false, control = false, metricCost = false;
+        bool noPeer = false, anatomy = false, functional = false, graphCost = false, control = false, metricCost = false, dataParallel = false;
         string? policy = null;
         string[] models = ["mlp", "cnn"];
         for (int i = 0; i < args.Length; i++)
@@ -204,6 +212,7 @@ internal sealed record BenchOptions(string? Data, int Epochs, string? Peer, stri
                 case "--control": control = true; break;        // with --graph-cost: functional against functional
                 case "--policy": policy = new DTypePolicy(Value()).Name; break;   // a dtype policy against float32, alternating
                 case "--metric-cost": metricCost = true; break;  // the MLP with and without AUC, Precision, Recall
+                case "--data-parallel": dataParallel = true; break;  // Fit under DataParallel (mpirun or not): samples/s, allreduce cost
                 case "--steps": steps = int.Parse(Value()); break;
                 case "--image-size": imageSize = int.Parse(Value()); break;
                 case "--device": device = Value(); break;
@@ -226,6 +235,6 @@ internal sealed record BenchOptions(string? Data, int Epochs, string? Peer, stri
             throw new ArgumentException("--model xception is measured only with --graph-cost (it has no raw loop or PyTorch peer here).");
         if (steps is <= 0 || imageSize <= 0)
             throw new ArgumentException($"--steps and --image-size must be positive; got {steps} and {imageSize}.");
-        return new BenchOptions(data, epochs, peer, python, noPeer, verbose, models, soak, threads, anatomy, device, functional, graphCost, steps, imageSize, control, metricCost, policy);
+        return new BenchOptions(data, epochs, peer, python, noPeer, verbose, models, soak, threads, anatomy, device, functional, graphCost, steps, imageSize, control, metricCost, policy, dataParallel);
     }
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Sequential.Layers;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -33,6 +34,7 @@ namespace Sequential;
 public sealed class DataParallel
 {
     private readonly Mpi? _mpi;
+    private long _averagedSteps, _allreduceTicks, _copyTicks;
 
     /// <summary>Joins the MPI job this process was started in (initializing MPI), or makes a one-process distribution
     /// when it was not started by <c>mpirun</c>.</summary>
@@ -79,6 +81,27 @@ public sealed class DataParallel
     /// <summary>The MPI library in use, or null for one process.</summary>
     public string? Library => _mpi?.Path;
 
+    /// <summary>
+    /// Training steps whose gradients were averaged across the processes so far (0 with one process, which sends
+    /// nothing). With <see cref="AllreduceTime"/> and <see cref="GradientCopyTime"/>, what one step's communication costs.
+    /// </summary>
+    /// <example><code>Console.WriteLine($"allreduce: {distribution.AllreduceTime.TotalMilliseconds / distribution.AveragedSteps:F2} ms/step");</code></example>
+    public long AveragedSteps => Interlocked.Read(ref _averagedSteps);
+
+    /// <summary>
+    /// Time spent in the gradients' <c>MPI_Allreduce</c> over <see cref="AveragedSteps"/> steps: the transfer and the
+    /// sum, plus any wait for a slower process to arrive (the step's imbalance shows here).
+    /// </summary>
+    /// <example><code>TimeSpan inAllreduce = distribution.AllreduceTime;</code></example>
+    public TimeSpan AllreduceTime => Stopwatch.GetElapsedTime(0, Interlocked.Read(ref _allreduceTicks));
+
+    /// <summary>
+    /// Time spent over <see cref="AveragedSteps"/> steps copying the gradients into the flat buffer the allreduce sends
+    /// (each times the sample count, with the flags) and back out of it (each divided by the total count).
+    /// </summary>
+    /// <example><code>TimeSpan copying = distribution.GradientCopyTime;</code></example>
+    public TimeSpan GradientCopyTime => Stopwatch.GetElapsedTime(0, Interlocked.Read(ref _copyTicks));
+
     /// <inheritdoc/>
     public override string ToString() => $"DataParallel(rank {Rank} of {Size}{(_mpi is null ? ", no MPI" : "")})";
 
@@ -107,6 +130,7 @@ public sealed class DataParallel
     internal void AverageGradients(IReadOnlyList<Parameter> weights, long localSamples)
     {
         if (_mpi is null) return;
+        long start = Stopwatch.GetTimestamp();
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         // One buffer: each gradient times this rank's samples (zeros where it has none), one flag per weight saying
@@ -117,7 +141,9 @@ public sealed class DataParallel
         parts.Add(tensor(weights.Select(w => w.grad is null ? 0f : 1f).ToArray()));
         parts.Add(tensor(new float[] { localSamples }));
         var flat = cat(parts).contiguous();
+        long sent = Stopwatch.GetTimestamp();
         _mpi.AllreduceSumFloat(flat.bytes);
+        long received = Stopwatch.GetTimestamp();
         long flags = flat.numel() - 1 - weights.Count;
         var tail = flat.narrow(0, flags, weights.Count + 1).data<float>().ToArray();   // the flags and the total count
         float total = tail[^1];
@@ -133,6 +159,9 @@ public sealed class DataParallel
             if (w.grad is { } g) g.copy_(mean);
             else w.grad = mean.DetachFromDisposeScope();
         }
+        Interlocked.Add(ref _copyTicks, sent - start + Stopwatch.GetTimestamp() - received);
+        Interlocked.Add(ref _allreduceTicks, received - sent);
+        Interlocked.Increment(ref _averagedSteps);
     }
 
     /// <summary>The logs averaged over every process, weighted by the samples each one saw.</summary>

@@ -27,4 +27,11 @@ internal abstract class DataAdapter
     /// </summary>
     /// <param name="steps">Batches to yield; null for one full pass.</param>
     public abstract IEnumerable<Batch> Batches(int? steps);
+
+    /// <summary>
+    /// Asks the adapter to yield only part <paramref name="shard"/> of <paramref name="shards"/> of every batch (the
+    /// rows <see cref="DataParallel.Shard"/> cuts), reading only those rows from its source. Returns false when it cannot
+    /// (the caller then slices whole batches). Asking again with the same part changes nothing.
+    /// </summary>
+    public virtual bool ReadShard(int shard, int shards) => false;
 }

@@ -9,7 +9,9 @@ namespace Sequential.Training;
 /// </summary>
 internal sealed class EnumerableDataAdapter : DataAdapter, IDisposable
 {
-    private readonly IEnumerable<Batch> _source;
+    private readonly IEnumerable<(Tensor x, Tensor y)> _given;
+    private IEnumerable<Batch> _source;
+    private (int Shard, int Shards)? _part;
     private readonly string _name;
     private readonly int? _defaultSteps;
     private readonly int? _count;
@@ -22,6 +24,7 @@ internal sealed class EnumerableDataAdapter : DataAdapter, IDisposable
     {
         ArgumentNullException.ThrowIfNull(source, name);
         _name = name;
+        _given = source;
         _defaultSteps = defaultSteps;
         if (source is IBatchSource batches)
         {
@@ -55,6 +58,17 @@ internal sealed class EnumerableDataAdapter : DataAdapter, IDisposable
     {
         _open?.Dispose();
         _open = null;
+    }
+
+    /// <summary>Reads only this rank's rows of each batch when the source is an <see cref="IShardedSource"/> that can.</summary>
+    public override bool ReadShard(int shard, int shards)
+    {
+        if (_part == (shard, shards)) return true;
+        if (_given is not IShardedSource sharded || sharded.GetBatches(shard, shards) is not { } parts) return false;
+        Dispose();   // no pass may continue with whole batches
+        _source = parts;
+        _part = (shard, shards);
+        return true;
     }
 
     public override string Name => _name;

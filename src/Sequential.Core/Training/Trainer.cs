@@ -76,6 +76,7 @@ internal sealed class Trainer(Model model)
         list.OnTrainBegin(Empty);
         // Several processes: rank 0's weights (and random state, for the same shuffling) everywhere, after any restore.
         var distribution = model.Distribution;
+        var partOf = PartOf(train);
         distribution?.BroadcastWeights(model);
         distribution?.ShareRandomState();
         // Resume extension point: a callback (BackupAndRestore) may set model.Resume in OnTrainBegin.
@@ -97,7 +98,7 @@ internal sealed class Trainer(Model model)
                          step: batch =>
                          {
                              if (step < skip) return Empty;
-                             var part = distribution?.Shard(batch) ?? batch;   // this rank's share of the global batch
+                             var part = partOf(batch);   // this rank's share of the global batch
                              samples += part.Size;
                              return model.TrainStep(part);
                          }))
@@ -240,6 +241,16 @@ internal sealed class Trainer(Model model)
         return result;
     }
 
+    /// <summary>
+    /// This rank's part of each global batch of <paramref name="data"/>: under <see cref="DataParallel"/>, the data reads
+    /// only this rank's rows when it can (<see cref="IShardedSource"/>), else each whole batch is sliced; the batch itself
+    /// with one process.
+    /// </summary>
+    private Func<Batch, Batch> PartOf(DataAdapter data) =>
+        model.Distribution is not { Size: > 1 } distribution || data.ReadShard(distribution.Rank, distribution.Size)
+            ? batch => batch
+            : distribution.Shard;
+
     /// <summary>The evaluation loop, shared by Evaluate and Fit's validation.</summary>
     private Dictionary<string, double> Test(DataAdapter data, int? steps, CallbackList list)
     {
@@ -253,12 +264,13 @@ internal sealed class Trainer(Model model)
             int step = 0;
             long samples = 0;
             var distribution = model.Distribution;
+            var partOf = PartOf(data);
             IReadOnlyDictionary<string, double>? last = null;
             foreach (var stepLogs in RunBatches(data, steps, null,
                          before: () => list.OnTestBatchBegin(step, Empty),
                          step: batch =>
                          {
-                             var part = distribution?.Shard(batch) ?? batch;
+                             var part = partOf(batch);
                              samples += part.Size;
                              return model.TestStep(part);
                          }))

@@ -1,5 +1,6 @@
 using System.Collections;
 using System.Collections.Concurrent;
+using Sequential.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -17,10 +18,11 @@ namespace Sequential.Data;
 /// <para><c>x</c> is float32 <c>[N, H, W, C]</c> on the CPU. The tensors of a batch join the caller's current
 /// <c>DisposeScope</c> when it is taken (as in <c>Model.Fit</c>), otherwise the caller owns them.</para>
 /// </remarks>
-public abstract class ImageIterator : IReadOnlyCollection<(Tensor x, Tensor y)>
+public abstract class ImageIterator : IReadOnlyCollection<(Tensor x, Tensor y)>, IShardedSource
 {
     private readonly long _baseSeed;
     private int _passes;
+    private long _loaded;
     private int _workers = Environment.ProcessorCount;
     private int _prefetch = 2;
 
@@ -86,13 +88,32 @@ public abstract class ImageIterator : IReadOnlyCollection<(Tensor x, Tensor y)>
 
     /// <summary>Starts a new pass over the samples (a new shuffle and new augmentations).</summary>
     /// <returns>The batches of one pass.</returns>
-    public IEnumerator<(Tensor x, Tensor y)> GetEnumerator()
-    {
-        int pass = Interlocked.Increment(ref _passes) - 1;
-        return PrefetchBatches == 0 ? Synchronous(pass) : new Prefetcher(this, pass);
-    }
+    public IEnumerator<(Tensor x, Tensor y)> GetEnumerator() => Open(0, 1);
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+
+    /// <summary>Data-parallel training: each batch holds only rank <paramref name="shard"/>'s rows, the only ones loaded.</summary>
+    IEnumerable<Sequential.Batch>? IShardedSource.GetBatches(int shard, int shards) => Parts(shard, shards);
+
+    private IEnumerable<Sequential.Batch> Parts(int shard, int shards)
+    {
+        using var pass = Open(shard, shards);
+        while (pass.MoveNext())
+            yield return new Sequential.Batch(pass.Current.x, pass.Current.y);
+    }
+
+    /// <summary>Samples loaded (decoded or copied) so far, over every pass: tests see that a rank loads only its part.</summary>
+    internal long SamplesLoaded => Interlocked.Read(ref _loaded);
+
+    /// <summary>
+    /// A new pass whose batches hold part <paramref name="shard"/> of <paramref name="shards"/> of each batch: rows
+    /// <c>[N shard / shards, N (shard + 1) / shards)</c> of a batch of N, the only ones loaded (1 of 1: whole batches).
+    /// </summary>
+    private IEnumerator<(Tensor x, Tensor y)> Open(int shard, int shards)
+    {
+        int pass = Interlocked.Increment(ref _passes) - 1;
+        return PrefetchBatches == 0 ? Synchronous(pass, shard, shards) : new Prefetcher(this, pass, shard, shards);
+    }
 
     /// <summary>Decodes/copies, augments and standardizes sample <paramref name="index"/> into <paramref name="dest"/>.</summary>
     /// <param name="index">Sample index in [0, Samples).</param>
@@ -137,23 +158,29 @@ public abstract class ImageIterator : IReadOnlyCollection<(Tensor x, Tensor y)>
         return (int)(z & 0x7FFFFFFF);
     }
 
-    private IEnumerator<(Tensor x, Tensor y)> Synchronous(int pass)
+    private IEnumerator<(Tensor x, Tensor y)> Synchronous(int pass, int shard, int shards)
     {
         int[] order = Order(pass);
         for (int b = 0; b < Count; b++)
         {
-            var (x, indices) = LoadBatch(order, b, pass);
+            var (x, indices) = LoadBatch(order, b, pass, shard, shards);
             if (x is null) continue;
             torch.CurrentDisposeScope?.Attach(x);
             yield return (x, MakeTargets(indices, x));
         }
     }
 
-    /// <summary>Loads batch <paramref name="b"/> of a pass; x is null when every sample in it was unusable.</summary>
-    private unsafe (Tensor? x, int[] indices) LoadBatch(int[] order, int b, int pass)
+    /// <summary>
+    /// Loads part <paramref name="shard"/> of <paramref name="shards"/> of batch <paramref name="b"/> of a pass (1 of 1:
+    /// the whole batch); x is null when every sample of a whole batch was unusable. A part keeps its unusable samples out
+    /// but is never null (zero rows at worst): every rank must take the same number of steps.
+    /// </summary>
+    private unsafe (Tensor? x, int[] indices) LoadBatch(int[] order, int b, int pass, int shard, int shards)
     {
-        int start = b * BatchSize, n = Math.Min(BatchSize, Samples - start);
-        int[] indices = order[start..(start + n)];
+        int start = b * BatchSize, whole = Math.Min(BatchSize, Samples - start);
+        int first = (int)((long)whole * shard / shards), n = (int)((long)whole * (shard + 1) / shards) - first;
+        int[] indices = order[(start + first)..(start + first + n)];
+        Interlocked.Add(ref _loaded, n);
         int h = ImageShape[0], w = ImageShape[1], c = ImageShape[2], per = h * w * c;
         var x = torch.empty([n, h, w, c], ScalarType.Float32);
         // Detach from any scope of this thread: the consumer attaches it to its own when it takes the batch.
@@ -186,6 +213,13 @@ public abstract class ImageIterator : IReadOnlyCollection<(Tensor x, Tensor y)>
         var keep = Enumerable.Range(0, n).Where(i => valid[i]).ToArray();
         if (keep.Length == 0)
         {
+            if (shards > 1)
+            {
+                var none = x.narrow(0, 0, 0);
+                torch.CurrentDisposeScope?.Detach(none);
+                x.Dispose();
+                return (none, []);
+            }
             x.Dispose();
             return (null, []);
         }
@@ -206,12 +240,12 @@ public abstract class ImageIterator : IReadOnlyCollection<(Tensor x, Tensor y)>
         private readonly Thread _thread;
         private bool _done;
 
-        public Prefetcher(ImageIterator owner, int pass)
+        public Prefetcher(ImageIterator owner, int pass, int shard, int shards)
         {
             _owner = owner;
             _queue = new(boundedCapacity: owner.PrefetchBatches);
             int[] order = owner.Order(pass);
-            _thread = new Thread(() => Produce(order, pass)) { IsBackground = true, Name = "Sequential.Data prefetch" };
+            _thread = new Thread(() => Produce(order, pass, shard, shards)) { IsBackground = true, Name = "Sequential.Data prefetch" };
             _thread.Start();
         }
 
@@ -219,14 +253,14 @@ public abstract class ImageIterator : IReadOnlyCollection<(Tensor x, Tensor y)>
 
         object IEnumerator.Current => Current;
 
-        private void Produce(int[] order, int pass)
+        private void Produce(int[] order, int pass, int shard, int shards)
         {
             var token = _cancel.Token;
             try
             {
                 for (int b = 0; b < _owner.Count && !token.IsCancellationRequested; b++)
                 {
-                    var (x, indices) = _owner.LoadBatch(order, b, pass);
+                    var (x, indices) = _owner.LoadBatch(order, b, pass, shard, shards);
                     if (x is null) continue;
                     try
                     {

@@ -1,4 +1,5 @@
 using System.Collections;
+using Sequential.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -32,7 +33,7 @@ namespace Sequential.Data;
 /// model.Fit(train, epochs: 10, validationData: Dataset.FromTensorSlices(xVal, yVal).Batch(32));
 /// </code>
 /// </example>
-public partial class Dataset : IBatchSource
+public partial class Dataset : IBatchSource, IShardedSource
 {
     /// <summary>
     /// tf.data's <c>AUTOTUNE</c>: for <c>numParallelCalls</c>, the processor count; for <see cref="Prefetch"/>, 2 elements
@@ -95,6 +96,21 @@ public partial class Dataset : IBatchSource
     internal virtual IEnumerator<Element> Open() => _source!.Open();
 
     /// <summary>
+    /// One pass as <see cref="Open"/> gives it, except that an element whose index <paramref name="wanted"/> refuses may
+    /// come out as null, its work (a Map's function) not done. Stages that keep element i as element i (Map, Prefetch)
+    /// skip; the others give every element.
+    /// </summary>
+    internal virtual IEnumerator<Element?> OpenRows(Func<long, bool> wanted) => _source is { } source ? source.OpenRows(wanted) : Open();
+
+    /// <summary>
+    /// How to open a pass whose batches are part <paramref name="shard"/> of <paramref name="shards"/> of this dataset's
+    /// elements (rows <c>[N shard / shards, N (shard + 1) / shards)</c> of each batch of N, the same values), reading and
+    /// mapping only those rows where it can; null when this pipeline cannot (it does not end in <see cref="Batch"/>,
+    /// perhaps followed by <see cref="Prefetch"/>, or the batches' sizes are unknown before a pass).
+    /// </summary>
+    internal virtual Func<IEnumerator<Element>>? OpenShard(int shard, int shards) => _source?.OpenShard(shard, shards);
+
+    /// <summary>
     /// The number of elements in one pass, as tf.data's <c>cardinality()</c>: a count, <see cref="InfiniteCardinality"/>
     /// after <c>Repeat()</c>, or <see cref="UnknownCardinality"/> when it cannot be known without a pass (after
     /// <see cref="Filter(Func{Tensor, Tensor, bool})"/> or <see cref="Unbatch"/>).
@@ -141,9 +157,11 @@ public partial class Dataset : IBatchSource
     ///     Console.WriteLine($"x: {x}, y: {y}");
     /// </code>
     /// </example>
-    public IEnumerable<Element> Elements()
+    public IEnumerable<Element> Elements() => ElementsOf(Open);
+
+    private static IEnumerable<Element> ElementsOf(Func<IEnumerator<Element>> open)
     {
-        using var pass = Open();
+        using var pass = open();
         Element? first = null;
         for (long index = 0; pass.MoveNext(); index++)
         {
@@ -194,10 +212,16 @@ public partial class Dataset : IBatchSource
     ///     Console.WriteLine(batch);   // Batch { Inputs = [(32, 4), (32, 2)] (image, meta), ... }
     /// </code>
     /// </example>
-    public IEnumerable<Sequential.Batch> GetBatches()
+    public IEnumerable<Sequential.Batch> GetBatches() => Batches(Open);
+
+    /// <summary>Data-parallel training: each batch holds only rank <paramref name="shard"/>'s rows, when the pipeline can.</summary>
+    IEnumerable<Sequential.Batch>? IShardedSource.GetBatches(int shard, int shards) =>
+        OpenShard(shard, shards) is { } open ? Batches(open) : null;
+
+    private static IEnumerable<Sequential.Batch> Batches(Func<IEnumerator<Element>> open)
     {
         long index = 0;
-        foreach (var element in Elements())
+        foreach (var element in ElementsOf(open))
         {
             var inputs = BatchPart(element.X, "x", index);
             var targets = element.Y is null ? null : BatchPart(element.Y, "y", index);

@@ -41,28 +41,42 @@ internal sealed class MapDataset : Dataset
 
     public override long Cardinality() => _input.Cardinality();
 
-    internal override IEnumerator<Element> Open()
+    internal override IEnumerator<Element> Open() => Run(_input.Open, null)!;
+
+    /// <summary>The function runs only on the elements <paramref name="wanted"/> accepts (the others come out null),
+    /// with the same element indices, so the same seeds, as in a whole pass.</summary>
+    internal override IEnumerator<Element?> OpenRows(Func<long, bool> wanted) => Run(() => _input.OpenRows(wanted), wanted);
+
+    private IEnumerator<Element?> Run(Func<IEnumerator<Element?>> open, Func<long, bool>? wanted)
     {
         int pass = Interlocked.Increment(ref _passes) - 1;
         Func<long, ulong>? seedOf = _seed is long seed ? index => SeedOf(seed, pass, index) : null;
-        return _parallel is int workers ? Parallel(workers, seedOf) : Sequential(seedOf);
+        return _parallel is int workers ? Parallel(workers, seedOf, open, wanted) : Sequential(seedOf, open, wanted);
+    }
+
+    /// <summary>Null for an element not wanted (or skipped upstream), whose tensors are disposed; else the element.</summary>
+    private static Element? Skip(Element? input, long index, Func<long, bool>? wanted)
+    {
+        if (input is not null && (wanted is null || wanted(index))) return input;
+        input?.DisposeTensors();
+        return null;
     }
 
     /// <summary>The seed of element <paramref name="index"/>'s generator in pass <paramref name="pass"/> (ImageIterator's mix).</summary>
     internal static ulong SeedOf(long seed, int pass, long index) =>
         (ulong)ImageIterator.Mix(seed ^ (index >> 31), pass, (int)(index & int.MaxValue));
 
-    private IEnumerator<Element> Sequential(Func<long, ulong>? seedOf)
+    private IEnumerator<Element?> Sequential(Func<long, ulong>? seedOf, Func<IEnumerator<Element?>> open, Func<long, bool>? wanted)
     {
-        using var input = _input.Open();
+        using var input = open();
         for (long index = 0; input.MoveNext(); index++)
-            yield return UserFunction.Map(_function, input.Current, index, seedOf);
+            yield return Skip(input.Current, index, wanted) is { } element ? UserFunction.Map(_function, element, index, seedOf) : null;
     }
 
-    /// <summary>One element in flight: its input, and once a worker ran it, its output or error.</summary>
-    private sealed class Job(Element input, long index)
+    /// <summary>One element in flight: its input (null for one skipped), and once a worker ran it, its output or error.</summary>
+    private sealed class Job(Element? input, long index)
     {
-        public Element Input { get; } = input;
+        public Element? Input { get; } = input;
         public long Index { get; } = index;
         public Element? Output;
         public Exception? Error;
@@ -72,21 +86,21 @@ internal sealed class MapDataset : Dataset
         public void Discard()
         {
             if (Output is not null) Output.DisposeTensors();
-            else if (Error is null) Input.DisposeTensors(); // never ran: the input is still ours
+            else if (Error is null) Input?.DisposeTensors(); // never ran: the input is still ours
             Done.Dispose();
         }
     }
 
-    private IEnumerator<Element> Parallel(int workers, Func<long, ulong>? seedOf)
+    private IEnumerator<Element?> Parallel(int workers, Func<long, ulong>? seedOf, Func<IEnumerator<Element?>> open, Func<long, bool>? wanted)
     {
         var jobs = new System.Collections.Concurrent.BlockingCollection<Job>();
         var window = new Queue<Job>();
         var threads = new List<Thread>();
         var stopping = new CancellationTokenSource();
-        IEnumerator<Element>? input = null;
+        IEnumerator<Element?>? input = null;
         try
         {
-            input = _input.Open();
+            input = open();
             for (int w = 0; w < workers; w++)
                 threads.Add(WorkerThread.Start("Sequential.Data map", () => Work(jobs, stopping.Token, seedOf)));
             long next = 0;
@@ -102,9 +116,11 @@ internal sealed class MapDataset : Dataset
                         exhausted = true;
                         break;
                     }
-                    var job = new Job(input.Current, next++);
+                    long index = next++;
+                    var job = new Job(Skip(input.Current, index, wanted), index);
                     window.Enqueue(job);
-                    jobs.Add(job);
+                    if (job.Input is null) job.Done.Set();   // skipped: nothing to run, Output stays null
+                    else jobs.Add(job);
                 }
                 if (window.Count == 0) yield break;
                 var oldest = window.Peek();
@@ -112,7 +128,7 @@ internal sealed class MapDataset : Dataset
                 window.Dequeue();
                 oldest.Done.Dispose();
                 if (oldest.Error is not null) ExceptionDispatchInfo.Capture(oldest.Error).Throw();
-                yield return oldest.Output!;
+                yield return oldest.Output;
             }
         }
         finally
@@ -139,7 +155,7 @@ internal sealed class MapDataset : Dataset
             }
             try
             {
-                job.Output = UserFunction.Map(_function, job.Input, job.Index, seedOf);
+                job.Output = UserFunction.Map(_function, job.Input!, job.Index, seedOf);
             }
             catch (Exception e)
             {

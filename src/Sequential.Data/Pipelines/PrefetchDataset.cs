@@ -21,18 +21,28 @@ internal sealed class PrefetchDataset(Dataset input, int bufferSize) : Dataset
     /// <summary>An element, or the exception that ended the input.</summary>
     private readonly record struct Item(Element? Element, Exception? Error);
 
-    internal override IEnumerator<Element> Open()
+    internal override IEnumerator<Element> Open() => Run(input.Open)!;
+
+    /// <summary>The skipped elements (nulls) pass through the buffer as they are.</summary>
+    internal override IEnumerator<Element?> OpenRows(Func<long, bool> wanted) => Run(() => input.OpenRows(wanted));
+
+    /// <summary>Batches of parts, prefetched as whole batches are.</summary>
+    internal override Func<IEnumerator<Element>>? OpenShard(int shard, int shards) =>
+        input.OpenShard(shard, shards) is { } open ? () => Run(open)! : null;
+
+    /// <summary>The pass <paramref name="open"/> opens, run on the background thread.</summary>
+    private IEnumerator<Element?> Run(Func<IEnumerator<Element?>> open)
     {
         var queue = new BlockingCollection<Item>(bufferSize);
         var stopping = new CancellationTokenSource();
         Thread? thread = null;
         try
         {
-            thread = WorkerThread.Start("Sequential.Data prefetch", () => Produce(queue, stopping.Token));
+            thread = WorkerThread.Start("Sequential.Data prefetch", () => Produce(open, queue, stopping.Token));
             foreach (var item in queue.GetConsumingEnumerable())
             {
                 if (item.Error is not null) ExceptionDispatchInfo.Capture(item.Error).Throw();
-                yield return item.Element!;
+                yield return item.Element;
             }
         }
         finally
@@ -45,11 +55,11 @@ internal sealed class PrefetchDataset(Dataset input, int bufferSize) : Dataset
         }
     }
 
-    private void Produce(BlockingCollection<Item> queue, CancellationToken stopping)
+    private static void Produce(Func<IEnumerator<Element?>> open, BlockingCollection<Item> queue, CancellationToken stopping)
     {
         try
         {
-            using var source = input.Open();
+            using var source = open();
             while (!stopping.IsCancellationRequested && source.MoveNext())
             {
                 var element = source.Current;
@@ -59,7 +69,7 @@ internal sealed class PrefetchDataset(Dataset input, int bufferSize) : Dataset
                 }
                 catch (OperationCanceledException)
                 {
-                    element.DisposeTensors();
+                    element?.DisposeTensors();
                     return;
                 }
             }

@@ -18,6 +18,9 @@ public sealed class ImageDirectoryDataset : Dataset
         _validation = validation;
     }
 
+    /// <summary>The number of images the training and validation datasets read so far (for tests).</summary>
+    internal Func<long> ImagesRead { get; init; } = () => 0;
+
     /// <summary>Keras's <c>train_ds, val_ds = image_dataset_from_directory(..., subset="both")</c>.</summary>
     /// <param name="training">The training dataset (this one).</param>
     /// <param name="validation">The validation dataset.</param>

@@ -149,13 +149,13 @@ public static partial class Utils
             ds = ds.Map(e => new Element(new Component(load.Load(e.X.Strings.Value)), e.Y), Dataset.Autotune);
             if (batchSize is int size)
                 ds = ds.Batch(size);
-            return new ImageDirectoryDataset(ds.Prefetch(Dataset.Autotune), names, files);
+            return new ImageDirectoryDataset(ds.Prefetch(Dataset.Autotune), names, files) { ImagesRead = () => load.Loads };
         }
         if (subset == "both")
         {
             var training = Make("training", shuffle);
             var validation = Make("validation", false);
-            return new ImageDirectoryDataset(training.Source!, names, training.FilePaths, validation);
+            return new ImageDirectoryDataset(training.Source!, names, training.FilePaths, validation) { ImagesRead = training.ImagesRead };
         }
         return Make(subset, shuffle);
     }
@@ -302,8 +302,14 @@ public static partial class Utils
     private sealed record ImageLoad(int Height, int Width, int Channels, string Interpolation, bool Crop, bool Pad,
         long MaxFileBytes, long MaxImagePixels)
     {
+        private long _loads;
+
+        /// <summary>Images read so far (tests: under DataParallel a rank reads only its part of each batch).</summary>
+        public long Loads => Interlocked.Read(ref _loads);
+
         public Tensor Load(string path)
         {
+            Interlocked.Increment(ref _loads);
             if (ImageFile.Read(path, MaxFileBytes, out var data) is { } unreadable)
                 throw Unusable(path, unreadable);
             byte[] rgba;

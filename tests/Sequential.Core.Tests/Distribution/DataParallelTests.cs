@@ -20,6 +20,8 @@ public class DataParallelTests
         var distribution = new DataParallel();
         Assert.That((distribution.Rank, distribution.Size, distribution.IsChief), Is.EqualTo((0, 1, true)));
         Assert.That(distribution.ToString(), Is.EqualTo("DataParallel(rank 0 of 1, no MPI)"));
+        Assert.That((distribution.AveragedSteps, distribution.AllreduceTime, distribution.GradientCopyTime), Is.EqualTo((0L, TimeSpan.Zero, TimeSpan.Zero)),
+            "one process sends nothing");
     }
 
     [Test]
@@ -46,9 +48,11 @@ public class DataParallelTests
             ["--allow-run-as-root", "--oversubscribe", "-np", "2", ChildPrograms.DotnetHost, ChildPrograms.Dll("Sequential.Distributed.Driver"), folder, mode],
             timeout);
 
-    private static float[] Weights(string folder, int rank, int epoch)
+    private static float[] Weights(string folder, int rank, int epoch) => Floats(folder, $"rank{rank}-epoch{epoch}.bin");
+
+    private static float[] Floats(string folder, string file)
     {
-        var bytes = File.ReadAllBytes(Path.Combine(folder, $"rank{rank}-epoch{epoch}.bin"));
+        var bytes = File.ReadAllBytes(Path.Combine(folder, file));
         var values = new float[bytes.Length / 4];
         Buffer.BlockCopy(bytes, 0, values, 0, bytes.Length);
         return values;
@@ -78,6 +82,66 @@ public class DataParallelTests
             var reference1 = JsonSerializer.Deserialize<Dictionary<string, double[]>>(File.ReadAllText(Path.Combine(single, "rank0-history.json")))!;
             Assert.That(averaged["loss"], Is.EqualTo(reference1["loss"]).Within(1e-5), "the loss of the whole epoch, as one process logs it");
             Assert.That(averaged["accuracy"], Is.EqualTo(reference1["accuracy"]).Within(1e-6));
+            for (int rank = 0; rank < 2; rank++)
+            {
+                var communication = JsonSerializer.Deserialize<Dictionary<string, double>>(File.ReadAllText(Path.Combine(parallel, $"rank{rank}-communication.json")))!;
+                Assert.That(communication["steps"], Is.EqualTo(3 * 1024 / 64), "one allreduce per step: 16 steps in each of 3 epochs");
+                Assert.That(communication["allreduce_s"], Is.GreaterThan(0));
+                Assert.That(communication["copy_s"], Is.GreaterThan(0));
+            }
+        }
+        finally
+        {
+            Directory.Delete(parallel, recursive: true);
+            Directory.Delete(single, recursive: true);
+        }
+    }
+
+    [Test]
+    public void TwoProcessesReadingTheirRowsOfAnAugmentingImageIterator_EndWithTheWeightsOfOneProcess()
+    {
+        string parallel = Folder(), single = Folder();
+        try
+        {
+            var (code, output, _) = RunParallel(parallel, "flow", TimeSpan.FromMinutes(4));
+            Assert.That(code, Is.EqualTo(0), output);
+            var (singleCode, singleOutput, _) = ChildPrograms.Run(ChildPrograms.DotnetHost,
+                [ChildPrograms.Dll("Sequential.Distributed.Driver"), single, "flow-single"], TimeSpan.FromMinutes(2));
+            Assert.That(singleCode, Is.EqualTo(0), singleOutput);
+            for (int epoch = 0; epoch < 3; epoch++)
+            {
+                float[] zero = Weights(parallel, 0, epoch), reference = Weights(single, 0, epoch);
+                Assert.That(Weights(parallel, 1, epoch), Is.EqualTo(zero), $"both ranks hold the same weights after epoch {epoch}");
+                Assert.That(zero, Is.EqualTo(reference).Within(1e-5), $"the rotated and shifted images of one process's batches after epoch {epoch}");
+            }
+        }
+        finally
+        {
+            Directory.Delete(parallel, recursive: true);
+            Directory.Delete(single, recursive: true);
+        }
+    }
+
+    [Test]
+    public void AWeightThatNoRankHasAGradientFor_IsNotMoved_EvenByMomentumAndWeightDecay()
+    {
+        string parallel = Folder(), single = Folder();
+        try
+        {
+            var (code, output, _) = RunParallel(parallel, "unused", TimeSpan.FromMinutes(4));
+            Assert.That(code, Is.EqualTo(0), output);
+            var (singleCode, singleOutput, _) = ChildPrograms.Run(ChildPrograms.DotnetHost,
+                [ChildPrograms.Dll("Sequential.Distributed.Driver"), single, "unused-single"], TimeSpan.FromMinutes(2));
+            Assert.That(singleCode, Is.EqualTo(0), singleOutput);
+            float[] before = Floats(parallel, "rank0-unused-before.bin");
+            Assert.That(before, Has.Length.EqualTo(784 * 3 + 3));
+            for (int rank = 0; rank < 2; rank++)
+                Assert.That(Floats(parallel, $"rank{rank}-unused-after.bin"), Is.EqualTo(before),
+                    $"rank {rank}: the flag said no rank had a gradient, so the optimizer left the weight alone (no decay)");
+            Assert.That(Floats(single, "rank0-unused-after.bin"), Is.EqualTo(before), "as one process leaves it");
+            float[] all = Floats(parallel, "rank0-all.bin");
+            Assert.That(Floats(parallel, "rank1-all.bin"), Is.EqualTo(all));
+            Assert.That(all, Is.EqualTo(Floats(single, "rank0-all.bin")).Within(1e-5), "the other weights train as in one process");
         }
         finally
         {

@@ -1,3 +1,4 @@
+using Sequential.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -134,5 +135,52 @@ public sealed class BatchDatasetTests
         Assert.That(Dataset.FromTensorSlices(Read.Range(10)).Repeat().Batch(4).Cardinality(), Is.EqualTo(Dataset.InfiniteCardinality));
         Assert.That(Dataset.FromTensorSlices(Read.Range(10)).Filter((Tensor x) => true).Batch(4).Cardinality(), Is.EqualTo(Dataset.UnknownCardinality));
         Assert.That(Dataset.FromTensorSlices(Read.Range(3)).Batch(4, dropRemainder: true).Cardinality(), Is.EqualTo(0));
+    }
+
+    /// <summary>Nine rows of x = 0..8 (as floats, 2 per row) and y = 10 x, batched by 4: batches of 4, 4 and 1.</summary>
+    private static Dataset Nine(Func<Dataset, Dataset> between)
+    {
+        var x = torch.arange(18, ScalarType.Float32).reshape(9, 2);
+        return between(Dataset.FromTensorSlices(x, torch.arange(9, ScalarType.Int64) * 10)).Batch(4).Prefetch(2);
+    }
+
+    [TestCase(null)]
+    [TestCase(2)]
+    public void DataParallelParts_RunTheMapOnlyOnTheRanksRows_AndAreTheSlicesOfTheWholeBatches(int? parallel)
+    {
+        int calls = 0;
+        Dataset Make() => Nine(ds => ds.Shuffle(9, seed: 4).Map((x, y, random) =>
+        {
+            Interlocked.Increment(ref calls);
+            return (x + torch.rand(2, generator: random), y);
+        }, numParallelCalls: parallel, seed: 7));
+        var whole = Make().GetBatches().ToList();
+        Assert.That(calls, Is.EqualTo(9));
+        calls = 0;
+        var first = Shards.Read(Make(), 0, 2);
+        Assert.That(calls, Is.EqualTo(5), "rows 0-1, 0-1, and the last batch's one row for its shape (none kept)");
+        calls = 0;
+        var second = Shards.Read(Make(), 1, 2);
+        Assert.That(calls, Is.EqualTo(5), "rows 2-3, 2-3, 0");
+        Shards.AssertSlices(whole, first, 0, 2);
+        Shards.AssertSlices(whole, second, 1, 2);
+        Assert.That(WorkerThread.Live, Is.Zero);
+    }
+
+    [Test]
+    public void DataParallelParts_OfTensorSlices_ShuffledOrNot_AreTheSlicesOfTheWholeBatches()
+    {
+        foreach (var between in new Func<Dataset, Dataset>[] { ds => ds, ds => ds.Shuffle(5, seed: 2) })
+            for (int shard = 0; shard < 3; shard++)
+                Shards.AssertSlices(Nine(between).GetBatches().ToList(), Shards.Read(Nine(between), shard, 3), shard, 3);
+    }
+
+    [Test]
+    public void APipelineWhoseBatchesAreNotKnownBeforehand_CannotBeReadInParts()
+    {
+        IShardedSource Sharded(Dataset ds) => ds;
+        Assert.That(Sharded(Nine(ds => ds.Filter((Tensor x, Tensor y) => true))).GetBatches(0, 2), Is.Null, "batch sizes unknown");
+        Assert.That(Sharded(Nine(ds => ds).Map((x, y) => (x * 2f, y))).GetBatches(0, 2), Is.Null, "a Map over whole batches");
+        Assert.That(Sharded(Dataset.FromTensorSlices(torch.ones(4, 2))).GetBatches(0, 2), Is.Null, "no batches");
     }
 }

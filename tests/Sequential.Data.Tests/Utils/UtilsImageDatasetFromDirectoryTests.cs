@@ -68,6 +68,25 @@ public sealed class UtilsImageDatasetFromDirectoryTests
     }
 
     [Test]
+    public void UnderDataParallel_EachRankDecodesOnlyItsRowsOfEachShuffledBatch_WhichAreTheSlicesOfTheWholeBatch()
+    {
+        string dir = Prepare(numClasses: 3, count: 13);
+        using var scope = torch.NewDisposeScope();
+        ImageDirectoryDataset Make() => ImageDatasetFromDirectory(dir, batchSize: 6, imageSize: (9, 9), seed: 3, verbose: false);
+        var one = Make();
+        var whole = one.GetBatches().ToList();   // batches of 6, 6 and 1
+        Assert.That(one.ImagesRead(), Is.EqualTo(13));
+        var zero = Make();
+        var first = Shards.Read(zero, 0, 2);
+        var other = Make();
+        var second = Shards.Read(other, 1, 2);
+        Shards.AssertSlices(whole, first, 0, 2);
+        Shards.AssertSlices(whole, second, 1, 2);
+        Assert.That((zero.ImagesRead(), other.ImagesRead()), Is.EqualTo((7L, 7L)),
+            "rows 0-2, 0-2 and the last batch's one image for its shape; rows 3-5, 3-5, 0");
+    }
+
+    [Test]
     public void NoLabels_ImagesAlone_WithoutClassNames()
     {
         string dir = Prepare(numClasses: 2, count: 10, nested: true);
