@@ -3,6 +3,7 @@
 //   Program OUTDIR single            one process, batch 64
 //   Program OUTDIR parallel          under mpirun: DataParallel, global batch 64
 //   Program OUTDIR crash             under mpirun: rank 1 throws when the second epoch begins
+//   Program OUTDIR killed            under mpirun: rank 1 is killed (SIGKILL, no chance to clean up) when the second epoch begins
 //   Program OUTDIR unused-single     a model with a layer the loss does not use (no gradient), SGD with momentum and
 //   Program OUTDIR unused            weight decay: one process, and under mpirun with DataParallel
 //   Program OUTDIR flow-single       the MLP on an augmenting ImageDataGenerator.Flow iterator (each rank loads only its
@@ -50,6 +51,7 @@ var perEpoch = new LambdaCallback(
     onEpochBegin: (epoch, _) =>
     {
         if (mode == "crash" && rank == 1 && epoch == 1) throw new InvalidOperationException("rank 1 fails on purpose");
+        if (mode == "killed" && rank == 1 && epoch == 1) System.Diagnostics.Process.GetCurrentProcess().Kill(); // SIGKILL on Linux
     },
     onEpochEnd: (epoch, _) =>
     {

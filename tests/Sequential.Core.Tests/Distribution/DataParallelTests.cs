@@ -166,4 +166,25 @@ public class DataParallelTests
             Directory.Delete(folder, recursive: true);
         }
     }
+
+    [Test]
+    public void ARankThatIsKilled_EndsTheJob_WhileTheOtherWaitsInTheAllreduce()
+    {
+        // No exception and no MPI_Abort this time: the process vanishes (SIGKILL) mid-training, and rank 0 is left inside
+        // the next gradient allreduce. mpirun notices the death and ends the job; the timeout (which would return -1)
+        // is the hang this guards against.
+        string folder = Folder();
+        try
+        {
+            var (code, output, _) = RunParallel(folder, "killed", TimeSpan.FromMinutes(3));
+            Assert.That(code, Is.Not.EqualTo(0).And.Not.EqualTo(-1), $"mpirun must fail, not be killed by the test's timeout: {output}");
+            Assert.That(output, Does.Contain("signal 9").Or.Contain("Killed"), output);
+            Assert.That(File.Exists(Path.Combine(folder, "rank0-epoch0.bin")), Is.True, "the first epoch ran on both ranks");
+            Assert.That(File.Exists(Path.Combine(folder, "rank0-history.json")), Is.False, "rank 0 did not finish on its own");
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
 }
