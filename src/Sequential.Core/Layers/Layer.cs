@@ -212,6 +212,13 @@ public abstract class Layer : nn.Module<Tensor, Tensor>
     /// </summary>
     public virtual ScalarType? InputDtype => ScalarType.Float32;
 
+    /// <summary>
+    /// Whether the layer takes strings (TextVectorization): the one kind of layer a string <see cref="Input"/>
+    /// (<c>new Input(shape: [1], dtype: "string")</c>) may feed, reading the strings from their carrier
+    /// (<see cref="StringInputs"/>). False for every layer that computes on numbers.
+    /// </summary>
+    public virtual bool TakesStrings => false;
+
     /// <summary>The Keras class name shown by <c>Summary</c>, e.g. <c>Dense</c>.</summary>
     public virtual string TypeName => GetType().Name;
 
@@ -526,6 +533,10 @@ public abstract class Layer : nn.Module<Tensor, Tensor>
         ArgumentNullException.ThrowIfNull(callOptions);
         if (inputs.Count == 0 || inputs.Any(i => i is null))
             throw new ArgumentException($"Layer \"{Name}\" ({TypeName}) was applied to no input; pass the SymbolicTensor(s) it takes.", nameof(inputs));
+        if (!TakesStrings && inputs.FirstOrDefault(i => i is Input { HoldsStrings: true }) is { } text)
+            throw new ArgumentException(
+                $"Layer \"{Name}\" ({TypeName}) computes on numbers, but Input \"{text.Name}\" holds strings. Turn them into numbers " +
+                "first: apply a TextVectorization layer to the Input, then this layer to its output.", nameof(inputs));
         foreach (var (option, value) in callOptions)
             if (!CallOptionNames.Contains(option) || value is not (bool or long or double or string))
                 throw new ArgumentException(

@@ -26,6 +26,26 @@ public sealed class Input(long[] shape, string? name = null, TorchSharp.torch.Sc
     public Input(long?[] shape, string? name = null, TorchSharp.torch.ScalarType dtype = TorchSharp.torch.ScalarType.Float32)
         : this(shape is null ? null! : shape.Select(d => d ?? Shapes.None).ToArray(), name, dtype) { }
 
+    /// <summary>
+    /// An input of strings (Keras's <c>keras.Input(shape=(1,), dtype="string")</c>), for a model that starts with a
+    /// TextVectorization layer and so takes raw text: <c>new Input(shape: [1], dtype: "string")</c>. Batches of strings
+    /// (a Dataset's <c>StringTensor</c> batches) reach it through <see cref="StringInputs"/> carriers.
+    /// </summary>
+    /// <param name="shape">Per-sample shape, <c>[1]</c> for one string per sample.</param>
+    /// <param name="dtype">"string" (numeric inputs take a <c>ScalarType</c>).</param>
+    /// <param name="name">The input's name.</param>
+    /// <exception cref="ArgumentException"><paramref name="dtype"/> is not "string".</exception>
+    public Input(long[] shape, string dtype, string? name = null) : this(shape, name, StringDtype(dtype)) => HoldsStrings = true;
+
+    private static TorchSharp.torch.ScalarType StringDtype(string dtype) => dtype == "string" ? TorchSharp.torch.ScalarType.Byte
+        : throw new ArgumentException(
+            $"An Input's dtype given as text must be \"string\"; got \"{dtype}\". For numbers give a ScalarType, e.g. dtype: ScalarType.Int64.",
+            nameof(dtype));
+
+    /// <summary>Whether the input holds strings (<c>dtype: "string"</c>); its data then arrives as
+    /// <see cref="StringInputs"/> carriers, and only a layer that <see cref="Layer.TakesStrings"/> may take it.</summary>
+    public bool HoldsStrings { get; }
+
     /// <summary>The dtype the model casts this input's data to.</summary>
     public TorchSharp.torch.ScalarType Dtype { get; } = dtype;
 

@@ -17,6 +17,23 @@ public partial class Model
     /// <summary>Casts input <paramref name="index"/> to the dtype that input takes (no copy when it has it already).</summary>
     internal Tensor CastInput(Tensor x, int index)
     {
+        bool strings = StringInputs.Get(x) is not null;
+        bool takesStrings = _graph is not null
+            ? index < _graph.Inputs.Count && ((Input)_graph.Inputs[index]).HoldsStrings
+            : this is SequentialModel { Layers: [{ TakesStrings: true }, ..] };
+        if (strings != takesStrings)
+            throw new ArgumentException(strings
+                ? $"Model \"{Name}\" takes numbers as input {index}, but the data gives strings. Map them through a TextVectorization " +
+                  "first, or give the model a string Input followed by a TextVectorization layer (new Input(shape: [1], dtype: \"string\"))."
+                : $"Model \"{Name}\" takes strings as input {index} (its TextVectorization turns them into numbers), but the data gives a " +
+                  $"{x.dtype} tensor of shape {Shapes.Format(x.shape)}. Give it batches of strings (a Dataset of StringTensor).");
+        if (strings)
+        {
+            // Keras's rank adjustment: a batch of strings (N,) for an Input of shape (1,) becomes (N, 1).
+            if (_graph is not null && x.dim() == 1 && ((Input)_graph.Inputs[index]).ShapeArray is [1])
+                return StringInputs.Carry(StringInputs.Get(x)!, [x.shape[0], 1], x.device);
+            return x;
+        }
         var dtype = _graph is not null && index < _graph.Inputs.Count ? ((Input)_graph.Inputs[index]).Dtype : InputDtype;
         return dtype is { } t && x.dtype != t ? x.to_type(t) : x;
     }

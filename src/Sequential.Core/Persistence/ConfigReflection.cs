@@ -27,7 +27,7 @@ internal static class ConfigReflection
     public static ConstructorInfo ConfigConstructor(Type type) =>
         type.GetConstructors(BindingFlags.Public | BindingFlags.Instance)
             .Where(c => c.GetParameters().All(p => CanRead(p.ParameterType) || IsNestedLayer(type, p.ParameterType)
-                                                   || IsNestedOptimizer(type, p.ParameterType)))
+                                                   || IsNestedOptimizer(type, p.ParameterType) || IsCode(p)))
             .OrderByDescending(c => c.GetParameters().Length)
             .FirstOrDefault()
         ?? throw new InvalidOperationException(
@@ -82,15 +82,17 @@ internal static class ConfigReflection
     public static object Create(Type type, IReadOnlyDictionary<string, object?> config, string what)
     {
         var constructor = ConfigConstructor(type);
-        var parameters = constructor.GetParameters();
+        var all = constructor.GetParameters();
+        var parameters = all.Where(p => !IsCode(p)).ToArray();
         var unknown = config.Keys.Where(k => !parameters.Any(p => Names(k, p))).ToList();
         if (unknown.Count > 0)
             throw new InvalidDataException(
                 $"The configuration of {what} has unknown keys {string.Join(", ", unknown)}; {type.Name} takes {string.Join(", ", parameters.Select(Key))}.");
-        var arguments = new object?[parameters.Length];
-        for (int i = 0; i < parameters.Length; i++)
+        var arguments = new object?[all.Length];
+        for (int i = 0; i < all.Length; i++)
         {
-            var p = parameters[i];
+            var p = all[i];
+            if (IsCode(p)) continue; // a function is never read from a file: it stays null
             var given = config.Where(kv => Names(kv.Key, p)).ToList();
             if (given.Count > 1)
                 throw new InvalidDataException(
@@ -349,6 +351,13 @@ internal static class ConfigReflection
         }
         throw new InvalidOperationException($"parameters of type {type.Name} cannot be read from a configuration");
     }
+
+    /// <summary>
+    /// An optional function parameter (TextVectorization's <c>standardizeFunction</c>): code, which a configuration never
+    /// holds, so the constructor still defines the configuration and loading leaves it null. The type's GetConfig refuses
+    /// to save an instance that has one.
+    /// </summary>
+    private static bool IsCode(ParameterInfo p) => typeof(Delegate).IsAssignableFrom(p.ParameterType) && p.HasDefaultValue && p.DefaultValue is null;
 
     /// <summary>Whether <see cref="FromJson"/> reads values of a type (keep the two in step).</summary>
     public static bool CanRead(Type type)

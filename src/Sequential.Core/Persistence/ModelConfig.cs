@@ -266,7 +266,7 @@ internal static class ModelConfig
                 ["config"] = new JsonObject
                 {
                     ["batch_shape"] = BatchShape(input.Shape),
-                    ["dtype"] = DtypeName(input.Dtype, model, graph.InputNames[i]),
+                    ["dtype"] = input.HoldsStrings ? StringDtype : DtypeName(input.Dtype, model, graph.InputNames[i]),
                     ["name"] = graph.InputNames[i],
                 },
                 ["inbound_nodes"] = new JsonArray(),
@@ -329,6 +329,9 @@ internal static class ModelConfig
         (ScalarType.BFloat16, "bfloat16"), (ScalarType.Int8, "int8"), (ScalarType.Int16, "int16"), (ScalarType.Int32, "int32"),
         (ScalarType.Int64, "int64"), (ScalarType.Byte, "uint8"), (ScalarType.Bool, "bool"),
     ];
+
+    /// <summary>Keras's dtype of a string Input.</summary>
+    private const string StringDtype = "string";
 
     private static string DtypeName(ScalarType dtype, Model model, string input) =>
         Dtypes.FirstOrDefault(d => d.Type == dtype).Name ?? throw new NotSupportedException(
@@ -744,9 +747,10 @@ internal static class ModelConfig
         if (config["dtype"] is not null)
         {
             string dtypeName = ModelFile.Text(config["dtype"], $"the dtype of Input \"{name}\" of {model}", path);
+            if (dtypeName == StringDtype) return new Input(shape, StringDtype, name);
             dtype = Dtypes.FirstOrDefault(d => d.Name == dtypeName).Name is null
                 ? throw new InvalidDataException(
-                    $"'{path}': Input \"{name}\" of {model} has dtype \"{dtypeName}\"; Sequential reads {string.Join(", ", Dtypes.Select(d => d.Name))}.")
+                    $"'{path}': Input \"{name}\" of {model} has dtype \"{dtypeName}\"; Sequential reads {string.Join(", ", Dtypes.Select(d => d.Name))} and {StringDtype}.")
                 : Dtypes.First(d => d.Name == dtypeName).Type;
         }
         return new Input(shape, name, dtype);

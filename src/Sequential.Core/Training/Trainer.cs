@@ -1,4 +1,5 @@
 using Sequential.Callbacks;
+using Sequential.Layers;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -364,6 +365,7 @@ internal sealed class Trainer(Model model)
     private static Tensor ToDevice(Tensor t, Device device)
     {
         if (t.device_type == device.type && (device.type == DeviceType.CPU || t.device_index == device.index)) return t;
+        if (StringInputs.MovedTo(t, device) is { } carrier) return carrier;
         var host = t.device_type == DeviceType.CPU && device.type == DeviceType.CUDA && !t.is_pinned() ? t.pin_memory() : t;
         return host.to(device, non_blocking: true);
     }

@@ -1,4 +1,5 @@
 using System.Collections;
+using Sequential.Layers;
 using Sequential.Training;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -242,16 +243,18 @@ public partial class Dataset : IBatchSource, IShardedSource
     }
 
     /// <summary>A tensor, or a dictionary of tensors, for a <see cref="Sequential.Batch"/>.</summary>
+    /// <remarks>Strings become <see cref="StringInputs"/> carriers, for a model whose input holds strings (a string Input
+    /// followed by TextVectorization); the training loop refuses them, with the fix, for any other model.</remarks>
     private static object BatchPart(Component part, string name, long index)
     {
-        if (part.Kind == ComponentKind.Tensor) return part.Tensor;
-        if (part.Kind == ComponentKind.Dictionary && part.Dictionary.Values.All(v => v.Kind == ComponentKind.Tensor))
-            return part.Dictionary.ToDictionary(p => p.Key, p => p.Value.Tensor);
+        if (part.Kind is ComponentKind.Tensor or ComponentKind.Strings) return Leaf(part);
+        if (part.Kind == ComponentKind.Dictionary && part.Dictionary.Values.All(v => v.Kind is ComponentKind.Tensor or ComponentKind.Strings))
+            return part.Dictionary.ToDictionary(p => p.Key, p => Leaf(p.Value));
         throw new InvalidOperationException(
-            $"Element {index} of this dataset has {name} = {part}, which a model cannot take: " +
-            (part.Kind == ComponentKind.Strings || part.Dictionary.Values.Any(v => v.Kind == ComponentKind.Strings)
-                ? "strings must become tensors first (Map them through TextVectorization or StringLookup)."
-                : "a model takes a tensor or a dictionary of tensors by input name, not nested dictionaries."));
+            $"Element {index} of this dataset has {name} = {part}, which a model cannot take: a model takes a tensor (or strings) or a " +
+            "dictionary of them by input name, not nested dictionaries.");
+
+        static Tensor Leaf(Component c) => c.Kind == ComponentKind.Tensor ? c.Tensor : StringInputs.Carry(c.Strings, c.Strings.Shape);
     }
 
     /// <summary>Batches per pass for the training loop's progress bar: the cardinality when it is a known count.</summary>

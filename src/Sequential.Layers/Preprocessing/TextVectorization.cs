@@ -25,12 +25,17 @@ namespace Sequential.Layers;
 /// all padding. Use a <c>standardizeFunction</c> for Unicode lowercasing (<c>s =&gt; s.ToLowerInvariant()</c>).
 /// </para>
 /// <para>
-/// Unlike Keras's, this is not a model layer: tensors cannot hold strings, so it runs on the host, in a Dataset's
-/// <c>Map</c> or before <c>Fit</c>/<c>Predict</c>, which is where Keras's guides put it for every backend but TensorFlow.
-/// <see cref="Apply(IReadOnlyList{string})"/> may be called from several threads at once (it only reads the vocabulary), so
-/// it fits a parallel <c>Map</c>: on batched elements <c>ds.Map(e =&gt; new Element(vectorize.Apply(e.X.Strings), e.Y))</c>
-/// gives <c>[batch, length]</c>, on single elements <c>vectorize.Apply(e.X.Strings.Value)</c> gives <c>[length]</c>. To keep
-/// the vocabulary with a saved model, save the layer beside it (<c>TextVectorizationFile</c> in Sequential.Data).
+/// It runs on the host, in a Dataset's <c>Map</c> or before <c>Fit</c>/<c>Predict</c>, which is where Keras's guides put
+/// it for training. <see cref="Apply(IReadOnlyList{string})"/> may be called from several threads at once (it only reads
+/// the vocabulary), so it fits a parallel <c>Map</c>: on batched elements
+/// <c>ds.Map(e =&gt; new Element(vectorize.Apply(e.X.Strings), e.Y))</c> gives <c>[batch, length]</c>, on single elements
+/// <c>vectorize.Apply(e.X.Strings.Value)</c> gives <c>[length]</c>.
+/// </para>
+/// <para>
+/// It is also a layer, for Keras's "end-to-end model" that takes raw strings: apply it to a string Input
+/// (<c>new Input(shape: [1], dtype: "string")</c>), and the model, fed a Dataset of strings, vectorizes each batch before
+/// its other layers; saved whole, the model keeps the vocabulary in its configuration. The strings reach it attached to a
+/// carrier tensor (<see cref="StringInputs"/>), since libtorch has no string tensors.
 /// </para>
 /// </remarks>
 /// <example>
@@ -40,9 +45,13 @@ namespace Sequential.Layers;
 /// Tensor ids = vectorize.Apply(["The movie was great!"]);          // int64 [1, 500]
 ///
 /// // Keras's docstring: adapt(["foo bar", "bar baz", "baz bada boom"]), then [["foo qux bar"], ["qux baz"]] -> [[4, 1, 3, 0], [1, 2, 0, 0]]
+///
+/// // Keras's end-to-end model: raw strings in, predictions out.
+/// var inputs = new Input(shape: [1], dtype: "string");
+/// var endToEnd = new Model(inputs, model.Apply(vectorize.Apply(inputs)));
 /// </code>
 /// </example>
-public sealed class TextVectorization
+public sealed class TextVectorization : Layer
 {
     private static readonly string[] OutputModes = ["int", "multi_hot", "count", "tf_idf"];
     private static readonly string[] Standardizations = ["lower_and_strip_punctuation", "lower", "strip_punctuation"];
@@ -70,11 +79,13 @@ public sealed class TextVectorization
     /// e.g. <c>[1, 3]</c> for words and triples).</param>
     /// <param name="standardizeFunction">Replaces <paramref name="standardize"/>: receives each raw document, returns it standardized.</param>
     /// <param name="splitFunction">Replaces <paramref name="split"/>: receives each standardized document, returns its tokens.</param>
+    /// <param name="name">The layer's name in a model; default <c>text_vectorization</c>.</param>
     /// <exception cref="ArgumentException">Keras's checks on the arguments and the vocabulary, with its messages.</exception>
     public TextVectorization(int? maxTokens = null, string? standardize = "lower_and_strip_punctuation", string? split = "whitespace",
         int? ngrams = null, string outputMode = "int", int? outputSequenceLength = null, bool padToMaxTokens = false,
         IReadOnlyList<string>? vocabulary = null, IReadOnlyList<double>? idfWeights = null, IReadOnlyList<int>? ngramWidths = null,
-        Func<string, string>? standardizeFunction = null, Func<string, IEnumerable<string>>? splitFunction = null)
+        Func<string, string>? standardizeFunction = null, Func<string, IEnumerable<string>>? splitFunction = null, string? name = null)
+        : base(name)
     {
         if (standardize is not null && !Standardizations.Contains(standardize))
             throw new ArgumentException(
@@ -225,6 +236,78 @@ public sealed class TextVectorization
     /// <exception cref="ArgumentException">The column is missing (the message lists the columns), not a string column, or has nulls.</exception>
     /// <exception cref="InvalidOperationException">The layer was given a vocabulary in its constructor.</exception>
     public void Adapt(DataFrame data, string column) => Adapt(FrameColumns.Strings(data, column, "TextVectorization"));
+
+    /// <inheritdoc/>
+    public override bool TakesStrings => true;
+
+    /// <summary>Strings are not cast: the layer reads them from their carrier.</summary>
+    public override ScalarType? InputDtype => null;
+
+    /// <summary>
+    /// One string per sample, <c>(None,)</c> or <c>(None, 1)</c>, to int mode's <c>(None, outputSequenceLength)</c>
+    /// (<c>(None, None)</c> without one: as long as the batch's longest document) or the other modes'
+    /// <c>(None, depth)</c>.
+    /// </summary>
+    /// <param name="inputShape">The per-sample shape of the strings.</param>
+    /// <returns>The per-sample output shape.</returns>
+    /// <exception cref="ArgumentException">More than one string per sample.</exception>
+    /// <exception cref="InvalidOperationException">A non-int mode without a vocabulary yet (its depth is unknown).</exception>
+    public override long[] ComputeOutputShape(long[] inputShape)
+    {
+        ArgumentNullException.ThrowIfNull(inputShape);
+        if (inputShape is not ([] or [1]))
+            throw new ArgumentException(
+                $"Layer \"{Name}\" (TextVectorization) takes one string per sample, batches of shape (None,) or (None, 1); got " +
+                $"{Shapes.FormatBatch(inputShape)}.", nameof(inputShape));
+        if (OutputMode == "int") return [OutputSequenceLength ?? Shapes.None];
+        _table.EnsureVocabulary();
+        return [_table.Depth];
+    }
+
+    /// <summary>The layer in a model: the strings of the batch's carrier (<see cref="StringInputs"/>), vectorized, on the
+    /// carrier's device.</summary>
+    /// <param name="x">A carrier of one string per sample.</param>
+    /// <param name="training">Unused.</param>
+    /// <returns>As <see cref="Apply(IReadOnlyList{string})"/>.</returns>
+    /// <exception cref="ArgumentException">The tensor carries no strings.</exception>
+    public override Tensor Call(Tensor x, bool training)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        var texts = StringInputs.Get(x) ?? throw new ArgumentException(
+            $"Layer \"{Name}\" (TextVectorization) takes strings, but got a {x.dtype} tensor of shape {Shapes.Format(x.shape)}. Call " +
+            "Apply(texts) on strings, or feed the model a Dataset of strings through a string Input.", nameof(x));
+        var vectors = Apply(texts);
+        return x.device_type == TorchSharp.DeviceType.CPU ? vectors : vectors.to(x.device);
+    }
+
+    /// <summary>
+    /// The configuration a model file keeps, vocabulary included (Keras keeps it as an asset): the arguments, the
+    /// vocabulary with its special entries, and the idf weights for <c>tf_idf</c>.
+    /// </summary>
+    /// <returns>The configuration.</returns>
+    /// <exception cref="NotSupportedException">A custom standardize or split function (code, which a file cannot hold).</exception>
+    /// <exception cref="InvalidOperationException">No vocabulary yet.</exception>
+    public override IReadOnlyDictionary<string, object?> GetConfig()
+    {
+        if (StandardizeFunction is not null || SplitFunction is not null)
+            throw new NotSupportedException(
+                $"Layer \"{Name}\" (TextVectorization) has a custom standardize or split function, which a model file cannot hold. Save " +
+                "the weights (SaveWeights) and build the model again in code, or use the built-in standardize and split.");
+        _table.EnsureVocabulary();
+        return new Dictionary<string, object?>
+        {
+            ["max_tokens"] = MaxTokens,
+            ["standardize"] = Standardize,
+            ["split"] = Split,
+            ["ngram_widths"] = Ngrams?.ToArray(),
+            ["output_mode"] = OutputMode,
+            ["output_sequence_length"] = OutputSequenceLength,
+            ["pad_to_max_tokens"] = PadToMaxTokens,
+            ["vocabulary"] = GetVocabulary().ToArray(),
+            ["idf_weights"] = IdfWeights?.Take(VocabularySize()).Select(w => (double)w).ToArray(),
+            ["name"] = Name,
+        };
+    }
 
     /// <summary>Throws when there is no vocabulary yet.</summary>
     /// <exception cref="InvalidOperationException">No vocabulary yet; the message says to call Adapt or give one.</exception>
