@@ -29,8 +29,9 @@ public partial class Model
                   $"{x.dtype} tensor of shape {Shapes.Format(x.shape)}. Give it batches of strings (a Dataset of StringTensor).");
         if (strings)
         {
-            // Keras's rank adjustment: a batch of strings (N,) for an Input of shape (1,) becomes (N, 1).
-            if (_graph is not null && x.dim() == 1 && ((Input)_graph.Inputs[index]).ShapeArray is [1])
+            // Keras's rank adjustment: a batch of strings (N,) for an input of shape (1,) becomes (N, 1).
+            var expected = _graph is not null ? ((Input)_graph.Inputs[index]).ShapeArray : ((SequentialModel)this).Layers[0].BuiltInputShape;
+            if (x.dim() == 1 && expected is [1])
                 return StringInputs.Carry(StringInputs.Get(x)!, [x.shape[0], 1], x.device);
             return x;
         }

@@ -68,6 +68,18 @@ public class EndToEndModelTests
     }
 
     [Test]
+    public void AStackStartingWithTheVectorizer_TakesRawStringsToo()
+    {
+        // keras.Sequential([vectorize_layer, model]): the stack's first layer takes the strings.
+        var (vectorize, model, _) = Build();
+        var stack = new SequentialModel(vectorize, model);
+
+        var scores = stack.Predict(Dataset.FromTensorSlices(Texts).Batch(4), verbose: 0);
+
+        Assert.That(allclose(scores, model.Predict(vectorize.Apply(Texts), verbose: 0)), Is.True);
+    }
+
+    [Test]
     public void WithoutASequenceLength_EachBatchIsAsLongAsItsLongestText()
     {
         var (vectorize, model, endToEnd) = Build(sequenceLength: null);
