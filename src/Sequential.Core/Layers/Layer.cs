@@ -847,7 +847,11 @@ public abstract class Layer : nn.Module<Tensor, Tensor>
     /// <param name="shape">Its shape.</param>
     /// <exception cref="ArgumentException">A negative size, or more elements than fit in 64 bits.</exception>
     /// <exception cref="InvalidDataException">While a model file is loaded: the file's weights do not hold this many values.</exception>
-    protected void ReserveState(string name, params long[] shape) => Persistence.LoadBudget.Charge(this, name, shape);
+    protected void ReserveState(string name, params long[] shape)
+    {
+        CheckWeightShape(name, shape);
+        Persistence.LoadBudget.Charge(this, name, shape);
+    }
 
     /// <summary>Registers a non-trainable state tensor (e.g. moving statistics), counted by Summary as Keras does.</summary>
     /// <param name="name">Buffer name within the layer.</param>

@@ -129,6 +129,9 @@ public class VariableLengthTests
         var dense = Assert.Throws<ArgumentException>(() => new Dense(4, name: "d").Apply(sequences))!;
         Assert.That(dense.Message, Does.Contain("Layer \"d\" (Dense) would make weight \"kernel\" of shape (4, None), whose size comes from " +
                                                 "an input axis of unknown size (None)"));
+        var statistics = Assert.Throws<ArgumentException>(() =>
+            new BatchNormalization(center: false, scale: false, name: "bn").Apply(new Input(shape: [null])))!;
+        Assert.That(statistics.Message, Does.Contain("Layer \"bn\" (BatchNormalization) would make weight \"moving_mean\" of shape (None,)"));
         var flat = new Flatten().Apply(new Input(shape: [null, 3]));
         Assert.That(flat.Shape, Is.EqualTo(new[] { Shapes.None }));
         var images = new Input(shape: [null, null, 3]);
